@@ -1,0 +1,34 @@
+# Every target works on a fresh machine with Python 3.11 and access to the package registries.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install run test test-postgres demo bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Crawls every enabled source into SQLite under ./data. Exit status 1 means that some
+# source failed (the others were still crawled; see the summary), which is expected offline.
+run: install
+	$(BIN)/vigie run || [ $$? -eq 1 ]
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-postgres: install
+	VIGIE_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -q
+
+demo: install
+	$(BIN)/vigie demo
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

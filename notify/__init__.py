@@ -1,0 +1,1 @@
+"""Alerts: subscriptions, messages rendered with Jinja2, delivery through apprise."""

@@ -1,0 +1,1 @@
+"""Vigie's Scrapy project: settings, items, pipelines, middlewares and the platform spiders."""

@@ -1,0 +1,138 @@
+"""The base of every platform spider: its source, document requests and failure records.
+
+A platform spider only says where documents are (``start`` and its ``parse_*`` callbacks)
+and calls :meth:`CouncilSpider.document_request` for each; downloading, incremental checks,
+failures and metadata defaults are handled here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from spiders.items import DocumentItem
+from spiders.known import KnownDocuments
+from spiders.registry import SourceSpec
+from storage.db import shared_database
+
+
+def describe_failure(failure: Failure, max_size_mb: float) -> str:
+    """A one-line reason for a failed download that a maintainer can act on."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import DNSLookupError, TimeoutError as TxTimeoutError, TCPTimedOutError
+    from twisted.internet.defer import CancelledError
+
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        response = exc.response
+        retried = response.request.meta.get("retry_times", 0) if response.request else 0
+        suffix = f" after {retried} retries" if retried else ""
+        return f"HTTP {response.status}{suffix}"
+    if isinstance(exc, (TxTimeoutError, TCPTimedOutError)):
+        return "timed out (DOWNLOAD_TIMEOUT)"
+    if isinstance(exc, DNSLookupError):
+        return f"DNS lookup failed: {exc}"
+    if isinstance(exc, CancelledError) or "download max size" in str(exc).lower() or "maxsize" in str(exc).lower():
+        return f"larger than the limit of {max_size_mb:g} MB (VIGIE_MAX_FILE_SIZE_MB)"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc) or type(exc).__name__
+        if "redirect" in text.lower():
+            return f"too many redirections (a redirect loop?): {text}"
+        return f"ignored: {text}"
+    return f"{type(exc).__name__}: {exc}".strip()
+
+
+class CouncilSpider(scrapy.Spider):
+    """A spider crawling one source. Subclasses set ``name`` (the platform) and ``start``."""
+
+    source: SourceSpec
+    known: KnownDocuments
+
+    def __init__(self, source: SourceSpec, **kwargs: Any) -> None:
+        super().__init__(name=self.name, **kwargs)
+        self.source = source
+        self.config = source.config
+        self.allowed_hosts = {urlsplit(source.url).hostname or ""} | set(source.config.get("allowed_domains", []))
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if settings.get("VIGIE_DATABASE_URL"):
+            spider.known = KnownDocuments.load(
+                shared_database(settings["VIGIE_DATABASE_URL"]), spider.source.id,
+                settings.getfloat("VIGIE_RECHECK_AFTER_DAYS", 30),
+            )
+        else:
+            spider.known = KnownDocuments({}, dt.timedelta(0))
+        return spider
+
+    # -- documents ---------------------------------------------------------------------
+
+    def is_allowed(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return any(host == h or host.endswith("." + h) for h in self.allowed_hosts if h)
+
+    def document_item(self, url: str, **fields: Any) -> DocumentItem:
+        return DocumentItem(source_id=self.source.id, url=url, **fields)
+
+    def document_request(self, url: str, **fields: Any):
+        """Request a document unless it is fresh in the database; yields a Request or a skipped item.
+
+        ``fields`` are the metadata known before download (kind, title, meeting_date, …);
+        they travel with the request and end up on the stored document.
+        """
+        if not self.is_allowed(url):
+            host = urlsplit(url).hostname
+            yield self.document_item(
+                url, skipped=True, **fields,
+                error=f"not fetched: on another domain ({host}); add it to allowed_domains in the "
+                      f"source's config to follow it",
+            )
+            return
+        if self.known.is_fresh(url):
+            self.crawler.stats.inc_value("vigie/documents_unchanged")
+            return
+        yield scrapy.Request(
+            url,
+            callback=self.parse_document,
+            errback=self.document_failed,
+            headers=self.known.conditional_headers(url),
+            meta={"vigie_fields": fields, "handle_httpstatus_list": [304]},
+            priority=-1,  # listings first, so that pagination is never starved by downloads
+        )
+
+    def parse_document(self, response: Response):
+        fields = response.meta.get("vigie_fields", {})
+        url = response.request.url if response.request else response.url
+        if response.status == 304:
+            yield self.document_item(url, not_modified=True, **fields)
+            return
+        yield self.document_item(
+            url,
+            body=response.body,
+            media_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1") or None,
+            etag=(response.headers.get(b"ETag") or b"").decode("latin-1") or None,
+            last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
+            **fields,
+        )
+
+    def document_failed(self, failure: Failure):
+        request = failure.request  # set by Scrapy on errback failures
+        fields = request.meta.get("vigie_fields", {})
+        reason = describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE") / 1024 / 1024)
+        self.logger.warning("Document %s failed: %s", request.url, reason)
+        yield self.document_item(request.url, error=reason, **fields)
+
+    def listing_failed(self, failure: Failure):
+        """A listing page failed: counted as a source error (see spiders.extensions.SourceHealth)."""
+        reason = describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE") / 1024 / 1024)
+        self.crawler.stats.inc_value("vigie/listing_errors")
+        self.crawler.stats.set_value("vigie/last_error", f"{failure.request.url}: {reason}")
+        self.logger.error("Listing %s failed: %s", failure.request.url, reason)

@@ -1,0 +1,75 @@
+"""Crawl extensions: the health record of each source's crawl."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from storage.db import shared_database
+from storage.models import SourceRun, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def source_status(stats: dict, finish_reason: str | None) -> tuple[str, str | None]:
+    """``ok``, ``empty`` or ``failed``, with the reason, from a finished crawl's stats.
+
+    A crawl that found nothing is never silently fine: a redesigned site yields zero items.
+    """
+    found = sum(stats.get(f"vigie/documents_{k}", 0) for k in ("new", "changed", "unchanged", "failed", "skipped"))
+    listing_errors = stats.get("vigie/listing_errors", 0)
+    if listing_errors and found == 0:
+        return "failed", stats.get("vigie/last_error") or "the listing could not be read"
+    if finish_reason not in ("finished", "closespider_timeout"):
+        return "failed", f"crawl ended: {finish_reason}"
+    if found == 0:
+        return "empty", "no document found: has the site changed? (vigie source check)"
+    return "ok", stats.get("vigie/last_error")
+
+
+class SourceHealth:
+    """Writes a ``source_runs`` row when a source's spider closes."""
+
+    def __init__(self, crawler) -> None:
+        url = crawler.settings.get("VIGIE_DATABASE_URL")
+        if not url:
+            raise NotConfigured("VIGIE_DATABASE_URL setting must be set to record source health")
+        self.crawler = crawler
+        self.db = shared_database(url)
+        self.run_id = crawler.settings.get("VIGIE_RUN_ID")
+        self.started_at = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider) -> None:
+        self.started_at = utcnow()
+
+    def spider_closed(self, spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        status, error = source_status(stats, reason)
+        finished = utcnow()
+        errors = stats.get("vigie/listing_errors", 0) + stats.get("vigie/documents_failed", 0)
+        with self.db.session() as session:
+            session.add(SourceRun(
+                run_id=self.run_id,
+                source_id=spider.source.id,
+                started_at=self.started_at or finished,
+                finished_at=finished,
+                status=status,
+                finish_reason=reason,
+                requests=stats.get("downloader/request_count", 0),
+                documents_new=stats.get("vigie/documents_new", 0),
+                documents_changed=stats.get("vigie/documents_changed", 0),
+                documents_unchanged=stats.get("vigie/documents_unchanged", 0),
+                documents_failed=stats.get("vigie/documents_failed", 0),
+                errors=errors,
+                error=error,
+                duration_s=(finished - (self.started_at or finished)).total_seconds(),
+            ))
+        log.info("Source %s: %s (%s)", spider.source.id, status, error or reason)

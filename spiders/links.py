@@ -1,0 +1,90 @@
+"""Find, on a council's web page, the links to documents and to further listing pages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote, urljoin, urlsplit
+
+from parsel import Selector
+
+from spiders.metadata import matches_any, vocabulary
+from spiders.text import fold
+
+_BLOCKS = "li|tr|p|article|section|dd|td|div"
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str  # the link's own text (or title, or file name)
+    context: str  # the text around it: its list item, table row or paragraph
+    heading: str  # the nearest heading before it, often "Conseil municipal du 12 mars 2024"
+
+
+@lru_cache(maxsize=1)
+def _pagination_url_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.I) for p in vocabulary()["pagination_url_patterns"]]
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_document_url(url: str, extensions: list[str] | None = None) -> bool:
+    path = unquote(urlsplit(url).path).lower()
+    query = unquote(urlsplit(url).query).lower()
+    exts = extensions or vocabulary()["document_extensions"]
+    return any(path.endswith("." + e) or re.search(r"\." + e + r"(&|$)", query) for e in exts)
+
+
+def extract_links(selector: Selector, base_url: str, css: str | None = None) -> list[Link]:
+    """Every ``<a href>`` of the page (or of the elements matched by ``css``), made absolute."""
+    anchors = selector.css(css) if css else selector.xpath("//a[@href]")
+    if css:
+        anchors = [a for node in anchors for a in ([node] if node.root.tag == "a" else node.xpath(".//a[@href]"))]
+    links = []
+    for a in anchors:
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            continue
+        url = urljoin(base_url, href).split("#")[0]
+        text = _clean(" ".join(a.xpath(".//text()").getall())) or a.attrib.get("title", "")
+        if not text:
+            text = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+        block = a.xpath(f"ancestor::*[self::{' or self::'.join(_BLOCKS.split('|'))}][1]")
+        context = _clean(" ".join(block[0].xpath(".//text()").getall()))[:400] if block else ""
+        heading = a.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]")
+        heading_text = _clean(" ".join(heading[0].xpath(".//text()").getall()))[:200] if heading else ""
+        links.append(Link(url, text, context, heading_text))
+    return links
+
+
+def is_pagination(link: Link, selector_rel_next: set[str]) -> bool:
+    if link.url in selector_rel_next:
+        return True
+    folded = fold(link.text)
+    words = vocabulary()["pagination_words"]
+    if folded in words or folded.isdigit():
+        return True
+    return any(p.search(link.url) for p in _pagination_url_patterns())
+
+
+def is_council_link(link: Link) -> bool:
+    """A link whose text or URL speaks of the council's meetings or decisions."""
+    words = vocabulary()["council_words"]
+    url_words = fold(re.sub(r"[-_/.+?=&]", " ", unquote(urlsplit(link.url).path)))
+    return matches_any(fold(link.text), words) or matches_any(url_words, words)
+
+
+def page_is_about_council(selector: Selector, url: str) -> bool:
+    title = " ".join(selector.xpath("//title//text() | //h1//text()").getall())
+    words = vocabulary()["council_words"]
+    return matches_any(fold(title), words) or matches_any(fold(re.sub(r"[-_/.]", " ", urlsplit(url).path)), words)
+
+
+def rel_next_urls(selector: Selector, base_url: str) -> set[str]:
+    hrefs = selector.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href "
+                           "| //link[@rel='next']/@href").getall()
+    return {urljoin(base_url, h).split("#")[0] for h in hrefs}

@@ -1,0 +1,100 @@
+"""Guess a document's kind and dates from its link text, its context and its URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from spiders.text import fold
+
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
+KINDS = ("agenda", "deliberation", "minutes", "report", "annex", "other")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    """The spider vocabulary (``spiders/vocabulary.yaml``), loaded once."""
+    data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    for key in ("council_words", "pagination_words", "pagination_url_patterns", "kinds", "months"):
+        if key not in data:
+            raise ValueError(f"{VOCABULARY_FILE}: missing key {key!r}")
+    unknown = set(data["kinds"]) - set(KINDS)
+    if unknown:
+        raise ValueError(f"{VOCABULARY_FILE}: unknown kinds {sorted(unknown)}; use one of {KINDS}")
+    return data
+
+
+def _contains_word(folded: str, word: str) -> bool:
+    return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"[sx]?(?![a-z0-9])", folded) is not None
+
+
+def guess_kind(*texts: str | None) -> str:
+    """The first kind whose words appear in the texts, tried in order (link text before URL)."""
+    kinds = vocabulary()["kinds"]
+    for text in texts:
+        if not text:
+            continue
+        folded = fold(re.sub(r"[_/.+]", " ", text))
+        for kind, words in kinds.items():
+            if any(_contains_word(folded, w) for w in words):
+                return kind
+    return "other"
+
+
+@lru_cache(maxsize=1)
+def _date_patterns() -> list[tuple[re.Pattern[str], str]]:
+    months = "|".join(sorted(vocabulary()["months"], key=len, reverse=True))
+    return [
+        (re.compile(r"(?<!\d)(\d{1,2})(?:er|st|nd|rd|th|\.)?\s+(" + months + r")\.?\s+(\d{4})(?!\d)"), "dmy-words"),
+        (re.compile(r"\b(" + months + r")\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)"), "mdy-words"),
+        (re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"), "iso"),
+        (re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)"), "dmy"),
+        (re.compile(r"(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?!\d)"), "compact"),
+    ]
+
+
+def find_dates(text: str | None) -> list[dt.date]:
+    """Every valid calendar date written in ``text``, in order of appearance.
+
+    Understands "1er février 2016", "March 3, 2024", "3. März 2024", "2024-03-12",
+    "12/03/2024" (day first, as in Europe) and "20240312" (in file names).
+    """
+    if not text:
+        return []
+    folded = fold(text)
+    months = vocabulary()["months"]
+    found: list[tuple[int, dt.date]] = []
+    for pattern, shape in _date_patterns():
+        for m in pattern.finditer(folded):
+            a, b, c = m.groups()
+            try:
+                if shape == "dmy-words":
+                    day, month, year = int(a), months[b], int(c)
+                elif shape == "mdy-words":
+                    day, month, year = int(b), months[a], int(c)
+                elif shape in ("iso", "compact"):
+                    year, month, day = int(a), int(b), int(c)
+                else:
+                    day, month, year = int(a), int(b), int(c)
+                found.append((m.start(), dt.date(year, month, day)))
+            except ValueError:
+                continue
+    return [d for _, d in sorted(found, key=lambda pair: pair[0])]
+
+
+def first_date(*texts: str | None) -> dt.date | None:
+    """The first date found in the first text that has one."""
+    for text in texts:
+        dates = find_dates(text)
+        if dates:
+            return dates[0]
+    return None
+
+
+def matches_any(folded_text: str, words: Iterable[str]) -> bool:
+    return any(_contains_word(folded_text, w) for w in words)

@@ -1,0 +1,108 @@
+"""The source registry: one YAML file per publishing body under ``spiders/sources/<country>/``.
+
+Adding a council that publishes on a supported platform is adding one of these files; no code.
+Every file is validated on load and an error names the file and the field to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+REGISTRY_DIR = Path(__file__).with_name("sources")
+PLATFORMS = ("html", "scdl", "opendatasoft", "oparl", "legistar", "local")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}$")
+
+REQUIRED = ("id", "name", "country", "platform", "url")
+OPTIONAL = {
+    "official_code": None,
+    "language": "fr",
+    "timezone": "Europe/Paris",
+    "enabled": True,
+    "verified": False,
+    "established": "",
+    "notes": "",
+    "publication_interval_days": 90,
+    "config": {},
+}
+
+
+class RegistryError(ValueError):
+    """A registry entry is malformed; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One publishing body, as the registry (or the command line) describes it."""
+
+    id: str
+    name: str
+    country: str
+    platform: str
+    url: str
+    official_code: Any = None
+    language: str = "fr"
+    timezone: str = "Europe/Paris"
+    enabled: bool = True
+    verified: bool = False
+    # How the publication channel was established: a documented API or dataset, or a page
+    # structure assumed without access to the live site.
+    established: str = ""
+    notes: str = ""
+    publication_interval_days: int = 90
+    config: dict[str, Any] = field(default_factory=dict)
+    origin: str = "registry"
+    path: Path | None = None
+
+    def official_code_text(self) -> str | None:
+        if isinstance(self.official_code, dict):
+            return ", ".join(f"{k}:{v}" for k, v in self.official_code.items())
+        return None if self.official_code is None else str(self.official_code)
+
+
+def parse_entry(data: Any, path: Path | None = None, origin: str = "registry") -> SourceSpec:
+    """Validate one entry and build its :class:`SourceSpec`."""
+    where = str(path) if path else "source entry"
+    if not isinstance(data, dict):
+        raise RegistryError(f"{where}: expected a mapping of fields")
+    missing = [k for k in REQUIRED if not data.get(k)]
+    if missing:
+        raise RegistryError(f"{where}: missing required field(s) {', '.join(missing)}")
+    unknown = set(data) - set(REQUIRED) - set(OPTIONAL)
+    if unknown:
+        raise RegistryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; allowed: "
+                            f"{', '.join(REQUIRED + tuple(OPTIONAL))}")
+    if not _ID.match(str(data["id"])):
+        raise RegistryError(f"{where}: id {data['id']!r} must be lower-case letters, digits and dashes")
+    if data["platform"] not in PLATFORMS:
+        raise RegistryError(f"{where}: platform {data['platform']!r} is not one of {', '.join(PLATFORMS)}")
+    if not re.fullmatch(r"[A-Z]{2}", str(data["country"])):
+        raise RegistryError(f"{where}: country must be an ISO 3166 alpha-2 code such as FR, got {data['country']!r}")
+    if not str(data["url"]).startswith(("http://", "https://", "file:")):
+        raise RegistryError(f"{where}: url must start with http:// or https://")
+    values = {**OPTIONAL, **data}
+    if not isinstance(values["config"], dict):
+        raise RegistryError(f"{where}: config must be a mapping")
+    return SourceSpec(**values, origin=origin, path=path)
+
+
+def load_registry(extra_dirs: Iterable[Path | str] = ()) -> dict[str, SourceSpec]:
+    """Every registry entry, bundled first, then ``extra_dirs`` (which may override by id)."""
+    specs: dict[str, SourceSpec] = {}
+    for folder in (REGISTRY_DIR, *map(Path, extra_dirs)):
+        if not folder.is_dir():
+            raise RegistryError(f"{folder}: registry folder not found (check VIGIE_SOURCES_DIRS)")
+        for path in sorted(folder.rglob("*.yaml")):
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                raise RegistryError(f"{path}: not valid YAML: {exc}") from None
+            spec = parse_entry(data, path)
+            if spec.id in specs and specs[spec.id].path and specs[spec.id].path.parent.is_relative_to(folder):
+                raise RegistryError(f"{path}: id {spec.id!r} already used by {specs[spec.id].path}")
+            specs[spec.id] = spec
+    return specs

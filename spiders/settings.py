@@ -1,0 +1,64 @@
+"""Scrapy settings of Vigie's crawler.
+
+These are the defaults of every crawl; ``spiders.runner.crawler_settings`` overrides some of
+them from Vigie's configuration (``vigie/settings.py``). Settings of Vigie's own components use
+the ``VIGIE_`` prefix and are documented here.
+"""
+
+BOT_NAME = "vigie"
+SPIDER_MODULES = ["spiders.platforms"]
+NEWSPIDER_MODULE = "spiders.platforms"
+
+# Politeness. Councils are small servers run by small teams: few requests at a time per
+# domain, an adaptive delay, robots.txt obeyed, and an honest User-Agent with a contact URL
+# (set from VIGIE_CONTACT_URL). Throughput comes from crawling many councils at once.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+# Retries with exponential backoff, honouring Retry-After (spiders.middlewares.BackoffRetryMiddleware).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# VIGIE_RETRY_BACKOFF_BASE: seconds before the first retry; doubled at each attempt.
+VIGIE_RETRY_BACKOFF_BASE = 2.0
+# VIGIE_RETRY_BACKOFF_MAX: longest wait before a retry, Retry-After included, in seconds.
+VIGIE_RETRY_BACKOFF_MAX = 120.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "spiders.pipelines.ArchivePipeline": 300,
+}
+EXTENSIONS = {
+    "spiders.extensions.SourceHealth": 500,
+}
+
+# VIGIE_DATABASE_URL: SQLAlchemy URL where documents are recorded (set by the runner).
+VIGIE_DATABASE_URL = ""
+# VIGIE_DATA_DIR: folder whose `files/` sub-folder archives every downloaded file.
+VIGIE_DATA_DIR = "./data"
+# VIGIE_RUN_ID: the crawl_runs row this crawl belongs to (set by the runner; empty for ad-hoc crawls).
+VIGIE_RUN_ID = None
+# VIGIE_RECHECK_AFTER_DAYS: a stored document is re-requested, conditionally, only after this many days.
+VIGIE_RECHECK_AFTER_DAYS = 30
+
+# Crawl budget of one source: one slow council cannot hold up a run.
+CLOSESPIDER_TIMEOUT = 1800
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,231 @@
+"""The database schema, as SQLAlchemy 2.0 typed models.
+
+Every change here needs an Alembic migration in ``storage/migrations/versions``
+(``alembic revision --autogenerate -m "..."`` from the repository root); a test
+fails when the models and the migrations disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Shared column types.
+str_id = Annotated[str, mapped_column(String(100))]
+short = Annotated[str, mapped_column(String(40))]
+text = Annotated[str, mapped_column(Text)]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+created = Annotated[dt.datetime, mapped_column(default=utcnow, server_default=func.now())]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        dt.datetime: UTCDateTime(),
+    }
+
+
+class Source(Base):
+    """A publishing body: a council, a metropolis, a county board. Mirrors the source registry."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[str_id] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(2))
+    official_code: Mapped[str | None] = mapped_column(String(40))
+    platform: Mapped[short]
+    url: Mapped[text]
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    timezone: Mapped[str] = mapped_column(String(60), default="Europe/Paris")
+    enabled: Mapped[bool] = mapped_column(default=True)
+    # registry: from the bundled registry; command-line: given to `vigie crawl --url`; local: `vigie ingest`.
+    origin: Mapped[short] = mapped_column(default="registry")
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[created]
+
+    documents: Mapped[list[Document]] = relationship(back_populates="source")
+
+
+class Document(Base):
+    """One file or record published by a source: an agenda, a deliberation, minutes, an annex."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("source_id", "url"), Index("ix_documents_status", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str_id] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    url: Mapped[text]
+    kind: Mapped[short] = mapped_column(default="other")  # agenda, deliberation, minutes, report, annex, other
+    title: Mapped[str | None] = mapped_column(Text)
+    meeting_date: Mapped[dt.date | None]
+    adoption_date: Mapped[dt.date | None]
+    published_date: Mapped[dt.date | None]
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None]
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    # pending: stored, to analyse; analysed; failed: download or extraction failed (see error);
+    # skipped: deliberately not fetched (another domain, a refused type).
+    status: Mapped[short] = mapped_column(default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    acte_id: Mapped[str | None] = mapped_column(String(120))
+    votes: Mapped[dict[str, Any] | None]
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    lexicon_version: Mapped[str | None] = mapped_column(String(40))
+    first_seen_at: Mapped[created]
+    last_checked_at: Mapped[dt.datetime | None]
+    changed_at: Mapped[dt.datetime | None]
+    analysed_at: Mapped[dt.datetime | None]
+
+    source: Mapped[Source] = relationship(back_populates="documents")
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Page.number"
+    )
+    hits: Mapped[list[Hit]] = relationship(back_populates="document", cascade="all, delete-orphan")
+
+
+class Page(Base):
+    """The text of one page of a document (one page for HTML, text and records)."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    text: Mapped[text]
+    method: Mapped[short] = mapped_column(default="text")  # text, ocr, html, record
+
+    document: Mapped[Document] = relationship(back_populates="pages")
+
+
+class Hit(Base):
+    """A mention of a surveillance technology or vendor, with its evidence."""
+
+    __tablename__ = "hits"
+    __table_args__ = (UniqueConstraint("document_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    # Stable across re-analyses of the same text: a hit found again is not alerted again.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[short]  # technology or vendor
+    category: Mapped[short]
+    vendor: Mapped[str | None] = mapped_column(String(100))
+    matched: Mapped[text]
+    page: Mapped[int]
+    start: Mapped[int]
+    end: Mapped[int]
+    snippet: Mapped[text]
+    score: Mapped[float]
+    lexicon_version: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[created]
+
+    document: Mapped[Document] = relationship(back_populates="hits")
+
+
+class Subscription(Base):
+    """A local group's alert channel(s) and what it wants to hear about."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    urls: Mapped[list[Any]] = mapped_column(default=list)  # apprise URLs; secrets inside: print masked
+    apprise_config: Mapped[str | None] = mapped_column(Text)  # path of an apprise config file
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    mode: Mapped[short] = mapped_column(default="immediate")  # immediate, daily, weekly
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    paused: Mapped[bool] = mapped_column(default=False)
+    failing_since: Mapped[dt.datetime | None]
+    last_digest_at: Mapped[dt.datetime | None]
+    created_at: Mapped[created]
+
+    deliveries: Mapped[list[Delivery]] = relationship(back_populates="subscription", cascade="all, delete-orphan")
+
+
+class Delivery(Base):
+    """One hit owed to one subscription. Written before any send; unique, so never sent twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("subscription_id", "hit_id"), Index("ix_deliveries_status", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id", ondelete="CASCADE"))
+    status: Mapped[short] = mapped_column(default="pending")  # pending, sending, sent, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[dt.datetime | None]
+    sent_at: Mapped[dt.datetime | None]
+    message_key: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created]
+
+    subscription: Mapped[Subscription] = relationship(back_populates="deliveries")
+    hit: Mapped[Hit] = relationship()
+
+
+class CrawlRun(Base):
+    """One invocation of `vigie run` or `vigie crawl`, with its summary."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    command: Mapped[short]
+    started_at: Mapped[created]
+    finished_at: Mapped[dt.datetime | None]
+    exit_code: Mapped[int | None]
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    sources: Mapped[list[SourceRun]] = relationship(back_populates="run", cascade="all, delete-orphan")
+
+
+class SourceRun(Base):
+    """What one crawl of one source did: the health record of that source."""
+
+    __tablename__ = "source_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[str_id] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    status: Mapped[short]  # ok, empty, failed
+    finish_reason: Mapped[str | None] = mapped_column(String(100))
+    requests: Mapped[int] = mapped_column(default=0)
+    documents_new: Mapped[int] = mapped_column(default=0)
+    documents_changed: Mapped[int] = mapped_column(default=0)
+    documents_unchanged: Mapped[int] = mapped_column(default=0)
+    documents_failed: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_s: Mapped[float] = mapped_column(default=0.0)
+
+    run: Mapped[CrawlRun | None] = relationship(back_populates="sources")

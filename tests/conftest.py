@@ -1,0 +1,120 @@
+"""Shared test fixtures: a fresh database per test (SQLite, or PostgreSQL with
+VIGIE_TEST_DATABASE_URL), real servers on loopback, and the `vigie` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+from storage.db import Database
+from vigie.demo.servers import MailServer, SiteServer
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
+POSTGRES_URL = os.environ.get("VIGIE_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path: Path):
+    """A database of its own for each test: a SQLite file, or a PostgreSQL schema dropped afterwards."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'vigie.sqlite3'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db(database_url: str):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def vigie_env(data_dir: Path, database_url: str, tmp_path: Path) -> dict[str, str]:
+    """Environment for running `vigie` against this test's database, fast and offline."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
+    env.update({
+        "VIGIE_DATA_DIR": str(data_dir),
+        "VIGIE_DATABASE_URL": database_url,
+        "VIGIE_CONFIG": "",
+        "VIGIE_DOWNLOAD_DELAY_S": "0",
+        "VIGIE_AUTOTHROTTLE": "false",
+        "VIGIE_RETRY_BACKOFF_S": "0.05",
+        "VIGIE_DOWNLOAD_TIMEOUT_S": "5",
+        "VIGIE_CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    })
+    return env
+
+
+@pytest.fixture
+def run_vigie(vigie_env: dict[str, str], tmp_path: Path):
+    """Run `vigie ARGS…` in a new process (a crawl needs a fresh Twisted reactor)."""
+
+    def run(*args: str, extra_env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "vigie", *args], cwd=tmp_path, env={**vigie_env, **(extra_env or {})},
+                              capture_output=True, text=True, timeout=timeout)
+
+    return run
+
+
+@pytest.fixture
+def cli(vigie_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Invoke `vigie ARGS…` in this process, for commands that do not crawl."""
+    from vigie.cli.main import cli as vigie_cli
+
+    for key in [k for k in os.environ if k.startswith("VIGIE_")]:
+        monkeypatch.delenv(key)
+    for key, value in vigie_env.items():
+        if key.startswith("VIGIE_"):
+            monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str, input: str | None = None):
+        return CliRunner().invoke(vigie_cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def serve():
+    """Serve a folder over HTTP on 127.0.0.1; returns the base URL."""
+    servers = []
+
+    def start(root: Path, handler=None) -> str:
+        server = SiteServer(root, handler=handler) if handler else SiteServer(root)
+        servers.append(server.__enter__())
+        return server.url
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def mail_server(tmp_path: Path):
+    with MailServer(tmp_path / "mail") as server:
+        yield server

@@ -1,0 +1,1 @@
+"""The `vigie` command line: one module per group of commands, wired in ``main``."""

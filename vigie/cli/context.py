@@ -1,0 +1,69 @@
+"""What every command needs: the configuration, the database and the source registry."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from functools import cached_property
+
+import click
+
+from spiders.registry import RegistryError, SourceSpec, load_registry
+from storage.db import Database
+from vigie.config import Config, ConfigError, load_config
+
+EXIT_OK, EXIT_SOURCE_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+class App:
+    """Built once per command; opening the database applies pending migrations."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    @cached_property
+    def db(self) -> Database:
+        return Database(self.config.database)
+
+    @cached_property
+    def registry(self) -> dict[str, SourceSpec]:
+        dirs = [d for d in self.config.sources_dirs.split(":") if d]
+        return load_registry(dirs)
+
+
+def fail_config(message: str) -> None:
+    """Print a configuration error and exit with status 2."""
+    click.secho(f"Configuration error: {message}", fg="red", err=True)
+    sys.exit(EXIT_CONFIG)
+
+
+def configure_logging(level: str) -> None:
+    """One handler on the root logger, filtering at ``level`` whatever libraries do to the root's level."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def make_app(verbose: int) -> App:
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        fail_config(str(exc))
+    level = "DEBUG" if verbose > 1 else "INFO" if verbose == 1 else config.log_level
+    if verbose:
+        config = config.with_overrides(log_level=level)
+    configure_logging(level)
+    return App(config)
+
+
+def registry_or_exit(app: App) -> dict[str, SourceSpec]:
+    try:
+        return app.registry
+    except RegistryError as exc:
+        fail_config(str(exc))
+
+
+pass_app = click.make_pass_decorator(App)

@@ -1,0 +1,35 @@
+"""Entry point of the `vigie` command."""
+
+from __future__ import annotations
+
+import click
+
+from vigie import __version__
+from vigie.cli.alerts import notify, subscription
+from vigie.cli.analyze import analyze
+from vigie.cli.crawl import crawl, run
+from vigie.cli.context import make_app
+from vigie.cli.demo import demo
+from vigie.cli.ingest import ingest
+from vigie.cli.listing import documents, hits
+from vigie.cli.settings import settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More logging (-v: INFO, -vv: DEBUG).")
+@click.version_option(__version__, prog_name="vigie")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int) -> None:
+    """Vigie watches city councils for surveillance technologies and alerts local groups.
+
+    Configuration: environment variables VIGIE_* or a vigie.yaml file (see `vigie settings`).
+    """
+    ctx.obj = make_app(verbose)
+
+
+for command in (run, crawl, analyze, ingest, notify, subscription, documents, hits, demo, settings):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="vigie")

@@ -1,0 +1,49 @@
+"""Write rows as JSON lines, CSV or an aligned table: the output formats of listing commands."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from typing import Any, Iterable, Sequence, TextIO
+
+FORMATS = ("table", "jsonl", "csv")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def write_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, out: TextIO = sys.stdout,
+               table_columns: Sequence[str] | None = None, width: int = 60) -> int:
+    """Write ``rows``; returns how many were written. Tables show ``table_columns`` only, cut to ``width``."""
+    count = 0
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps({c: _plain(row.get(c)) for c in columns}, ensure_ascii=False) + "\n")
+            count += 1
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _plain(row.get(c)) for c in columns})
+            count += 1
+    else:
+        shown = list(table_columns or columns)
+        cells = [[_cell(row.get(c), width) for c in shown] for row in rows]
+        count = len(cells)
+        widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(shown)]
+        out.write("  ".join(c.ljust(w) for c, w in zip(shown, widths)).rstrip() + "\n")
+        for r in cells:
+            out.write("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() + "\n")
+    return count
+
+
+def _cell(value: Any, width: int) -> str:
+    text = "" if value is None else str(_plain(value))
+    # Scraped text is untrusted: no control characters (terminal escapes) reach the terminal.
+    text = "".join(ch if ch.isprintable() else " " for ch in " ".join(text.split()))
+    return text if len(text) <= width else text[: width - 1] + "…"

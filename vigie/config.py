@@ -1,0 +1,111 @@
+"""Load Vigie's configuration from the environment and an optional YAML file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from vigie.settings import BY_KEY, SETTINGS
+
+
+class ConfigError(Exception):
+    """A configuration mistake; the message names the setting or file and the fix."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _coerce(key: str, value: Any, origin: str) -> Any:
+    wanted = BY_KEY[key].type
+    if isinstance(value, wanted) and not (wanted is int and isinstance(value, bool)):
+        return value
+    text = str(value).strip()
+    try:
+        if wanted is bool:
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ValueError(text)
+        return wanted(text)
+    except ValueError:
+        raise ConfigError(
+            f"{origin}: {BY_KEY[key].env} must be a {wanted.__name__}, got {text!r}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The resolved settings. Build it with :func:`load_config`."""
+
+    values: Mapping[str, Any]
+    config_file: Path | None = None
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self.values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.values["data_dir"]).expanduser()
+
+    @property
+    def database(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data folder."""
+        url = self.values["database_url"]
+        if url:
+            return url
+        return f"sqlite:///{(self.data_path / 'vigie.sqlite3').resolve()}"
+
+    @property
+    def user_agent(self) -> str:
+        from vigie import __version__
+
+        return f"Vigie/{__version__} (+{self.values['contact_url']}; council agenda monitor)"
+
+    def with_overrides(self, **overrides: Any) -> "Config":
+        values = dict(self.values)
+        for key, value in overrides.items():
+            values[key] = _coerce(key, value, "override")
+        return Config(values, self.config_file)
+
+
+def load_config(environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+    """Resolve every setting from ``environ`` (default: ``os.environ``), the YAML file and defaults."""
+    environ = os.environ if environ is None else environ
+    path_text = environ.get("VIGIE_CONFIG", "")
+    path = Path(path_text) if path_text else Path("vigie.yaml")
+    from_file: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc}); fix the file or unset VIGIE_CONFIG") from None
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+        unknown = sorted(set(loaded) - set(BY_KEY))
+        if unknown:
+            raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; see docs/settings.md")
+        from_file = loaded
+    elif path_text:
+        raise ConfigError(f"VIGIE_CONFIG points to {path_text}, which does not exist")
+
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        if s.env in environ:
+            values[s.key] = _coerce(s.key, environ[s.env], f"environment variable {s.env}")
+        elif s.key in from_file:
+            values[s.key] = _coerce(s.key, from_file[s.key], str(path))
+        else:
+            values[s.key] = s.default
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(key, value, "command line")
+    return Config(values, path if path.is_file() else None)

@@ -1,0 +1,89 @@
+"""Real servers on loopback: a static web site and an SMTP server that keeps what it receives."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature is the standard library's
+        pass
+
+
+class SiteServer:
+    """Serves ``root`` on ``http://127.0.0.1:<port>/`` from a background thread."""
+
+    def __init__(self, root: Path, port: int = 0, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> "SiteServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Keeper:
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.messages: list[tuple[list[str], EmailMessage, Path | None]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        message = message_from_bytes(raw, policy=policy.default)
+        path = None
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / f"message-{len(list(self.folder.glob('*.eml'))) + 1:04d}.eml"
+            path.write_bytes(raw)
+        self.messages.append((list(envelope.rcpt_tos), message, path))
+        return "250 Message accepted for delivery"
+
+
+class MailServer:
+    """An aiosmtpd server on 127.0.0.1 that keeps every message (and writes it to ``folder``)."""
+
+    def __init__(self, folder: Path | None = None, port: int = 0) -> None:
+        self.keeper = _Keeper(folder)
+        self.controller = Controller(self.keeper, hostname="127.0.0.1", port=port or _free_port())
+
+    @property
+    def port(self) -> int:
+        return self.controller.port
+
+    @property
+    def messages(self):
+        return self.keeper.messages
+
+    def apprise_url(self, to: str, sender: str = "vigie@localhost") -> str:
+        return f"mailto://127.0.0.1:{self.port}?from={sender}&to={to}"
+
+    def __enter__(self) -> "MailServer":
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

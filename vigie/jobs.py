@@ -1,0 +1,113 @@
+"""The jobs behind `vigie run` and `vigie crawl`: crawl, analyse, alert, and record the run."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+
+from spiders.registry import SourceSpec
+from storage.db import Database
+from storage.models import CrawlRun, SourceRun, utcnow
+from vigie.config import Config
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    sources: dict[str, str] = field(default_factory=dict)  # source id -> ok, empty, failed
+    errors: dict[str, str] = field(default_factory=dict)
+    documents_new: int = 0
+    documents_changed: int = 0
+    documents_unchanged: int = 0
+    documents_failed: int = 0
+    analysed: int = 0
+    new_hits: int = 0
+    alerts_sent: int = 0
+    alert_failures: int = 0
+
+    @property
+    def failed_sources(self) -> list[str]:
+        return sorted(s for s, status in self.sources.items() if status == "failed")
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed_sources or self.alert_failures else 0
+
+    def lines(self) -> list[str]:
+        """A short human summary, printed at the end of a run."""
+        ok = sum(1 for s in self.sources.values() if s == "ok")
+        empty = [s for s, st in self.sources.items() if st == "empty"]
+        out = [
+            f"Run #{self.run_id}: {len(self.sources)} source(s) crawled: {ok} ok, "
+            f"{len(empty)} empty, {len(self.failed_sources)} failed",
+            f"Documents: {self.documents_new} new, {self.documents_changed} changed, "
+            f"{self.documents_unchanged} unchanged, {self.documents_failed} failed",
+            f"Analysis: {self.analysed} document(s), {self.new_hits} new hit(s)",
+            f"Alerts: {self.alerts_sent} hit(s) sent" + (f", {self.alert_failures} channel failure(s)" if self.alert_failures else ""),
+        ]
+        for source in self.failed_sources + empty:
+            out.append(f"  {source}: {self.sources[source]}: {self.errors.get(source) or ''}".rstrip(": "))
+        return out
+
+
+def start_run(db: Database, command: str) -> int:
+    with db.session() as session:
+        run = CrawlRun(command=command)
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(db: Database, summary: RunSummary) -> None:
+    with db.session() as session:
+        run = session.get(CrawlRun, summary.run_id)
+        run.finished_at, run.exit_code = utcnow(), summary.exit_code
+        run.summary = {k: v for k, v in asdict(summary).items() if k != "run_id"}
+
+
+def collect_crawl(db: Database, summary: RunSummary, specs: list[SourceSpec]) -> None:
+    """Fill the summary from the source_runs rows the crawl wrote."""
+    with db.session() as session:
+        rows = list(session.scalars(select(SourceRun).where(SourceRun.run_id == summary.run_id)))
+    by_source = {r.source_id: r for r in rows}
+    for spec in specs:
+        row = by_source.get(spec.id)
+        if row is None:
+            # The spider never closed normally (it could not even start): that is a failure.
+            summary.sources[spec.id], summary.errors[spec.id] = "failed", "the crawl did not run"
+            continue
+        summary.sources[spec.id] = row.status
+        if row.error:
+            summary.errors[spec.id] = row.error
+        summary.documents_new += row.documents_new
+        summary.documents_changed += row.documents_changed
+        summary.documents_unchanged += row.documents_unchanged
+        summary.documents_failed += row.documents_failed
+
+
+def crawl_sources(config: Config, db: Database, specs: list[SourceSpec], command: str,
+                  overrides: dict | None = None) -> RunSummary:
+    """Crawl the sources (concurrently) and record the run. Call once per process (Twisted)."""
+    from spiders.runner import crawl, sync_sources
+
+    sync_sources(db, specs)
+    summary = RunSummary(start_run(db, command))
+    if specs:
+        crawl(config, specs, summary.run_id, overrides)
+    collect_crawl(db, summary, specs)
+    return summary
+
+
+def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> RunSummary:
+    from nlp.stage import analyse_pending
+    from notify.deliver import send_pending
+
+    analysis = analyse_pending(db, config.data_path)
+    summary.analysed, summary.new_hits = analysis.documents, analysis.new_hits
+    delivery = send_pending(db, config)
+    summary.alerts_sent, summary.alert_failures = delivery.hits_sent, len(delivery.failures)
+    return summary
