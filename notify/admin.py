@@ -1,0 +1,34 @@
+"""Tell the maintainers (never the subscribers) that something needs their attention."""
+
+from __future__ import annotations
+
+import logging
+
+import apprise
+
+from vigie.config import Config
+
+log = logging.getLogger(__name__)
+
+
+def alert_maintainers(config: Config, subject: str, body: str) -> bool:
+    """Send ``subject``/``body`` to ``VIGIE_ADMIN_URL`` (an apprise URL or config file).
+
+    Returns False, and logs why, when no admin URL is set or the send fails; never raises.
+    """
+    target = config.admin_url
+    if not target:
+        log.warning("No VIGIE_ADMIN_URL set; maintainers not told: %s", subject)
+        return False
+    notifier = apprise.Apprise()
+    if target.endswith((".yaml", ".yml", ".txt", ".conf")):
+        source = apprise.AppriseConfig()
+        source.add(target)
+        notifier.add(source)
+    elif not notifier.add(target):
+        log.error("VIGIE_ADMIN_URL is not a URL apprise can use; maintainers not told: %s", subject)
+        return False
+    ok = bool(notifier.notify(title=subject, body=body))
+    if not ok:
+        log.error("Could not reach the maintainers through VIGIE_ADMIN_URL: %s", subject)
+    return ok
