@@ -21,8 +21,12 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# The same suite on PostgreSQL: each test gets a schema of its own in the database below.
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 test-postgres: install
-	VIGIE_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -q
+	@$(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(TEST_POSTGRES_URL))').close()" \
+		|| { echo "No PostgreSQL at $(TEST_POSTGRES_URL): start one, or set TEST_POSTGRES_URL"; exit 1; }
+	VIGIE_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -q
 
 demo: install
 	$(BIN)/vigie demo

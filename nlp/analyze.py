@@ -1,51 +1,177 @@
-"""Analyse pages of text: the spaCy pipeline per language, and its findings as :class:`Finding`."""
+"""Analyse documents: cheap candidates over all the text, spaCy only around them.
+
+Most pages of council documents mention no surveillance technology. The lexicon scan
+(:mod:`nlp.patterns`, a folded prefix-tree regex) runs over every page; only the sentences around
+its candidates, with enough context on each side for the rules, go through the spaCy pipeline —
+the statistical model (French: ``fr_core_news_sm``'s named-entity recogniser) only for windows
+that hold a generalist vendor, the tokenizer and ``vigie_detector`` for the others.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
 
 import nlp.detector  # noqa: F401  (registers the "vigie_detector" factory)
 from nlp.detector import SPAN_KEY
+from nlp.disambiguate import Mention
+from nlp.evidence import DocumentEvidence, EvidenceRules
 from nlp.extract import PageText
 from nlp.findings import Finding
+from nlp.folding import FoldedText
+from nlp.lexicon import LANGUAGES
+from nlp.patterns import scanner_for
+from nlp.sentences import Sentences
 
-SUPPORTED = ("fr", "en", "de")
+log = logging.getLogger(__name__)
+
+# Statistical pipelines by language: the components worth their cost (NER: places and people), and
+# those not even loaded.
+MODELS = {"fr": ("fr_core_news_sm", ("tok2vec", "ner"), ("morphologizer", "parser", "attribute_ruler", "lemmatizer"))}
 
 
-def build_pipeline(language: str) -> Language:
-    """A blank tokenizer for ``language``, sentence boundaries and the detector."""
-    nlp = spacy.blank(language if language in SUPPORTED else "fr")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("vigie_detector")
-    nlp.max_length = 10_000_000
-    return nlp
+def build_pipeline(language: str, lexicon_dir: str = "") -> tuple[Language, list[str]]:
+    """The pipeline for ``language`` and the names of its statistical components (maybe none)."""
+    name, keep, exclude = MODELS.get(language, (None, (), ()))
+    nlp = None
+    if name:
+        try:
+            nlp = spacy.load(name, exclude=list(exclude))
+        except OSError:
+            log.warning("spaCy model %s is not installed (pip install %s): falling back to a blank %s pipeline, "
+                        "without named entities to protect place names from vendor names", name, name, language)
+    if nlp is None:
+        nlp = spacy.blank(language)
+    else:
+        for pipe in [p for p in nlp.pipe_names if p not in keep]:
+            nlp.remove_pipe(pipe)
+    nlp.add_pipe("vigie_detector", config={"lexicon_dir": str(lexicon_dir or "")})
+    nlp.max_length = 50_000_000
+    return nlp, [p for p in nlp.pipe_names if p != "vigie_detector"]
+
+
+@dataclass
+class _Window:
+    document: int
+    page: int
+    start: int
+    end: int
+    needs_model: bool
 
 
 class Analyzer:
-    """Finds surveillance technologies and vendors in the pages of one document."""
+    """Finds surveillance technologies and vendors in the pages of documents of one language."""
 
-    def __init__(self, language: str = "fr") -> None:
-        self.language = language
-        self.nlp = build_pipeline(language)
-        self.lexicon_version = self.nlp.get_pipe("vigie_detector").version
+    def __init__(self, language: str = "fr", lexicon_dir: str = "") -> None:
+        self.language = language if language in LANGUAGES else "fr"
+        self.nlp, self.model_pipes = build_pipeline(self.language, lexicon_dir)
+        detector = self.nlp.get_pipe("vigie_detector")
+        self.lexicon = detector.lexicon
+        self.lexicon_version = detector.version
+        self.scanner = scanner_for(self.lexicon, self.language)
+        meta = self.lexicon.meta
+        # Room on each side of a candidate for the rules (beyond its sentence): none for a strong term
+        # or a specialist; its context for a weak term; for a generalist vendor, as far as it looks for
+        # a technology plus as far as that technology looks for its own context.
+        context, vendor_context = int(meta.get("context_chars", 220)), int(meta.get("vendor_context_chars", 380))
+        self.margins = {"strong": 0, "specialist": 0, "weak": context + 20, "generalist": vendor_context + context + 20}
+        self.evidence = EvidenceRules(self.lexicon.evidence, self.language)
 
     @classmethod
     @lru_cache(maxsize=None)
     def for_language(cls, language: str) -> "Analyzer":
+        """One shared analyzer per language (loading a pipeline takes a second or two)."""
         return cls(language)
 
-    def analyze(self, pages: list[PageText]) -> list[Finding]:
-        findings = []
-        for page, doc in zip(pages, self.nlp.pipe(p.text for p in pages)):
-            for span in doc.spans[SPAN_KEY]:
-                sentence = span.sent
-                findings.append(Finding(
-                    kind=span._.kind, category=span._.category, vendor=span._.vendor,
-                    matched=span.text, page=page.number, start=span.start_char, end=span.end_char,
-                    snippet=" ".join(sentence.text.split()), score=span._.score,
-                    lexicon_version=self.lexicon_version,
-                ))
+    def analyze(self, pages: Sequence[PageText]) -> list[Finding]:
+        """The findings of one document, in page and offset order."""
+        return next(self.analyze_documents([pages]))
+
+    def analyze_documents(self, documents: Iterable[Sequence[PageText]], batch_size: int = 32) -> Iterator[list[Finding]]:
+        """The findings of each document, in order; windows of a batch of documents share ``nlp.pipe``."""
+        batch: list[Sequence[PageText]] = []
+        for pages in documents:
+            batch.append(pages)
+            if len(batch) == batch_size:
+                yield from self._analyze_batch(batch)
+                batch = []
+        if batch:
+            yield from self._analyze_batch(batch)
+
+    def _analyze_batch(self, documents: list[Sequence[PageText]]) -> list[list[Finding]]:
+        windows: list[_Window] = []
+        sentences: dict[tuple[int, int], Sentences] = {}
+        for d, pages in enumerate(documents):
+            for p, page in enumerate(pages):
+                candidates = self.scanner.scan(FoldedText(page.text))
+                if candidates:
+                    sentences[d, p] = Sentences(page.text)
+                    windows += self._windows(d, p, page.text, candidates, sentences[d, p])
+        findings: list[list[Finding]] = [[] for _ in documents]
+        if not windows:
+            return findings
+        # Strings that spaCy learns from the windows (numbers, names) are forgotten after each batch,
+        # so that memory stays flat however many documents go through.
+        with self.nlp.memory_zone():
+            for window, doc in self._run(documents, windows):
+                page = documents[window.document][window.page]
+                for span in doc.spans[SPAN_KEY]:
+                    findings[window.document].append(
+                        self._finding(page, span._.vigie, window.start, sentences[window.document, window.page]))
+        for d, found in enumerate(findings):
+            if found:
+                self._attach_evidence(documents[d], found)
+                found.sort(key=lambda f: (f.page, f.start, f.kind))
         return findings
+
+    def _windows(self, d: int, p: int, text: str, candidates, sentences: Sentences) -> list[_Window]:
+        covers = []
+        for c in candidates:
+            margin = max(self.margins[e.strength] for e in c.entries)
+            start, end = sentences.cover(c.start - margin, c.end + margin)
+            covers.append((start, end, any(e.strength == "generalist" for e in c.entries)))
+        spans: list[tuple[int, int, bool]] = []
+        for start, end, generalist in sorted(covers):  # wide margins may reach back past narrower ones
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]), spans[-1][2] or generalist)
+            else:
+                spans.append((start, end, generalist))
+        return [_Window(d, p, s, e, bool(self.model_pipes) and g) for s, e, g in spans]
+
+    def _run(self, documents, windows: list[_Window]):
+        """(window, doc) pairs: the model only where a generalist vendor needs it."""
+        for needs_model in (True, False):
+            chosen = [w for w in windows if w.needs_model == needs_model]
+            if not chosen:
+                continue
+            texts = ((documents[w.document][w.page].text[w.start:w.end], w) for w in chosen)
+            disable = [] if needs_model else self.model_pipes
+            for doc, window in self.nlp.pipe(texts, as_tuples=True, disable=disable):
+                yield window, doc
+
+    def _finding(self, page: PageText, mention: Mention, offset: int, sentences: Sentences) -> Finding:
+        start, end = offset + mention.start, offset + mention.end
+        entry = mention.entry
+        details = {"rule": mention.rule, "term": entry.term}
+        if mention.subcategory:
+            details["subcategory"] = mention.subcategory
+        if mention.context:
+            details["context"] = mention.context
+        if mention.procurement:
+            details["procurement"] = mention.procurement
+        if entry.product:
+            details["product"] = entry.term
+        return Finding(kind=entry.kind, category=entry.category, vendor=entry.vendor, matched=page.text[start:end],
+                       page=page.number, start=start, end=end, snippet=sentences.snippet(start),
+                       score=mention.score, lexicon_version=self.lexicon_version, details=details)
+
+    def _attach_evidence(self, pages: Sequence[PageText], findings: list[Finding]) -> None:
+        evidence = DocumentEvidence([p.text for p in pages], self.evidence)
+        index = {page.number: i for i, page in enumerate(pages)}
+        for finding in findings:
+            finding.details.update(evidence.details(index[finding.page], finding.start))

@@ -1,71 +1,87 @@
-"""The spaCy component that flags surveillance technologies and vendors.
+"""The spaCy component that flags surveillance technologies and vendors: ``vigie_detector``.
 
-First version: phrase matching on accent-folded token norms, vendors of general trades kept
-only when a technology is named on the same page. Issue "Detection" makes it precise.
+Its patterns are the lexicon files (``nlp/lexicon/``): loaded from ``lexicon_dir`` (the bundled
+lexicon by default), saved with the pipeline by ``nlp.to_disk`` and read back by ``spacy.load``.
+Each mention becomes a span in ``doc.spans["vigie"]`` whose ``span._.vigie`` is a
+:class:`~nlp.disambiguate.Mention` (exact character offsets, category, vendor, score, evidence).
+When the pipeline has a named-entity recogniser before it, generalist vendors inside names of
+places or people are dropped.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Iterable
 
+import srsly
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from nlp.lexicon import LEXICON_DIR, load_lexicon
-from spiders.text import fold
+from nlp.disambiguate import Disambiguator
+from nlp.lexicon import LANGUAGES, Lexicon, load_lexicon, parse_lexicon
 
 SPAN_KEY = "vigie"
 
-for _attr in ("kind", "category", "vendor", "score"):
-    if not Span.has_extension(_attr):
-        Span.set_extension(_attr, default=None)
 
-
-@Language.factory("vigie_detector", default_config={"lexicon_dir": str(LEXICON_DIR)})
+@Language.factory("vigie_detector", default_config={"lexicon_dir": ""})
 def make_detector(nlp: Language, name: str, lexicon_dir: str) -> "SurveillanceDetector":
-    return SurveillanceDetector(nlp, name, Path(lexicon_dir))
+    """``lexicon_dir``: a folder laid out like ``nlp/lexicon``; empty for the bundled lexicon."""
+    return SurveillanceDetector(nlp, name, lexicon_dir)
 
 
 class SurveillanceDetector:
-    """Puts one span per mention in ``doc.spans["vigie"]`` with ``kind``, ``category``, ``vendor``, ``score``."""
+    """Puts one span per mention in ``doc.spans["vigie"]``."""
 
-    def __init__(self, nlp: Language, name: str, lexicon_dir: Path) -> None:
+    def __init__(self, nlp: Language, name: str = "vigie_detector", lexicon_dir: str | Path = "") -> None:
+        if not Span.has_extension("vigie"):
+            Span.set_extension("vigie", default=None)
         self.name = name
-        self.lexicon = load_lexicon(lexicon_dir)
-        self.version = self.lexicon.version
-        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.labels: dict[str, tuple[str, str, str | None, bool]] = {}
-        lang = nlp.lang
+        self.language = nlp.lang if nlp.lang in LANGUAGES else "fr"
+        self.lexicon_dir = str(lexicon_dir or "")
+        self._use(load_lexicon(self.lexicon_dir or None))
 
-        def add(label: str, phrases: list[str], meta: tuple[str, str, str | None, bool]) -> None:
-            self.labels[label] = meta
-            docs = [self._normalise(nlp.make_doc(p)) for p in phrases]
-            self.matcher.add(label, docs)
-
-        for category, entry in self.lexicon.categories.items():
-            phrases = entry["terms"].get(lang, []) + [t for ts in entry["terms"].values() for t in ts if lang not in entry["terms"]]
-            if phrases:
-                add(f"tech:{category}", phrases, ("technology", category, None, True))
-        for vendor in self.lexicon.vendors:
-            add(f"vendor:{vendor['name']}", vendor["aliases"],
-                ("vendor", vendor.get("category", "vendor"), vendor["name"], bool(vendor.get("specialist"))))
-
-    @staticmethod
-    def _normalise(doc: Doc) -> Doc:
-        for token in doc:
-            token.norm_ = fold(token.text)
-        return doc
+    def _use(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.version = lexicon.version
+        self.disambiguator = Disambiguator(lexicon, self.language)
 
     def __call__(self, doc: Doc) -> Doc:
-        self._normalise(doc)
+        entities = None
+        # A recogniser sets every token's IOB tag; looking at the first is enough (has_annotation scans all).
+        if len(doc) and doc[0].ent_iob != 0:
+            entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         spans = []
-        for match_id, start, end in self.matcher(doc):
-            kind, category, vendor, always = self.labels[doc.vocab.strings[match_id]]
-            span = Span(doc, start, end, label=kind)
-            span._.kind, span._.category, span._.vendor = kind, category, vendor
-            span._.score = 1.0 if always else 0.5
-            spans.append(span)
-        has_technology = any(s._.kind == "technology" for s in spans)
-        doc.spans[SPAN_KEY] = [s for s in spans if s._.score == 1.0 or has_technology]
+        for mention in self.disambiguator.mentions(doc.text, entities):
+            span = doc.char_span(mention.start, mention.end, label=mention.entry.kind, alignment_mode="expand")
+            if span is not None:
+                span._.vigie = mention
+                spans.append(span)
+        doc.spans[SPAN_KEY] = spans
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None, lexicon_dir: str = "") -> None:
+        """Reload the lexicon (from ``lexicon_dir``, else the configured folder): ``nlp.initialize()`` after an edit."""
+        self.lexicon_dir = str(lexicon_dir or self.lexicon_dir)
+        self._use(load_lexicon(self.lexicon_dir or None))
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return srsly.msgpack_dumps({"files": self.lexicon.files})
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "SurveillanceDetector":
+        self._use(parse_lexicon(srsly.msgpack_loads(data)["files"]))
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Save the lexicon files (YAML, laid out as ``nlp/lexicon``) with the pipeline."""
+        path = Path(path)
+        for name, text in self.lexicon.files.items():
+            (path / name).parent.mkdir(parents=True, exist_ok=True)
+            (path / name).write_text(text, encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "SurveillanceDetector":
+        self._use(load_lexicon(path))
+        return self

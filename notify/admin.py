@@ -6,6 +6,7 @@ import logging
 
 import apprise
 
+from notify.redact import apprise_silenced, install_log_redaction
 from vigie.config import Config
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,7 @@ def alert_maintainers(config: Config, subject: str, body: str) -> bool:
 
     Returns False, and logs why, when no admin URL is set or the send fails; never raises.
     """
+    install_log_redaction()
     target = config.admin_url
     if not target:
         log.warning("No VIGIE_ADMIN_URL set; maintainers not told: %s", subject)
@@ -25,10 +27,14 @@ def alert_maintainers(config: Config, subject: str, body: str) -> bool:
         source = apprise.AppriseConfig()
         source.add(target)
         notifier.add(source)
-    elif not notifier.add(target):
-        log.error("VIGIE_ADMIN_URL is not a URL apprise can use; maintainers not told: %s", subject)
-        return False
-    ok = bool(notifier.notify(title=subject, body=body))
+    else:
+        with apprise_silenced():
+            added = notifier.add(target)
+        if not added:
+            log.error("VIGIE_ADMIN_URL is not a URL apprise can use; maintainers not told: %s", subject)
+            return False
+    # TEXT: the body may quote an error from a remote server; apprise escapes it per service.
+    ok = bool(notifier.notify(title=subject, body=body, body_format=apprise.NotifyFormat.TEXT))
     if not ok:
         log.error("Could not reach the maintainers through VIGIE_ADMIN_URL: %s", subject)
     return ok

@@ -1,22 +1,42 @@
-"""Owe each subscription its new hits, then deliver them through apprise.
+"""Send the alerts owed to subscriptions: `vigie notify`, and the last stage of `vigie run`.
 
-A delivery row per (subscription, hit) is written before anything is sent and is unique,
-so a hit is never sent twice to the same subscription; it is marked sent only when apprise
-reports success.
+One run: write the deliveries owed for new hits (``outbox.queue_deliveries``), put back those
+of a process that died, then serve every subscription with something due, several at once, so
+that a slow or dead channel (each has its own timeouts) holds up no other subscriber. Serving
+a subscription: claim a batch, send it to each channel that has not accepted it yet, record
+each acceptance at once, then close the batch (sent, or retried later with backoff).
+
+What "exactly once" means here. Claims are atomic, so two notifiers never send the same
+delivery, and a delivery is marked sent only after its channel accepted it, so nothing is
+lost. One window remains: the process dies after a channel accepted a message and before the
+database recorded it (a few milliseconds per message). No channel can be asked afterwards
+whether it got the message (SMTP cannot), so Vigie chooses at-least-once over at-most-once: the
+claim expires after the lease (15 minutes) and the message is sent again, with the same
+idempotency key: the same email Message-ID per recipient, the same ``Idempotency-Key`` header
+on webhooks. Mail systems that deduplicate by Message-ID (Gmail does) show it once; a webhook
+receiver can drop it. A lost alert would be worse than a recognisable duplicate.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import apprise
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
 
-from notify.render import environment, render_alert
+from notify.admin import alert_maintainers
+from notify.channels import Channel, ChannelError, subscription_channels
+from notify.messages import Composer, Preview, channel_key
+from notify.outbox import (Batch, claim_batch, defer_due, due_deliveries, finish_batch, messages_sent_since,
+                           overflow_due, queue_deliveries, record_accepted, release_stale, subscriptions_with_due,
+                           update_channel)
+from notify.policy import Policy
+from notify.redact import install_log_redaction, redact_urls
 from storage.db import Database
-from storage.models import Delivery, Document, Hit, Subscription, utcnow
+from storage.models import Subscription, utcnow
+from storage.queue import worker_name
 from vigie.config import Config
 
 log = logging.getLogger(__name__)
@@ -25,100 +45,183 @@ log = logging.getLogger(__name__)
 @dataclass
 class DeliverySummary:
     queued: int = 0
-    messages_sent: int = 0
-    hits_sent: int = 0
-    failures: list[str] = field(default_factory=list)
-    previews: list[dict] = field(default_factory=list)
+    messages_sent: int = 0  # messages a channel accepted
+    hits_sent: int = 0  # deliveries completed (every channel accepted them)
+    failed: int = 0  # deliveries given up after the last attempt
+    released: int = 0  # deliveries taken back from a process that died
+    deferred: int = 0  # held back by a rate cap
+    failures: list[str] = field(default_factory=list)  # "subscription: channel: why", masked
+    previews: list[Preview] = field(default_factory=list)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (subject, body) for the maintainers
+
+    def merge(self, other: "DeliverySummary") -> None:
+        for name in ("messages_sent", "hits_sent", "failed", "deferred"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failures += other.failures
+        self.previews += other.previews
+        self.notices += other.notices
 
 
-def matches(subscription: Subscription, hit: Hit, document: Document) -> bool:
-    """Whether a hit falls within a subscription's filters (empty filter: everything)."""
-    f = subscription.filters or {}
-    if f.get("sources") and document.source_id not in f["sources"]:
+def digest_of(subscription: Subscription, batch: Batch | None = None) -> str | None:
+    if subscription.mode in ("daily", "weekly"):
+        return subscription.mode
+    return "overflow" if batch is not None and batch.deferred else None
+
+
+class Notifier:
+    """One run of the notifier, at one moment (``now``: the tests move the clock)."""
+
+    def __init__(self, db: Database, config: Config, now: dt.datetime | None = None) -> None:
+        self.db, self.config = db, config
+        self.now = now or utcnow()
+        self.policy = Policy.from_config(config)
+        self.composer = Composer(config, self.policy, self.now)
+        self.worker = worker_name()
+
+    def run(self) -> DeliverySummary:
+        summary = DeliverySummary()
+        with self.db.session() as session:
+            summary.queued = queue_deliveries(session, self.now, self.policy)
+            summary.released = release_stale(session, self.now, self.policy)
+            due = subscriptions_with_due(session, self.now)
+        with ThreadPoolExecutor(max_workers=self.policy.workers, thread_name_prefix="notify") as pool:
+            for result in pool.map(self.serve, due):
+                summary.merge(result)
+        for subject, body in summary.notices:
+            alert_maintainers(self.config, subject, body)
+        return summary
+
+    def preview(self) -> DeliverySummary:
+        """What a run would send now; the transaction is rolled back, so nothing changes."""
+        summary = DeliverySummary()
+        session = self.db.sessions()
+        try:
+            summary.queued = queue_deliveries(session, self.now, self.policy)
+            for sub_id in subscriptions_with_due(session, self.now):
+                sub = session.get(Subscription, sub_id)
+                hits = [d.hit for d in due_deliveries(session, sub_id, self.now, self.policy.batch_size)]
+                try:
+                    channels = subscription_channels(sub)
+                except ChannelError as exc:
+                    summary.failures.append(str(exc))
+                    continue
+                summary.previews += [self.composer.preview(sub, c, hits, digest_of(sub)) for c in channels]
+        finally:
+            session.rollback()
+            session.close()
+        return summary
+
+    def serve(self, sub_id: int) -> DeliverySummary:
+        """Send everything due to one subscription. Never raises: one subscriber's trouble stays its own."""
+        result = DeliverySummary()
+        try:
+            self._serve(sub_id, result)
+        except Exception as exc:  # noqa: BLE001 - reported, and its claims expire after the lease
+            log.error("Subscription #%s: unexpected %s: %s", sub_id, type(exc).__name__, redact_urls(str(exc)))
+            result.failures.append(f"subscription #{sub_id}: unexpected {type(exc).__name__}")
+        return result
+
+    def _serve(self, sub_id: int, result: DeliverySummary) -> None:
+        with self.db.session() as session:
+            sub = session.get(Subscription, sub_id)
+            try:
+                channels = subscription_channels(sub)
+            except ChannelError as exc:
+                self._channels_broken(session, sub, str(exc), result)
+                return
+        while self._within_rate_cap(sub, result):
+            with self.db.session() as session:
+                batch = claim_batch(session, sub.id, self.worker, self.now, self.policy.batch_size)
+            if batch is None:
+                return
+            self._send_batch(sub, channels, batch, result)
+
+    def _within_rate_cap(self, sub: Subscription, result: DeliverySummary) -> bool:
+        """Immediate subscriptions get at most ``rate_cap`` messages in 24 hours; the rest waits
+        for the next digest hour and then goes out as one message (past the cap)."""
+        if sub.mode != "immediate":
+            return True
+        cap = sub.rate_cap or self.policy.rate_cap
+        with self.db.session() as session:
+            if messages_sent_since(session, sub.id, self.now - self.policy.rate_window) < cap:
+                return True
+            if overflow_due(session, sub.id, self.now):
+                return True
+            result.deferred += defer_due(session, sub.id, self.now, self.policy.next_digest(self.now, "daily"))
         return False
-    if f.get("categories") and hit.category not in f["categories"]:
-        return False
-    if f.get("vendors") and (hit.vendor or "") not in f["vendors"]:
-        return False
-    if f.get("kinds") and document.kind not in f["kinds"]:
-        return False
-    return hit.score >= float(f.get("min_score", 0))
 
-
-def queue_deliveries(session: Session) -> int:
-    """Create the pending deliveries owed for hits that no delivery covers yet."""
-    subscriptions = list(session.scalars(select(Subscription).where(Subscription.paused.is_(False))))
-    created = 0
-    for sub in subscriptions:
-        owed = session.execute(
-            select(Hit, Document).join(Document, Hit.document_id == Document.id)
-            .where(~select(Delivery.id).where(Delivery.subscription_id == sub.id, Delivery.hit_id == Hit.id).exists())
-            .where(Hit.created_at >= sub.created_at)
-        ).all()
-        for hit, document in owed:
-            if matches(sub, hit, document):
-                session.add(Delivery(subscription_id=sub.id, hit_id=hit.id))
-                created += 1
-    return created
-
-
-def _hit_context(hit: Hit) -> dict:
-    doc = hit.document
-    start = hit.snippet.lower().find(hit.matched.lower())
-    before, after = (hit.snippet[:start], hit.snippet[start + len(hit.matched):]) if start >= 0 else (hit.snippet, "")
-    return {"label": hit.vendor or hit.category, "matched": hit.matched, "page": hit.page,
-            "snippet": hit.snippet, "snippet_before": before, "snippet_after": after,
-            "page_url": f"{doc.url}#page={hit.page}", "document_id": doc.id}
-
-
-def build_context(deliveries: list[Delivery], config: Config) -> dict:
-    groups: dict[int, dict] = {}
-    for delivery in deliveries:
-        doc = delivery.hit.document
-        if doc.id not in groups:
-            groups[doc.id] = {"source_name": doc.source.name, "title": doc.title or doc.url,
-                              "meeting_date": doc.meeting_date, "hits": []}
-        groups[doc.id]["hits"].append(_hit_context(delivery.hit))
-    ordered = list(groups.values())
-    return {"groups": ordered, "hits": [h for g in ordered for h in g["hits"]],
-            "councils": sorted({g["source_name"] for g in ordered}),
-            "unsubscribe_url": config.unsubscribe_url}
-
-
-def send_pending(db: Database, config: Config, dry_run: bool = False) -> DeliverySummary:
-    """Queue what is owed, then send each subscription one message with its pending hits."""
-    summary = DeliverySummary()
-    env = environment(config.templates_dir or None)
-    with db.session() as session:
-        summary.queued = queue_deliveries(session)
-    with db.session() as session:
-        subs = list(session.scalars(select(Subscription).where(Subscription.paused.is_(False))))
-        for sub in subs:
-            pending = list(session.scalars(
-                select(Delivery).where(Delivery.subscription_id == sub.id, Delivery.status == "pending")
-                .options(joinedload(Delivery.hit).joinedload(Hit.document).joinedload(Document.source))
-                .order_by(Delivery.id)
-            ))
-            if not pending:
+    def _send_batch(self, sub: Subscription, channels: list[Channel], batch: Batch, result: DeliverySummary) -> None:
+        errors = []
+        for channel in channels:
+            todo = batch.pending_for(channel.key)
+            if not todo:
                 continue
-            message = render_alert(env, sub.language, build_context(pending, config))
-            if dry_run:
-                summary.previews.append({"subscription": sub.name, "subject": message.subject, "text": message.text})
-                continue
-            notifier = apprise.Apprise()
-            for url in sub.urls:
-                notifier.add(url)
-            ok = notifier.notify(title=message.subject, body=message.html, body_format=apprise.NotifyFormat.HTML)
-            now = utcnow()
-            for delivery in pending:
-                delivery.attempts += 1
-                if ok:
-                    delivery.status, delivery.sent_at = "sent", now
-                else:
-                    delivery.last_error = "apprise reported a failure"
-            if ok:
-                summary.messages_sent += 1
-                summary.hits_sent += len(pending)
+            key = channel_key(batch.key, channel, [d.id for d in todo])
+            try:
+                error = self.composer.send(sub, channel, [d.hit for d in todo], key, digest_of(sub, batch))
+            except Exception as exc:  # noqa: BLE001 - a plugin bug must not leave the batch claimed
+                error = f"unexpected {type(exc).__name__}"
+            with self.db.session() as session:
+                if error is None:
+                    record_accepted(session, batch, self.worker, channel.key, {d.id for d in todo})
+                change = update_channel(session, sub.id, channel.key, channel.label, error, self.now, self.policy)
+            if error is None:
+                result.messages_sent += 1
             else:
-                summary.failures.append(sub.name)
-    return summary
+                errors.append(f"{channel.label}: {error}")
+                result.failures.append(f"{sub.name}: {channel.label}: {error}")
+                log.warning("Subscription %s, channel %s: %s", sub.name, channel.label, error)
+            if change:
+                result.notices.append(self._notice(sub, channel, change, error))
+        with self.db.session() as session:
+            sent, failed = finish_batch(session, batch, self.worker, [c.key for c in channels],
+                                        "; ".join(errors) or None, self.now, self.policy)
+            if sent and sub.mode != "immediate":
+                session.get(Subscription, sub.id).last_digest_at = self.now
+        result.hits_sent += sent
+        result.failed += failed
+
+    def _channels_broken(self, session, sub: Subscription, error: str, result: DeliverySummary) -> None:
+        """Its URLs or config file cannot be used: deliveries wait (nothing lost); maintainers told once."""
+        result.failures.append(error)
+        if sub.failing_since is None:
+            sub.failing_since = self.now
+            result.notices.append((f"[Vigie] Subscription {sub.name} cannot be sent to",
+                                   f"{error}\nIts alerts are kept and will go out once it is fixed "
+                                   f"(`vigie subscription show {sub.name}`)."))
+
+    def _notice(self, sub: Subscription, channel: Channel, change: str, error: str | None) -> tuple[str, str]:
+        if change == "recovered":
+            return (f"[Vigie] Channel of {sub.name} works again", f"{channel.label} accepted an alert again.")
+        return (f"[Vigie] Channel of {sub.name} is failing",
+                f"{channel.label} failed {self.policy.failing_after} times in a row; last error: {error}\n"
+                f"Vigie keeps retrying with backoff; after {self.policy.max_attempts} attempts an alert is marked "
+                f"failed. Check the URL with `vigie subscription test {sub.name}`; `vigie subscription resume "
+                f"{sub.name}` sends the failed alerts again.")
+
+
+def send_pending(db: Database, config: Config, dry_run: bool = False,
+                 now: dt.datetime | None = None) -> DeliverySummary:
+    """Queue what is owed and send what is due (``dry_run``: render it, change nothing)."""
+    install_log_redaction()
+    notifier = Notifier(db, config, now)
+    return notifier.preview() if dry_run else notifier.run()
+
+
+def send_test(db: Database, config: Config, name: str) -> list[tuple[str, str | None]]:
+    """Send a made-up alert to every channel of subscription ``name``: [(channel, error or None)].
+
+    Raises LookupError for an unknown name and ChannelError for unusable channels.
+    """
+    install_log_redaction()
+    notifier = Notifier(db, config)
+    with db.session() as session:
+        sub = session.scalar(select(Subscription).where(Subscription.name == name))
+    if sub is None:
+        raise LookupError(name)
+    hits = notifier.composer.sample_hits()
+    results = []
+    for channel in subscription_channels(sub):
+        key = f"test-{notifier.now.timestamp():.0f}-{channel.key}"
+        results.append((channel.label, notifier.composer.send(sub, channel, hits, key, None, test=True)))
+    return results

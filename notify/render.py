@@ -1,21 +1,59 @@
-"""Render alert messages from Jinja2 templates (bundled, or overridden from a folder)."""
+"""Render alert messages from Jinja2 templates (bundled, or overridden from a folder).
+
+Templates live in ``templates/<language>/``: ``subject.txt.j2``, ``email.txt.j2``,
+``email.html.j2`` and ``chat.txt.j2``; a folder given as VIGIE_TEMPLATES_DIR with the same
+layout overrides any of them (and may hold a ``labels.yaml``, see ``labels.py``).
+
+HTML templates are autoescaped; text templates are not, and the chat template passes every
+scraped string through the ``chat`` filter (no Markdown, no mentions, no live links).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from notify.sanitize import chat_safe, one_line, trim
+
 BUNDLED = Path(__file__).with_name("templates")
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-             "octobre", "novembre", "décembre")
+LANGUAGES = ("fr", "en")
+MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}
 
 
 def date_fr(value: dt.date) -> str:
-    return f"{'1er' if value.day == 1 else value.day} {MONTHS_FR[value.month - 1]} {value.year}"
+    return f"{'1er' if value.day == 1 else value.day} {MONTHS['fr'][value.month - 1]} {value.year}"
+
+
+def date_en(value: dt.date) -> str:
+    return f"{value.day} {MONTHS['en'][value.month - 1]} {value.year}"
+
+
+def upper_first(value: str) -> str:
+    """Capitalise the first letter only (Jinja's ``capitalize`` lowercases "LAPI")."""
+    return value[:1].upper() + value[1:]
+
+
+def head(value: str, limit: int) -> str:
+    """The first ``limit`` characters, cut at a word, with an ellipsis."""
+    if len(value) <= limit:
+        return value
+    return value[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def tail(value: str, limit: int) -> str:
+    """The last ``limit`` characters, cut at a word, with an ellipsis."""
+    if len(value) <= limit:
+        return value
+    return "…" + value[-limit:].split(" ", 1)[-1]
 
 
 def environment(override_dir: str | Path | None = None) -> Environment:
@@ -24,27 +62,54 @@ def environment(override_dir: str | Path | None = None) -> Environment:
     loaders = [FileSystemLoader(str(override_dir))] if override_dir else []
     loaders.append(FileSystemLoader(str(BUNDLED)))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html.j2", "html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["date_fr"] = date_fr
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(date_fr=date_fr, date_en=date_en, upper_first=upper_first, head=head, tail=tail,
+                       chat=chat_safe)
     return env
 
 
 @dataclass
-class Message:
+class EmailContent:
     subject: str
     text: str
     html: str
 
 
-def render_alert(env: Environment, language: str, context: dict) -> Message:
-    lang = language if language in ("fr", "en") else "fr"
-    subject = env.get_template(f"{lang}/subject.txt.j2").render(**context).strip()
-    # No header injection through a council's title: a subject is one line.
-    subject = " ".join(subject.split())[:200]
-    context = {**context, "subject": subject}
-    return Message(subject, env.get_template(f"{lang}/email.txt.j2").render(**context),
-                   env.get_template(f"{lang}/email.html.j2").render(**context))
+@dataclass
+class ChatContent:
+    title: str
+    body: str
 
 
-def labels(hits: Iterable) -> list[str]:
-    return sorted({h.vendor or h.category for h in hits})
+class Renderer:
+    """Renders one message in one language for email or for a chat service's size limits."""
+
+    def __init__(self, override_dir: str | Path | None = None) -> None:
+        self.env = environment(override_dir)
+
+    def _render(self, language: str, name: str, context: dict[str, Any]) -> str:
+        lang = language if language in LANGUAGES else "fr"
+        return self.env.get_template(f"{lang}/{name}").render(**context)
+
+    def subject(self, language: str, context: dict[str, Any], limit: int = 200) -> str:
+        # A subject is one line: a title with CR/LF from a council cannot inject a header.
+        return one_line(self._render(language, "subject.txt.j2", context), limit)
+
+    def email(self, language: str, context: dict[str, Any]) -> EmailContent:
+        subject = self.subject(language, context)
+        context = {**context, "subject": subject}
+        return EmailContent(subject, self._render(language, "email.txt.j2", context).strip() + "\n",
+                            self._render(language, "email.html.j2", context))
+
+    def chat(self, language: str, context: dict[str, Any], body_maxlen: int = 0, title_maxlen: int = 0) -> ChatContent:
+        """A short text within the service's limits: fewer items (and "+N more") until it fits."""
+        title = self.subject(language, context, title_maxlen if title_maxlen > 0 else 200)
+        # A service without titles gets the title at the top of the body: leave room for it.
+        budget = body_maxlen - (len(title) + 2 if title_maxlen <= 0 else 0) if body_maxlen > 0 else 0
+        count = len(context["items"])
+        shown = count
+        while True:
+            body = self._render(language, "chat.txt.j2", {**context, "shown": shown, "more": count - shown}).strip()
+            if budget <= 0 or len(body) <= budget or shown <= 1:
+                return ChatContent(title, trim(body, budget))
+            shown = max(1, min(shown - 1, shown * budget // len(body)))

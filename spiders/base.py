@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -23,29 +24,35 @@ from storage.db import shared_database
 
 def describe_failure(failure: Failure, max_size_mb: float) -> str:
     """A one-line reason for a failed download that a maintainer can act on."""
-    from scrapy.exceptions import IgnoreRequest
+    from scrapy import exceptions as scrapy_errors
     from scrapy.spidermiddlewares.httperror import HttpError
-    from twisted.internet.error import DNSLookupError, TimeoutError as TxTimeoutError, TCPTimedOutError
+    from twisted.internet import error as tx_errors
     from twisted.internet.defer import CancelledError
 
     exc = failure.value
     if isinstance(exc, HttpError):
         response = exc.response
         retried = response.request.meta.get("retry_times", 0) if response.request else 0
-        suffix = f" after {retried} retries" if retried else ""
-        return f"HTTP {response.status}{suffix}"
-    if isinstance(exc, (TxTimeoutError, TCPTimedOutError)):
-        return "timed out (DOWNLOAD_TIMEOUT)"
-    if isinstance(exc, DNSLookupError):
-        return f"DNS lookup failed: {exc}"
-    if isinstance(exc, CancelledError) or "download max size" in str(exc).lower() or "maxsize" in str(exc).lower():
-        return f"larger than the limit of {max_size_mb:g} MB (VIGIE_MAX_FILE_SIZE_MB)"
-    if isinstance(exc, IgnoreRequest):
-        text = str(exc) or type(exc).__name__
+        return f"HTTP {response.status}" + (f" after {retried} retries" if retried else "")
+    reasons = (
+        ((scrapy_errors.DownloadTimeoutError, tx_errors.TimeoutError, tx_errors.TCPTimedOutError),
+         "timed out (VIGIE_DOWNLOAD_TIMEOUT_S)"),
+        ((scrapy_errors.CannotResolveHostError, tx_errors.DNSLookupError),
+         "host name not found (DNS): is the URL right, is the network up?"),
+        ((scrapy_errors.DownloadConnectionRefusedError, tx_errors.ConnectionRefusedError),
+         "connection refused by the server"),
+        ((scrapy_errors.DownloadCancelledError, CancelledError),
+         f"larger than the limit of {max_size_mb:g} MB (VIGIE_MAX_FILE_SIZE_MB)"),
+    )
+    for types, reason in reasons:
+        if isinstance(exc, types):
+            return reason
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, scrapy_errors.IgnoreRequest):
         if "redirect" in text.lower():
             return f"too many redirections (a redirect loop?): {text}"
         return f"ignored: {text}"
-    return f"{type(exc).__name__}: {exc}".strip()
+    return f"{type(exc).__name__}: {text}"
 
 
 class CouncilSpider(scrapy.Spider):
@@ -53,25 +60,39 @@ class CouncilSpider(scrapy.Spider):
 
     source: SourceSpec
     known: KnownDocuments
+    # When the last complete crawl started, for platforms that can ask only for changes.
+    since: dt.datetime | None = None
 
     def __init__(self, source: SourceSpec, **kwargs: Any) -> None:
         super().__init__(name=self.name, **kwargs)
         self.source = source
         self.config = source.config
         self.allowed_hosts = {urlsplit(source.url).hostname or ""} | set(source.config.get("allowed_domains", []))
+        self.requested: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if settings.get("VIGIE_DATABASE_URL"):
+            database = shared_database(settings["VIGIE_DATABASE_URL"])
             spider.known = KnownDocuments.load(
-                shared_database(settings["VIGIE_DATABASE_URL"]), spider.source.id,
-                settings.getfloat("VIGIE_RECHECK_AFTER_DAYS", 30),
+                database, spider.source.id, settings.getfloat("VIGIE_RECHECK_AFTER_DAYS", 30),
             )
+            if settings.getbool("VIGIE_INCREMENTAL", True):
+                from spiders.incremental import crawl_since
+
+                # Platforms whose API filters by modification time use it (spiders.api).
+                spider.since = crawl_since(database, spider.source.id)
         else:
             spider.known = KnownDocuments({}, dt.timedelta(0))
+        crawler.signals.connect(spider.record_since, signal=signals.spider_opened)
         return spider
+
+    def record_since(self, spider) -> None:
+        """Put the incremental start in the crawl's stats (read by spiders.extensions.SourceHealth)."""
+        if self.since is not None:
+            self.crawler.stats.set_value("vigie/incremental_since", self.since.isoformat())
 
     # -- documents ---------------------------------------------------------------------
 
@@ -96,6 +117,9 @@ class CouncilSpider(scrapy.Spider):
                       f"source's config to follow it",
             )
             return
+        if url in self.requested:
+            return
+        self.requested.add(url)
         if self.known.is_fresh(url):
             self.crawler.stats.inc_value("vigie/documents_unchanged")
             return
@@ -106,6 +130,9 @@ class CouncilSpider(scrapy.Spider):
             headers=self.known.conditional_headers(url),
             meta={"vigie_fields": fields, "handle_httpstatus_list": [304]},
             priority=-1,  # listings first, so that pagination is never starved by downloads
+            # Duplicates are filtered above; Scrapy's filter would also drop the second hop of a
+            # redirect loop silently, where the redirect limit records it as a failure.
+            dont_filter=True,
         )
 
     def parse_document(self, response: Response):

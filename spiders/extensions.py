@@ -22,9 +22,13 @@ def source_status(stats: dict, finish_reason: str | None) -> tuple[str, str | No
     listing_errors = stats.get("vigie/listing_errors", 0)
     if listing_errors and found == 0:
         return "failed", stats.get("vigie/last_error") or "the listing could not be read"
-    if finish_reason not in ("finished", "closespider_timeout"):
+    # A crawl stopped by its time budget or by a page limit (a source check) still read what it read.
+    if finish_reason not in ("finished", "closespider_timeout", "closespider_pagecount"):
         return "failed", f"crawl ended: {finish_reason}"
     if found == 0:
+        if stats.get("vigie/incremental_since") and stats.get("vigie/listings_read") and not listing_errors:
+            # An API asked only for changes answered properly that nothing changed.
+            return "ok", None
         return "empty", "no document found: has the site changed? (vigie source check)"
     return "ok", stats.get("vigie/last_error")
 
@@ -62,7 +66,7 @@ class SourceHealth:
                 started_at=self.started_at or finished,
                 finished_at=finished,
                 status=status,
-                finish_reason=reason,
+                finish_reason=f"{reason} (resumed)" if self.crawler.settings.getbool("VIGIE_RESUMED") else reason,
                 requests=stats.get("downloader/request_count", 0),
                 documents_new=stats.get("vigie/documents_new", 0),
                 documents_changed=stats.get("vigie/documents_changed", 0),

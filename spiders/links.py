@@ -12,7 +12,10 @@ from parsel import Selector
 from spiders.metadata import matches_any, vocabulary
 from spiders.text import fold
 
-_BLOCKS = "li|tr|p|article|section|dd|td|div"
+# Where the words around a link are: a list item or table row first (a row holds the date
+# cell beside the link cell), then any enclosing block.
+_ROWS = "ancestor::*[self::li or self::tr or self::dd or self::p][1]"
+_BLOCKS = "ancestor::*[self::td or self::article or self::section or self::div][1]"
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,18 @@ def is_document_url(url: str, extensions: list[str] | None = None) -> bool:
     return any(path.endswith("." + e) or re.search(r"\." + e + r"(&|$)", query) for e in exts)
 
 
-def extract_links(selector: Selector, base_url: str, css: str | None = None) -> list[Link]:
-    """Every ``<a href>`` of the page (or of the elements matched by ``css``), made absolute."""
-    anchors = selector.css(css) if css else selector.xpath("//a[@href]")
+# Site chrome: menus and footers link the same files from every page (legal notices, site
+# maps); documents are looked for in the page's content, outside these.
+_CHROME = ("ancestor::nav or ancestor::header or ancestor::footer or ancestor::*[@role='navigation' "
+           "or @role='contentinfo' or contains(@class, 'footer') or contains(@id, 'footer')]")
+
+
+def extract_links(selector: Selector, base_url: str, css: str | None = None, content_only: bool = False) -> list[Link]:
+    """Every ``<a href>`` of the page (or of the elements matched by ``css``), made absolute.
+
+    With ``content_only``, links in menus, headers and footers are left out.
+    """
+    anchors = selector.css(css) if css else selector.xpath(f"//a[@href][not({_CHROME})]" if content_only else "//a[@href]")
     if css:
         anchors = [a for node in anchors for a in ([node] if node.root.tag == "a" else node.xpath(".//a[@href]"))]
     links = []
@@ -53,7 +65,7 @@ def extract_links(selector: Selector, base_url: str, css: str | None = None) -> 
         text = _clean(" ".join(a.xpath(".//text()").getall())) or a.attrib.get("title", "")
         if not text:
             text = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-        block = a.xpath(f"ancestor::*[self::{' or self::'.join(_BLOCKS.split('|'))}][1]")
+        block = a.xpath(_ROWS) or a.xpath(_BLOCKS)
         context = _clean(" ".join(block[0].xpath(".//text()").getall()))[:400] if block else ""
         heading = a.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]")
         heading_text = _clean(" ".join(heading[0].xpath(".//text()").getall()))[:200] if heading else ""

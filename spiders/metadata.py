@@ -20,7 +20,7 @@ KINDS = ("agenda", "deliberation", "minutes", "report", "annex", "other")
 def vocabulary() -> dict[str, Any]:
     """The spider vocabulary (``spiders/vocabulary.yaml``), loaded once."""
     data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
-    for key in ("council_words", "pagination_words", "pagination_url_patterns", "kinds", "months"):
+    for key in ("council_words", "meeting_words", "pagination_words", "pagination_url_patterns", "kinds", "months"):
         if key not in data:
             raise ValueError(f"{VOCABULARY_FILE}: missing key {key!r}")
     unknown = set(data["kinds"]) - set(KINDS)
@@ -64,9 +64,11 @@ def find_dates(text: str | None) -> list[dt.date]:
     Understands "1er février 2016", "March 3, 2024", "3. März 2024", "2024-03-12",
     "12/03/2024" (day first, as in Europe) and "20240312" (in file names).
     """
-    if not text:
-        return []
-    folded = fold(text)
+    return [d for _, d in _dates_in(fold(text))] if text else []
+
+
+def _dates_in(folded: str) -> list[tuple[int, dt.date]]:
+    """(position, date) of every date in already folded text, in order of appearance."""
     months = vocabulary()["months"]
     found: list[tuple[int, dt.date]] = []
     for pattern, shape in _date_patterns():
@@ -84,7 +86,7 @@ def find_dates(text: str | None) -> list[dt.date]:
                 found.append((m.start(), dt.date(year, month, day)))
             except ValueError:
                 continue
-    return [d for _, d in sorted(found, key=lambda pair: pair[0])]
+    return sorted(found, key=lambda pair: pair[0])
 
 
 def first_date(*texts: str | None) -> dt.date | None:
@@ -94,6 +96,26 @@ def first_date(*texts: str | None) -> dt.date | None:
         if dates:
             return dates[0]
     return None
+
+
+def meeting_date(text: str | None, context: str | None, heading: str | None,
+                 page_heading: str | None, url: str | None) -> dt.date | None:
+    """The meeting date of a document linked from a listing.
+
+    A date right after words naming a meeting ("séance du 3 mars 2026") wins wherever it is;
+    otherwise the nearest heading's date, then the link's row, the page's title, the URL, and
+    last the link text, which often holds other dates ("festivités du 14 juillet").
+    """
+    words = vocabulary()["meeting_words"]
+    for candidate in (text, context, heading, page_heading):
+        if not candidate:
+            continue
+        folded = fold(candidate)
+        for position, date in _dates_in(folded):
+            before = folded[max(0, position - 40):position]
+            if matches_any(before, words):
+                return date
+    return first_date(heading, context, page_heading, url, text)
 
 
 def matches_any(folded_text: str, words: Iterable[str]) -> bool:

@@ -13,6 +13,8 @@ from typing import Any, Iterable
 
 import yaml
 
+from spiders.registry_checks import entry_problems, file_problems
+
 REGISTRY_DIR = Path(__file__).with_name("sources")
 PLATFORMS = ("html", "scdl", "opendatasoft", "oparl", "legistar", "local")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}$")
@@ -69,7 +71,10 @@ def parse_entry(data: Any, path: Path | None = None, origin: str = "registry") -
     where = str(path) if path else "source entry"
     if not isinstance(data, dict):
         raise RegistryError(f"{where}: expected a mapping of fields")
-    missing = [k for k in REQUIRED if not data.get(k)]
+    # A body whose publication channel is still unknown is listed (coverage shows the gap)
+    # without a URL, and cannot be enabled until it has one.
+    optional_url = data.get("enabled") is False
+    missing = [k for k in REQUIRED if not data.get(k) and not (k == "url" and optional_url)]
     if missing:
         raise RegistryError(f"{where}: missing required field(s) {', '.join(missing)}")
     unknown = set(data) - set(REQUIRED) - set(OPTIONAL)
@@ -82,18 +87,22 @@ def parse_entry(data: Any, path: Path | None = None, origin: str = "registry") -
         raise RegistryError(f"{where}: platform {data['platform']!r} is not one of {', '.join(PLATFORMS)}")
     if not re.fullmatch(r"[A-Z]{2}", str(data["country"])):
         raise RegistryError(f"{where}: country must be an ISO 3166 alpha-2 code such as FR, got {data['country']!r}")
-    if not str(data["url"]).startswith(("http://", "https://", "file:")):
+    if data.get("url") and not str(data["url"]).startswith(("http://", "https://", "file:")):
         raise RegistryError(f"{where}: url must start with http:// or https://")
-    values = {**OPTIONAL, **data}
+    values = {**OPTIONAL, **data, "url": data.get("url") or ""}
     if not isinstance(values["config"], dict):
         raise RegistryError(f"{where}: config must be a mapping")
+    problems = entry_problems(values) + (file_problems(data, path) if path and origin == "registry" else [])
+    if problems:
+        raise RegistryError(f"{where}: " + "; ".join(problems))
     return SourceSpec(**values, origin=origin, path=path)
 
 
-def load_registry(extra_dirs: Iterable[Path | str] = ()) -> dict[str, SourceSpec]:
-    """Every registry entry, bundled first, then ``extra_dirs`` (which may override by id)."""
+def load_registry(extra_dirs: Iterable[Path | str] = (), bundled: bool = True) -> dict[str, SourceSpec]:
+    """Every registry entry, bundled first (unless ``bundled`` is false), then ``extra_dirs``
+    (which may override bundled entries by id)."""
     specs: dict[str, SourceSpec] = {}
-    for folder in (REGISTRY_DIR, *map(Path, extra_dirs)):
+    for folder in ((REGISTRY_DIR,) if bundled else ()) + tuple(map(Path, extra_dirs)):
         if not folder.is_dir():
             raise RegistryError(f"{folder}: registry folder not found (check VIGIE_SOURCES_DIRS)")
         for path in sorted(folder.rglob("*.yaml")):

@@ -9,7 +9,9 @@ from typing import Iterable
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from spiders.jobdirs import clear_finished, make_crawler
 from spiders.registry import SourceSpec
 from storage.db import Database
 from storage.models import Source
@@ -50,6 +52,15 @@ def crawler_settings(config: Config, run_id: int | None = None, overrides: dict 
 
 def sync_sources(db: Database, specs: Iterable[SourceSpec]) -> None:
     """Create or update the ``sources`` rows of these sources (the registry is the truth)."""
+    specs = list(specs)
+    try:
+        _write_sources(db, specs)
+    except IntegrityError:
+        # Another crawler of a distributed crawl inserted the same new sources meanwhile: update them.
+        _write_sources(db, specs)
+
+
+def _write_sources(db: Database, specs: list[SourceSpec]) -> None:
     with db.session() as session:
         existing = {s.id: s for s in session.scalars(select(Source))}
         for spec in specs:
@@ -70,11 +81,15 @@ def crawl(config: Config, specs: list[SourceSpec], run_id: int | None = None,
     settings = crawler_settings(config, run_id, overrides)
     # The command line has configured logging already (vigie.cli.context.configure_logging).
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    settings.set("VIGIE_PROGRESS_SOURCES", len(specs), priority="cmdline")
     process = CrawlerProcess(settings)
+    crawlers = []
     for spec in specs:
         try:
             spider_cls = process.spider_loader.load(spec.platform)
         except KeyError:
             raise ValueError(f"{spec.path or spec.id}: no spider for platform {spec.platform!r}") from None
-        process.crawl(spider_cls, source=spec)
+        crawlers.append(make_crawler(process, spider_cls, spec))
+        process.crawl(crawlers[-1], source=spec)
     process.start()
+    clear_finished(crawlers)

@@ -11,13 +11,15 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Any fixed 64-bit number: the PostgreSQL advisory lock held while migrating.
+MIGRATION_LOCK_KEY = 0x76696769654D6967  # "vigieMig"
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -41,6 +43,16 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _lock_for_migration(connection: Connection) -> None:
+    """Hold, until the transaction ends, the lock that one migrating process takes."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        # The sqlite3 driver would run each DDL statement in its own transaction: open one that
+        # holds the write lock, so the whole migration is atomic and a second migrator waits.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config(url: str) -> AlembicConfig:
@@ -71,9 +83,15 @@ class Database:
             current = MigrationContext.configure(connection).get_current_revision()
         if current == head:
             return
-        log.info("Migrating database %s from %s to %s", self.engine.url.render_as_string(), current, head)
         cfg = alembic_config(self.url)
         with self.engine.begin() as connection:
+            # Several processes may start on a new database at once (distributed crawlers): one
+            # migrates, the others wait for it and then find the database at head.
+            _lock_for_migration(connection)
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current == head:
+                return
+            log.info("Migrating database %s from %s to %s", self.engine.url.render_as_string(), current, head)
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
 

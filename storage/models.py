@@ -164,9 +164,33 @@ class Subscription(Base):
     paused: Mapped[bool] = mapped_column(default=False)
     failing_since: Mapped[dt.datetime | None]
     last_digest_at: Mapped[dt.datetime | None]
+    # Most immediate messages in 24 hours (None: the VIGIE_ALERT_RATE_CAP default); the overflow
+    # waits for the next digest.
+    rate_cap: Mapped[int | None]
+    # Hits created up to this time have been matched against the filters (see notify.outbox).
+    queued_until: Mapped[dt.datetime | None]
     created_at: Mapped[created]
 
     deliveries: Mapped[list[Delivery]] = relationship(back_populates="subscription", cascade="all, delete-orphan")
+    channels: Mapped[list[Channel]] = relationship(back_populates="subscription", cascade="all, delete-orphan")
+
+
+class Channel(Base):
+    """The health of one apprise URL of a subscription (its key is a hash: never the URL itself)."""
+
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("subscription_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    label: Mapped[text]  # the URL with its secrets masked
+    failures: Mapped[int] = mapped_column(default=0)  # consecutive failed sends
+    failing_since: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_sent_at: Mapped[dt.datetime | None]
+
+    subscription: Mapped[Subscription] = relationship(back_populates="channels")
 
 
 class Delivery(Base):
@@ -185,6 +209,8 @@ class Delivery(Base):
     claimed_at: Mapped[dt.datetime | None]
     sent_at: Mapped[dt.datetime | None]
     message_key: Mapped[str | None] = mapped_column(String(64))
+    # Keys of the channels that accepted this hit: a retry goes only to the others.
+    sent_channels: Mapped[list[Any]] = mapped_column(default=list)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[created]
 

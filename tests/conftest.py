@@ -6,20 +6,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
 
 from storage.db import Database
+from tests.support.databases import fresh_database_url, vigie_environment
 from vigie.demo.servers import MailServer, SiteServer
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
-POSTGRES_URL = os.environ.get("VIGIE_TEST_DATABASE_URL", "")
 
 
 @pytest.fixture
@@ -32,18 +30,8 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def database_url(tmp_path: Path):
     """A database of its own for each test: a SQLite file, or a PostgreSQL schema dropped afterwards."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'vigie.sqlite3'}"
-        return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_database_url(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -54,20 +42,9 @@ def db(database_url: str):
 
 
 @pytest.fixture
-def vigie_env(data_dir: Path, database_url: str, tmp_path: Path) -> dict[str, str]:
+def vigie_env(data_dir: Path, database_url: str) -> dict[str, str]:
     """Environment for running `vigie` against this test's database, fast and offline."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
-    env.update({
-        "VIGIE_DATA_DIR": str(data_dir),
-        "VIGIE_DATABASE_URL": database_url,
-        "VIGIE_CONFIG": "",
-        "VIGIE_DOWNLOAD_DELAY_S": "0",
-        "VIGIE_AUTOTHROTTLE": "false",
-        "VIGIE_RETRY_BACKOFF_S": "0.05",
-        "VIGIE_DOWNLOAD_TIMEOUT_S": "5",
-        "VIGIE_CONCURRENT_REQUESTS_PER_DOMAIN": "8",
-    })
-    return env
+    return vigie_environment(data_dir, database_url)
 
 
 @pytest.fixture

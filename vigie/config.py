@@ -20,9 +20,12 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+_WANTED = {int: "an integer", float: "a number", bool: "true or false", str: "text"}
+
+
 def _coerce(key: str, value: Any, origin: str) -> Any:
     wanted = BY_KEY[key].type
-    if isinstance(value, wanted) and not (wanted is int and isinstance(value, bool)):
+    if isinstance(wanted, type) and isinstance(value, wanted) and not (wanted is int and isinstance(value, bool)):
         return value
     text = str(value).strip()
     try:
@@ -35,7 +38,7 @@ def _coerce(key: str, value: Any, origin: str) -> Any:
         return wanted(text)
     except ValueError:
         raise ConfigError(
-            f"{origin}: {BY_KEY[key].env} must be a {wanted.__name__}, got {text!r}"
+            f"{origin}: {BY_KEY[key].env} must be {_WANTED.get(wanted) or wanted.__doc__}, got {text!r}"
         ) from None
 
 

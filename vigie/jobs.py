@@ -99,6 +99,10 @@ def crawl_sources(config: Config, db: Database, specs: list[SourceSpec], command
     if specs:
         crawl(config, specs, summary.run_id, overrides)
     collect_crawl(db, summary, specs)
+    from spiders.health import report_new_problems
+
+    # Sources that start failing or go silent are the maintainers' business, not subscribers'.
+    report_new_problems(config, db, specs, summary.run_id)
     return summary
 
 

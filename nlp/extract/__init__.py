@@ -17,7 +17,7 @@ class ExtractionError(Exception):
 @dataclass
 class PageText:
     number: int  # 1-based
-    text: str
+    text: str  # as stored in the ``pages`` table: hits' offsets refer to it
     method: str = "text"  # text, ocr, html, record
 
 
@@ -44,15 +44,28 @@ def sniff_kind(data: bytes, media_type: str | None = None, name: str | None = No
     return "text"
 
 
-def extract(data: bytes, media_type: str | None = None, name: str | None = None) -> Extraction:
-    """Extract the pages of text of a file, whatever its kind."""
+def extract(data: bytes, media_type: str | None = None, name: str | None = None,
+            language: str | None = None) -> Extraction:
+    """Extract the pages of text of a file, whatever its kind, without its prefecture stamp.
+
+    ``language`` guides OCR of scanned pages. The @ctes stamp is parsed into ``metadata``
+    (``acte_id``, ``acte``, ``prefecture``) and its lines removed from the pages' text.
+    """
     from nlp.extract.html import extract_html
     from nlp.extract.pdf import extract_pdf
     from nlp.extract.plain import extract_plain
+    from nlp.extract.stamp import stamp_metadata, strip_stamp
 
     kind = sniff_kind(data, media_type, name)
     if kind == "pdf":
-        return extract_pdf(data)
-    if kind == "html":
-        return extract_html(data, media_type)
-    return extract_plain(data, media_type)
+        extraction = extract_pdf(data, language, name)
+    elif kind == "html":
+        extraction = extract_html(data, media_type)
+    else:
+        extraction = extract_plain(data, media_type)
+    stamps = []
+    for page in extraction.pages:
+        page.text, found = strip_stamp(page.text)
+        stamps.append(found)
+    extraction.metadata.update(stamp_metadata(stamps))
+    return extraction

@@ -1,13 +1,25 @@
-"""PDF text, page by page, with pypdfium2 (the fastest permissively licensed reader measured)."""
+"""PDF text, page by page, with pypdfium2 (the fastest permissively licensed reader measured);
+pages without a text layer (scans) are read by OCR when Tesseract is installed."""
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from nlp.extract import Extraction, ExtractionError, PageText
+from nlp.extract import ocr
+
+log = logging.getLogger(__name__)
+
+MIN_TEXT_CHARS = 20  # fewer letters than this on a page holding an image: a scan
+MAX_OCR_PAGES = 200  # a 600-page scanned budget would take hours; the rest is recorded as skipped
 
 
-def extract_pdf(data: bytes) -> Extraction:
+def extract_pdf(data: bytes, language: str | None = None, name: str | None = None) -> Extraction:
     """Every page's text. Raises :class:`ExtractionError` for files that are not readable PDFs."""
     if b"%PDF-" not in data[:1024]:
         # Some readers "open" an HTML error page served as a PDF; refuse it explicitly.
@@ -20,21 +32,71 @@ def extract_pdf(data: bytes) -> Extraction:
         if "password" in message.lower():
             raise ExtractionError("encrypted PDF: a password is needed to read it") from None
         raise ExtractionError(f"corrupted PDF: {message}") from None
-    pages = []
+    pages: list[PageText] = []
+    scans: list[int] = []  # indexes of pages without a text layer
+    metadata: dict[str, Any] = {}
     try:
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                textpage = page.get_textpage()
-                try:
-                    text = textpage.get_text_bounded()
-                finally:
-                    textpage.close()
+                text = _text(page)
+                if sum(c.isalpha() for c in text) < MIN_TEXT_CHARS and _has_image(page):
+                    scans.append(index)
             finally:
                 page.close()
-            pages.append(PageText(index + 1, text.replace("\r\n", "\n").replace("\r", "\n"), "text"))
+            pages.append(PageText(index + 1, text, "text"))
+        if scans:
+            _read_scans(pdf, pages, scans, language, name, metadata)
     except pdfium.PdfiumError as exc:
         raise ExtractionError(f"corrupted PDF: page {len(pages) + 1} unreadable ({exc})") from None
     finally:
         pdf.close()
-    return Extraction(pages, {"page_count": len(pages)})
+    metadata["page_count"] = len(pages)
+    return Extraction(pages, metadata)
+
+
+def _text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_bounded()
+    finally:
+        textpage.close()
+    # PDFium writes U+0002 for a word hyphenated at the end of a line ("vidéo\x02protection"), line
+    # break removed: give the hyphen and the line break back, as on the page.
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-\n")
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
+
+
+def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], scans: list[int], language: str | None,
+                name: str | None, metadata: dict[str, Any]) -> None:
+    """OCR of the scanned pages, a few at a time: rendered in turn, read by parallel Tesseract processes."""
+    if not ocr.tesseract():
+        ocr.warn_unavailable()
+        metadata.update(ocr="unavailable", ocr_skipped_pages=[i + 1 for i in scans])
+        return
+    if len(scans) > MAX_OCR_PAGES:
+        metadata["ocr_skipped_pages"] = [i + 1 for i in scans[MAX_OCR_PAGES:]]
+        scans = scans[:MAX_OCR_PAGES]
+    workers = ocr.workers()
+    with ThreadPoolExecutor(workers) as pool:
+        for start in range(0, len(scans), workers):
+            chunk = scans[start:start + workers]
+            images = []
+            for index in chunk:
+                page = pdf[index]
+                try:
+                    images.append(ocr.render(page))
+                finally:
+                    page.close()
+            futures = [pool.submit(ocr.read_image, image, language) for image in images]
+            for index, future in zip(chunk, futures):
+                try:
+                    pages[index] = PageText(index + 1, future.result(), "ocr")
+                    metadata.setdefault("ocr_pages", []).append(index + 1)
+                    metadata["ocr"] = "tesseract"
+                except ocr.OcrError as exc:
+                    log.warning("%s: OCR of page %d failed: %s", name or "PDF", index + 1, exc)
+                    metadata.setdefault("ocr_failed_pages", []).append(index + 1)

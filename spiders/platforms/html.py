@@ -28,7 +28,21 @@ from spiders.links import (
     page_is_about_council,
     rel_next_urls,
 )
-from spiders.metadata import first_date, guess_kind
+from spiders.metadata import guess_kind, meeting_date
+
+
+def document_title(text: str, heading: str, page_heading: str) -> str:
+    """The link text, completed by the séance it belongs to when it says nothing of it.
+
+    "Ordre du jour" alone is useless in an alert; "Ordre du jour — Conseil municipal du
+    20 octobre 2026" is not.
+    """
+    if any(ch.isdigit() for ch in text):
+        return text
+    for context in (heading, page_heading):
+        if context and any(ch.isdigit() for ch in context) and context not in text:
+            return f"{text} — {context}"
+    return text
 
 
 class HtmlCouncilSpider(CouncilSpider):
@@ -37,7 +51,7 @@ class HtmlCouncilSpider(CouncilSpider):
     async def start(self):
         self.pages_read = 0
         yield scrapy.Request(self.source.url, callback=self.parse_listing, errback=self.listing_failed,
-                             meta={"vigie_level": 0}, dont_filter=True)
+                             meta={"vigie_level": 0})
 
     def parse_listing(self, response: Response):
         if not isinstance(response, TextResponse):
@@ -47,18 +61,19 @@ class HtmlCouncilSpider(CouncilSpider):
         self.pages_read += 1
         level = response.meta.get("vigie_level", 0)
         extensions = self.config.get("document_extensions")
-        links = extract_links(response.selector, response.url, self.config.get("document_links"))
+        links = extract_links(response.selector, response.url, self.config.get("document_links"), content_only=True)
         site_root = urlsplit(response.url).path in ("", "/")
         collect_all = bool(self.config.get("document_links")) or (
             not site_root and (level == 0 or page_is_about_council(response.selector, response.url))
         )
+        page_heading = " ".join(" ".join(response.xpath("//h1//text()").getall()).split())
         for link in links:
             if is_document_url(link.url, extensions) and (collect_all or is_council_link(link)):
                 yield from self.document_request(
                     link.url,
-                    title=link.text,
+                    title=document_title(link.text, link.heading, page_heading),
                     kind=guess_kind(link.text, link.context, link.heading, link.url),
-                    meeting_date=first_date(link.text, link.context, link.heading, link.url),
+                    meeting_date=meeting_date(link.text, link.context, link.heading, page_heading, link.url),
                 )
         yield from self.follow(response, level)
 

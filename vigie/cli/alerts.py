@@ -1,50 +1,42 @@
-"""`vigie notify` and `vigie subscription`."""
+"""`vigie notify`: send the alerts owed to subscriptions (or preview them)."""
 
 from __future__ import annotations
 
-import apprise
-import click
-from sqlalchemy import select
+import sys
 
-from storage.models import Subscription
+import click
+
 from vigie.cli.context import App, fail_config, pass_app
+from vigie.config import ConfigError
 
 
 @click.command()
-@click.option("--dry-run", is_flag=True, help="Render what would be sent, send nothing.")
+@click.option("--dry-run", is_flag=True, help="Render what would be sent now; send nothing, mark nothing.")
 @pass_app
 def notify(app: App, dry_run: bool) -> None:
-    """Send the alerts owed to subscriptions."""
+    """Send the alerts owed to subscriptions.
+
+    Exit status: 0 when every channel accepted its messages, 1 when some failed (they are
+    retried with backoff at the next run), 2 on a configuration error.
+    """
     from notify.deliver import send_pending
 
-    summary = send_pending(app.db, app.config, dry_run=dry_run)
-    for preview in summary.previews:
-        click.echo(f"--- {preview['subscription']}: {preview['subject']}\n{preview['text']}")
-    click.echo(f"Queued {summary.queued} delivery(ies); sent {summary.messages_sent} message(s) "
-               f"with {summary.hits_sent} hit(s); {len(summary.failures)} failure(s)")
-
-
-@click.group()
-def subscription() -> None:
-    """Manage the subscriptions of local groups."""
-
-
-@subscription.command("add")
-@click.argument("name")
-@click.option("--url", "urls", multiple=True, required=True, help="Apprise URL of a channel (repeatable).")
-@click.option("--source", "sources", multiple=True, help="Only hits of this source (repeatable).")
-@click.option("--category", "categories", multiple=True, help="Only hits of this category (repeatable).")
-@click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@pass_app
-def add(app: App, name: str, urls, sources, categories, language) -> None:
-    """Subscribe NAME to alerts sent to the apprise URL(s)."""
-    for url in urls:
-        if not apprise.Apprise().add(url):
-            fail_config(f"apprise cannot use URL #{urls.index(url) + 1} of {name}: check its scheme and "
-                        "fields (https://github.com/caronc/apprise/wiki)")
-    with app.db.session() as session:
-        sub = session.scalar(select(Subscription).where(Subscription.name == name)) or Subscription(name=name)
-        sub.urls, sub.language = list(urls), language
-        sub.filters = {k: list(v) for k, v in (("sources", sources), ("categories", categories)) if v}
-        session.add(sub)
-    click.echo(f"Subscription {name} saved.")
+    try:
+        summary = send_pending(app.db, app.config, dry_run=dry_run)
+    except ConfigError as exc:
+        fail_config(str(exc))
+    if dry_run:
+        for preview in summary.previews:
+            click.echo(f"--- {preview.subscription} → {preview.channel}\nSubject: {preview.subject}\n\n{preview.text}\n")
+        for failure in summary.failures:
+            click.echo(f"Cannot send: {failure}", err=True)
+        click.echo(f"Dry run: {len(summary.previews)} message(s) would be sent; nothing was sent or marked.")
+        return
+    click.echo(f"Queued {summary.queued} delivery(ies); sent {summary.messages_sent} message(s) completing "
+               f"{summary.hits_sent} delivery(ies); {len(summary.failures)} failure(s)"
+               + (f"; {summary.failed} given up" if summary.failed else "")
+               + (f"; {summary.deferred} held by a rate cap" if summary.deferred else "")
+               + (f"; {summary.released} taken back from a stopped process" if summary.released else ""))
+    for failure in summary.failures:
+        click.echo(f"  failed: {failure}", err=True)
+    sys.exit(1 if summary.failures else 0)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import click
 
 from vigie.cli.context import App, pass_app
+from vigie.cli.output import write_rows
 
 SUFFIXES = (".pdf", ".html", ".htm", ".txt")
+COLUMNS = ("path", "kind", "category", "vendor", "matched", "page", "start", "end", "snippet", "score",
+           "language", "lexicon_version", "details")
 
 
-def iter_files(paths: tuple[str, ...]):
+def iter_files(paths: tuple[str, ...]) -> Iterator[Path]:
+    """The files named, and the .pdf/.html/.txt files under the folders named, in a stable order."""
     for name in paths:
         path = Path(name)
         if path.is_dir():
@@ -26,41 +30,55 @@ def iter_files(paths: tuple[str, ...]):
 
 @click.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True,
               help="Output of the analysis of PATHs.")
-@click.option("--language", default="fr", show_default=True, help="Language of the files given as PATHs.")
+@click.option("--language", type=click.Choice(["auto", "fr", "en", "de"]), default="auto", show_default=True,
+              help="Language of the files given as PATHs (auto: guessed from each file's text).")
+@click.option("--reanalyse", is_flag=True,
+              help="Also analyse again the stored text of documents analysed with another lexicon version "
+                   "(no download); hits found before are kept and never alerted again.")
+@click.option("--limit", type=int, default=None, help="At most this many documents (database mode).")
 @pass_app
-def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str) -> None:
+def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse: bool, limit: int | None) -> None:
     """Analyse pending documents; with PATHs, analyse those files (.pdf, .html, .txt) without a database.
 
-    With PATHs, prints one JSON object per hit and per line; a file that cannot be read is
-    reported on standard error and the others are still analysed (exit status 1).
+    With PATHs, prints one row per hit (JSON lines by default, with path, kind, category, vendor,
+    matched, page, start, end, snippet, score); a file that cannot be read is reported on standard
+    error and the others are still analysed (exit status 1).
     """
-    if not paths:
-        from nlp.stage import analyse_pending
+    if paths:
+        sys.exit(_analyse_paths(paths, fmt, language))
+    from nlp.stage import analyse_pending, reanalyse_stale
 
-        summary = analyse_pending(app.db, app.config.data_path)
-        click.echo(f"Analysed {summary.documents} document(s), {summary.pages} page(s): "
-                   f"{summary.new_hits} new hit(s), {summary.failed} failed")
-        for error in summary.errors:
-            click.echo(f"  {error}", err=True)
-        return
+    summary = analyse_pending(app.db, app.config.data_path, limit=limit)
+    click.echo(f"Analysed {summary.documents} document(s), {summary.pages} page(s): "
+               f"{summary.new_hits} new hit(s), {summary.failed} failed")
+    for error in summary.errors:
+        click.echo(f"  {error}", err=True)
+    if reanalyse:
+        again = reanalyse_stale(app.db, limit=limit)
+        click.echo(f"Re-analysed {again.documents} document(s) with the current lexicon: {again.new_hits} new hit(s)")
+
+
+def _analyse_paths(paths: tuple[str, ...], fmt: str, language: str) -> int:
     from nlp.analyze import Analyzer
     from nlp.extract import ExtractionError, extract
+    from nlp.language import guess_language
 
-    analyzer = Analyzer.for_language(language)
     failed = 0
-    for path in iter_files(paths):
-        try:
-            extraction = extract(path.read_bytes(), None, path.name)
-        except (ExtractionError, OSError) as exc:
-            click.echo(f"{path}: {exc}", err=True)
-            failed += 1
-            continue
-        for finding in analyzer.analyze(extraction.pages):
-            row = {"path": str(path), **finding.as_dict()}
-            if fmt == "jsonl":
-                click.echo(json.dumps(row, ensure_ascii=False))
-            else:
-                click.echo(f"{path}:{finding.page}  {finding.category:<22} {finding.vendor or '':<12} {finding.matched}")
-    sys.exit(1 if failed else 0)
+
+    def rows():
+        nonlocal failed
+        for path in iter_files(paths):
+            try:
+                extraction = extract(path.read_bytes(), None, path.name, None if language == "auto" else language)
+            except (ExtractionError, OSError) as exc:
+                click.echo(f"{path}: {exc}", err=True)
+                failed += 1
+                continue
+            lang = language if language != "auto" else guess_language(" ".join(p.text for p in extraction.pages[:3]))
+            for finding in Analyzer.for_language(lang).analyze(extraction.pages):
+                yield {"path": str(path), "language": lang, **finding.as_dict()}
+
+    write_rows(rows(), COLUMNS, fmt, table_columns=("path", "page", "category", "vendor", "matched", "score", "snippet"))
+    return 1 if failed else 0

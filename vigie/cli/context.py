@@ -28,7 +28,7 @@ class App:
     @cached_property
     def registry(self) -> dict[str, SourceSpec]:
         dirs = [d for d in self.config.sources_dirs.split(":") if d]
-        return load_registry(dirs)
+        return load_registry(dirs, bundled=self.config.bundled_sources)
 
 
 def fail_config(message: str) -> None:

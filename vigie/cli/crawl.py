@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 
 import click
 
 from spiders.registry import PLATFORMS, RegistryError, SourceSpec, parse_entry
 from vigie.cli.context import App, fail_config, pass_app, registry_or_exit
 from vigie.jobs import analyse_and_alert, crawl_sources, finish_run
+from vigie.lock import exclusive_run
 
 
 def _print_summary(summary) -> None:
@@ -16,19 +18,43 @@ def _print_summary(summary) -> None:
         click.echo(line)
 
 
+def distributed_options(command):
+    """``--distributed REDIS_URL`` and ``--redis-prefix``: crawl as one of several crawler processes."""
+    command = click.option("--redis-prefix", default="vigie", show_default=True,
+                           help="Prefix of the Redis keys of the shared crawl (one per Vigie instance).")(command)
+    return click.option("--distributed", "redis_url", metavar="REDIS_URL",
+                        help="Share the crawl with the crawler processes using this Redis server "
+                             "(redis://host:6379/0); see docs/operations.md.")(command)
+
+
+def crawl_overrides(redis_url: str | None, prefix: str) -> dict | None:
+    if not redis_url:
+        return None
+    from spiders.distributed import distributed_settings, redis_problem
+
+    problem = redis_problem(redis_url)
+    if problem:
+        fail_config(f"--distributed: {problem}")
+    return distributed_settings(redis_url, prefix)
+
+
 @click.command()
+@distributed_options
 @pass_app
-def run(app: App) -> None:
+def run(app: App, redis_url: str | None, redis_prefix: str) -> None:
     """Crawl every enabled source, analyse new documents, send alerts.
 
     Exit status: 0 when all went well, 1 when some source failed (the others were still
-    done), 2 on a configuration error.
+    done), 2 on a configuration error, 3 when another run was in progress (nothing done).
+    With --distributed, this machine crawls with the others, then analyses and alerts.
     """
     registry = registry_or_exit(app)
     specs = [s for s in registry.values() if s.enabled]
-    summary = crawl_sources(app.config, app.db, specs, "run")
-    analyse_and_alert(app.config, app.db, summary)
-    finish_run(app.db, summary)
+    overrides = crawl_overrides(redis_url, redis_prefix)
+    with exclusive_run(app.db, "run"):
+        summary = crawl_sources(app.config, app.db, specs, "run", overrides)
+        analyse_and_alert(app.config, app.db, summary)
+        finish_run(app.db, summary)
     _print_summary(summary)
     sys.exit(summary.exit_code)
 
@@ -42,11 +68,18 @@ def run(app: App) -> None:
 @click.option("--name", help="Name of the source given on the command line (default: its id).")
 @click.option("--language", default="fr", show_default=True, help="Language of its documents.")
 @click.option("--country", default="FR", show_default=True, help="Its country (ISO 3166 alpha-2).")
+@click.option("--resume", is_flag=True,
+              help="Keep each source's pending requests under <data>/jobs/ so that an interrupted crawl goes on "
+                   "where it stopped (Scrapy JOBDIR); removed once a source's crawl finishes.")
+@click.option("--full", is_flag=True, help="Ask APIs for everything, not only what changed since the last crawl.")
+@distributed_options
 @pass_app
-def crawl(app: App, source_ids: tuple[str, ...], platform, url, source_id, name, language, country) -> None:
+def crawl(app: App, source_ids: tuple[str, ...], platform, url, source_id, name, language, country,
+          resume, full, redis_url, redis_prefix) -> None:
     """Crawl sources of the registry (all enabled ones when none is named), or one given by --url.
 
     Documents are stored, not analysed: run `vigie analyze` next, or use `vigie run`.
+    Distributed crawlers (--distributed) run side by side; other crawls take the run lock.
     """
     if url or platform or source_id:
         if not (url and platform and source_id):
@@ -65,7 +98,10 @@ def crawl(app: App, source_ids: tuple[str, ...], platform, url, source_id, name,
         if unknown:
             fail_config(f"unknown source(s) {', '.join(unknown)}; see `vigie sources`")
         specs = [registry[s] for s in source_ids] if source_ids else [s for s in registry.values() if s.enabled]
-    summary = crawl_sources(app.config, app.db, specs, "crawl")
-    finish_run(app.db, summary)
+    overrides = crawl_overrides(redis_url, redis_prefix)
+    with nullcontext() if overrides else exclusive_run(app.db, "crawl"):
+        summary = crawl_sources(app.config, app.db, specs, "crawl",
+                                {**(overrides or {}), "VIGIE_RESUME": resume, "VIGIE_INCREMENTAL": not full})
+        finish_run(app.db, summary)
     _print_summary(summary)
     sys.exit(summary.exit_code)

@@ -5,14 +5,19 @@ from __future__ import annotations
 import click
 
 from vigie import __version__
-from vigie.cli.alerts import notify, subscription
+from vigie.cli.alerts import notify
 from vigie.cli.analyze import analyze
 from vigie.cli.crawl import crawl, run
 from vigie.cli.context import make_app
 from vigie.cli.demo import demo
+from vigie.cli.eval import evaluate
 from vigie.cli.ingest import ingest
 from vigie.cli.listing import documents, hits
 from vigie.cli.settings import settings
+from vigie.cli.site import site
+from vigie.cli.sources import source, sources
+from vigie.cli.subscriptions import subscription
+from vigie.cli.status import status
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,7 +32,8 @@ def cli(ctx: click.Context, verbose: int) -> None:
     ctx.obj = make_app(verbose)
 
 
-for command in (run, crawl, analyze, ingest, notify, subscription, documents, hits, demo, settings):
+for command in (run, crawl, analyze, ingest, notify, subscription, documents, hits, demo, settings, status, site,
+                source, sources, evaluate):
     cli.add_command(command)
 
 

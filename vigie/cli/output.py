@@ -17,9 +17,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, out: TextIO = sys.stdout,
+def write_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, out: TextIO | None = None,
                table_columns: Sequence[str] | None = None, width: int = 60) -> int:
     """Write ``rows``; returns how many were written. Tables show ``table_columns`` only, cut to ``width``."""
+    out = out or sys.stdout  # resolved at call time: test runners swap sys.stdout
     count = 0
     if fmt == "jsonl":
         for row in rows:

@@ -1,0 +1,128 @@
+"""Alerts: deliveries per second to a local webhook, beside apprise alone sending as many messages.
+
+A database holds SUBSCRIPTIONS subscriptions, each with an apprise JSON webhook on loopback and
+no filter, and HITS new hits: one run of the notifier (``notify.deliver.send_pending``) owes
+every subscription every hit, renders one message per subscription and posts it. The baseline
+posts the same number of messages of a similar size with apprise directly, with as many threads
+as the notifier uses. The webhook answers from a process of its own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import apprise
+
+from bench.measure import timed
+from bench.workspace import Workspace
+from storage.models import Document, Hit, Source, Subscription
+from vigie.config import load_config
+
+SUBSCRIPTIONS = 200
+DOCUMENTS = 5
+HITS_PER_DOCUMENT = 4
+
+
+class _Sink(BaseHTTPRequestHandler):
+    received = None  # a multiprocessing.Value, set in the server's process
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with self.received.get_lock():
+            self.received.value += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def _serve(received, port_pipe) -> None:
+    _Sink.received = received
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
+    server.daemon_threads = True
+    port_pipe.send(server.server_address[1])
+    server.serve_forever()
+
+
+class WebhookSink:
+    """An HTTP endpoint on loopback, in its own process, that counts the messages posted to it."""
+
+    def __enter__(self) -> "WebhookSink":
+        context = multiprocessing.get_context("spawn")
+        self.received = context.Value("i", 0)
+        receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(self.received, send), daemon=True)
+        self.process.start()
+        self.port = receive.recv()
+        return self
+
+    def url(self, path: str) -> str:
+        return f"json://127.0.0.1:{self.port}/{path}"
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        self.process.join()
+
+
+def _fill(workspace: Workspace, sink: WebhookSink) -> None:
+    db = workspace.database()
+    with db.session() as session:
+        session.add(Source(id="bench-c1", name="Commune 1 (benchmark)", country="FR", platform="html",
+                           url="http://127.0.0.1/c1/deliberations/"))
+        session.add_all(Subscription(name=f"groupe-{n:03d}", urls=[sink.url(f"hook/{n}")], tags=[], filters={},
+                                     mode="immediate", language="fr") for n in range(SUBSCRIPTIONS))
+    with db.session() as session:
+        for d in range(DOCUMENTS):
+            doc = Document(source_id="bench-c1", url=f"http://127.0.0.1/c1/files/d{d:05d}.pdf", status="analysed",
+                           title=f"Délibération n° 2024-{d:03d} : extension de la vidéoprotection", extra={})
+            session.add(doc)
+            session.flush()
+            for h in range(HITS_PER_DOCUMENT):
+                snippet = f"Le conseil approuve l'installation de {h + 4} caméras de vidéoprotection au centre-ville."
+                session.add(Hit(document_id=doc.id, fingerprint=f"{d:04d}{h:04d}".ljust(64, "0"), kind="technology",
+                                category="videosurveillance", matched="caméras de vidéoprotection", page=h + 1,
+                                start=40, end=66, snippet=snippet, score=0.9, lexicon_version="bench", details={}))
+    db.dispose()
+
+
+def apprise_alone(sink: WebhookSink, messages: int, body: str, workers: int) -> float:
+    def send(n: int) -> bool:
+        notifier = apprise.Apprise()
+        notifier.add(sink.url(f"plain/{n}"))
+        return notifier.notify(title="Vigie : 4 nouvelles mentions", body=body)
+
+    with ThreadPoolExecutor(workers) as pool:
+        seconds, results = timed(lambda: list(pool.map(send, range(messages))))
+    if not all(results):
+        raise RuntimeError("apprise could not post to the local webhook")
+    return seconds
+
+
+def run(work: Path, database_url: str) -> dict:
+    from notify.deliver import send_pending
+    from notify.policy import Policy
+
+    with Workspace(work / "alerts", database_url) as workspace, WebhookSink() as sink:
+        _fill(workspace, sink)
+        config = load_config(environ=workspace.env())
+        db = workspace.database()
+        seconds, summary = timed(lambda: send_pending(db, config))
+        db.dispose()
+        if summary.failures or summary.messages_sent != SUBSCRIPTIONS:
+            raise RuntimeError(f"the notifier sent {summary.messages_sent} messages: {summary.failures[:3]}")
+        body = "Nouvelle mention de caméras de vidéoprotection, page 2 : « Le conseil approuve… » " * 20
+        plain_seconds = apprise_alone(sink, summary.messages_sent, body, Policy().workers)
+    deliveries = summary.hits_sent
+    return {
+        "alerts_deliveries": deliveries,
+        "alerts_messages": summary.messages_sent,
+        "alerts_deliveries_per_s": round(deliveries / seconds, 1),
+        "alerts_messages_per_s": round(summary.messages_sent / seconds, 1),
+        "alerts_apprise_messages_per_s": round(summary.messages_sent / plain_seconds, 1),
+        "alerts_ratio_to_apprise": round(plain_seconds / seconds, 3),
+    }

@@ -1,0 +1,109 @@
+"""The benchmark corpus: generated council deliberations as PDFs, with paginated listing pages.
+
+Built once and cached under ``bench/corpus/<key>/`` (git-ignored)::
+
+    manifest.json              what was generated: documents, pages, words, surveillance share
+    files/d00001.pdf …         one PDF per document (text from bench.corpus_text)
+    deliberations/index.html   listing pages of LISTING_SIZE documents each, linked by rel="next"
+    deliberations/page-2.html …
+
+Links in the listings are relative, so the same files can be served under several prefixes
+(``/c1/``, ``/c2/`` …) as several councils: see :mod:`bench.site`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.pdf import make_pdf
+
+CACHE = Path(__file__).with_name("corpus")
+FORMAT = 1  # bump when the layout or the PDFs change, to rebuild caches
+LISTING_SIZE = 50
+SURVEILLANCE_WORDS = ("vidéoprotection", "vidéosurveillance", "caméras", "reconnaissance faciale", "LAPI", "drone")
+
+LISTING = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Délibérations du conseil municipal – page {page}</title></head>
+<body><h1>Conseil municipal : délibérations</h1>
+<ul>
+{items}
+</ul>
+<nav>{previous} {following}</nav>
+</body></html>
+"""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    documents: int
+    pages: int
+    words: int
+    about_surveillance: int  # documents with at least one surveillance deliberation
+
+    def file_paths(self) -> list[Path]:
+        return sorted((self.root / "files").glob("*.pdf"))
+
+
+def build(documents: int, pages_per_document: int, seed: int = 2024, workers: int | None = None) -> Corpus:
+    """The corpus for these parameters, from the cache or generated now."""
+    root = CACHE / f"d{documents}-p{pages_per_document}-s{seed}-f{FORMAT}"
+    manifest = root / "manifest.json"
+    if manifest.exists():
+        return Corpus(root=root, **json.loads(manifest.read_text(encoding="utf-8")))
+    partial = root.with_name(root.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    (partial / "files").mkdir(parents=True)
+    workers = workers or os.cpu_count() or 1
+    chunks = [(partial, start, min(documents, start + 100), pages_per_document, seed)
+              for start in range(0, documents, 100)]
+    totals = {"pages": 0, "words": 0, "about_surveillance": 0}
+    with ProcessPoolExecutor(workers) as pool:
+        for counts in pool.map(_write_chunk, chunks):
+            for key in totals:
+                totals[key] += counts[key]
+    write_listings(partial, documents)
+    (partial / "manifest.json").write_text(json.dumps({"documents": documents, **totals}), encoding="utf-8")
+    shutil.rmtree(root, ignore_errors=True)
+    partial.rename(root)
+    return Corpus(root=root, documents=documents, **totals)
+
+
+def _write_chunk(args: tuple[Path, int, int, int, int]) -> dict[str, int]:
+    """Write documents ``start``..``stop`` (a seed of their own: chunks are built in parallel)."""
+    from bench.corpus_text import generate_documents
+
+    root, start, stop, pages_per_document, seed = args
+    counts = {"pages": 0, "words": 0, "about_surveillance": 0}
+    for offset, pages in enumerate(generate_documents(stop - start, pages_per_document, seed * 100_003 + start)):
+        number = start + offset + 1
+        (root / "files" / f"d{number:05d}.pdf").write_bytes(make_pdf(pages, title=f"Délibérations {number}"))
+        counts["pages"] += len(pages)
+        counts["words"] += sum(len(page.split()) for page in pages)
+        text = " ".join(pages).lower()
+        counts["about_surveillance"] += any(w.lower() in text for w in SURVEILLANCE_WORDS)
+    return counts
+
+
+def write_listings(root: Path, documents: int) -> None:
+    folder = root / "deliberations"
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = -(-documents // LISTING_SIZE)
+    for page in range(1, pages + 1):
+        numbers = range((page - 1) * LISTING_SIZE + 1, min(documents, page * LISTING_SIZE) + 1)
+        items = "\n".join(
+            f'<li><a href="../files/d{n:05d}.pdf">Délibération n° {2019 + n % 6}-{n:05d} – '
+            f'séance du conseil municipal</a></li>' for n in numbers)
+        previous = f'<a rel="prev" href="{_listing_name(page - 1)}">Page précédente</a>' if page > 1 else ""
+        following = f'<a rel="next" href="{_listing_name(page + 1)}">Page suivante</a>' if page < pages else ""
+        (folder / _listing_name(page)).write_text(
+            LISTING.format(page=page, items=items, previous=previous, following=following), encoding="utf-8")
+
+
+def _listing_name(page: int) -> str:
+    return "index.html" if page == 1 else f"page-{page}.html"

@@ -1,0 +1,153 @@
+"""Amounts of money and vote results of the deliberation a hit stands in.
+
+A document is cut into deliberations (agenda items) at the lines that start one ("Délibération
+n°", "OBJET :", "Item 14", "TOP 5"; patterns in ``nlp/lexicon/evidence.yaml``), across pages. The
+amounts and the vote found in a hit's deliberation go into the hit's details.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Sequence
+
+_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+
+
+@dataclass
+class Segment:
+    """One deliberation: [start, end) in the document's text (pages joined)."""
+
+    start: int
+    end: int
+
+
+class EvidenceRules:
+    """The compiled patterns of ``evidence.yaml`` for one language."""
+
+    def __init__(self, evidence: dict[str, Any], language: str) -> None:
+        self.starts = _line_regex(evidence.get("deliberation_starts"))
+        self.subjects = _line_regex(evidence.get("subject_lines"))
+        amounts = evidence.get("amounts") or {}
+        self.currencies = {k.lower(): v for k, v in (amounts.get("currencies") or {}).items()}
+        self.multipliers = {k.lower(): float(v) for k, v in (amounts.get("multipliers") or {}).items()}
+        self.max_amounts = int(amounts.get("max_per_hit", 8))
+        currency = "|".join(re.escape(c) for c in sorted(self.currencies, key=len, reverse=True))
+        multiplier = "|".join(re.escape(m) for m in sorted(self.multipliers, key=len, reverse=True))
+        taxes = "|".join(re.escape(t) for t in amounts.get("taxes") or [])
+        self.amount = re.compile(
+            rf"(?<![\w.,])(?:(?P<pre>{currency})\s?(?P<n1>{_NUMBER})(?:\s?(?P<m1>{multiplier})\b)?"
+            rf"|(?P<n2>{_NUMBER})\s?(?:(?P<m2>{multiplier})\s?)?(?P<post>{currency})(?!\w))"
+            rf"(?:\s?(?P<tax>{taxes})(?!\w))?", re.I)
+        votes = (evidence.get("votes") or {}).get(language) or (evidence.get("votes") or {}).get("fr", {})
+        self.results = [(name, [re.compile(p, re.I) for p in votes.get(name, [])])
+                        for name in ("unanimous", "rejected", "adopted")]
+        self.counts = {name: [re.compile(p, re.I) for p in patterns]
+                       for name, patterns in (votes.get("counts") or {}).items()}
+
+    def amounts(self, text: str) -> list[dict[str, Any]]:
+        found = []
+        for match in self.amount.finditer(text):
+            number = match.group("n1") or match.group("n2")
+            value = parse_number(number)
+            multiplier = (match.group("m1") or match.group("m2") or "").lower()
+            currency = self.currencies[(match.group("pre") or match.group("post")).lower()]
+            if value is None:
+                continue
+            value *= self.multipliers.get(multiplier, 1.0)
+            item = {"text": " ".join(match.group().split()), "value": round(value, 2), "currency": currency}
+            if match.group("tax"):
+                item["tax"] = match.group("tax").upper().replace(".", "")
+            found.append(item)
+            if len(found) == self.max_amounts:
+                break
+        return found
+
+    def vote(self, text: str) -> dict[str, Any] | None:
+        vote: dict[str, Any] = {}
+        for name, patterns in self.results:
+            match = next((m for p in patterns for m in [p.search(text)] if m), None)
+            if match:
+                vote["result"] = "rejected" if name == "rejected" else "adopted"
+                vote["unanimous"] = name == "unanimous"
+                vote["text"] = " ".join(match.group().split())
+                break
+        for name, patterns in self.counts.items():
+            match = next((m for p in patterns for m in [p.search(text)] if m), None)
+            if match:
+                vote[name] = int(match.group(1))
+        if "result" not in vote and "for" in vote and "against" in vote:
+            vote["result"] = "adopted" if vote["for"] > vote["against"] else "rejected"
+        return vote or None
+
+
+def _line_regex(patterns: list[str] | None) -> re.Pattern | None:
+    """One regex matching a line that starts with any of ``patterns``."""
+    return re.compile(r"^[ \t]*(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.I | re.M) if patterns else None
+
+
+def parse_number(text: str) -> float | None:
+    """ "186 450,00" → 186450.0; "1,245,000" → 1245000.0; "120.000" → 120000.0; "1,8" → 1.8."""
+    digits = re.sub(r"[ \u00a0\u202f]", "", text)
+    commas, dots = digits.count(","), digits.count(".")
+    if commas and dots:
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+    elif commas or dots:
+        separator = "," if commas else "."
+        tail = digits.rsplit(separator, 1)[1]
+        # One separator before exactly three digits groups thousands ("187,500", "120.000").
+        decimal = None if digits.count(separator) > 1 or len(tail) == 3 else separator
+    else:
+        decimal = None
+    if decimal:
+        whole, fraction = digits.rsplit(decimal, 1)
+        digits = whole.replace(",", "").replace(".", "") + "." + fraction
+    else:
+        digits = digits.replace(",", "").replace(".", "")
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+class DocumentEvidence:
+    """The deliberations of one document and, on demand, their amounts and vote."""
+
+    def __init__(self, texts: Sequence[str], rules: EvidenceRules) -> None:
+        self.rules = rules
+        self.offsets, position = [], 0
+        for text in texts:
+            self.offsets.append(position)
+            position += len(text) + 2
+        self.text = "\n\n".join(texts)
+        self._details: dict[int, dict[str, Any]] = {}
+
+    @cached_property
+    def segments(self) -> list[Segment]:
+        numbered = [m.start() for m in self.rules.starts.finditer(self.text)] if self.rules.starts else []
+        starts = set(numbered)
+        for match in self.rules.subjects.finditer(self.text) if self.rules.subjects else ():
+            previous = max((n for n in numbered if n < match.start()), default=None)
+            if previous is None or self.text.count("\n", previous, match.start()) > 2:
+                starts.add(match.start())
+        bounds = sorted(starts | {0})
+        return [Segment(s, e) for s, e in zip(bounds, bounds[1:] + [len(self.text)])]
+
+    def details(self, page_index: int, offset: int) -> dict[str, Any]:
+        """Amounts and vote of the deliberation around ``offset`` of page ``page_index`` (0-based)."""
+        position = self.offsets[page_index] + offset
+        index = max(bisect_right([s.start for s in self.segments], position) - 1, 0)
+        if index not in self._details:
+            segment = self.segments[index]
+            text = self.text[segment.start:segment.end]
+            out: dict[str, Any] = {}
+            amounts = self.rules.amounts(text)
+            if amounts:
+                out["amounts"] = amounts
+            vote = self.rules.vote(text)
+            if vote:
+                out["vote"] = vote
+            self._details[index] = out
+        return self._details[index]

@@ -1,0 +1,105 @@
+"""Turn hits into the message each channel gets, and hand it to the channel.
+
+An email channel gets an HTML and a plain-text part (``email.py``); any other apprise service
+gets the short chat text, declared as TEXT so that apprise escapes it for Markdown and HTML
+services, cut to the service's ``body_maxlen``/``title_maxlen``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from apprise import NotifyFormat
+from apprise.common import OverflowMode
+
+from notify.channels import Channel
+from notify.context import MessageInfo, alert_context
+from notify.email import send_email, unsubscribe_target
+from notify.labels import load_labels
+from notify.policy import Policy
+from notify.render import Renderer
+from notify.sanitize import one_line
+from storage.models import Document, Hit, Source
+from vigie.config import Config
+
+SAMPLE = Path(__file__).with_name("test_alert.yaml")
+
+
+@dataclass
+class Preview:
+    """What one channel would get (``vigie notify --dry-run``)."""
+
+    subscription: str
+    channel: str
+    subject: str
+    text: str
+
+
+def channel_key(batch_key: str, channel: Channel, delivery_ids: Iterable[int]) -> str:
+    """The idempotency key of one message to one channel: same hits, same channel, same key."""
+    text = f"{batch_key}:{channel.key}:" + ",".join(str(i) for i in sorted(delivery_ids))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class Composer:
+    """Renders and sends alert messages for one run."""
+
+    def __init__(self, config: Config, policy: Policy, now: dt.datetime) -> None:
+        self.config, self.policy, self.now = config, policy, now
+        self.renderer = Renderer(config.templates_dir or None)
+        self.labels = load_labels(config.templates_dir or None)
+
+    def context(self, subscription, hits: list[Hit], digest: str | None, unsubscribe: str,
+                test: bool = False) -> dict[str, Any]:
+        info = MessageInfo(language=subscription.language, subscription=one_line(subscription.name), digest=digest,
+                           unsubscribe_url=unsubscribe, public_url=self.config.public_url, test=test)
+        return alert_context(hits, self.labels, info, self.policy.today(self.now))
+
+    def _unsubscribe(self, subscription, channel: Channel) -> str:
+        if channel.is_email:
+            return unsubscribe_target(self.config.unsubscribe_url, subscription.name, channel.plugin)
+        return self.config.unsubscribe_url.replace("{subscription}", subscription.name)
+
+    def render(self, subscription, channel: Channel, hits: list[Hit], digest: str | None, test: bool = False):
+        """(subject, body) for a preview, and the content to send."""
+        context = self.context(subscription, hits, digest, self._unsubscribe(subscription, channel), test)
+        if channel.is_email:
+            content = self.renderer.email(subscription.language, context)
+            return content.subject, content.text, content
+        content = self.renderer.chat(subscription.language, context, channel.body_maxlen, channel.title_maxlen)
+        return content.title, content.body, content
+
+    def preview(self, subscription, channel: Channel, hits: list[Hit], digest: str | None) -> Preview:
+        subject, text, _ = self.render(subscription, channel, hits, digest)
+        return Preview(subscription.name, channel.label, subject, text)
+
+    def send(self, subscription, channel: Channel, hits: list[Hit], key: str, digest: str | None,
+             test: bool = False) -> str | None:
+        """Send one message; None when the channel accepted it, else why (never a secret)."""
+        _, _, content = self.render(subscription, channel, hits, digest, test)
+        if channel.is_email:
+            return send_email(channel.plugin, content, key, self._unsubscribe(subscription, channel), self.now)
+        headers = getattr(channel.plugin, "headers", None)
+        if isinstance(headers, dict):
+            # json://, form://, xml://: the receiver can drop a message it has already seen.
+            headers["Idempotency-Key"] = key
+        ok = channel.plugin.notify(body=content.body, title=content.title, body_format=NotifyFormat.TEXT,
+                                   overflow=OverflowMode.TRUNCATE)
+        return None if ok else "the service refused the message or could not be reached"
+
+    def sample_hits(self) -> list[Hit]:
+        """Made-up hits for `vigie subscription test` (``test_alert.yaml``), never stored."""
+        data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+        source = Source(**data["source"])
+        hits = []
+        for number, entry in enumerate(data["documents"], start=1):
+            meeting = self.policy.today(self.now) + dt.timedelta(days=entry.pop("meeting_in_days"))
+            hit_rows = entry.pop("hits")
+            document = Document(id=-number, source=source, meeting_date=meeting, **entry)
+            hits += [Hit(document=document, document_id=document.id, start=0, **row) for row in hit_rows]
+        return hits

@@ -1,0 +1,251 @@
+"""The deliveries table as an outbox: what is owed, claimed, sent, retried, failed.
+
+A delivery is one hit owed to one subscription, unique per (subscription, hit), written
+before anything is sent. Its life:
+
+    pending ──claim──▶ sending ──every channel accepted──▶ sent
+       ▲                  │
+       └──some failed─────┤ (attempts + 1, next_attempt_at = now + backoff)
+                          └──attempts exhausted──▶ failed   (kept; `subscription resume` requeues)
+
+Claiming is a compare-and-set in one transaction: the candidate rows are selected with
+``storage.queue.claim`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock first on
+SQLite), then ``UPDATE … SET status='sending' WHERE id IN (…) AND status='pending'`` whose row
+count must match. Two notifiers at once therefore never hold the same delivery.
+
+The claimed deliveries form a batch, one message, whose ``message_key`` is derived from their
+ids and kept across retries: the same alert sent again carries the same idempotency key (the
+email's Message-ID, a webhook's Idempotency-Key header). See ``deliver.py`` for what this
+means when a process dies between a channel accepting a message and the database recording it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload
+
+from notify.filters import matches
+from notify.policy import Policy
+from storage.models import Channel, Delivery, Document, Hit, Source, Subscription
+from storage.queue import claim
+
+# Hits are matched once, when they are new; a hit committed late (a long analysis transaction)
+# is still caught by looking this far behind the last run.
+LOOKBACK = dt.timedelta(days=1)
+# What rendering a delivery needs, loaded with it (the objects outlive their session).
+LOADED = (joinedload(Delivery.hit).joinedload(Hit.document).joinedload(Document.source),)
+
+
+def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, Any]], unique: list[str]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING: another notifier may insert the same row at the same time."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # RETURNING lists the rows inserted; rowcount is not reliable here across drivers.
+    statement = insert(model).values(rows).on_conflict_do_nothing(index_elements=unique).returning(model.id)
+    return len(session.execute(statement).all())
+
+
+def _owed_hits(session: Session, sub: Subscription, since: dt.datetime) -> list[int]:
+    f = sub.filters or {}
+    query = (select(Hit, Document, Source).join(Document, Hit.document_id == Document.id)
+             .join(Source, Document.source_id == Source.id)
+             .where(Hit.created_at >= since)
+             .where(~select(Delivery.id).where(Delivery.subscription_id == sub.id, Delivery.hit_id == Hit.id).exists()))
+    # The simple filters in SQL; départements and vendors' case in Python (notify.filters.matches).
+    for key, column in (("sources", Document.source_id), ("categories", Hit.category), ("kinds", Document.kind),
+                        ("countries", Source.country)):
+        if f.get(key):
+            query = query.where(column.in_(f[key]))
+    if f.get("min_score"):
+        query = query.where(Hit.score >= float(f["min_score"]))
+    return [hit.id for hit, doc, src in session.execute(query.order_by(Hit.id)) if matches(f, hit, doc, src)]
+
+
+def _digest_time(session: Session, sub: Subscription, now: dt.datetime, policy: Policy) -> dt.datetime:
+    """When a new hit of a digest subscription goes out: with the digest already waiting (even one
+    due in this very run), else at the next digest time."""
+    waiting = session.scalar(select(func.min(Delivery.next_attempt_at)).where(
+        Delivery.subscription_id == sub.id, Delivery.status == "pending", Delivery.attempts == 0))
+    return min(waiting, policy.next_digest(now, sub.mode)) if waiting else policy.next_digest(now, sub.mode)
+
+
+def queue_deliveries(session: Session, now: dt.datetime, policy: Policy) -> int:
+    """Write the deliveries owed for new hits (paused subscriptions too: nothing is lost while
+    paused). Digest subscriptions' deliveries are due at the next digest time."""
+    created = 0
+    for sub in session.scalars(select(Subscription).order_by(Subscription.id)):
+        since = max(sub.created_at, (sub.queued_until or sub.created_at) - LOOKBACK)
+        due = None if sub.mode == "immediate" else _digest_time(session, sub, now, policy)
+        rows = [{"subscription_id": sub.id, "hit_id": hit_id, "status": "pending", "attempts": 0,
+                 "next_attempt_at": due, "sent_channels": [], "created_at": now}
+                for hit_id in _owed_hits(session, sub, since)]
+        created += insert_ignoring_duplicates(session, Delivery, rows, ["subscription_id", "hit_id"])
+        sub.queued_until = max(now, sub.queued_until or now)
+    return created
+
+
+def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
+    """Put back deliveries claimed by a process that died (claim older than the lease).
+
+    Their message_key is kept, so the resend carries the same idempotency key; the attempt is
+    counted, so a message that kills its sender every time ends as failed, not in a loop.
+    Returns how many were put back (or given up).
+    """
+    exhausted = Delivery.attempts + 1 >= policy.max_attempts
+    result = session.execute(
+        update(Delivery).where(Delivery.status == "sending", Delivery.claimed_at < now - policy.lease)
+        .values(status=case((exhausted, "failed"), else_="pending"), attempts=Delivery.attempts + 1,
+                next_attempt_at=now, last_error="the process sending it stopped before recording the result")
+        .execution_options(synchronize_session=False))
+    return max(result.rowcount or 0, 0)
+
+
+def _due(sub_id: int, now: dt.datetime):
+    return and_(Delivery.subscription_id == sub_id, Delivery.status == "pending",
+                or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+
+
+def subscriptions_with_due(session: Session, now: dt.datetime) -> list[int]:
+    """Active subscriptions with deliveries due now."""
+    due = and_(Delivery.status == "pending", or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+    query = (select(Subscription.id).where(Subscription.paused.is_(False))
+             .where(select(Delivery.id).where(Delivery.subscription_id == Subscription.id, due).exists())
+             .order_by(Subscription.id))
+    return list(session.scalars(query))
+
+
+def due_deliveries(session: Session, sub_id: int, now: dt.datetime, limit: int) -> list[Delivery]:
+    """The deliveries due now, with hit, document and source loaded (for previews)."""
+    return list(session.scalars(select(Delivery).where(_due(sub_id, now)).options(*LOADED)
+                                .order_by(Delivery.id).limit(limit)).unique())
+
+
+
+@dataclass
+class Batch:
+    """Deliveries claimed together: one message per channel."""
+
+    key: str
+    deliveries: list[Delivery]
+    deferred: bool  # held back by the rate cap (not a retry): shown as a digest
+
+    def pending_for(self, channel_key: str) -> list[Delivery]:
+        """What this channel has not accepted yet."""
+        return [d for d in self.deliveries if channel_key not in (d.sent_channels or [])]
+
+
+def batch_key(sub_id: int, ids: list[int]) -> str:
+    text = f"vigie-alert:{sub_id}:" + ",".join(str(i) for i in sorted(ids))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, limit: int) -> Batch | None:
+    """Claim the next batch of a subscription: a retried batch whole (same key), else new ones."""
+    key = session.scalar(select(Delivery.message_key).where(_due(sub_id, now), Delivery.message_key.is_not(None))
+                         .order_by(Delivery.id).limit(1))
+    same_key = Delivery.message_key == key if key else Delivery.message_key.is_(None)
+    ids = claim(session, Delivery, select(Delivery.id).where(_due(sub_id, now), same_key).order_by(Delivery.id),
+                limit=limit)
+    if not ids:
+        return None
+    taken = session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == "pending")
+                            .values(status="sending", claimed_by=worker, claimed_at=now)
+                            .execution_options(synchronize_session=False))
+    if taken.rowcount != len(ids):
+        # Someone else changed some of them since the select: keep only what this claim took.
+        ids = list(session.scalars(select(Delivery.id).where(Delivery.id.in_(ids), Delivery.status == "sending",
+                                                             Delivery.claimed_by == worker, Delivery.claimed_at == now)))
+        if not ids:
+            return None
+    key = key or batch_key(sub_id, ids)
+    session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(message_key=key)
+                    .execution_options(synchronize_session=False))
+    deliveries = list(session.scalars(select(Delivery).where(Delivery.id.in_(ids)).options(*LOADED)
+                                      .order_by(Delivery.id).execution_options(populate_existing=True)).unique())
+    deferred = any(d.attempts == 0 and d.next_attempt_at is not None for d in deliveries)
+    return Batch(key, deliveries, deferred)
+
+
+def messages_sent_since(session: Session, sub_id: int, since: dt.datetime) -> int:
+    """Messages (distinct batches) a subscription received since ``since``: for the rate cap."""
+    return session.scalar(select(func.count(func.distinct(Delivery.message_key)))
+                          .where(Delivery.subscription_id == sub_id, Delivery.status == "sent",
+                                 Delivery.sent_at >= since)) or 0
+
+
+def overflow_due(session: Session, sub_id: int, now: dt.datetime) -> bool:
+    """Whether deliveries held back by the rate cap are due now (their digest goes out)."""
+    return session.scalar(select(Delivery.id).where(_due(sub_id, now), Delivery.attempts == 0,
+                                                    Delivery.next_attempt_at.is_not(None)).limit(1)) is not None
+
+
+def defer_due(session: Session, sub_id: int, now: dt.datetime, until: dt.datetime) -> int:
+    """Hold the due deliveries of a subscription until ``until`` (rate cap reached)."""
+    result = session.execute(update(Delivery).where(_due(sub_id, now)).values(next_attempt_at=until)
+                             .execution_options(synchronize_session=False))
+    return max(result.rowcount or 0, 0)
+
+
+def mine(session: Session, batch: Batch, worker: str) -> list[Delivery]:
+    """The batch's deliveries still claimed by ``worker`` (a lease lost to another process is not)."""
+    ids = [d.id for d in batch.deliveries]
+    return list(session.scalars(select(Delivery).where(Delivery.id.in_(ids), Delivery.status == "sending",
+                                                       Delivery.claimed_by == worker)))
+
+
+def record_accepted(session: Session, batch: Batch, worker: str, channel_key: str, delivery_ids: set[int]) -> None:
+    """Right after a channel accepted a message: those deliveries never go to it again."""
+    for delivery in mine(session, batch, worker):
+        if delivery.id in delivery_ids:
+            delivery.sent_channels = sorted(set(delivery.sent_channels or []) | {channel_key})
+
+
+def finish_batch(session: Session, batch: Batch, worker: str, channel_keys: list[str], error: str | None,
+                 now: dt.datetime, policy: Policy) -> tuple[int, int]:
+    """Close a batch: sent where every channel accepted, else retried later or failed.
+
+    Returns (deliveries sent, deliveries failed for good).
+    """
+    sent = failed = 0
+    for delivery in mine(session, batch, worker):
+        if channel_keys and set(channel_keys) <= set(delivery.sent_channels or []):
+            delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
+            sent += 1
+            continue
+        delivery.attempts += 1
+        delivery.last_error = error or "no channel to send to"
+        if delivery.attempts >= policy.max_attempts:
+            delivery.status = "failed"
+            failed += 1
+        else:
+            delivery.status, delivery.next_attempt_at = "pending", now + policy.backoff(delivery.attempts)
+    return sent, failed
+
+
+def update_channel(session: Session, sub_id: int, key: str, label: str, error: str | None,
+                   now: dt.datetime, policy: Policy) -> str | None:
+    """Record one send on a channel's health; returns "failing" or "recovered" on a change."""
+    insert_ignoring_duplicates(session, Channel, [{"subscription_id": sub_id, "key": key, "label": label,
+                                                   "failures": 0}], ["subscription_id", "key"])
+    state = session.scalars(select(Channel).where(Channel.subscription_id == sub_id, Channel.key == key)
+                            .with_for_update()).one()
+    state.label, change = label, None
+    if error is None:
+        change = "recovered" if state.failing_since else None
+        state.failures, state.failing_since, state.last_error, state.last_sent_at = 0, None, None, now
+    else:
+        state.failures, state.last_error = state.failures + 1, error
+        if state.failures >= policy.failing_after and state.failing_since is None:
+            state.failing_since, change = now, "failing"
+    session.flush()
+    sub = session.get(Subscription, sub_id)
+    sub.failing_since = session.scalar(select(func.min(Channel.failing_since)).where(Channel.subscription_id == sub_id))
+    return change

@@ -1,0 +1,94 @@
+"""The base of the spiders that read a publisher's data (SCDL files, OpenDataSoft, OParl, Legistar).
+
+Unlike a web page, a dataset or an API declares its documents itself, wherever they are
+hosted (a regional platform such as Mégalis, a file server, a CDN): their links are followed
+on any host. Listing requests go through :meth:`ApiSpider.listing_request`, so that a failure
+is recorded as a listing error of the source, and JSON is parsed with an error that names the
+URL. ``self.since`` is when the last complete crawl started (see ``spiders.incremental``),
+or None for a full crawl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import scrapy
+from scrapy.http import Response
+
+from spiders.base import CouncilSpider
+
+
+def with_query(url: str, **params: Any) -> str:
+    """``url`` with ``params`` added to (or replacing those in) its query string."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query += [(k, str(v)) for k, v in params.items() if v is not None]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="$:',")))
+
+
+def parse_datetime(value: Any) -> dt.datetime | None:
+    """An ISO 8601 date-time (``Z``, an offset or none), or None when empty or unreadable."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class ApiSpider(CouncilSpider):
+    """A spider reading structured listings; subclasses implement ``start``."""
+
+    def is_allowed(self, url: str) -> bool:
+        # The publisher's own data names these files: follow them wherever they are hosted.
+        return url.startswith(("http://", "https://"))
+
+    def listing_request(self, url: str, callback, **meta: Any) -> scrapy.Request:
+        """A request for a page of the listing; its failure counts as a source error."""
+        self.crawler.stats.inc_value("vigie/listings_requested")
+        return scrapy.Request(url, callback=callback, errback=self.listing_failed, meta=meta,
+                              headers={"Accept": "application/json"})
+
+    def read_json(self, response: Response) -> Any:
+        """The JSON body of a listing response, or None after recording why it is unusable."""
+        try:
+            data = json.loads(response.body)
+        except ValueError:
+            media = (response.headers.get(b"Content-Type") or b"?").decode("latin-1")
+            self.listing_error(response.url, f"expected JSON, got {media}: is this the API URL of the source?")
+            return None
+        self.crawler.stats.inc_value("vigie/listings_read")
+        return data
+
+    def listing_error(self, url: str, reason: str) -> None:
+        """Record a listing that was fetched but could not be used."""
+        self.crawler.stats.inc_value("vigie/listing_errors")
+        self.crawler.stats.set_value("vigie/last_error", f"{url}: {reason}")
+        self.logger.error("Listing %s unusable: %s", url, reason)
+
+    def retry_failed_documents(self):
+        """Request again the documents that failed last time.
+
+        An incremental crawl lists only what changed: a file that failed (a 500, a timeout)
+        would otherwise never be asked for again.
+        """
+        if self.since is None:
+            return
+        for url, known in self.known.by_url.items():
+            if known.status == "failed":
+                yield from self.document_request(url)
+
+    def local_date(self, value: Any) -> dt.date | None:
+        """The calendar date of a date-time in the source's time zone (a meeting's day)."""
+        moment = parse_datetime(value)
+        if moment is None:
+            return None
+        if moment.tzinfo is not None:
+            from zoneinfo import ZoneInfo
+
+            moment = moment.astimezone(ZoneInfo(self.source.timezone))
+        return moment.date()

@@ -1,0 +1,141 @@
+"""The health of every source: its last crawl, what it stored, and whether it needs a maintainer.
+
+Silent breakage is the main failure of this field: a redesigned site yields no error, only
+nothing. A source is flagged ``failing`` when its last crawl failed, ``empty`` when it found
+nothing, ``silent`` when nothing new came for longer than its usual publication interval
+(``publication_interval_days`` in the registry), ``never crawled`` when enabled but not run.
+Maintainers are told of new problems only (a source that starts failing, or that has just
+crossed its interval), so that a cron job does not repeat the same alert every night.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import func, select
+
+from spiders.registry import SourceSpec
+from storage.db import Database
+from storage.models import Document, SourceRun, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Health:
+    """One source's coverage and health, as ``vigie sources`` shows it."""
+
+    spec: SourceSpec
+    last_result: str | None = None  # ok, empty, failed
+    last_run: dt.datetime | None = None
+    last_error: str | None = None
+    documents: int = 0
+    last_new: dt.datetime | None = None  # the last time a document appeared or changed
+    first_run: dt.datetime | None = None
+    flag: str = ""
+
+    @property
+    def silent_since(self) -> dt.datetime | None:
+        """When the source became silent: its interval after the last news (or its first crawl)."""
+        start = self.last_new or self.first_run
+        return None if start is None else start + dt.timedelta(days=self.spec.publication_interval_days)
+
+    @property
+    def status(self) -> str:
+        """enabled, disabled, unverified (so disabled), or no channel (no URL known yet)."""
+        if not self.spec.url:
+            return "no channel"
+        if self.spec.enabled:
+            return "enabled"
+        return "disabled" if self.spec.verified else "unverified"
+
+    def as_row(self) -> dict:
+        return {"id": self.spec.id, "platform": self.spec.platform, "country": self.spec.country,
+                "status": self.status,
+                "verified": "yes" if self.spec.verified else "no",
+                "enabled": "yes" if self.spec.enabled else "no",
+                "last_result": self.last_result or "-", "last_run": self.last_run.date() if self.last_run else None,
+                "documents": self.documents, "last_new": self.last_new.date() if self.last_new else None,
+                "flag": self.flag, "error": self.last_error, "name": self.spec.name, "url": self.spec.url}
+
+
+def flag_for(health: Health, now: dt.datetime) -> str:
+    if not health.spec.enabled:
+        return ""
+    if health.last_result is None:
+        return "never crawled"
+    if health.last_result == "failed":
+        return "failing"
+    if health.last_result == "empty":
+        return "empty"
+    silent_since = health.silent_since
+    if silent_since is not None and now >= silent_since:
+        return "silent"
+    return ""
+
+
+def source_health(db: Database, specs: Iterable[SourceSpec], now: dt.datetime | None = None) -> list[Health]:
+    """The health of each source, in the order given."""
+    now = now or utcnow()
+    specs = list(specs)
+    ids = [s.id for s in specs]
+    with db.session() as session:
+        last_ids = (select(func.max(SourceRun.id)).where(SourceRun.source_id.in_(ids))
+                    .group_by(SourceRun.source_id))
+        last_runs = {r.source_id: r for r in session.scalars(select(SourceRun).where(SourceRun.id.in_(last_ids)))}
+        first_runs = dict(session.execute(select(SourceRun.source_id, func.min(SourceRun.started_at))
+                                          .where(SourceRun.source_id.in_(ids)).group_by(SourceRun.source_id)).all())
+        documents = {source_id: (count, changed) for source_id, count, changed in session.execute(
+            select(Document.source_id, func.count(Document.id), func.max(Document.changed_at))
+            .where(Document.source_id.in_(ids)).group_by(Document.source_id))}
+    result = []
+    for spec in specs:
+        run = last_runs.get(spec.id)
+        count, changed = documents.get(spec.id, (0, None))
+        health = Health(spec, run.status if run else None, run.finished_at if run else None,
+                        run.error if run else None, count, changed, first_runs.get(spec.id))
+        health.flag = flag_for(health, now)
+        result.append(health)
+    return result
+
+
+def new_problems(db: Database, specs: Iterable[SourceSpec], run_id: int, now: dt.datetime | None = None) -> list[str]:
+    """One line per source of this run that has just started failing or has just gone silent."""
+    now = now or utcnow()
+    specs = list(specs)
+    lines = []
+    for health in source_health(db, specs, now):
+        previous = _previous_run(db, health.spec.id, run_id)
+        if health.flag in ("failing", "empty") and (previous is None or previous.status == "ok"):
+            lines.append(f"{health.spec.id} ({health.spec.platform}): {health.flag}: "
+                         f"{health.last_error or 'no error recorded'} — {health.spec.url}")
+        elif health.flag == "silent" and (previous is None or previous.finished_at is None
+                                          or previous.finished_at < health.silent_since):
+            last = health.last_new.date().isoformat() if health.last_new else "never"
+            lines.append(f"{health.spec.id} ({health.spec.platform}): silent: nothing new since {last}, "
+                         f"longer than its usual {health.spec.publication_interval_days} days — {health.spec.url}")
+    return lines
+
+
+def _previous_run(db: Database, source_id: str, run_id: int) -> SourceRun | None:
+    with db.session() as session:
+        return session.scalar(select(SourceRun).where(SourceRun.source_id == source_id,
+                                                      (SourceRun.run_id != run_id) | SourceRun.run_id.is_(None))
+                              .order_by(SourceRun.id.desc()).limit(1))
+
+
+def report_new_problems(config, db: Database, specs: Iterable[SourceSpec], run_id: int) -> bool:
+    """Tell the maintainers (``VIGIE_ADMIN_URL``) of sources that have just started failing or
+    gone silent in this run. Returns True when there was nothing to tell or the message went."""
+    from notify.admin import alert_maintainers
+
+    lines = new_problems(db, specs, run_id)
+    if not lines:
+        return True
+    log.warning("Sources needing a maintainer: %s", "; ".join(lines))
+    subject = f"Vigie: {len(lines)} source(s) need a maintainer"
+    body = "\n".join(lines) + "\n\nSee `vigie sources` and `vigie source check ID`.\n"
+    return alert_maintainers(config, subject, body)

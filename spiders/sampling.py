@@ -1,0 +1,55 @@
+"""A short live crawl of one source into a scratch database: `vigie source check` and `record`.
+
+It never touches the real database (no incremental state, no health record, no alert), asks
+for everything (not only changes), stops after a few pages and downloads a few documents only.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from spiders.registry import SourceSpec
+from storage.db import Database
+from storage.models import Document
+from vigie.config import Config
+
+
+@dataclass
+class Sample:
+    status: str  # ok, empty, failed
+    error: str | None
+    documents: list[Document]
+    finish_reason: str | None
+
+
+def sample_crawl(config: Config, spec: SourceSpec, pages: int, documents: int,
+                 record_dir: Path | None = None) -> Sample:
+    """Crawl ``spec`` for at most ``pages`` responses and ``documents`` downloads. Blocks (Twisted)."""
+    from spiders.runner import crawl, sync_sources
+    from storage.models import SourceRun
+    from vigie.jobs import start_run
+
+    scratch = Path(tempfile.mkdtemp(prefix=f"vigie-{spec.id}-"))
+    scratch_config = config.with_overrides(data_dir=str(scratch), database_url="")
+    db = Database(scratch_config.database)
+    try:
+        sync_sources(db, [spec])
+        run_id = start_run(db, "check")
+        crawl(scratch_config, [spec], run_id, {
+            "CLOSESPIDER_PAGECOUNT": pages, "VIGIE_SAMPLE_DOCUMENTS": documents,
+            "VIGIE_RECORD_DIR": str(record_dir) if record_dir else "", "VIGIE_INCREMENTAL": False,
+        })
+        with db.session() as session:
+            run = session.scalar(select(SourceRun).where(SourceRun.run_id == run_id))
+            docs = list(session.scalars(select(Document).order_by(Document.meeting_date.desc(), Document.id)))
+        if run is None:
+            return Sample("failed", "the crawl did not run", docs, None)
+        return Sample(run.status, run.error, docs, run.finish_reason)
+    finally:
+        db.dispose()
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,67 @@
+"""Write what `vigie source new` creates: a registry entry, a test, a fixture README (templates in
+``spiders/templates/``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from string import Template
+
+import yaml
+
+from spiders.registry import RegistryError, SourceSpec, parse_entry
+
+TEMPLATES = Path(__file__).with_name("templates")
+REPO = Path(__file__).resolve().parents[1]
+REGISTRY_DIR = REPO / "spiders" / "sources"
+FIXTURES_DIR = REPO / "tests" / "fixtures" / "sources"
+TESTS_DIR = REPO / "tests" / "spiders" / "sources"
+
+
+def render(template: str, **values) -> str:
+    return Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(**values)
+
+
+def write_entry(registry_dir: Path, values: dict) -> SourceSpec:
+    """Write ``<registry_dir>/<country>/<id>.yaml`` from the template and validate it by loading it."""
+    path = Path(registry_dir) / values["country"].lower() / f"{values['id']}.yaml"
+    if path.exists():
+        raise RegistryError(f"{path} already exists: edit it, or choose another id")
+    scalars = {k: _yaml_scalar(v) for k, v in values.items() if k != "established"}
+    # `established` sits in a folded block: any text on one line is fine there.
+    text = render("source.yaml.tmpl", established=" ".join(str(values["established"]).split()), **scalars)
+    spec = parse_entry(yaml.safe_load(text), path)  # refuse before writing anything invalid
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return spec
+
+
+def write_test(tests_dir: Path, source_id: str) -> Path:
+    """The source's test, failing until someone writes real assertions."""
+    path = Path(tests_dir) / f"test_{source_id.replace('-', '_')}.py"
+    if path.exists():
+        raise FileExistsError(f"{path} already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for package in (path.parent / "__init__.py",):
+        if not package.exists():
+            package.write_text("", encoding="utf-8")
+    path.write_text(render("test_source.py.tmpl", id=source_id, function=source_id.replace("-", "_")),
+                    encoding="utf-8")
+    return path
+
+
+def write_fixture_readme(folder: Path, source_id: str, command: str, count: int, reason: str) -> Path:
+    path = folder / "README.md"
+    path.write_text(render("fixture-README.md.tmpl", id=source_id, command=command, count=count, reason=reason,
+                           date=dt.date.today().isoformat()), encoding="utf-8")
+    return path
+
+
+def _yaml_scalar(value) -> str:
+    """A value safe to put after ``key:`` in the template (quoted when YAML could misread it)."""
+    text = str(value)
+    if re.fullmatch(r"[\w.:/?=&%~+-]*", text) and not text[:1] in "-?:" and text.lower() not in (
+            "yes", "no", "true", "false", "null", "on", "off"):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,64 @@
+"""Work queues in the database, claimed safely by several workers at once.
+
+A queue is a table with a "to do" condition (documents whose status is ``pending``, deliveries
+due for sending). A worker claims a few rows inside a transaction, works on them, changes their
+state and commits; another worker never gets the same rows meanwhile:
+
+- on PostgreSQL the rows are selected ``FOR UPDATE SKIP LOCKED``: other workers skip them
+  (without waiting) until the transaction ends;
+- on SQLite the claim takes the database's write lock first (``BEGIN IMMEDIATE``): SQLite has a
+  single writer, so claimers take turns, each seeing what the previous one committed.
+
+Usage, one unit of work per transaction::
+
+    with db.session() as session:
+        ids = claim(session, Document, select(Document.id).where(Document.status == "pending")
+                    .order_by(Document.id), limit=1)
+        ...  # work on them, set their status, in this session
+
+A row lock lasts as long as the transaction. For work that must happen outside a transaction
+(sending a message over the network), pass ``worker``: on a model with ``claimed_by`` and
+``claimed_at`` columns they are stamped, a lease the caller's query should honour.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+from sqlalchemy import Select, update
+from sqlalchemy.orm import Session
+
+from storage.models import utcnow
+
+
+def worker_name() -> str:
+    """A name for this process among the workers: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(session: Session, model: type, ids_query: Select, worker: str | None = None,
+          limit: int = 1) -> list[Any]:
+    """Claim up to ``limit`` rows of ``model`` among those ``ids_query`` selects; returns their ids.
+
+    ``ids_query`` selects the primary key of ``model`` (``select(Model.id).where(...)``), in the
+    order work should be done. The claim holds until the session's transaction ends.
+    """
+    bind = session.connection()
+    if bind.dialect.name == "sqlite":
+        _take_sqlite_write_lock(bind)
+    query = ids_query.with_for_update(skip_locked=True, of=model).limit(limit)
+    ids = list(session.scalars(query))
+    if ids and worker is not None and hasattr(model, "claimed_by"):
+        session.execute(update(model).where(model.id.in_(ids)).values(claimed_by=worker, claimed_at=utcnow())
+                        .execution_options(synchronize_session=False))
+    return ids
+
+
+def _take_sqlite_write_lock(connection) -> None:
+    # The sqlite3 driver opens a transaction only before the first write, so two claimers could
+    # read the same rows before either writes. Opening it IMMEDIATE takes the write lock before
+    # the read; a second claimer waits (busy_timeout) until the first commits.
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,33 @@
+"""Fixtures of the detection tests: the bundled analyzers, and copies of the lexicon to edit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nlp.analyze import Analyzer
+from nlp.extract import PageText
+from nlp.lexicon import LEXICON_DIR
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nlp"
+
+
+@pytest.fixture(scope="session")
+def fr() -> Analyzer:
+    return Analyzer.for_language("fr")
+
+
+def labels(analyzer: Analyzer, text: str) -> set[str]:
+    """The labels found in one page of text: categories, and "vendor:<name>" for vendors."""
+    return {f"vendor:{f.vendor}" if f.kind == "vendor" else f.category
+            for f in analyzer.analyze([PageText(1, text)])}
+
+
+@pytest.fixture
+def lexicon_copy(tmp_path: Path) -> Path:
+    """An editable copy of the bundled lexicon."""
+    target = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target

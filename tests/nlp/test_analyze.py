@@ -1,0 +1,88 @@
+"""The analyzer: spaCy only around candidates, the same findings as on the whole text, stable fingerprints."""
+
+from __future__ import annotations
+
+import spacy
+
+from nlp.analyze import Analyzer
+from nlp.detector import SPAN_KEY
+from nlp.extract import PageText
+
+FILLER = ("Le conseil municipal approuve le compte administratif de l'exercice et fixe les tarifs de la cantine. " * 12)
+PAGE = (FILLER + "\nDélibération n° 2024-031\nOBJET : Maintenance des caméras de la voie publique\n"
+        "Le marché est attribué à la société Citeos pour 48 000 € HT. " + FILLER +
+        "\nLe feu d'artifice est remplacé par un spectacle de drones. La société Thales est retenue pour le jumeau numérique. "
+        + FILLER)
+
+
+def test_findings_are_those_of_the_component_run_on_the_whole_page(fr: Analyzer) -> None:
+    whole = fr.nlp(PAGE)
+    expected = [(PAGE[s._.vigie.start:s._.vigie.end], s._.vigie.entry.category) for s in whole.spans[SPAN_KEY]]
+    findings = fr.analyze([PageText(1, PAGE)])
+    assert [(f.matched, f.category) for f in findings] == expected == [("caméras", "video_surveillance"),
+                                                                       ("Citeos", "video_surveillance")]
+
+
+def test_the_statistical_model_runs_only_on_windows_with_a_generalist_vendor(fr: Analyzer, monkeypatch) -> None:
+    seen = []
+    original = fr.nlp.pipe
+
+    def spy(texts, **kwargs):
+        texts = list(texts)
+        seen.append((len(texts), tuple(kwargs.get("disable", ()))))
+        return original(texts, **kwargs)
+
+    monkeypatch.setattr(fr.nlp, "pipe", spy)
+    fr.analyze([PageText(1, FILLER + " Extension de la vidéoprotection. " + FILLER), PageText(2, FILLER)])
+    assert seen[0] == (1, tuple(fr.model_pipes))  # Language.pipe calls itself again to unpack the tuples
+    assert all(disable == tuple(fr.model_pipes) for _, disable in seen)
+
+
+def test_pages_without_candidates_never_reach_spacy(fr: Analyzer, monkeypatch) -> None:
+    monkeypatch.setattr(fr.nlp, "pipe", lambda *a, **k: (_ for _ in ()).throw(AssertionError("spaCy was called")))
+    assert fr.analyze([PageText(1, FILLER), PageText(2, FILLER)]) == []
+
+
+def test_every_finding_has_its_evidence(fr: Analyzer) -> None:
+    [camera, vendor] = fr.analyze([PageText(3, PAGE)])
+    assert camera.snippet == "OBJET : Maintenance des caméras de la voie publique"
+    assert vendor.snippet == "Le marché est attribué à la société Citeos pour 48 000 € HT."
+    assert vendor.kind == "vendor" and vendor.vendor == "Citeos" and vendor.page == 3
+    assert vendor.details["amounts"][0]["value"] == 48000.0 and vendor.details["procurement"] == "marché"
+    assert camera.lexicon_version == fr.lexicon_version and 0 < camera.score <= 1
+
+
+def test_fingerprints_survive_a_longer_match_and_a_new_lexicon_version(fr: Analyzer) -> None:
+    [finding] = fr.analyze([PageText(1, "Le conseil vote l'extension des caméras de la voie publique.")])
+    stretched = type(finding)(**{**finding.as_dict(), "matched": "caméras de la voie publique", "end": finding.end + 20,
+                                 "lexicon_version": "9.9.9+00000000"})
+    assert stretched.fingerprint() == finding.fingerprint()
+    other_page = type(finding)(**{**finding.as_dict(), "page": 2})
+    assert other_page.fingerprint() != finding.fingerprint()
+
+
+def test_batches_of_documents_give_the_same_findings_as_one_by_one(fr: Analyzer) -> None:
+    documents = [[PageText(1, PAGE)], [PageText(1, FILLER)], [PageText(1, "Acquisition de caméras-piétons.")]]
+    batched = list(fr.analyze_documents(documents, batch_size=2))
+    assert batched == [fr.analyze(pages) for pages in documents]
+
+
+def test_english_and_german_use_blank_pipelines() -> None:
+    for language in ("en", "de"):
+        analyzer = Analyzer.for_language(language)
+        assert analyzer.model_pipes == [] and analyzer.nlp.lang == language
+    assert spacy.util.is_package("fr_core_news_sm")
+
+
+def test_windows_find_what_the_component_finds_on_whole_pages_of_generated_minutes(fr: Analyzer) -> None:
+    from bench.corpus_text import generate_documents
+
+    pages = [page for document in generate_documents(15, 3, seed=7) for page in document]
+    pages.append("Vidéoprotection. " + "Le conseil délibère sur les tarifs municipaux. " * 12
+                 + "Le marché est confié à Citeos.")  # a vendor far from the term, within its reach
+    for number, text in enumerate(pages, 1):
+        whole = fr.nlp(text)
+        expected = [(s._.vigie.start, s._.vigie.end, s._.vigie.entry.category, s._.vigie.entry.vendor)
+                    for s in whole.spans[SPAN_KEY]]
+        found = [(f.start, f.end, f.category, f.vendor) for f in fr.analyze([PageText(number, text)])]
+        assert found == expected, text

@@ -1,0 +1,122 @@
+"""The analysis stage over the database: batches, bad files, stored text, no hit twice, re-analysis."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from nlp import stage
+from nlp.analyze import Analyzer
+from storage.blobs import BlobStore
+from storage.models import Document, Hit, Page, Source
+from tests.crawl.pdfs import corrupted_pdf, make_pdf
+
+DELIBERATION = ("Envoyé en préfecture le 09/02/2023\nReçu en préfecture le 09/02/2023\n"
+                "ID : 013-211301106-20230201-2023_45-DE\n"
+                "Délibération n° 2023-045\nOBJET : Extension de la vidéoprotection urbaine\n"
+                "Le conseil autorise l'achat de 12 caméras-piétons pour 45 000 € HT.\nAdopté à l'unanimité.")
+
+
+def add_document(db, data_dir, name: str, data: bytes, media_type: str = "application/pdf", language: str = "fr") -> int:
+    digest = BlobStore(data_dir / "files").put(data)
+    with db.session() as session:
+        if session.get(Source, "test") is None:
+            session.add(Source(id="test", name="Ville de test", country="FR", platform="html", url="https://x.example/"))
+            session.flush()
+        doc = Document(source_id="test", url=f"https://x.example/{name}", content_hash=digest, media_type=media_type,
+                       language=language, status="pending")
+        session.add(doc)
+        session.flush()
+        return doc.id
+
+
+def hits_of(db, doc_id: int) -> list[Hit]:
+    with db.session() as session:
+        return list(session.scalars(select(Hit).where(Hit.document_id == doc_id).order_by(Hit.id)))
+
+
+def test_a_pending_document_is_analysed_with_its_stamp_as_metadata(db, data_dir) -> None:
+    doc_id = add_document(db, data_dir, "delib.pdf", make_pdf(DELIBERATION))
+    summary = stage.analyse_pending(db, data_dir)
+    assert (summary.documents, summary.failed, summary.pages, summary.new_hits) == (1, 0, 1, 2)
+    with db.session() as session:
+        doc = session.get(Document, doc_id)
+        page = session.scalars(select(Page).where(Page.document_id == doc_id)).one()
+        assert doc.status == "analysed" and doc.lexicon_version == Analyzer.for_language("fr").lexicon_version
+        assert doc.acte_id == "013-211301106-20230201-2023_45-DE"
+        assert doc.extra["prefecture"] == {"sent": "2023-02-09", "received": "2023-02-09"}
+        assert doc.votes == {"result": "adopted", "unanimous": True, "text": "à l'unanimité"}
+        assert "préfecture" not in page.text
+        for hit in hits_of(db, doc_id):
+            assert page.text[hit.start:hit.end] == hit.matched
+            assert hit.details["amounts"][0]["value"] == 45000.0
+
+
+def test_a_bad_file_fails_alone_with_its_reason(db, data_dir) -> None:
+    bad = add_document(db, data_dir, "broken.pdf", corrupted_pdf())
+    good = add_document(db, data_dir, "good.pdf", make_pdf(DELIBERATION))
+    summary = stage.analyse_pending(db, data_dir, batch_size=1)
+    assert (summary.documents, summary.failed) == (2, 1)
+    with db.session() as session:
+        assert session.get(Document, bad).status == "failed"
+        assert "corrupted PDF" in session.get(Document, bad).error
+        assert session.get(Document, good).status == "analysed"
+
+
+def test_analysing_again_adds_no_hit(db, data_dir) -> None:
+    doc_id = add_document(db, data_dir, "delib.pdf", make_pdf(DELIBERATION))
+    stage.analyse_pending(db, data_dir)
+    before = [(h.id, h.fingerprint) for h in hits_of(db, doc_id)]
+    with db.session() as session:
+        session.get(Document, doc_id).status = "pending"  # the file changed on the site, say
+    assert stage.analyse_pending(db, data_dir).new_hits == 0
+    assert [(h.id, h.fingerprint) for h in hits_of(db, doc_id)] == before
+
+
+@pytest.fixture
+def new_lexicon(lexicon_copy, monkeypatch):
+    """Analyzers built on an edited lexicon: "mâts de surveillance" becomes a video-surveillance term."""
+    category = lexicon_copy / "categories" / "video_surveillance.yaml"
+    category.write_text(category.read_text(encoding="utf-8").replace(
+        "  fr: [vidéo-protection,", "  fr: [mât de surveillance, vidéo-protection,"), encoding="utf-8")
+    meta = lexicon_copy / "meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "1.0.1"'), encoding="utf-8")
+    analyzers = {}
+    monkeypatch.setattr(Analyzer, "for_language",
+                        lambda language: analyzers.setdefault(language, Analyzer(language, str(lexicon_copy))))
+    return analyzers
+
+
+def test_a_lexicon_change_reanalyses_stored_text_without_the_file(db, data_dir, new_lexicon) -> None:
+    text = DELIBERATION + "\n\nDélibération n° 2023-046\nOBJET : Installation de mâts de surveillance au port."
+    doc_id = add_document(db, data_dir, "delib.txt", text.encode(), "text/plain")
+    original = Analyzer("fr")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Analyzer, "for_language", lambda language: original)
+        stage.analyse_pending(db, data_dir)
+    before = {h.fingerprint: h.id for h in hits_of(db, doc_id)}
+    for path in (data_dir / "files").rglob("*"):
+        if path.is_file():
+            path.unlink()  # no download, no extraction: the stored pages are enough
+
+    summary = stage.reanalyse_stale(db)
+
+    after = hits_of(db, doc_id)
+    assert summary.documents == 1 and summary.new_hits == 1
+    assert {h.fingerprint: h.id for h in after if h.fingerprint in before} == before  # same rows, no new alert
+    [new] = [h for h in after if h.fingerprint not in before]
+    assert new.matched == "mâts de surveillance" and new.lexicon_version.startswith("1.0.1+")
+    with db.session() as session:
+        assert session.get(Document, doc_id).lexicon_version == new_lexicon["fr"].lexicon_version
+    assert stage.reanalyse_stale(db).documents == 0
+
+
+def test_hits_stored_under_an_older_fingerprint_formula_are_recognised(db, data_dir) -> None:
+    doc_id = add_document(db, data_dir, "delib.pdf", make_pdf(DELIBERATION))
+    stage.analyse_pending(db, data_dir)
+    with db.session() as session:
+        for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id)):
+            hit.fingerprint = "formula-of-an-older-version-" + str(hit.id)
+        session.get(Document, doc_id).status = "pending"
+    assert stage.analyse_pending(db, data_dir).new_hits == 0
+    assert all("not_found_by" not in h.details for h in hits_of(db, doc_id))

@@ -1,0 +1,180 @@
+"""Servers on loopback for alert tests: a webhook that records what apprise's json:// posts,
+and SMTP servers that hold, or kill the sender, at chosen moments."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import threading
+import time
+from email import message_from_bytes, policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from vigie.demo.servers import _free_port
+
+
+class Webhook:
+    """Records each POST (path, headers, JSON body); answers with ``statuses`` in turn, then 200."""
+
+    def __init__(self, statuses: list[int] | None = None) -> None:
+        self.statuses = list(statuses or [])
+        self.received: list[dict] = []  # accepted (2xx) posts only
+        self.attempts = 0
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                hook.attempts += 1
+                status = hook.statuses.pop(0) if hook.statuses else 200
+                if status < 300:
+                    hook.received.append({"path": self.path, "headers": dict(self.headers.items()),
+                                          "json": json.loads(body or b"{}")})
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str = "/hook", scheme: str = "json") -> str:
+        return f"{scheme}://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def __enter__(self) -> "Webhook":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class ScriptedSMTP:
+    """An SMTP server keeping messages as (rcpt_tos, EmailMessage); subclasses script DATA.
+
+    It accepts any login (without TLS, on loopback), so that URLs can carry a password to mask.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.arrived: list[float] = []  # monotonic time of each message
+        self.logins: list[str] = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=_free_port(), auth_require_tls=False,
+                                     authenticator=self._authenticate)
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        self.logins.append(auth_data.login.decode())
+        return AuthResult(success=True)
+
+    @property
+    def port(self) -> int:
+        return self.controller.port
+
+    def keep(self, envelope) -> None:
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        self.arrived.append(time.monotonic())
+
+    async def handle_DATA(self, server, session, envelope):
+        self.keep(envelope)
+        return "250 Message accepted for delivery"
+
+    def apprise_url(self, to: str) -> str:
+        return f"mailto://127.0.0.1:{self.controller.port}?from=vigie@localhost&to={to}"
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()
+
+
+class KillingSMTP(ScriptedSMTP):
+    """Kills process ``victim`` when its message arrives: after accepting it (``accept=True``,
+    the message is kept as delivered) or before (the message is lost in transit)."""
+
+    def __init__(self, accept: bool) -> None:
+        super().__init__()
+        self.accept, self.victim = accept, None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.victim is None:
+            return await super().handle_DATA(server, session, envelope)
+        if self.accept:
+            self.keep(envelope)
+        os.kill(self.victim, signal.SIGKILL)
+        self.victim = None
+        return "451 Sender gone"
+
+
+class GatedSMTP(ScriptedSMTP):
+    """Holds every message until ``threshold`` are waiting at once, then accepts them all.
+
+    One notifier sends to at most ``Policy.workers`` subscriptions at a time, so a threshold
+    above that proves two notifiers were sending at the same moment.
+    """
+
+    def __init__(self, threshold: int, timeout: float = 30) -> None:
+        super().__init__()
+        self.threshold, self.timeout = threshold, timeout
+        self.waiting = 0
+        self.opened = False
+        self._gate: asyncio.Event | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        self._gate = self._gate or asyncio.Event()
+        self.waiting += 1
+        if self.waiting >= self.threshold:
+            self.opened = True
+            self._gate.set()
+        try:
+            await asyncio.wait_for(self._gate.wait(), self.timeout)
+        except asyncio.TimeoutError:
+            return "451 Gate never opened"
+        return await super().handle_DATA(server, session, envelope)
+
+
+class Silent:
+    """Accepts connections and never answers; records when each client gave up (monotonic time)."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.gave_up: list[float] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._drain, args=(connection,), daemon=True).start()
+
+    def _drain(self, connection: socket.socket) -> None:
+        with connection:
+            while connection.recv(65536):
+                pass
+        self.gave_up.append(time.monotonic())
+
+    def url(self, timeout_s: float) -> str:
+        return f"json://127.0.0.1:{self.listener.getsockname()[1]}/hook?cto={timeout_s}&rto={timeout_s}"
+
+    def __enter__(self) -> "Silent":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.listener.close()

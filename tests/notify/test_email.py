@@ -1,0 +1,134 @@
+"""Alerts by email, through a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.notify.factory import add_hit, add_subscription
+
+HOSTILE = [
+    '<script>alert("x")</script>',
+    '<img src=x onerror="alert(1)">',
+    '"><svg onload=alert(1)>',
+    "<a href=\"javascript:alert(1)\">clic</a>",
+    "<iframe src=https://evil.example/></iframe>",
+]
+
+
+class Markup(HTMLParser):
+    """Collects the tags and attributes a mail client would act on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes += attrs
+
+
+def parts(message):
+    return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+
+
+def test_an_alert_arrives_with_recipients_subject_and_unsubscribe_headers(db, notify, mail_server):
+    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
+    add_hit(db, meeting_date=dt.date.today() + dt.timedelta(days=9), page=4)
+
+    summary = notify(unsubscribe_url="https://vigie.example/desabonnement?liste={subscription}")
+
+    assert (summary.messages_sent, summary.hits_sent, summary.failures) == (1, 1, [])
+    [(recipients, message, _)] = mail_server.messages
+    assert recipients == ["groupe@example.org"]
+    assert message["To"] == "groupe@example.org"
+    assert message["Subject"].startswith("[Vigie] Vidéosurveillance")
+    assert "Ville de Bellerive-sur-Ondine" in message["Subject"] and "vote le" in message["Subject"]
+    assert message["List-Unsubscribe"] == "<https://vigie.example/desabonnement?liste=bellerive>"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Message-ID"].startswith("<vigie.")
+
+
+def test_the_email_has_our_plain_text_part_and_an_html_part(db, notify, mail_server):
+    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
+    add_hit(db, page=4, url="https://bellerive.example/odj.pdf", content_hash="ab" * 32)
+
+    notify(public_url="https://archive.vigie.example/files")
+
+    text, html = parts(mail_server.messages[0][1])
+    # Our text template, not apprise's conversion of the HTML.
+    assert "« Le conseil approuve l'installation de *caméras de vidéoprotection* place du Marché. »" in text
+    assert "Original, page 4 : https://bellerive.example/odj.pdf#page=4" in text
+    assert f"https://archive.vigie.example/files/ab/ab/{'ab' * 32}#page=4" in text
+    assert "<mark>caméras de vidéoprotection</mark>" in html
+    assert 'href="https://bellerive.example/odj.pdf#page=4"' in html
+
+
+def test_without_a_public_archive_the_alert_says_the_copy_is_not_published(db, notify, mail_server):
+    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
+    add_hit(db)
+
+    notify(public_url="")
+
+    text, html = parts(mail_server.messages[0][1])
+    assert "Copie archivée : non publiée" in text
+    assert "copie archivée non publiée" in html
+
+
+def test_without_an_unsubscribe_url_the_link_writes_to_the_sender(db, notify, mail_server):
+    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
+    add_hit(db)
+
+    notify(unsubscribe_url="")
+
+    message = mail_server.messages[0][1]
+    assert message["List-Unsubscribe"] == "<mailto:vigie@localhost?subject=unsubscribe%20bellerive>"
+    assert "Se désabonner : mailto:vigie@localhost?subject=unsubscribe%20bellerive" in parts(message)[0]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_a_hostile_document_puts_no_live_markup_in_the_html_part(db, notify, mail_server, hostile):
+    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
+    add_hit(db, title=f"Délibération {hostile}", source={"name": f"Ville {hostile}"},
+            matched="caméras", snippet=f"Achat de caméras {hostile} pour la ville.",
+            url=f"javascript:alert(1)//{hostile}")
+
+    notify()
+
+    _, html = parts(mail_server.messages[0][1])
+    parser = Markup()
+    parser.feed(html)
+    assert set(parser.tags) <= {"html", "head", "meta", "title", "body", "p", "h2", "h3", "strong", "br", "ul",
+                                "li", "blockquote", "mark", "a", "hr"}
+    assert {name for name, _ in parser.attributes} <= {"lang", "charset", "style", "href"}
+    assert not [value for name, value in parser.attributes if name == "href" and "javascript" in (value or "")]
+    assert "&lt;" in html  # the words are kept, as text
+    assert "Document original : lien indisponible" in html  # a javascript: URL is no link
+
+
+def test_a_title_with_line_breaks_cannot_inject_a_header(db, notify, mail_server):
+    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
+    add_hit(db, source={"name": "Ville\r\nBcc: victime@example.org\r\nX-Injected: oui"})
+
+    notify()
+
+    recipients, message, _ = mail_server.messages[0]
+    assert recipients == ["groupe@example.org"]
+    assert message["X-Injected"] is None and message["Bcc"] is None
+    assert "Ville Bcc: victime@example.org X-Injected: oui" in message["Subject"]
+
+
+def test_an_english_subscription_gets_english(db, notify, mail_server):
+    add_subscription(db, "bellerive", [mail_server.apprise_url("group@example.org")], language="en")
+    add_hit(db, meeting_date=dt.date.today() + dt.timedelta(days=3))
+
+    notify()
+
+    message = mail_server.messages[0][1]
+    text, _ = parts(message)
+    assert "vote on" in message["Subject"]
+    assert "* Video surveillance: \"caméras de vidéoprotection\", page 3" in text
+    assert "Unsubscribe:" in text

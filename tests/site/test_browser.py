@@ -1,0 +1,129 @@
+"""The built site in a real headless Chromium, served over HTTP on 127.0.0.1.
+
+Skipped only where Chromium or its driver is truly absent, and never in CI (.ci/run installs
+them): there a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from notify.site.build import SiteOptions, build_site
+from storage.db import Database
+from tests.site.factory import TODAY, add_document, add_hit, add_source, add_source_run
+from tests.support.databases import fresh_database_url
+from tests.support.http import ScriptedServer
+
+# Without the background-networking flags Chromium reaches out on start, and this machine's
+# closed network refuses those connections (they show up as console errors).
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=390,844")  # a phone's viewport
+TITLE = 'Vidéoprotection <script>document.title="pwned"</script>'
+SNIPPET = ('<img src=x onerror="window.pwned=1"><script>window.pwned=1</script> '
+           "Le conseil approuve l'extension de la vidéoprotection au centre-ville.")
+
+
+def browser_or_skip() -> tuple[str, str]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        driver = None
+    if chromium and driver:
+        return chromium, driver
+    message = "chromium, chromedriver or selenium is missing (apt-get install chromium chromium-driver)"
+    if os.environ.get("CI"):
+        pytest.fail(message + ": .ci/run must install them")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory: pytest.TempPathFactory):
+    """A site with a hostile document, served on loopback for the module's tests."""
+    folder = tmp_path_factory.mktemp("browser")
+    with fresh_database_url(folder) as url:
+        db = Database(url)
+        with db.session() as s:
+            source = add_source(s, "fr-vigne", "Commune de Vigne-sur-Mer", "https://www.vigne.example/conseil")
+            add_source_run(s, source, documents_new=2)
+            doc = add_document(s, source, "https://www.vigne.example/odj.pdf", title=TITLE, kind="agenda",
+                               meeting_date=TODAY + dt.timedelta(days=10))
+            add_hit(s, doc, "vidéoprotection", snippet=SNIPPET, page=2)
+            evil = add_document(s, source, "javascript:window.pwned=1", title="Lien piégé")
+            add_hit(s, evil, "drone", category="drones", snippet="<script>window.pwned=1</script> un drone")
+        build_site(db, SiteOptions(out=folder / "site", today=TODAY))
+        db.dispose()
+    with ScriptedServer(root=folder / "site") as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    chromium, chromedriver = browser_or_skip()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(chromedriver))
+    yield driver
+    driver.quit()
+
+
+def open_document_from_index(browser, base_url: str):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{base_url}/index.html")
+    browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=upcoming] h3 a").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/documents/"))
+    return browser
+
+
+def test_a_reader_follows_the_index_to_a_document_and_sees_the_match_highlighted(browser, served_site) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_document_from_index(browser, served_site)
+    assert browser.find_element(By.TAG_NAME, "h1").text == TITLE  # the hostile title, shown as text
+    mark = browser.find_element(By.CSS_SELECTOR, "article.hit mark")
+    assert mark.is_displayed() and mark.text == "vidéoprotection"
+    assert mark.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_no_scraped_script_runs(browser, served_site) -> None:
+    from selenium.webdriver.common.by import By
+
+    for open_page in (lambda: browser.get(f"{served_site}/index.html"),
+                      lambda: open_document_from_index(browser, served_site)):
+        open_page()
+        assert browser.title != "pwned" and "Vigie" in browser.title
+        assert browser.execute_script("return typeof window.pwned") == "undefined"
+        assert not browser.find_elements(By.CSS_SELECTOR, "main img, main script")
+
+
+def test_a_javascript_url_is_not_a_link(browser, served_site) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{served_site}/index.html")
+    hrefs = [a.get_attribute("href") for a in browser.find_elements(By.TAG_NAME, "a")]
+    assert hrefs and not [h for h in hrefs if not h.startswith(("http://127.0.0.1", "https://www.vigne.example"))]
+
+
+def test_pages_fit_a_phone_screen_and_log_no_console_error(browser, served_site) -> None:
+    open_document_from_index(browser, served_site)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    browser.get(f"{served_site}/conseils/fr-vigne.html")
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []

@@ -1,0 +1,108 @@
+"""Fixtures of the platform spiders' tests: loopback API servers and crawl helpers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from storage.db import Database
+from storage.models import Document, SourceRun
+from tests.support.databases import fresh_database_url, vigie_environment
+from tests.support.apiserver import ApiServer
+
+def _servers():
+    servers: list[ApiServer] = []
+
+    def start(rewrite=(), serve_pdfs: bool = True) -> ApiServer:
+        server = ApiServer(rewrite, serve_pdfs).__enter__()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def api_server():
+    """Start loopback API servers: ``api_server(rewrite=[origins])`` → a running ApiServer."""
+    yield from _servers()
+
+
+@pytest.fixture(scope="module")
+def module_api_server():
+    """The same, shared by the tests of a module that all read one crawl's result."""
+    yield from _servers()
+
+
+@pytest.fixture(scope="module")
+def module_workspace(tmp_path_factory):
+    """A data folder, a database and a ``crawl`` runner shared by the tests of one module."""
+    folder = tmp_path_factory.mktemp("spiders")
+    (folder / "data").mkdir()
+    with fresh_database_url(folder) as url:
+        env = vigie_environment(folder / "data", url)
+
+        def crawl(platform: str, start_url: str, source_id: str, *extra: str, expect: int = 0):
+            result = subprocess.run([sys.executable, "-m", "vigie", "crawl", "--platform", platform, "--url",
+                                     start_url, "--source", source_id, *extra],
+                                    cwd=folder, env=env, capture_output=True, text=True, timeout=120)
+            assert result.returncode == expect, result.stdout + result.stderr
+            return result
+
+        database = Database(url)
+        yield SimpleNamespace(crawl=crawl, db=database)
+        database.dispose()
+
+
+def stored_runs(database: Database, source_id: str) -> list[SourceRun]:
+    with database.session() as session:
+        return list(session.scalars(select(SourceRun).where(SourceRun.source_id == source_id).order_by(SourceRun.id)))
+
+
+def stored_documents(database: Database, source_id: str) -> dict[str, Document]:
+    with database.session() as session:
+        return {d.url: d for d in session.scalars(select(Document).where(Document.source_id == source_id))}
+
+
+@pytest.fixture
+def crawl(run_vigie):
+    """``crawl(platform, url, source_id)`` runs `vigie crawl` ad hoc and checks it exited as expected."""
+
+    def run(platform: str, url: str, source_id: str, *extra: str, expect: int = 0):
+        result = run_vigie("crawl", "--platform", platform, "--url", url, "--source", source_id, *extra)
+        assert result.returncode == expect, result.stdout + result.stderr
+        return result
+
+    return run
+
+
+@pytest.fixture
+def documents(db):
+    """``documents(source_id)`` → the source's stored documents, by URL."""
+
+    return lambda source_id: stored_documents(db, source_id)
+
+
+@pytest.fixture
+def source_runs(db):
+    """``source_runs(source_id)`` → the source's crawl records, oldest first."""
+
+    return lambda source_id: stored_runs(db, source_id)
+
+
+def crawl_twice(workspace, server: ApiServer, platform: str, url: str, source_id: str) -> SimpleNamespace:
+    """Crawl a source, then crawl it again unchanged: what each crawl asked, what was stored.
+
+    For modules whose tests all read these two crawls (each `vigie` process costs seconds)."""
+    workspace.crawl(platform, url, source_id)
+    first_requests = server.requested()
+    documents = stored_documents(workspace.db, source_id)
+    server.clear_log()
+    workspace.crawl(platform, url, source_id)
+    return SimpleNamespace(server=server, documents=documents, first_requests=first_requests,
+                           second_requests=server.requested(), runs=stored_runs(workspace.db, source_id))

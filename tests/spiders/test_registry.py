@@ -1,0 +1,99 @@
+"""The bundled source registry: complete, honest about what was verified, and validated on load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from spiders.registry import RegistryError, load_registry, parse_entry
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+SEED_CITIES = {  # the Technopolice manifesto's seven, then the issue's other French cities
+    "marseille", "nice", "toulouse", "strasbourg", "paris", "saint-etienne", "valenciennes",
+    "lyon", "montpellier", "nantes", "rennes", "orleans", "metz", "nimes", "bordeaux", "lille",
+}
+
+
+def test_every_seed_city_has_an_entry(registry):
+    assert SEED_CITIES <= set(registry)
+
+
+@pytest.mark.parametrize("platform, at_least", [("oparl", 3), ("legistar", 3)])
+def test_at_least_three_bodies_per_foreign_platform_are_enabled(registry, platform, at_least):
+    assert sum(1 for s in registry.values() if s.platform == platform and s.enabled) >= at_least
+
+
+def test_every_entry_says_how_its_channel_was_established(registry):
+    for spec in registry.values():
+        assert len(spec.established) > 40, spec.id
+        assert not (spec.enabled and not spec.verified), spec.id
+
+
+def test_entries_live_in_their_country_folder(registry):
+    for spec in registry.values():
+        assert spec.path.parent.name == spec.country.lower() and spec.path.stem == spec.id
+
+
+def valid_entry(**changes):
+    entry = {"id": "bellerive", "name": "Commune de Bellerive", "country": "FR", "platform": "html",
+             "url": "https://bellerive.example/conseil", "verified": False, "enabled": False,
+             "established": "Constructed for a test"}
+    entry.update(changes)
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"established": None}, "established is required"),
+    ({"verified": None}, "verified is required"),
+    ({"enabled": True}, "an unverified source must stay disabled"),
+    ({"official_code": {"insee": 35238}}, "insee 35238 is not well formed"),
+    ({"official_code": {"fips": "123"}}, "unknown kind 'fips'"),
+    ({"publication_interval_days": 0}, "publication_interval_days must be a positive"),
+    ({"timezone": "Paris"}, "not an IANA time zone"),
+    ({"config": {"document_link": "a"}}, "unknown option(s) document_link for platform html"),
+    ({"url": None, "enabled": True, "verified": True}, "missing required field(s) url"),
+    ({"id": "other-name"}, "the file must be named after the id"),
+])
+def test_a_bad_registry_file_is_refused_with_the_fix(tmp_path, changes, message):
+    path = tmp_path / "fr" / "bellerive.yaml"
+    with pytest.raises(RegistryError) as error:
+        parse_entry(valid_entry(**changes), path)
+    assert message in str(error.value) and str(path) in str(error.value)
+
+
+def test_a_body_whose_channel_is_unknown_may_be_listed_without_url(tmp_path):
+    spec = parse_entry(valid_entry(url=None), tmp_path / "fr" / "bellerive.yaml")
+    assert spec.url == "" and not spec.enabled
+
+
+def test_sources_given_on_the_command_line_need_no_provenance():
+    spec = parse_entry({"id": "adhoc", "name": "adhoc", "country": "FR", "platform": "scdl",
+                        "url": "https://example.org/d.csv"}, origin="command-line")
+    assert spec.enabled
+
+
+def test_an_html_council_is_data_only(tmp_path):
+    folder = tmp_path / "registry" / "fr"
+    folder.mkdir(parents=True)
+    (folder / "bellerive.yaml").write_text(yaml.safe_dump(valid_entry(
+        verified=True, enabled=True, config={"document_links": "main .deliberations a", "max_depth": 1})),
+        encoding="utf-8")
+    spec = load_registry([tmp_path / "registry"], bundled=False)["bellerive"]
+    assert spec.config == {"document_links": "main .deliberations a", "max_depth": 1}
+
+
+def test_the_platform_options_file_matches_the_spiders():
+    from spiders.registry_checks import platform_options
+
+    docs = {name: (Path(__file__).resolve().parents[2] / "spiders" / "platforms" / f"{name}.py").read_text()
+            for name in ("html", "scdl", "opendatasoft", "oparl", "legistar")}
+    for platform, text in docs.items():
+        for option in platform_options()[platform]:
+            assert option in text, f"{option} is not documented in spiders/platforms/{platform}.py"

@@ -1,0 +1,81 @@
+"""A scripted web server on loopback: static files plus routes with chosen answers, and a log
+of every request, so that tests can check what a crawler asked for and how often."""
+
+from __future__ import annotations
+
+import collections
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+# A route answers a request: it gets the handler and returns (status, headers, body).
+Route = Callable[[SimpleHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
+
+
+class ScriptedServer:
+    """Serves ``root`` (if given) and ``routes`` (path → Route) on http://127.0.0.1:<port>/."""
+
+    def __init__(self, root: Path | None = None, routes: dict[str, Route] | None = None) -> None:
+        self.routes = dict(routes or {})
+        self.requests: collections.Counter[str] = collections.Counter()
+        self.headers_seen: dict[str, list[dict[str, str]]] = collections.defaultdict(list)
+        self.release = threading.Event()  # set on exit, to free routes that hang on purpose
+        server = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(root or "."), **kwargs)
+
+            def log_message(self, format, *args):  # noqa: A002
+                pass
+
+            def do_GET(self):
+                path = urlsplit(self.path).path
+                server.requests[path] += 1
+                server.headers_seen[path].append(dict(self.headers.items()))
+                route = server.routes.get(path)
+                if route is None:
+                    if root is None:
+                        self.send_error(404)
+                        return
+                    super().do_GET()
+                    return
+                status, headers, body = route(self)
+                if status == 0:  # the route has answered (or hung up) by itself
+                    return
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> "ScriptedServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def answer(status: int, body: bytes = b"", content_type: str = "text/html", **headers: str) -> Route:
+    """A route that always gives the same answer."""
+    def route(_handler):
+        return status, {"Content-Type": content_type, **{k.replace("_", "-"): v for k, v in headers.items()}}, body
+    return route
+
+
+def redirect(location: str) -> Route:
+    return answer(302, b"", Location=location)

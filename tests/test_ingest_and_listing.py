@@ -1,0 +1,63 @@
+"""`vigie ingest` adds local files; `vigie documents` and `vigie hits` list them in three formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.crawl.pdfs import make_pdf
+
+
+@pytest.fixture
+def ingested(cli, tmp_path):
+    """A PDF obtained by a records request, ingested into a new local source and analysed."""
+    pdf = tmp_path / "reponse-cada.pdf"
+    pdf.write_bytes(make_pdf("Convention de mise à disposition.",
+                             "La commune installe un système de vidéoprotection\x1b[31m rouge."))
+    added = cli("ingest", str(pdf), "--source", "cada-valmont", "--title", "Réponse CADA", "--date", "2026-02-03",
+                "--kind", "report")
+    analysed = cli("analyze")
+    return added, analysed
+
+
+def test_ingest_creates_a_local_source_and_a_pending_document(ingested):
+    added, analysed = ingested
+    assert "Created local source cada-valmont" in added.output
+    assert "Analysed 1 document(s), 2 page(s): 1 new hit(s)" in analysed.output
+
+
+def test_ingesting_the_same_file_again_changes_nothing(ingested, cli, tmp_path):
+    again = cli("ingest", str(tmp_path / "reponse-cada.pdf"), "--source", "cada-valmont")
+    assert "already stored, unchanged" in again.output
+
+
+def test_documents_as_jsonl_carry_the_metadata(ingested, cli):
+    row = json.loads(cli("documents", "--format", "jsonl").output.splitlines()[0])
+    assert {k: row[k] for k in ("source", "title", "kind", "meeting_date", "status")} == {
+        "source": "cada-valmont", "title": "Réponse CADA", "kind": "report",
+        "meeting_date": "2026-02-03", "status": "analysed"}
+    assert row["url"].startswith("file://")
+
+
+def test_hits_as_jsonl_carry_the_evidence(ingested, cli):
+    row = json.loads(cli("hits", "--format", "jsonl").output.splitlines()[0])
+    assert (row["source"], row["document_title"], row["category"], row["page"]) == (
+        "cada-valmont", "Réponse CADA", "video_surveillance", 2)
+    assert row["matched"].lower() == "vidéoprotection" and "système de vidéoprotection" in row["snippet"]
+
+
+def test_hits_as_csv_have_a_header_and_one_row_per_hit(ingested, cli):
+    rows = list(csv.DictReader(io.StringIO(cli("hits", "--format", "csv").output)))
+    assert len(rows) == 1 and rows[0]["category"] == "video_surveillance"
+
+
+def test_the_table_never_prints_control_characters_from_a_document(ingested, cli):
+    output = cli("hits").output
+    assert "video_surveillance" in output and "\x1b" not in output
+
+
+def test_a_source_filter_selects_its_rows(ingested, cli):
+    assert cli("hits", "--source", "other", "--format", "jsonl").output == ""

@@ -1,0 +1,55 @@
+"""Storage: the archive of files and the database's conventions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from storage.blobs import BlobStore, sha256
+from storage.models import Document, Source
+
+
+def test_a_file_is_archived_once_under_its_hash(tmp_path):
+    store = BlobStore(tmp_path)
+    digest = store.put(b"%PDF-1.7 deliberation")
+    assert store.put(b"%PDF-1.7 deliberation") == digest == sha256(b"%PDF-1.7 deliberation")
+    assert store.get(digest) == b"%PDF-1.7 deliberation"
+    assert len(list(tmp_path.rglob("*"))) == 3  # two folder levels and one file: no temporary left
+
+
+def add_source(session, source_id="s1"):
+    session.add(Source(id=source_id, name="Ville", country="FR", platform="html", url="https://example.org/", config={}))
+
+
+def test_times_come_back_aware_and_in_utc(db):
+    paris = dt.timezone(dt.timedelta(hours=1))
+    with db.session() as session:
+        add_source(session)
+        session.add(Document(source_id="s1", url="u", extra={}, last_checked_at=dt.datetime(2026, 3, 1, 12, tzinfo=paris)))
+    with db.session() as session:
+        doc = session.query(Document).one()
+    assert doc.last_checked_at == dt.datetime(2026, 3, 1, 11, tzinfo=dt.timezone.utc)
+    assert doc.first_seen_at.tzinfo is not None
+
+
+def test_a_naive_time_is_refused(db):
+    with pytest.raises(StatementError, match="naive datetime"):
+        with db.session() as session:
+            add_source(session)
+            session.add(Document(source_id="s1", url="u", extra={}, last_checked_at=dt.datetime(2026, 3, 1)))
+
+
+def test_a_url_is_stored_once_per_source(db):
+    with pytest.raises(IntegrityError):
+        with db.session() as session:
+            add_source(session)
+            session.add_all([Document(source_id="s1", url="u", extra={}), Document(source_id="s1", url="u", extra={})])
+
+
+def test_sqlite_runs_in_wal_mode(db):
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
