@@ -76,18 +76,22 @@ def growth_stage(options: argparse.Namespace, work: Path) -> dict:
 def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
     return [
         f"Corpus: {corpus.documents:,} PDFs, {corpus.pages:,} pages, {corpus.words:,} words of generated French "
-        f"deliberations (bench.corpus_text, about 3% of deliberations about surveillance; {corpus.about_surveillance:,}"
-        f" documents mention a surveillance word), served on 127.0.0.1 by a server in its own process.",
+        f"council registers (bench.corpus_text): {corpus.deliberations:,} deliberations, {corpus.about_surveillance:,} "
+        f"({corpus.about_surveillance / corpus.deliberations:.1%}) about a surveillance technology, in "
+        f"{corpus.documents_about_surveillance:,} documents; served on 127.0.0.1 by a server in its own process.",
         "Crawl settings relaxed for loopback through environment variables (no delay, no AutoThrottle, 16 requests "
         "per domain), for Vigie and the plain spider alike; production defaults unchanged.",
-        "Crawl rates are timed from spider open to close (as Scrapy's elapsed_time_seconds); the recrawl speed-up "
-        "from each run's own record (crawl_runs, without interpreter start-up), and by the wall clock beside it.",
+        "Crawl rates: the fastest of 2 alternated rounds each, timed from spider open to close (as Scrapy's "
+        "elapsed_time_seconds). Recrawl: the second crawl after Vigie's fastest first crawl, timed by each run's own "
+        "record (crawl_runs, without interpreter start-up) and by the wall clock beside it.",
+        "Peak memory of each command is its own: commands are started by a small launcher (bench/launch.py), "
+        "since Linux carries a process's peak memory across exec.",
         f"Growth: `vigie run` on {options.growth_documents:,} documents served as 1, 2 and 4 councils: the same "
         "files under more URLs, each copy made distinct by bytes appended after %%EOF (generating 4× the corpus "
         "would take longer than the benchmark's budget).",
         f"Analysis: bench.analysis.run(scale={options.analysis_scale}) by the detection work; see results.json "
         "for its corpus and method.",
-        "Peak memory: the peak resident set of the `vigie` process (wait4), the largest of the end-to-end runs.",
+        "Peak memory: the peak resident set of the `vigie run` process (wait4), the largest of the end-to-end runs.",
     ]
 
 

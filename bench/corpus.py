@@ -2,7 +2,8 @@
 
 Built once and cached under ``bench/corpus/<key>/`` (git-ignored)::
 
-    manifest.json              what was generated: documents, pages, words, surveillance share
+    manifest.json              what was generated: documents, pages, words, deliberations and how
+                               many are about surveillance
     files/d00001.pdf …         one PDF per document (text from bench.corpus_text)
     deliberations/index.html   listing pages of LISTING_SIZE documents each, linked by rel="next"
     deliberations/page-2.html …
@@ -23,9 +24,9 @@ from pathlib import Path
 from bench.pdf import make_pdf
 
 CACHE = Path(__file__).with_name("corpus")
-FORMAT = 1  # bump when the layout or the PDFs change, to rebuild caches
+FORMAT = 2  # bump when the layout, the PDFs or the manifest change, to rebuild caches
 LISTING_SIZE = 50
-SURVEILLANCE_WORDS = ("vidéoprotection", "vidéosurveillance", "caméras", "reconnaissance faciale", "LAPI", "drone")
+COUNTS = ("pages", "words", "deliberations", "about_surveillance", "documents_about_surveillance")
 
 LISTING = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Délibérations du conseil municipal – page {page}</title></head>
@@ -44,15 +45,18 @@ class Corpus:
     documents: int
     pages: int
     words: int
-    about_surveillance: int  # documents with at least one surveillance deliberation
+    deliberations: int
+    about_surveillance: int  # deliberations whose subject is a surveillance technology
+    documents_about_surveillance: int  # documents with at least one of them
 
     def file_paths(self) -> list[Path]:
         return sorted((self.root / "files").glob("*.pdf"))
 
 
-def build(documents: int, pages_per_document: int, seed: int = 2024, workers: int | None = None) -> Corpus:
+def build(documents: int, pages_per_document: int, seed: int = 2024, workers: int | None = None,
+          cache: Path = CACHE) -> Corpus:
     """The corpus for these parameters, from the cache or generated now."""
-    root = CACHE / f"d{documents}-p{pages_per_document}-s{seed}-f{FORMAT}"
+    root = cache / f"d{documents}-p{pages_per_document}-s{seed}-f{FORMAT}"
     manifest = root / "manifest.json"
     if manifest.exists():
         return Corpus(root=root, **json.loads(manifest.read_text(encoding="utf-8")))
@@ -62,7 +66,7 @@ def build(documents: int, pages_per_document: int, seed: int = 2024, workers: in
     workers = workers or os.cpu_count() or 1
     chunks = [(partial, start, min(documents, start + 100), pages_per_document, seed)
               for start in range(0, documents, 100)]
-    totals = {"pages": 0, "words": 0, "about_surveillance": 0}
+    totals = dict.fromkeys(COUNTS, 0)
     with ProcessPoolExecutor(workers) as pool:
         for counts in pool.map(_write_chunk, chunks):
             for key in totals:
@@ -76,17 +80,20 @@ def build(documents: int, pages_per_document: int, seed: int = 2024, workers: in
 
 def _write_chunk(args: tuple[Path, int, int, int, int]) -> dict[str, int]:
     """Write documents ``start``..``stop`` (a seed of their own: chunks are built in parallel)."""
-    from bench.corpus_text import generate_documents
+    from bench.corpus_text import SURVEILLANCE_SUBJECTS, generate_documents
 
     root, start, stop, pages_per_document, seed = args
-    counts = {"pages": 0, "words": 0, "about_surveillance": 0}
+    counts = dict.fromkeys(COUNTS, 0)
     for offset, pages in enumerate(generate_documents(stop - start, pages_per_document, seed * 100_003 + start)):
         number = start + offset + 1
         (root / "files" / f"d{number:05d}.pdf").write_bytes(make_pdf(pages, title=f"Délibérations {number}"))
+        text = " ".join(" ".join(pages).split())  # subjects may be wrapped over two lines
+        about = sum(text.count(f"OBJET : {subject}") for subject in SURVEILLANCE_SUBJECTS)
         counts["pages"] += len(pages)
-        counts["words"] += sum(len(page.split()) for page in pages)
-        text = " ".join(pages).lower()
-        counts["about_surveillance"] += any(w.lower() in text for w in SURVEILLANCE_WORDS)
+        counts["words"] += text.count(" ") + 1
+        counts["deliberations"] += text.count("OBJET : ")
+        counts["about_surveillance"] += about
+        counts["documents_about_surveillance"] += bool(about)
     return counts
 
 

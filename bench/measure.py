@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import signal
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -23,18 +26,23 @@ class Measure:
 
 
 def run_command(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 1800) -> Measure:
-    """Run ``args``; its wall time and the peak resident memory of that process alone (``wait4``)."""
-    out, err = cwd / ".stdout", cwd / ".stderr"
+    """Run ``args``; its wall time and the peak resident memory of that process alone.
+
+    The command is started by :mod:`bench.launch`, a small process, so that its peak memory is
+    not the peak this process had when it started it (Linux keeps it across ``exec``).
+    """
+    out, err, report = cwd / ".stdout", cwd / ".stderr", cwd / ".measure.json"
+    launcher = [sys.executable, "-m", "bench.launch", str(report), *args]
+    env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))}
     with open(out, "w") as stdout, open(err, "w") as stderr:
-        start = time.perf_counter()
-        process = subprocess.Popen(args, env=env, cwd=cwd, stdout=stdout, stderr=stderr)
-        killer = threading.Timer(timeout, process.kill)
-        killer.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        killer.cancel()
-        seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return Measure(seconds, usage.ru_maxrss / 1024, process.returncode,
+        process = subprocess.Popen(launcher, env=env, cwd=cwd, stdout=stdout, stderr=stderr, start_new_session=True)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise TimeoutError(f"{' '.join(args)} took more than {timeout} s") from None
+    result = json.loads(report.read_text())
+    return Measure(result["seconds"], result["peak_rss_mb"], result["returncode"],
                    out.read_text(errors="replace"), err.read_text(errors="replace"))
 
 

@@ -45,7 +45,7 @@ def archive_url(public_url: str, content_hash: str | None, page: int | None = No
     return with_page(f"{public_url.rstrip('/')}/{relative}", page)
 
 
-def _highlight(snippet: str, matched: str) -> tuple[str, str, str]:
+def highlight(snippet: str, matched: str) -> tuple[str, str, str]:
     """The sentence cut around the matched words: (before, match, after); no match: all before."""
     sentence = clean_text(snippet)
     words = clean_text(matched)
@@ -56,7 +56,7 @@ def _highlight(snippet: str, matched: str) -> tuple[str, str, str]:
 
 
 def _hit(hit: Hit, labels: Labels, info: MessageInfo, document_url: str, content_hash: str | None) -> dict[str, Any]:
-    before, match, after = _highlight(hit.snippet, hit.matched)
+    before, match, after = highlight(hit.snippet, hit.matched)
     return {
         "kind": hit.kind, "category": hit.category, "vendor": clean_text(hit.vendor) or None,
         "what": labels.category(hit.category, info.language), "matched": clean_text(hit.matched),
@@ -66,15 +66,23 @@ def _hit(hit: Hit, labels: Labels, info: MessageInfo, document_url: str, content
     }
 
 
+def vote_date(doc: Document, today: dt.date) -> dt.date | None:
+    """The date of the vote when the document's meeting is still ahead, else None.
+
+    A meeting still ahead means a vote to come: an agenda, a draft resolution ("projet de
+    délibération", stored as a deliberation) or an annex; minutes come after the meeting.
+    """
+    if doc.meeting_date and doc.meeting_date >= today and doc.kind not in AFTER_THE_MEETING:
+        return doc.meeting_date
+    return None
+
+
 def _document(doc: Document, labels: Labels, info: MessageInfo, today: dt.date) -> dict[str, Any]:
-    # A meeting still ahead means a vote to come: an agenda, a draft resolution ("projet de
-    # délibération", stored as a deliberation) or an annex.
-    upcoming = bool(doc.meeting_date and doc.meeting_date >= today and doc.kind not in AFTER_THE_MEETING)
     url = safe_href(doc.url)
     return {
         "id": doc.id, "title": clean_text(doc.title) or clean_text(doc.url.rsplit("/", 1)[-1]) or "—",
         "kind": doc.kind, "kind_label": labels.kind(doc.kind, info.language),
-        "meeting_date": doc.meeting_date, "vote_date": doc.meeting_date if upcoming else None,
+        "meeting_date": doc.meeting_date, "vote_date": vote_date(doc, today),
         "url": url, "archive_url": archive_url(info.public_url, doc.content_hash),
         "council": clean_text(doc.source.name), "departement": departement_of(doc.source), "hits": [],
     }

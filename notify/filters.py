@@ -44,6 +44,8 @@ def departement_of(source: Source) -> str | None:
 
 def matches(filters: dict[str, Any], hit: Hit, document: Document, source: Source) -> bool:
     """Whether ``hit`` (in ``document`` of ``source``) passes every filter of a subscription."""
+    if hit.retracted_by:
+        return False
     checks = (
         ("sources", source.id),
         ("countries", (source.country or "").upper()),

@@ -55,6 +55,10 @@ def describe_failure(failure: Failure, max_size_mb: float) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
+# Source config keys that hold secrets: never written to logs or health records.
+SECRET_KEYS = ("token", "api_key", "password")
+
+
 class CouncilSpider(scrapy.Spider):
     """A spider crawling one source. Subclasses set ``name`` (the platform) and ``start``."""
 
@@ -154,12 +158,22 @@ class CouncilSpider(scrapy.Spider):
         request = failure.request  # set by Scrapy on errback failures
         fields = request.meta.get("vigie_fields", {})
         reason = describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE") / 1024 / 1024)
-        self.logger.warning("Document %s failed: %s", request.url, reason)
+        self.logger.warning("Document %s failed: %s", self.masked(request.url), reason)
         yield self.document_item(request.url, error=reason, **fields)
 
     def listing_failed(self, failure: Failure):
         """A listing page failed: counted as a source error (see spiders.extensions.SourceHealth)."""
         reason = describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE") / 1024 / 1024)
+        url = self.masked(failure.request.url)
         self.crawler.stats.inc_value("vigie/listing_errors")
-        self.crawler.stats.set_value("vigie/last_error", f"{failure.request.url}: {reason}")
-        self.logger.error("Listing %s failed: %s", failure.request.url, reason)
+        self.crawler.stats.set_value("vigie/last_error", f"{url}: {reason}")
+        self.logger.error("Listing %s failed: %s", url, reason)
+
+    def masked(self, text: str) -> str:
+        """``text`` with the source's secrets (``config`` keys in SECRET_KEYS, such as an API
+        token put in URLs) replaced by ``***``: errors are stored and shown to maintainers."""
+        for key in SECRET_KEYS:
+            secret = self.config.get(key)
+            if secret:
+                text = text.replace(str(secret), "***")
+        return text

@@ -29,6 +29,8 @@ DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
+# API tokens travel in some platforms' URLs (Legistar): never in the logs.
+LOG_FORMATTER = "spiders.logformatter.MaskingLogFormatter"
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 

@@ -6,9 +6,9 @@ Councils take documents down; the archived copy is the evidence behind every hit
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
+
+from storage.files import write_atomically
 
 
 def sha256(data: bytes) -> str:
@@ -29,16 +29,8 @@ class BlobStore:
         digest = sha256(data)
         target = self.path(digest)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename, so that a crash never leaves a truncated file under a valid hash.
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            # Never a truncated file under a valid hash.
+            write_atomically(target, data)
         return digest
 
     def get(self, digest: str) -> bytes:

@@ -7,11 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+import re
+from functools import lru_cache
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -55,7 +54,36 @@ def _lock_for_migration(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def alembic_config(url: str) -> AlembicConfig:
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration's id, read from the files: importing Alembic costs most of a
+    second, which every short `vigie` command would pay for nothing."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", source, re.M)
+        down = re.search(r"^down_revision\s*=\s*['\"]([^'\"]+)['\"]", source, re.M)
+        if revision:
+            revisions.add(revision.group(1))
+        if down:
+            parents.add(down.group(1))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"{MIGRATIONS / 'versions'}: expected one head revision, found {sorted(heads)}; "
+                           "merge the branches with `alembic merge heads`")
+    return heads.pop()
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database is at, or None for a new database."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def alembic_config(url: str):
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -78,17 +106,18 @@ class Database:
 
     def migrate(self) -> None:
         """Apply any migration the database lacks (a no-op when it is up to date)."""
-        head = ScriptDirectory.from_config(alembic_config(self.url)).get_current_head()
+        head = head_revision()
         with self.engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-        if current == head:
-            return
+            if current_revision(connection) == head:
+                return
+        from alembic import command
+
         cfg = alembic_config(self.url)
         with self.engine.begin() as connection:
             # Several processes may start on a new database at once (distributed crawlers): one
             # migrates, the others wait for it and then find the database at head.
             _lock_for_migration(connection)
-            current = MigrationContext.configure(connection).get_current_revision()
+            current = current_revision(connection)
             if current == head:
                 return
             log.info("Migrating database %s from %s to %s", self.engine.url.render_as_string(), current, head)

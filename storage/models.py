@@ -147,6 +147,14 @@ class Hit(Base):
 
     document: Mapped[Document] = relationship(back_populates="hits")
 
+    @property
+    def retracted_by(self) -> str | None:
+        """The lexicon version that no longer finds this hit (a false positive since fixed), if any.
+
+        The row stays as a record of what was found and alerted; it is not shown or alerted again.
+        """
+        return (self.details or {}).get("not_found_by")
+
 
 class Subscription(Base):
     """A local group's alert channel(s) and what it wants to hear about."""

@@ -61,3 +61,14 @@ def test_the_table_never_prints_control_characters_from_a_document(ingested, cli
 
 def test_a_source_filter_selects_its_rows(ingested, cli):
     assert cli("hits", "--source", "other", "--format", "jsonl").output == ""
+
+
+def test_a_hit_a_newer_lexicon_no_longer_finds_is_listed_only_on_request(ingested, cli, db):
+    from storage.models import Hit
+
+    with db.session() as session:
+        hit = session.query(Hit).one()
+        hit.details = {**hit.details, "not_found_by": "9.9.9"}
+    assert cli("hits", "--format", "jsonl").output == ""
+    row = json.loads(cli("hits", "--all", "--format", "jsonl").output)
+    assert row["retracted_by"] == "9.9.9"

@@ -53,3 +53,18 @@ def test_sqlite_runs_in_wal_mode(db):
         pytest.skip("SQLite only")
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_the_head_revision_read_from_the_files_is_alembics(database_url):
+    from alembic.script import ScriptDirectory
+
+    from storage.db import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+
+
+def test_opening_an_up_to_date_database_migrates_nothing(db):
+    from storage.db import current_revision, head_revision
+
+    with db.engine.connect() as connection:
+        assert current_revision(connection) == head_revision()

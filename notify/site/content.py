@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 # The alerts' own rules, so that an alert and the site never disagree: what counts as a vote
-# ahead (AFTER_THE_MEETING), how a quote is cut around its match, where the archived copy is.
-from notify.context import AFTER_THE_MEETING, _highlight, archive_url
+# ahead, how a quote is cut around its match, where the archived copy is.
+from notify.context import archive_url, highlight, vote_date
 from notify.labels import Labels
 from notify.sanitize import clean_text, safe_href, trim, with_page
 from notify.site import layout
@@ -126,13 +126,6 @@ class SiteContent:
     updated: dt.datetime  # the newest hit or source: a date that only moves when the content does
 
 
-def vote_date(doc: Document, today: dt.date) -> dt.date | None:
-    """The meeting date of a document voted on at a meeting still ahead (the alerts' rule)."""
-    if doc.meeting_date and doc.meeting_date >= today and doc.kind not in AFTER_THE_MEETING:
-        return doc.meeting_date
-    return None
-
-
 def _label(hit: Hit, labels: Labels, language: str) -> str:
     label = labels.category(hit.category, language)
     vendor = clean_text(hit.vendor)
@@ -149,7 +142,7 @@ def _document(doc: Document, council: CouncilView, labels: Labels, language: str
 
 
 def _hit(hit: Hit, doc: Document, view: DocumentView, labels: Labels, language: str, public_url: str) -> HitView:
-    before, match, after = _highlight(hit.snippet, hit.matched)
+    before, match, after = highlight(hit.snippet, hit.matched)
     return HitView(
         id=hit.id, entry_id=layout.hit_id(doc.source_id, doc.url, hit.fingerprint), category=hit.category,
         label=_label(hit, labels, language), matched=clean_text(hit.matched), before=before, match=match,
@@ -192,6 +185,8 @@ def load_content(session: Session, labels: Labels, language: str, public_url: st
     query = select(Hit, Document).join(Document, Hit.document_id == Document.id).order_by(
         Hit.created_at.desc(), Hit.id.desc())
     for hit, doc in session.execute(query):
+        if hit.retracted_by:
+            continue
         view = documents.get(doc.id)
         if view is None:
             view = documents[doc.id] = _document(doc, councils[doc.source_id], labels, language, public_url, today)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.files import write_atomically
+
 MANIFEST = ".vigie-site.json"
-FILE_MODE = 0o644  # mkstemp creates 0600 files, which a web server running as another user cannot read
 
 
 class SiteFolderError(Exception):
@@ -28,20 +28,6 @@ class WriteSummary:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Replace ``target`` with ``data`` in one rename (a temporary file in the same folder)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class SiteWriter:

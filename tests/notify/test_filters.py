@@ -65,3 +65,8 @@ def test_only_matching_hits_created_after_the_subscription_are_owed(db, notify, 
 
     with db.session() as session:
         assert list(session.scalars(select(Delivery.hit_id))) == [wanted]
+
+
+def test_a_hit_a_newer_lexicon_no_longer_finds_is_never_owed():
+    retracted = Hit(category="video_surveillance", vendor="BriefCam", score=0.7, details={"not_found_by": "1.1.0"})
+    assert not matches({}, retracted, DOCUMENT, SOURCE)

@@ -68,3 +68,27 @@ def test_the_site_answers_conditional_requests_with_304(site) -> None:
 def test_paths_outside_the_corpus_are_not_served(site) -> None:
     assert fetch(f"{site.url}/c1/../../etc/passwd")[0] == 404
     assert fetch(f"{site.url}/robots.txt")[0] == 404
+
+
+def test_a_commands_peak_memory_is_its_own_not_that_of_the_process_starting_it(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from bench.measure import run_command
+
+    ballast = b"x" * (300 * 1024 * 1024)  # this process now holds 300 MB more
+    measure = run_command([sys.executable, "-c", "print('ok')"], dict(os.environ), tmp_path)
+    assert (measure.returncode, measure.stdout.strip()) == (0, "ok")
+    assert measure.peak_rss_mb < 100, measure.peak_rss_mb
+    del ballast
+
+
+def test_the_corpus_is_built_once_with_its_listings_and_what_it_holds(tmp_path: Path) -> None:
+    from bench.corpus import LISTING_SIZE, build
+
+    corpus = build(LISTING_SIZE + 1, 2, seed=7, workers=1, cache=tmp_path)
+    assert (corpus.documents, corpus.pages, len(corpus.file_paths())) == (LISTING_SIZE + 1, 2 * (LISTING_SIZE + 1),
+                                                                         LISTING_SIZE + 1)
+    assert 0 < corpus.about_surveillance < corpus.deliberations
+    assert (corpus.root / "deliberations" / "page-2.html").read_text().count('.pdf"') == 1
+    assert build(LISTING_SIZE + 1, 2, seed=7, workers=1, cache=tmp_path) == corpus  # from the cache

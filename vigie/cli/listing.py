@@ -11,7 +11,7 @@ from vigie.cli.output import FORMATS, write_rows
 
 DOCUMENT_COLUMNS = ("source", "url", "title", "kind", "meeting_date", "status", "error", "content_hash", "hits")
 HIT_COLUMNS = ("source", "document_url", "document_title", "meeting_date", "kind", "category", "vendor",
-               "matched", "page", "start", "end", "snippet", "score", "lexicon_version")
+               "matched", "page", "start", "end", "snippet", "score", "lexicon_version", "retracted_by")
 
 
 @click.command()
@@ -41,9 +41,11 @@ def documents(app: App, source_id, status, fmt) -> None:
 @click.command()
 @click.option("--source", "source_id", help="Only this source.")
 @click.option("--category", help="Only this category.")
+@click.option("--all", "include_retracted", is_flag=True,
+              help="Also list hits that a newer lexicon no longer finds (column retracted_by).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @pass_app
-def hits(app: App, source_id, category, fmt) -> None:
+def hits(app: App, source_id, category, include_retracted, fmt) -> None:
     """List hits with their evidence."""
     query = (select(Hit, Document).join(Document, Hit.document_id == Document.id)
              .join(Source, Document.source_id == Source.id).order_by(Hit.id))
@@ -55,7 +57,7 @@ def hits(app: App, source_id, category, fmt) -> None:
         rows = [{"source": d.source_id, "document_url": d.url, "document_title": d.title,
                  "meeting_date": d.meeting_date, "kind": h.kind, "category": h.category, "vendor": h.vendor,
                  "matched": h.matched, "page": h.page, "start": h.start, "end": h.end, "snippet": h.snippet,
-                 "score": h.score, "lexicon_version": h.lexicon_version}
-                for h, d in session.execute(query)]
+                 "score": h.score, "lexicon_version": h.lexicon_version, "retracted_by": h.retracted_by}
+                for h, d in session.execute(query) if include_retracted or not h.retracted_by]
     write_rows(rows, HIT_COLUMNS, fmt,
                table_columns=("source", "category", "vendor", "matched", "page", "document_title", "snippet"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 from sqlalchemy import func, select
 
@@ -56,7 +54,7 @@ def status(app: App, last: int, run_id: int | None, fmt: str) -> None:
                 fail_config(f"no run #{run_id}; `vigie status` lists the runs")
             records = session.scalars(select(SourceRun).where(SourceRun.run_id == run_id)
                                       .order_by(SourceRun.status, SourceRun.source_id))
-            write_rows([source_row(r) for r in records], SOURCE_COLUMNS, fmt, out=sys.stdout)
+            write_rows([source_row(r) for r in records], SOURCE_COLUMNS, fmt)
             return
         runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(last)))
         by_run: dict[int, list[SourceRun]] = {r.id: [] for r in runs}
@@ -65,7 +63,7 @@ def status(app: App, last: int, run_id: int | None, fmt: str) -> None:
         rows = [run_row(r, by_run[r.id]) for r in runs]
         pending = session.scalar(select(func.count()).select_from(Document).where(Document.status == "pending"))
         owed = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "pending"))
-    write_rows(rows, RUN_COLUMNS, fmt, out=sys.stdout, table_columns=(
+    write_rows(rows, RUN_COLUMNS, fmt, table_columns=(
         "run", "command", "started_at", "duration_s", "exit_code", "sources", "sources_failed",
         "documents_new", "new_hits", "alerts_sent", "failed_sources"))
     if fmt == "table":

@@ -1,0 +1,26 @@
+"""A source's secrets (an API token in its URLs) never reach logs or health records."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from storage.models import SourceRun
+from tests.support.http import ScriptedServer
+
+
+def test_an_api_token_is_masked_in_errors_and_logs(run_vigie, db, tmp_path):
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    with ScriptedServer() as server:  # answers 404 to everything
+        (registry / "nyc.yaml").write_text(json.dumps({
+            "id": "nyc", "name": "New York City Council", "country": "US", "platform": "legistar",
+            "url": server.url + "/v1/nyc", "language": "en", "timezone": "America/New_York",
+            "verified": True, "established": "a test server on loopback", "config": {"token": "s3cr3t-t0ken"},
+        }))
+        result = run_vigie("-vv", "crawl", "nyc", extra_env={"VIGIE_SOURCES_DIRS": str(registry)})
+    with db.session() as session:
+        run = session.scalars(select(SourceRun)).one()
+    assert run.status == "failed" and "***" in run.error
+    assert "s3cr3t-t0ken" not in run.error + result.stdout + result.stderr
