@@ -24,8 +24,13 @@ def _subscribe(workspace: Workspace, sink: WebhookSink) -> None:
     db.dispose()
 
 
-def run_once(corpus: Corpus, site: CorpusSite, councils: int, work: Path, database_url: str) -> dict:
-    """One `vigie run` over ``councils`` councils: seconds, pages per second, peak memory."""
+def run_once(corpus: Corpus, site: CorpusSite, councils: int, work: Path, database_url: str,
+             again: bool = False) -> dict:
+    """One `vigie run` over ``councils`` councils: seconds, pages per second, peak memory.
+
+    With ``again``, a second `vigie run` of the unchanged corpus follows, as the next night's
+    scheduled run would: its time is ``rerun_seconds``.
+    """
     with Workspace(work / f"e2e-{councils}", database_url) as workspace, WebhookSink() as sink:
         workspace.add_councils([site.council_url(k) for k in range(1, councils + 1)])
         workspace.vigie("status")  # creates the database, so that the subscription exists before the run
@@ -34,11 +39,17 @@ def run_once(corpus: Corpus, site: CorpusSite, councils: int, work: Path, databa
         record = workspace.last_run()
         run_seconds, summary = record["run_s"], record["summary"]
         received = sink.received.value
+        rerun = workspace.vigie("run", timeout=3600) if again else None
+        rerun_summary = workspace.last_run()["summary"] if again else {}
     pages = corpus.pages * councils
     if summary.get("documents_new") != corpus.documents * councils:
         raise RuntimeError(f"`vigie run` stored {summary.get('documents_new')} documents of {corpus.documents * councils}")
+    if again and (rerun_summary.get("documents_new") or rerun_summary.get("new_hits") or rerun_summary.get("alerts_sent")):
+        raise RuntimeError(f"the second `vigie run` of an unchanged corpus did work again: {rerun_summary}")
     return {"councils": councils, "documents": corpus.documents * councils, "pages": pages,
             "seconds": round(measure.seconds, 1), "run_seconds": round(run_seconds, 1),
+            **({"rerun_seconds": round(rerun.seconds, 2),
+                "rerun_documents_unchanged": rerun_summary.get("documents_unchanged")} if again else {}),
             "pages_per_s": round(pages / measure.seconds, 1), "peak_rss_mb": round(measure.peak_rss_mb, 1),
             "new_hits": summary.get("new_hits"), "alerts_sent": summary.get("alerts_sent"),
             "webhook_messages": received}

@@ -17,14 +17,14 @@ analysed with another lexicon version again, without downloading or extracting a
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, func, or_, select, update
 
-from nlp.analyze import Analyzer
 from nlp.extract import Extraction, ExtractionError, PageText, extract
 from nlp.findings import Finding, fingerprint as identity
 from nlp.language import guess_language
@@ -32,10 +32,13 @@ from nlp.lexicon import LANGUAGES
 from storage.blobs import BlobStore
 from storage.db import Database
 from storage.models import Document, Hit, Page, utcnow
+from storage.queue import claim, worker_name
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 32
+# How long a worker may hold documents it claimed before others take them back (it died).
+CLAIM_LEASE = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -57,18 +60,49 @@ class _Work:
     extraction: Extraction | None = None
 
 
-def analyse_pending(db: Database, data_dir: Path, limit: int | None = None,
-                    batch_size: int = BATCH_SIZE) -> AnalysisSummary:
-    """Extract and analyse every document whose status is ``pending``; returns what was done."""
+def analyse_pending(db: Database, data_dir: Path, limit: int | None = None, batch_size: int = BATCH_SIZE,
+                    progress: Callable[[int], None] | None = None) -> AnalysisSummary:
+    """Extract and analyse every document whose status is ``pending``; returns what was done.
+
+    Several workers may run at once (several `vigie analyze`, on several machines sharing a
+    PostgreSQL database): each claims a batch (:func:`claim_batch`) before working on it.
+    ``progress`` is called with the number of documents of each batch done.
+    """
     blobs = BlobStore(Path(data_dir) / "files")
     summary = AnalysisSummary()
-    with db.session() as session:
-        query = select(Document.id).where(Document.status == "pending").order_by(Document.id)
-        ids = list(session.scalars(query.limit(limit) if limit else query))
-    for batch in _batches(ids, batch_size):
+    worker = worker_name()
+    while limit is None or summary.documents < limit:
+        size = batch_size if limit is None else min(batch_size, limit - summary.documents)
+        batch = claim_batch(db, worker, size)
+        if not batch:
+            break
         works = [w for w in (_extract(db, blobs, doc_id, summary) for doc_id in batch) if w and w.extraction]
         _analyse_and_store(db, works, summary)
+        if progress:
+            progress(len(batch))
     return summary
+
+
+def pending_count(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count(Document.id)).where(_to_analyse(utcnow())))
+
+
+def _to_analyse(now: dt.datetime):
+    # A claim older than the lease belongs to a worker that died: its documents are pending again.
+    return or_(Document.status == "pending",
+               and_(Document.status == "analysing", Document.claimed_at < now - CLAIM_LEASE))
+
+
+def claim_batch(db: Database, worker: str, size: int) -> list[int]:
+    """Claim up to ``size`` documents to analyse for ``worker``: status ``analysing``, stamped."""
+    with db.session() as session:
+        ids = claim(session, Document, select(Document.id).where(_to_analyse(utcnow())).order_by(Document.id),
+                    worker, limit=size)
+        if ids:
+            session.execute(update(Document).where(Document.id.in_(ids)).values(status="analysing")
+                            .execution_options(synchronize_session=False))
+    return ids
 
 
 def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BATCH_SIZE) -> AnalysisSummary:
@@ -82,7 +116,7 @@ def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BA
         rows = session.execute(select(Document.id, Document.language, Document.lexicon_version)
                                .where(Document.status == "analysed").order_by(Document.id)).all()
     stale = [(doc_id, language) for doc_id, language, version in rows
-             if version != Analyzer.for_language(_supported(language)).lexicon_version]
+             if version != _analyzer(_supported(language)).lexicon_version]
     if limit:
         stale = stale[:limit]
     for batch in _batches(stale, batch_size):
@@ -95,6 +129,14 @@ def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BA
         summary.documents += len(works)
         _analyse_and_store(db, works, summary, replace_pages=False)
     return summary
+
+
+def _analyzer(language: str):
+    # Imported on first use: spaCy takes most of a second to import, which a scheduled run with
+    # nothing new to analyse should not pay.
+    from nlp.analyze import Analyzer
+
+    return Analyzer.for_language(language)
 
 
 def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
@@ -127,6 +169,7 @@ def _extract(db: Database, blobs: BlobStore, doc_id: int, summary: AnalysisSumma
         with db.session() as session:
             doc = session.get(Document, doc_id)
             doc.status, doc.error = "failed", f"extraction failed: {exc}"
+            doc.claimed_by = doc.claimed_at = None
         summary.failed += 1
         summary.errors.append(f"{work.url}: {exc}")
         log.warning("Document %s: extraction failed: %s", work.url, exc)
@@ -140,7 +183,7 @@ def _analyse_and_store(db: Database, works: list[_Work], summary: AnalysisSummar
     for work in works:
         by_language.setdefault(work.language, []).append(work)
     for language, group in by_language.items():
-        analyzer = Analyzer.for_language(language)
+        analyzer = _analyzer(language)
         documents = [w.extraction.pages for w in group]
         for work, findings in zip(group, analyzer.analyze_documents(documents)):
             _store(db, work, findings, analyzer.lexicon_version, summary, replace_pages)
@@ -176,7 +219,7 @@ def _store(db: Database, work: _Work, findings: list[Finding], version: str, sum
             known = {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
             if not known & found and "not_found_by" not in (hit.details or {}):
                 hit.details = {**(hit.details or {}), "not_found_by": version}
-        doc.status, doc.error = "analysed", None
+        doc.status, doc.error, doc.claimed_by, doc.claimed_at = "analysed", None, None, None
         doc.analysed_at, doc.lexicon_version = utcnow(), version
         if metadata.get("acte_id"):
             doc.acte_id = metadata["acte_id"]

@@ -107,6 +107,10 @@ class CouncilSpider(scrapy.Spider):
     def document_item(self, url: str, **fields: Any) -> DocumentItem:
         return DocumentItem(source_id=self.source.id, url=url, **fields)
 
+    def is_settled(self, url: str) -> bool:
+        """Already requested in this crawl, or stored and checked recently: no request needed."""
+        return url in self.requested or self.known.is_fresh(url)
+
     def document_request(self, url: str, **fields: Any):
         """Request a document unless it is fresh in the database; yields a Request or a skipped item.
 

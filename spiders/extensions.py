@@ -13,10 +13,11 @@ from storage.models import SourceRun, utcnow
 log = logging.getLogger(__name__)
 
 
-def source_status(stats: dict, finish_reason: str | None) -> tuple[str, str | None]:
+def source_status(stats: dict, finish_reason: str | None, distributed: bool = False) -> tuple[str, str | None]:
     """``ok``, ``empty`` or ``failed``, with the reason, from a finished crawl's stats.
 
-    A crawl that found nothing is never silently fine: a redesigned site yields zero items.
+    A crawl that found nothing is never silently fine: a redesigned site yields zero items;
+    except for one worker of a distributed crawl, whose share may be nothing at all.
     """
     found = sum(stats.get(f"vigie/documents_{k}", 0) for k in ("new", "changed", "unchanged", "failed", "skipped"))
     listing_errors = stats.get("vigie/listing_errors", 0)
@@ -29,6 +30,8 @@ def source_status(stats: dict, finish_reason: str | None) -> tuple[str, str | No
         if stats.get("vigie/incremental_since") and stats.get("vigie/listings_read") and not listing_errors:
             # An API asked only for changes answered properly that nothing changed.
             return "ok", None
+        if distributed and not listing_errors:
+            return "ok", "distributed crawl: the other workers took this source's requests"
         return "empty", "no document found: has the site changed? (vigie source check)"
     return "ok", stats.get("vigie/last_error")
 
@@ -56,7 +59,7 @@ class SourceHealth:
 
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
-        status, error = source_status(stats, reason)
+        status, error = source_status(stats, reason, distributed=bool(self.crawler.settings.get("VIGIE_REDIS_URL")))
         finished = utcnow()
         errors = stats.get("vigie/listing_errors", 0) + stats.get("vigie/documents_failed", 0)
         with self.db.session() as session:

@@ -14,8 +14,9 @@ from spiders.text import fold
 
 # Where the words around a link are: a list item or table row first (a row holds the date
 # cell beside the link cell), then any enclosing block.
-_ROWS = "ancestor::*[self::li or self::tr or self::dd or self::p][1]"
-_BLOCKS = "ancestor::*[self::td or self::article or self::section or self::div][1]"
+_ROWS = ("li", "tr", "dd", "p")
+_BLOCKS = ("td", "article", "section", "div")
+_HEADINGS = ("h1", "h2", "h3", "h4")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Link:
     text: str  # the link's own text (or title, or file name)
     context: str  # the text around it: its list item, table row or paragraph
     heading: str  # the nearest heading before it, often "Conseil municipal du 12 mars 2024"
+    chrome: bool = False  # in a menu, header or footer
 
 
 @lru_cache(maxsize=1)
@@ -48,29 +50,47 @@ _CHROME = ("ancestor::nav or ancestor::header or ancestor::footer or ancestor::*
            "or @role='contentinfo' or contains(@class, 'footer') or contains(@id, 'footer')]")
 
 
-def extract_links(selector: Selector, base_url: str, css: str | None = None, content_only: bool = False) -> list[Link]:
-    """Every ``<a href>`` of the page (or of the elements matched by ``css``), made absolute.
-
-    With ``content_only``, links in menus, headers and footers are left out.
-    """
-    anchors = selector.css(css) if css else selector.xpath(f"//a[@href][not({_CHROME})]" if content_only else "//a[@href]")
+def extract_links(selector: Selector, base_url: str, css: str | None = None) -> list[Link]:
+    """Every ``<a href>`` of the page (or of the elements matched by ``css``), made absolute,
+    with the words around it. One pass over the page in document order: the nearest heading
+    before each link is the last one seen."""
+    chrome = {a.root for a in selector.xpath(f"//a[@href][{_CHROME}]")}
+    scope = None
     if css:
-        anchors = [a for node in anchors for a in ([node] if node.root.tag == "a" else node.xpath(".//a[@href]"))]
-    links = []
-    for a in anchors:
-        href = (a.attrib.get("href") or "").strip()
-        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+        scope = {a.root for node in selector.css(css)
+                 for a in ([node] if node.root.tag == "a" else node.xpath(".//a[@href]"))}
+    links, heading = [], ""
+    for element in selector.root.iter(*_HEADINGS, "a"):
+        if element.tag in _HEADINGS:
+            heading = _clean(" ".join(element.itertext()))[:200]
             continue
-        url = urljoin(base_url, href).split("#")[0]
-        text = _clean(" ".join(a.xpath(".//text()").getall())) or a.attrib.get("title", "")
-        if not text:
-            text = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-        block = a.xpath(_ROWS) or a.xpath(_BLOCKS)
-        context = _clean(" ".join(block[0].xpath(".//text()").getall()))[:400] if block else ""
-        heading = a.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]")
-        heading_text = _clean(" ".join(heading[0].xpath(".//text()").getall()))[:200] if heading else ""
-        links.append(Link(url, text, context, heading_text))
+        if scope is not None and element not in scope:
+            continue
+        link = _link(element, base_url, heading, element in chrome)
+        if link is not None:
+            links.append(link)
     return links
+
+
+def _link(anchor, base_url: str, heading: str, chrome: bool) -> Link | None:
+    href = (anchor.get("href") or "").strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+        return None
+    url = urljoin(base_url, href).split("#")[0]
+    text = _clean(" ".join(anchor.itertext())) or anchor.get("title", "")
+    if not text:
+        text = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    block = _nearest(anchor, _ROWS)
+    if block is None:
+        block = _nearest(anchor, _BLOCKS)
+    context = _clean(" ".join(block.itertext()))[:400] if block is not None else ""
+    return Link(url, text, context, heading, chrome)
+
+
+def _nearest(element, tags: tuple[str, ...]):
+    for ancestor in element.iterancestors(*tags):
+        return ancestor
+    return None
 
 
 def is_pagination(link: Link, selector_rel_next: set[str]) -> bool:

@@ -29,8 +29,11 @@ def vocabulary() -> dict[str, Any]:
     return data
 
 
-def _contains_word(folded: str, word: str) -> bool:
-    return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"[sx]?(?![a-z0-9])", folded) is not None
+@lru_cache(maxsize=256)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex finding any of ``words`` as whole words, with an optional plural s or x."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![a-z0-9])(?:" + alternatives + r")[sx]?(?![a-z0-9])")
 
 
 def guess_kind(*texts: str | None) -> str:
@@ -41,7 +44,7 @@ def guess_kind(*texts: str | None) -> str:
             continue
         folded = fold(re.sub(r"[_/.+]", " ", text))
         for kind, words in kinds.items():
-            if any(_contains_word(folded, w) for w in words):
+            if matches_any(folded, words):
                 return kind
     return "other"
 
@@ -119,4 +122,5 @@ def meeting_date(text: str | None, context: str | None, heading: str | None,
 
 
 def matches_any(folded_text: str, words: Iterable[str]) -> bool:
-    return any(_contains_word(folded_text, w) for w in words)
+    """Whether any of ``words`` (folded) is in ``folded_text`` as a whole word."""
+    return _words_pattern(tuple(words)).search(folded_text) is not None

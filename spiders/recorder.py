@@ -48,7 +48,8 @@ class SampleMiddleware:
         sample = crawler.settings.getint("VIGIE_SAMPLE_DOCUMENTS", -1)
         folder = crawler.settings.get("VIGIE_RECORD_DIR")
         if sample < 0 and not folder:
-            raise NotConfigured("VIGIE_SAMPLE_DOCUMENTS and VIGIE_RECORD_DIR are not set")
+            # The normal state of a crawl, not a mistake: no message, so Scrapy logs no warning.
+            raise NotConfigured
         return cls(crawler, sample, Path(folder) if folder else None)
 
     def process_request(self, request, spider=None):

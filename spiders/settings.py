@@ -38,6 +38,9 @@ LOG_LEVEL = "INFO"
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# The spider records a failure once, in one line, on the document or the source's health:
+# Scrapy's own "gave up retrying" message would say it again.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 # VIGIE_RETRY_BACKOFF_BASE: seconds before the first retry; doubled at each attempt.
 VIGIE_RETRY_BACKOFF_BASE = 2.0
 # VIGIE_RETRY_BACKOFF_MAX: longest wait before a retry, Retry-After included, in seconds.

@@ -87,9 +87,12 @@ class Document(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(String(64))
-    # pending: stored, to analyse; analysed; failed: download or extraction failed (see error);
-    # skipped: deliberately not fetched (another domain, a refused type).
+    # pending: stored, to analyse; analysing: claimed by an analysis worker (claimed_by/at);
+    # analysed; failed: download or extraction failed (see error); skipped: deliberately not
+    # fetched (another domain, a refused type).
     status: Mapped[short] = mapped_column(default="pending")
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[dt.datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     acte_id: Mapped[str | None] = mapped_column(String(120))
     votes: Mapped[dict[str, Any] | None]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 from email import message_from_bytes, policy
@@ -19,6 +18,7 @@ import pytest
 
 from tests.support.databases import fresh_database_url, vigie_environment
 from vigie.demo.run import SITE, SUBSCRIBER
+from vigie.demo.servers import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -33,12 +33,6 @@ WITHOUT_SURVEILLANCE = {
     "canteen prices": "documents/2026/09/deliberation-2026-036-tarifs-restauration-scolaire.pdf",
     "sports subsidies": "documents/2026/09/deliberation-2026-037-subventions-associations-sportives.pdf",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

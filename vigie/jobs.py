@@ -107,10 +107,12 @@ def crawl_sources(config: Config, db: Database, specs: list[SourceSpec], command
 
 
 def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> RunSummary:
-    from nlp.stage import analyse_pending
+    from nlp.stage import analyse_pending, pending_count
     from notify.deliver import send_pending
+    from vigie.progress import Progress
 
-    analysis = analyse_pending(db, config.data_path)
+    with Progress("analysis", total=pending_count(db), unit="documents") as progress:
+        analysis = analyse_pending(db, config.data_path, progress=progress.advance)
     summary.analysed, summary.new_hits = analysis.documents, analysis.new_hits
     delivery = send_pending(db, config)
     summary.alerts_sent, summary.alert_failures = delivery.hits_sent, len(delivery.failures)

@@ -40,7 +40,7 @@ def extract_pdf(data: bytes, language: str | None = None, name: str | None = Non
             page = pdf[index]
             try:
                 text = _text(page)
-                if sum(c.isalpha() for c in text) < MIN_TEXT_CHARS and _has_image(page):
+                if not _has_letters(text, MIN_TEXT_CHARS) and _has_image(page):
                     scans.append(index)
             finally:
                 page.close()
@@ -64,6 +64,17 @@ def _text(page: pdfium.PdfPage) -> str:
     # PDFium writes U+0002 for a word hyphenated at the end of a line ("vidéo\x02protection"), line
     # break removed: give the hyphen and the line break back, as on the page.
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-\n")
+
+
+def _has_letters(text: str, enough: int) -> bool:
+    """Whether ``text`` has at least ``enough`` letters; stops counting there (most pages do)."""
+    count = 0
+    for char in text:
+        if char.isalpha():
+            count += 1
+            if count >= enough:
+                return True
+    return False
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:

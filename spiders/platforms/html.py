@@ -21,6 +21,7 @@ from scrapy.http import Response, TextResponse
 
 from spiders.base import CouncilSpider
 from spiders.links import (
+    Link,
     extract_links,
     is_council_link,
     is_document_url,
@@ -60,31 +61,41 @@ class HtmlCouncilSpider(CouncilSpider):
             return
         self.pages_read += 1
         level = response.meta.get("vigie_level", 0)
+        links = extract_links(response.selector, response.url)
+        yield from self.documents(response, level, links)
+        yield from self.follow(response, level, links)
+
+    def documents(self, response: TextResponse, level: int, links: list[Link]):
+        css = self.config.get("document_links")
         extensions = self.config.get("document_extensions")
-        links = extract_links(response.selector, response.url, self.config.get("document_links"), content_only=True)
         site_root = urlsplit(response.url).path in ("", "/")
-        collect_all = bool(self.config.get("document_links")) or (
+        collect_all = bool(css) or (
             not site_root and (level == 0 or page_is_about_council(response.selector, response.url))
         )
+        candidates = extract_links(response.selector, response.url, css) if css else \
+            [link for link in links if not link.chrome]
         page_heading = " ".join(" ".join(response.xpath("//h1//text()").getall()).split())
-        for link in links:
-            if is_document_url(link.url, extensions) and (collect_all or is_council_link(link)):
-                yield from self.document_request(
-                    link.url,
-                    title=document_title(link.text, link.heading, page_heading),
-                    kind=guess_kind(link.text, link.context, link.heading, link.url),
-                    meeting_date=meeting_date(link.text, link.context, link.heading, page_heading, link.url),
-                )
-        yield from self.follow(response, level)
+        for link in candidates:
+            if not is_document_url(link.url, extensions) or not (collect_all or is_council_link(link)):
+                continue
+            if self.is_settled(link.url):
+                # Already requested, or stored and fresh: no metadata to guess (re-crawls are fast).
+                yield from self.document_request(link.url)
+                continue
+            yield from self.document_request(
+                link.url,
+                title=document_title(link.text, link.heading, page_heading),
+                kind=guess_kind(link.text, link.context, link.heading, link.url),
+                meeting_date=meeting_date(link.text, link.context, link.heading, page_heading, link.url),
+            )
 
-    def follow(self, response: TextResponse, level: int):
+    def follow(self, response: TextResponse, level: int, links: list[Link]):
         if self.pages_read >= self.config.get("max_pages", 200):
             return
         max_depth = self.config.get("max_depth", 2)
         rel_next = rel_next_urls(response.selector, response.url)
         follow_css = self.config.get("follow_links")
-        candidates = extract_links(response.selector, response.url, follow_css) if follow_css else \
-            extract_links(response.selector, response.url)
+        candidates = extract_links(response.selector, response.url, follow_css) if follow_css else links
         for link in candidates:
             if not self.is_allowed(link.url) or is_document_url(link.url, self.config.get("document_extensions")):
                 continue

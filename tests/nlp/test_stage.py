@@ -120,3 +120,27 @@ def test_hits_stored_under_an_older_fingerprint_formula_are_recognised(db, data_
         session.get(Document, doc_id).status = "pending"
     assert stage.analyse_pending(db, data_dir).new_hits == 0
     assert all("not_found_by" not in h.details for h in hits_of(db, doc_id))
+
+
+def test_two_workers_never_analyse_the_same_document(db, data_dir) -> None:
+    """A worker claims its batch before working on it: a second worker gets the others."""
+    ids = [add_document(db, data_dir, f"d{n}.pdf", make_pdf(f"Délibération {n}")) for n in range(3)]
+    first = stage.claim_batch(db, "machine-a:1", 2)
+    second = stage.claim_batch(db, "machine-b:2", 2)
+    assert sorted(first + second) == sorted(ids) and not set(first) & set(second)
+    with db.session() as session:
+        claimed = {d.id: (d.status, d.claimed_by) for d in session.query(Document)}
+    assert claimed[first[0]] == ("analysing", "machine-a:1")
+
+
+def test_documents_of_a_worker_that_died_are_taken_back_after_the_lease(db, data_dir) -> None:
+    import datetime as dt
+
+    from storage.models import utcnow
+
+    doc_id = add_document(db, data_dir, "d.pdf", make_pdf(DELIBERATION))
+    assert stage.claim_batch(db, "dead:1", 1) == [doc_id]
+    assert stage.claim_batch(db, "alive:2", 1) == []
+    with db.session() as session:
+        session.get(Document, doc_id).claimed_at = utcnow() - stage.CLAIM_LEASE - dt.timedelta(minutes=1)
+    assert stage.analyse_pending(db, data_dir).documents == 1

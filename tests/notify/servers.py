@@ -11,15 +11,15 @@ import socket
 import threading
 import time
 from email import message_from_bytes, policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from vigie.demo.servers import _free_port
+from vigie.demo.servers import LoopbackHTTPServer, free_port
 
 
-class Webhook:
+class Webhook(LoopbackHTTPServer):
     """Records each POST (path, headers, JSON body); answers with ``statuses`` in turn, then 200."""
 
     def __init__(self, statuses: list[int] | None = None) -> None:
@@ -43,20 +43,10 @@ class Webhook:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(Handler)
 
-    def url(self, path: str = "/hook", scheme: str = "json") -> str:
-        return f"{scheme}://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-    def __enter__(self) -> "Webhook":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def url(self, path: str = "/hook", scheme: str = "json") -> str:  # an apprise URL, unlike the base's
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
 
 class ScriptedSMTP:
@@ -69,7 +59,7 @@ class ScriptedSMTP:
         self.messages: list = []
         self.arrived: list[float] = []  # monotonic time of each message
         self.logins: list[str] = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=_free_port(), auth_require_tls=False,
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port(), auth_require_tls=False,
                                      authenticator=self._authenticate)
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):

@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
+
+from tests.support.databases import postgres_schema
 
 POSTGRES_URL = os.environ.get("VIGIE_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = os.environ.get("VIGIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -22,21 +24,16 @@ REDIS_URL = os.environ.get("VIGIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 @contextmanager
 def postgres_database_url() -> Iterator[str]:
     """A new PostgreSQL schema, dropped afterwards; the test is skipped when no server answers."""
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(POSTGRES_URL)
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        with engine.connect():
+            pass
     except OperationalError as exc:
-        admin.dispose()
         pytest.skip(f"no PostgreSQL server at {POSTGRES_URL}: {exc.orig}")
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        engine.dispose()
+    with postgres_schema(POSTGRES_URL) as url:
+        yield url
 
 
 @contextmanager

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
+
+from vigie.demo.servers import LoopbackHTTPServer
 
 
 @dataclass
@@ -61,7 +63,7 @@ def fake_pdf(name: str) -> bytes:
     return b"%PDF-1.4\n% " + name.encode("utf-8") + b"\n%%EOF\n"
 
 
-class ApiServer:
+class ApiServer(LoopbackHTTPServer):
     """Routes ``path → handler``; unknown paths ending in .pdf get a fake PDF, others 404."""
 
     def __init__(self, rewrite: list[str] | tuple[str, ...] = (), serve_pdfs: bool = True) -> None:
@@ -71,13 +73,7 @@ class ApiServer:
         self.log: list[str] = []
         self.posts: list[tuple[str, bytes]] = []
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        super().__init__(self._handler_class())
 
     def route(self, path: str, handler: Handler | Path) -> None:
         """Serve ``path`` with a handler, or a fixture file. A path with a query string matches
@@ -142,10 +138,3 @@ class ApiServer:
 
         return _Handler
 
-    def __enter__(self) -> "ApiServer":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

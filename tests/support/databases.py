@@ -14,23 +14,31 @@ POSTGRES_URL = os.environ.get("VIGIE_TEST_DATABASE_URL", "")
 
 
 @contextmanager
-def fresh_database_url(folder: Path) -> Iterator[str]:
-    """A SQLite file in ``folder``, or, when VIGIE_TEST_DATABASE_URL is set, a new PostgreSQL
-    schema (selected through ``search_path``) dropped afterwards."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{folder / 'vigie.sqlite3'}"
-        return
+def postgres_schema(server_url: str) -> Iterator[str]:
+    """A new schema on the PostgreSQL server at ``server_url``, selected through ``search_path``
+    in the URL returned, and dropped afterwards."""
     schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
+    separator = "&" if "?" in server_url else "?"
     try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+        yield f"{server_url}{separator}options=-csearch_path%3D{schema}"
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def fresh_database_url(folder: Path) -> Iterator[str]:
+    """A SQLite file in ``folder``, or, when VIGIE_TEST_DATABASE_URL is set, a new PostgreSQL
+    schema dropped afterwards."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{folder / 'vigie.sqlite3'}"
+        return
+    with postgres_schema(POSTGRES_URL) as url:
+        yield url
 
 
 def vigie_environment(data_dir: Path, database_url: str) -> dict[str, str]:

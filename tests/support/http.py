@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import collections
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
+
+from vigie.demo.servers import LoopbackHTTPServer
 
 # A route answers a request: it gets the handler and returns (status, headers, body).
 Route = Callable[[SimpleHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
 
 
-class ScriptedServer:
+class ScriptedServer(LoopbackHTTPServer):
     """Serves ``root`` (if given) and ``routes`` (path → Route) on http://127.0.0.1:<port>/."""
 
     def __init__(self, root: Path | None = None, routes: dict[str, Route] | None = None) -> None:
@@ -52,22 +54,11 @@ class ScriptedServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> "ScriptedServer":
-        self.thread.start()
-        return self
+        super().__init__(Handler)
 
     def __exit__(self, *exc) -> None:
         self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__exit__(*exc)
 
 
 def answer(status: int, body: bytes = b"", content_type: str = "text/html", **headers: str) -> Route:

@@ -48,9 +48,12 @@ def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse
     """
     if paths:
         sys.exit(_analyse_paths(paths, fmt, language))
-    from nlp.stage import analyse_pending, reanalyse_stale
+    from nlp.stage import analyse_pending, pending_count, reanalyse_stale
+    from vigie.progress import Progress
 
-    summary = analyse_pending(app.db, app.config.data_path, limit=limit)
+    total = pending_count(app.db)
+    with Progress("analysis", total=min(total, limit) if limit else total, unit="documents") as progress:
+        summary = analyse_pending(app.db, app.config.data_path, limit=limit, progress=progress.advance)
     click.echo(f"Analysed {summary.documents} document(s), {summary.pages} page(s): "
                f"{summary.new_hits} new hit(s), {summary.failed} failed")
     for error in summary.errors:

@@ -37,11 +37,20 @@ def fail_config(message: str) -> None:
     sys.exit(EXIT_CONFIG)
 
 
+def _quiet_robots_txt(record: logging.LogRecord) -> bool:
+    # When robots.txt cannot be fetched, Scrapy logs a traceback, then tries the page itself,
+    # whose failure the spider records in one line: the traceback is noise, shown only at DEBUG.
+    # (A filter on the handler, because Scrapy's own logging set-up resets loggers' levels.)
+    return record.name != "scrapy.downloadermiddlewares.robotstxt"
+
+
 def configure_logging(level: str) -> None:
     """One handler on the root logger, filtering at ``level`` whatever libraries do to the root's level."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if level != "DEBUG":
+        handler.addFilter(_quiet_robots_txt)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -6,8 +6,9 @@ import functools
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable
 
 from aiosmtpd.controller import Controller
 
@@ -17,25 +18,36 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-class SiteServer:
-    """Serves ``root`` on ``http://127.0.0.1:<port>/`` from a background thread."""
+class LoopbackHTTPServer:
+    """An HTTP server on 127.0.0.1 answering from a background thread; a context manager."""
 
-    def __init__(self, root: Path, port: int = 0, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
+    def __init__(self, handler: Callable[..., BaseHTTPRequestHandler], port: int = 0) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+    def port(self) -> int:
+        return self.httpd.server_address[1]
 
-    def __enter__(self) -> "SiteServer":
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class SiteServer(LoopbackHTTPServer):
+    """Serves the folder ``root`` on ``http://127.0.0.1:<port>/``."""
+
+    def __init__(self, root: Path, port: int = 0, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> None:
+        super().__init__(functools.partial(handler, directory=str(root)), port)
 
 
 class _Keeper:
@@ -60,7 +72,7 @@ class MailServer:
 
     def __init__(self, folder: Path | None = None, port: int = 0) -> None:
         self.keeper = _Keeper(folder)
-        self.controller = Controller(self.keeper, hostname="127.0.0.1", port=port or _free_port())
+        self.controller = Controller(self.keeper, hostname="127.0.0.1", port=port or free_port())
 
     @property
     def port(self) -> int:
@@ -81,7 +93,8 @@ class MailServer:
         self.controller.stop()
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (aiosmtpd needs one up front)."""
     import socket
 
     with socket.socket() as s:
