@@ -24,10 +24,10 @@ _LINES = re.compile(r"[^\n]*(?:\n|$)")
 # A line that starts a new unit whatever precedes it: bullets, numbers, visas, articles, decisions.
 _LINE_STARTS = re.compile(
     r"[ \t]*(?:[-•–◦▪*\uf0a7\uf0b7\uf0d7]\s|\d{1,3}\s*[.)°-]\s|(?:Vu|VU|Considérant|CONSIDÉRANT|CONSIDERANT|"
-    r"Article|ARTICLE|DÉCIDE|DECIDE|Décide|OBJET|Objet|Whereas|WHEREAS|Item|ITEM)\b)"
+    r"Article|ARTICLE|DÉCIDE|DECIDE|Décide|OBJET|Objet|Rapporteure?|RAPPORTEURE?|Whereas|WHEREAS|Item|ITEM)\b)"
 )
-# A subject line ("OBJET : …") ends where a capitalised line follows it.
-_SUBJECT = re.compile(r"[ \t]*(?:OBJET|Objet|Subject|SUBJECT|Betreff|BETREFF)\s*:")
+# A header line ("OBJET : …", "Rapporteur : …") ends where a capitalised line follows it.
+_SUBJECT = re.compile(r"[ \t]*(?:OBJET|Objet|Subject|SUBJECT|Betreff|BETREFF|Rapporteure?|RAPPORTEURE?)\s*:")
 
 
 def _is_heading(line: str) -> bool:
@@ -37,7 +37,7 @@ def _is_heading(line: str) -> bool:
 
 def _line_starts(text: str) -> list[int]:
     """Offsets where a line begins a new sentence."""
-    starts, previous = [], ""
+    starts, previous, in_header = [], "", False
     for match in _LINES.finditer(text):
         line = match.group()
         if not line:
@@ -46,14 +46,20 @@ def _line_starts(text: str) -> list[int]:
         if previous and body:
             prev = previous.rstrip()
             # A line ending with a hyphen continues on the next one ("VIDÉO-\nPROTECTION"); a heading
-            # spread over two lines is one sentence; entering or leaving a heading starts a new one.
+            # spread over two lines is one sentence; entering or leaving a heading starts a new one;
+            # a header ("Objet : …", over one line or more) ends at the next capitalised line.
             if not prev.endswith(("-", "\u00ad")) and (
                     prev.endswith(":") or _is_heading(prev) != _is_heading(body) or _LINE_STARTS.match(line)
-                    or (_SUBJECT.match(previous) and body[0].isupper())):
+                    or (in_header and body[0].isupper())):
                 starts.append(match.start())
+                in_header = False
         elif body and not previous:
             starts.append(match.start())
+        if _SUBJECT.match(line):
+            in_header = True
         previous = line if body else ""
+        if not body:
+            in_header = False
     return starts
 
 

@@ -20,6 +20,12 @@ def _sentences(text: str) -> list[str]:
     ("OBJET : Maintenance des caméras\nLe marché est attribué.", ["OBJET : Maintenance des caméras", "Le marché est attribué."]),
     ("Vu le code ;\nVu l'avis de la commission ;\nConsidérant que", ["Vu le code ;", "Vu l'avis de la commission ;", "Considérant que"]),
     ("Premier paragraphe sans point\n\nSecond paragraphe", ["Premier paragraphe sans point", "Second paragraphe"]),
+    # Headers over several lines without full stops, as deliberations open.
+    ("Objet : Extension de la vidéoprotection – demande de\nsubvention (FIPD)\nRapporteur : M. Benali, adjoint à la\n"
+     "sécurité\nPar délibération du 4 avril 2019, le conseil a créé le système.",
+     ["Objet : Extension de la vidéoprotection – demande de subvention (FIPD)",
+      "Rapporteur : M. Benali, adjoint à la sécurité",
+      "Par délibération du 4 avril 2019, le conseil a créé le système."]),
 ])
 def test_sentence_rules(text: str, expected: list[str]) -> None:
     assert _sentences(text) == expected
