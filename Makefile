@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+		|| { echo "Vigie needs Python 3.11 or later; found '$(PYTHON)'. Run: make PYTHON=/path/to/python3.11"; exit 1; }
+	@echo "Installing Vigie and its dependencies into $(VENV): a few minutes, the first time only."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -104,7 +104,8 @@ def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    options = parse_args(sys.argv[1:] if argv is None else argv)
+    args = sys.argv[1:] if argv is None else argv
+    options = parse_args(args)
     stages = options.only.split(",")
     started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     work = HERE / "work"
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     if any(peaks):
         results["peak_rss_mb"] = max(p for p in peaks if p)
     results.update({
-        "command": "make bench" if argv is None and len(sys.argv) == 1 else shlex.join(["python -m bench", *sys.argv[1:]]),
+        "command": f"python -m bench {shlex.join(args)}" if args else "make bench",
         "started_at": started.isoformat(timespec="seconds"), "duration_s": round(time.perf_counter() - clock, 1),
         "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}, "
                    f"load average {os.getloadavg()[0]:.1f} at the end",

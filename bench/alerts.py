@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import apprise
 
 from bench.measure import timed
+from bench.site import ServerProcess
 from bench.workspace import Workspace
 from storage.models import Document, Hit, Source, Subscription
 from vigie.config import load_config
@@ -41,32 +42,21 @@ class _Sink(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-def _serve(received, port_pipe) -> None:
+def _sink_handler(received) -> type[_Sink]:
     _Sink.received = received
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
-    server.daemon_threads = True
-    port_pipe.send(server.server_address[1])
-    server.serve_forever()
+    return _Sink
 
 
-class WebhookSink:
+class WebhookSink(ServerProcess):
     """An HTTP endpoint on loopback, in its own process, that counts the messages posted to it."""
 
-    def __enter__(self) -> "WebhookSink":
-        context = multiprocessing.get_context("spawn")
-        self.received = context.Value("i", 0)
-        receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=_serve, args=(self.received, send), daemon=True)
-        self.process.start()
-        self.port = receive.recv()
-        return self
+    def __init__(self) -> None:
+        self.received = multiprocessing.get_context("spawn").Value("i", 0)
+        super().__init__(_sink_handler, self.received)
 
-    def url(self, path: str) -> str:
+    def apprise_url(self, path: str) -> str:
+        """The apprise URL of a JSON webhook at ``path``."""
         return f"json://127.0.0.1:{self.port}/{path}"
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        self.process.join()
 
 
 def _fill(workspace: Workspace, sink: WebhookSink) -> None:
@@ -74,7 +64,7 @@ def _fill(workspace: Workspace, sink: WebhookSink) -> None:
     with db.session() as session:
         session.add(Source(id="bench-c1", name="Commune 1 (benchmark)", country="FR", platform="html",
                            url="http://127.0.0.1/c1/deliberations/"))
-        session.add_all(Subscription(name=f"groupe-{n:03d}", urls=[sink.url(f"hook/{n}")], tags=[], filters={},
+        session.add_all(Subscription(name=f"groupe-{n:03d}", urls=[sink.apprise_url(f"hook/{n}")], tags=[], filters={},
                                      mode="immediate", language="fr") for n in range(SUBSCRIPTIONS))
     with db.session() as session:
         for d in range(DOCUMENTS):
@@ -93,7 +83,7 @@ def _fill(workspace: Workspace, sink: WebhookSink) -> None:
 def apprise_alone(sink: WebhookSink, messages: int, body: str, workers: int) -> float:
     def send(n: int) -> bool:
         notifier = apprise.Apprise()
-        notifier.add(sink.url(f"plain/{n}"))
+        notifier.add(sink.apprise_url(f"plain/{n}"))
         return notifier.notify(title="Vigie : 4 nouvelles mentions", body=body)
 
     with ThreadPoolExecutor(workers) as pool:

@@ -11,14 +11,11 @@ from bench.measure import python, run_command
 from bench.site import CorpusSite
 from bench.workspace import Workspace
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 def plain_scrapy(site: CorpusSite, folder: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     stats = folder / "plain-stats.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
-    env["PYTHONPATH"] = str(REPO)
     measure = run_command(python("-m", "bench.baseline_spider", site.council_url(1), "--stats", str(stats)), env, folder)
     if measure.returncode:
         raise RuntimeError(f"the plain Scrapy spider failed:\n{measure.stderr[-3000:]}")

@@ -19,7 +19,7 @@ from storage.models import Subscription
 def _subscribe(workspace: Workspace, sink: WebhookSink) -> None:
     db = workspace.database()
     with db.session() as session:
-        session.add(Subscription(name="collectif-bench", urls=[sink.url("hook/e2e")], tags=[], filters={},
+        session.add(Subscription(name="collectif-bench", urls=[sink.apprise_url("hook/e2e")], tags=[], filters={},
                                  mode="immediate", language="fr"))
     db.dispose()
 

@@ -66,18 +66,21 @@ def make_handler(root: Path):
     return Handler
 
 
-def _serve(root: Path, port_pipe) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(root))
+def _serve(make_handler, args: tuple, port_pipe) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(*args))
     server.daemon_threads = True
     port_pipe.send(server.server_address[1])
     server.serve_forever()
 
 
-class CorpusSite:
-    """The corpus served on ``http://127.0.0.1:<port>/`` by a child process, as a context manager."""
+class ServerProcess:
+    """An HTTP server on ``http://127.0.0.1:<port>`` in a child process, as a context manager.
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    ``make_handler(*args)`` builds the request handler class in the child: both must be picklable
+    (module-level functions, plain values)."""
+
+    def __init__(self, make_handler, *args) -> None:
+        self.make_handler, self.args = make_handler, args
         self.process: multiprocessing.Process | None = None
         self.port = 0
 
@@ -85,12 +88,10 @@ class CorpusSite:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def council_url(self, council: int) -> str:
-        return f"{self.url}/c{council}/deliberations/"
-
-    def __enter__(self) -> "CorpusSite":
-        receive, send = multiprocessing.Pipe(duplex=False)
-        self.process = multiprocessing.get_context("spawn").Process(target=_serve, args=(self.root, send), daemon=True)
+    def __enter__(self):
+        context = multiprocessing.get_context("spawn")
+        receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(self.make_handler, self.args, send), daemon=True)
         self.process.start()
         self.port = receive.recv()
         return self
@@ -99,3 +100,14 @@ class CorpusSite:
         if self.process is not None:
             self.process.terminate()
             self.process.join()
+
+
+class CorpusSite(ServerProcess):
+    """The corpus under ``root`` served as councils ``/c1/``, ``/c2/`` … by a child process."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(make_handler, root)
+        self.root = root
+
+    def council_url(self, council: int) -> str:
+        return f"{self.url}/c{council}/deliberations/"

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bench.measure import Measure, python, run_command
 from storage.db import Database
 from storage.models import CrawlRun
+from storage.schemas import scratch_schema
 
 LOOPBACK_CRAWL = {
     "VIGIE_DOWNLOAD_DELAY_S": "0",
@@ -45,13 +46,9 @@ class Workspace:
         shutil.rmtree(folder, ignore_errors=True)
         (folder / "sources").mkdir(parents=True)
         self.folder = folder
-        self.server_url, self.schema = database_url, ""
+        self._schema = ExitStack()  # the PostgreSQL schema, dropped on close
         if database_url and make_url(database_url).get_backend_name() == "postgresql":
-            self.schema = f"bench_{uuid.uuid4().hex[:10]}"
-            with create_engine(database_url, isolation_level="AUTOCOMMIT").connect() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{self.schema}"'))
-            separator = "&" if "?" in database_url else "?"
-            self.database_url = f"{database_url}{separator}options=-csearch_path%3D{self.schema}"
+            self.database_url = self._schema.enter_context(scratch_schema(database_url, prefix="bench"))
         else:
             self.database_url = database_url or f"sqlite:///{folder / 'data' / 'vigie.sqlite3'}"
 
@@ -96,9 +93,7 @@ class Workspace:
             db.dispose()
 
     def close(self) -> None:
-        if self.schema:
-            with create_engine(self.server_url, isolation_level="AUTOCOMMIT").connect() as connection:
-                connection.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+        self._schema.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> "Workspace":

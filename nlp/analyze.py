@@ -16,16 +16,16 @@ from typing import Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
-import nlp.detector  # noqa: F401  (registers the "vigie_detector" factory)
-from nlp.detector import SPAN_KEY
+from nlp.detector import SPAN_KEY  # importing nlp.detector registers the "vigie_detector" factory
 from nlp.disambiguate import Mention
 from nlp.evidence import DocumentEvidence, EvidenceRules
 from nlp.extract import PageText
 from nlp.findings import Finding
 from nlp.folding import FoldedText
 from nlp.lexicon import LANGUAGES
-from nlp.patterns import scanner_for
+from nlp.patterns import Candidate
 from nlp.sentences import Sentences
 
 log = logging.getLogger(__name__)
@@ -71,16 +71,15 @@ class Analyzer:
         self.language = language if language in LANGUAGES else "fr"
         self.nlp, self.model_pipes = build_pipeline(self.language, lexicon_dir)
         detector = self.nlp.get_pipe("vigie_detector")
-        self.lexicon = detector.lexicon
         self.lexicon_version = detector.version
-        self.scanner = scanner_for(self.lexicon, self.language)
-        meta = self.lexicon.meta
+        rules = detector.disambiguator
+        self.scanner = rules.scanner  # the component's own: candidates found here are those it will find
         # Room on each side of a candidate for the rules (beyond its sentence): none for a strong term
         # or a specialist; its context for a weak term; for a generalist vendor, as far as it looks for
         # a technology plus as far as that technology looks for its own context.
-        context, vendor_context = int(meta.get("context_chars", 220)), int(meta.get("vendor_context_chars", 380))
+        context, vendor_context = rules.context_chars, rules.vendor_context_chars
         self.margins = {"strong": 0, "specialist": 0, "weak": context + 20, "generalist": vendor_context + context + 20}
-        self.evidence = EvidenceRules(self.lexicon.evidence, self.language)
+        self.evidence = EvidenceRules(detector.lexicon.evidence, self.language)
 
     @classmethod
     @lru_cache(maxsize=None)
@@ -111,7 +110,7 @@ class Analyzer:
                 candidates = self.scanner.scan(FoldedText(page.text))
                 if candidates:
                     sentences[d, p] = Sentences(page.text)
-                    windows += self._windows(d, p, page.text, candidates, sentences[d, p])
+                    windows += self._windows(d, p, candidates, sentences[d, p])
         findings: list[list[Finding]] = [[] for _ in documents]
         if not windows:
             return findings
@@ -129,7 +128,8 @@ class Analyzer:
                 found.sort(key=lambda f: (f.page, f.start, f.kind))
         return findings
 
-    def _windows(self, d: int, p: int, text: str, candidates, sentences: Sentences) -> list[_Window]:
+    def _windows(self, d: int, p: int, candidates: list[Candidate], sentences: Sentences) -> list[_Window]:
+        """The runs of whole sentences of page ``p`` of document ``d`` that the rules need around its candidates."""
         covers = []
         for c in candidates:
             margin = max(self.margins[e.strength] for e in c.entries)
@@ -143,7 +143,7 @@ class Analyzer:
                 spans.append((start, end, generalist))
         return [_Window(d, p, s, e, bool(self.model_pipes) and g) for s, e, g in spans]
 
-    def _run(self, documents, windows: list[_Window]):
+    def _run(self, documents: list[Sequence[PageText]], windows: list[_Window]) -> Iterator[tuple[_Window, Doc]]:
         """(window, doc) pairs: the model only where a generalist vendor needs it."""
         for needs_model in (True, False):
             chosen = [w for w in windows if w.needs_model == needs_model]

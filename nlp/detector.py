@@ -59,10 +59,6 @@ class SurveillanceDetector:
         doc.spans[SPAN_KEY] = spans
         return doc
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
     def initialize(self, get_examples: Any = None, *, nlp: Language | None = None, lexicon_dir: str = "") -> None:
         """Reload the lexicon (from ``lexicon_dir``, else the configured folder): ``nlp.initialize()`` after an edit."""
         self.lexicon_dir = str(lexicon_dir or self.lexicon_dir)

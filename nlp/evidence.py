@@ -135,10 +135,14 @@ class DocumentEvidence:
         bounds = sorted(starts | {0})
         return [Segment(s, e) for s, e in zip(bounds, bounds[1:] + [len(self.text)])]
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [s.start for s in self.segments]
+
     def details(self, page_index: int, offset: int) -> dict[str, Any]:
         """Amounts and vote of the deliberation around ``offset`` of page ``page_index`` (0-based)."""
         position = self.offsets[page_index] + offset
-        index = max(bisect_right([s.start for s in self.segments], position) - 1, 0)
+        index = max(bisect_right(self._starts, position) - 1, 0)
         if index not in self._details:
             segment = self.segments[index]
             text = self.text[segment.start:segment.end]

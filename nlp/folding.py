@@ -74,8 +74,15 @@ _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE) i
 _TYPOGRAPHY = [(c, _TABLE[ord(c)]) for c in _APOSTROPHES + _DASHES + _QUOTES + "\u202f\u2009\u2007\u2002\u2003"
                if ord(c) > 0xFF]
 _TYPOGRAPHY += [("€", "¤"), ("…", "."), ("•", "*"), ("\uf0b7", "*"), ("\uf0d7", "*"), ("\uf0a7", "*")]
-_BYTES_TABLE = bytes(ord(_TABLE.get(b, chr(b))) if len(_TABLE.get(b, chr(b))) == 1 and ord(_TABLE.get(b, chr(b))) < 256
-                     else b for b in range(256))
+
+
+def _latin1_byte(code: int) -> int:
+    """The folded Latin-1 byte of ``code``, itself when its folding is outside Latin-1 ("µ" → "μ")."""
+    folded = _TABLE.get(code, chr(code))
+    return ord(folded) if ord(folded) < 256 else code
+
+
+_BYTES_TABLE = bytes(_latin1_byte(code) for code in range(256))
 
 
 def _fold_one(match: re.Match) -> str:
@@ -160,11 +167,3 @@ class FoldedText:
         if self._folded_starts is None:
             return start, end
         return self._origin(start)[0], self._origin(end - 1)[1]
-
-    def offset(self, index: int) -> int:
-        """Original offset of the folded character at ``index`` (or of the end of the text)."""
-        if self._folded_starts is None:
-            return index
-        if index >= len(self.text):
-            return len(self.original)
-        return self._origin(index)[0]

@@ -7,7 +7,9 @@ function words is enough to tell these three apart on a page of council prose.
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
+from nlp.extract import PageText
 from nlp.lexicon import LANGUAGES
 
 _STOPWORDS = {
@@ -29,3 +31,10 @@ def guess_language(text: str, default: str = "fr", sample: int = 20_000) -> str:
                 counts[language] += 1
     best = max(counts, key=counts.get)
     return best if counts[best] > 0 else default
+
+
+def document_language(pages: Sequence[PageText], declared: str | None = None) -> str:
+    """``declared`` when the lexicon has that language, else the language guessed from the first pages."""
+    if declared in LANGUAGES:
+        return declared
+    return guess_language(" ".join(p.text for p in pages[:3]))

@@ -114,6 +114,7 @@ class Inflector:
     def _written_function_words(self, slots: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         return [slot[:1] if slot and slot[0].strip() in self.groups else slot for slot in slots]
 
+
 def _product(slots: list[tuple[str, ...]]) -> int:
     total = 1
     for slot in slots:
@@ -136,47 +137,44 @@ class Scanner:
         self.language = language
         self.compound = language in (lexicon.meta.get("compound_languages") or [])
         self.inflector = Inflector(lexicon.meta, language)
-        self.entries: dict[str, tuple[Entry, ...]] = {}
-        self._collect(lexicon)
-        pattern = trie_pattern(sorted(self._phrases), _render)
+        forms: set[str] = set()
+        found: dict[str, list[Entry]] = {}  # by key(): a match is looked up by its letters
+        for phrase, entry in self._entries(lexicon):
+            # One entry per meaning under a key: the first phrase written keeps it ("caméra" and "caméras").
+            same = (entry.kind, entry.category, entry.strength, entry.vendor)
+            for form in self.inflector.forms(phrase):
+                forms.add(form)
+                entries = found.setdefault(key(form), [])
+                if all((e.kind, e.category, e.strength, e.vendor) != same for e in entries):
+                    entries.append(entry)
+        self.entries = {k: tuple(v) for k, v in found.items()}
+        pattern = trie_pattern(sorted(forms), _render)
         # Compound languages check word boundaries per entry (a term may sit inside a longer word).
         # "\b" before the tree rather than "(?<!\w)": every phrase starts with a letter or a digit, so
         # they mean the same here, and the regex engine runs "\b" faster.
         self.regex = re.compile(pattern if self.compound else rf"\b(?:{pattern})(?!\w)")
-        del self._phrases
 
-    def _collect(self, lexicon: Lexicon) -> None:
-        self._phrases: set[str] = set()
-        found: dict[str, list[Entry]] = {}
+    def _entries(self, lexicon: Lexicon) -> Iterator[tuple[str, Entry]]:
+        """Every phrase of the lexicon in this language, with what it stands for."""
         for category in lexicon.categories.values():
             subs = {fold_phrase(p.lstrip("=")): sub for sub, phrases in category.subcategories.items() for p in phrases}
             for field, strength in (("terms", "strong"), ("weak", "weak"), ("negative_phrases", "negative")):
                 for language, phrase in self._phrases_of(getattr(category, field)):
                     kind = "negative" if strength == "negative" else "technology"
-                    entry = Entry(kind, category.id, strength, phrase, subcategory=subs.get(fold_phrase(phrase.lstrip("="))),
-                                  glue=self.compound and language == self.language and not phrase.startswith("="))
-                    self._add(found, phrase, entry)
+                    yield phrase, Entry(kind, category.id, strength, phrase,
+                                        subcategory=subs.get(fold_phrase(phrase.lstrip("="))),
+                                        glue=self.compound and language == self.language and not phrase.startswith("="))
         for vendor in lexicon.vendors:
             for alias in vendor.aliases:
-                entry = Entry("vendor", vendor.category, "specialist" if alias.specialist else "generalist", alias.text,
-                              vendor=vendor.name, cased=alias.cased, product=alias.product)
-                self._add(found, alias.text, entry)
+                yield alias.text, Entry("vendor", vendor.category, "specialist" if alias.specialist else "generalist",
+                                        alias.text, vendor=vendor.name, cased=alias.cased, product=alias.product)
             for _, phrase in self._phrases_of(vendor.negative_phrases):
-                self._add(found, phrase, Entry("negative", vendor.category, "negative", phrase, vendor=vendor.name))
-        self.entries = {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+                yield phrase, Entry("negative", vendor.category, "negative", phrase, vendor=vendor.name)
 
     def _phrases_of(self, terms: Terms) -> Iterator[tuple[str, str]]:
         for language in (self.language, ANY):
             for phrase in terms.get(language, ()):
                 yield language, phrase
-
-    def _add(self, found: dict[str, list[Entry]], phrase: str, entry: Entry) -> None:
-        same = (entry.kind, entry.category, entry.strength, entry.vendor)
-        for form in self.inflector.forms(phrase):
-            self._phrases.add(form)
-            entries = found.setdefault(key(form), [])
-            if all((e.kind, e.category, e.strength, e.vendor) != same for e in entries):
-                entries.append(entry)
 
     def scan(self, folded: FoldedText) -> list[Candidate]:
         """Candidates in ``folded`` (offsets in the original text); negative phrases are dropped."""

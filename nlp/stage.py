@@ -21,13 +21,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from nlp.extract import Extraction, ExtractionError, PageText, extract
 from nlp.findings import Finding, fingerprint as identity
-from nlp.language import guess_language
+from nlp.language import document_language
 from nlp.lexicon import LANGUAGES
 from storage.blobs import BlobStore
 from storage.db import Database
@@ -52,12 +53,15 @@ class AnalysisSummary:
 
 @dataclass
 class _Work:
-    """One document of a batch: what was read from the database, then extracted."""
+    """One document of a batch and its pages: extracted from its file, or as stored."""
 
     id: int
-    url: str
     language: str
-    extraction: Extraction | None = None
+    extraction: Extraction
+
+
+# Reads the pages of a batch of claimed documents; a document it cannot read is left out.
+_Reader = Callable[[list[int]], list[_Work]]
 
 
 def analyse_pending(db: Database, data_dir: Path, limit: int | None = None, batch_size: int = BATCH_SIZE,
@@ -70,16 +74,26 @@ def analyse_pending(db: Database, data_dir: Path, limit: int | None = None, batc
     """
     blobs = BlobStore(Path(data_dir) / "files")
     summary = AnalysisSummary()
-    worker = worker_name()
-    while limit is None or summary.documents < limit:
-        size = batch_size if limit is None else min(batch_size, limit - summary.documents)
-        batch = claim_batch(db, worker, size)
-        if not batch:
-            break
-        works = [w for w in (_extract(db, blobs, doc_id, summary) for doc_id in batch) if w and w.extraction]
-        _analyse_and_store(db, works, summary)
-        if progress:
-            progress(len(batch))
+
+    def extracted(ids: list[int]) -> list[_Work]:
+        return [w for w in (_extract(db, blobs, doc_id, summary) for doc_id in ids) if w]
+
+    _work_through(db, lambda: _to_analyse(utcnow()), extracted, summary, limit, batch_size, progress, replace_pages=True)
+    return summary
+
+
+def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BATCH_SIZE) -> AnalysisSummary:
+    """Analyse again the stored pages of documents analysed with another lexicon version.
+
+    Documents are claimed as pending ones are, so that two workers never re-analyse the same one.
+    Hits found before keep their rows (and their alerts); hits the new lexicon no longer finds get
+    ``details["not_found_by"]`` set to the new version; new hits are added.
+    """
+    summary = AnalysisSummary()
+    stale = _stale(db)
+    if stale is not None:
+        _work_through(db, lambda: stale, lambda ids: _stored(db, ids), summary, limit, batch_size, None,
+                      replace_pages=False)
     return summary
 
 
@@ -88,47 +102,53 @@ def pending_count(db: Database) -> int:
         return session.scalar(select(func.count(Document.id)).where(_to_analyse(utcnow())))
 
 
-def _to_analyse(now: dt.datetime):
-    # A claim older than the lease belongs to a worker that died: its documents are pending again.
-    return or_(Document.status == "pending",
-               and_(Document.status == "analysing", Document.claimed_at < now - CLAIM_LEASE))
+def claim_batch(db: Database, worker: str, size: int, to_do: ColumnElement[bool] | None = None) -> list[int]:
+    """Claim up to ``size`` documents for ``worker``: status ``analysing``, stamped.
 
-
-def claim_batch(db: Database, worker: str, size: int) -> list[int]:
-    """Claim up to ``size`` documents to analyse for ``worker``: status ``analysing``, stamped."""
+    ``to_do`` selects the documents; by default those pending (or held by a worker that died).
+    """
     with db.session() as session:
-        ids = claim(session, Document, select(Document.id).where(_to_analyse(utcnow())).order_by(Document.id),
-                    worker, limit=size)
+        condition = _to_analyse(utcnow()) if to_do is None else to_do
+        ids = claim(session, Document, select(Document.id).where(condition).order_by(Document.id), worker, limit=size)
         if ids:
             session.execute(update(Document).where(Document.id.in_(ids)).values(status="analysing")
                             .execution_options(synchronize_session=False))
     return ids
 
 
-def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BATCH_SIZE) -> AnalysisSummary:
-    """Analyse again the stored pages of documents analysed with another lexicon version.
+def _work_through(db: Database, to_do: Callable[[], ColumnElement[bool]], read: _Reader, summary: AnalysisSummary,
+                  limit: int | None, batch_size: int, progress: Callable[[int], None] | None,
+                  replace_pages: bool) -> None:
+    """Claim, read, analyse and store batches of the documents ``to_do()`` selects, until none is left."""
+    worker = worker_name()
+    while limit is None or summary.documents < limit:
+        size = batch_size if limit is None else min(batch_size, limit - summary.documents)
+        batch = claim_batch(db, worker, size, to_do())
+        if not batch:
+            break
+        summary.documents += len(batch)
+        _analyse_and_store(db, read(batch), summary, replace_pages)
+        if progress:
+            progress(len(batch))
 
-    Hits found before keep their rows (and their alerts); hits the new lexicon no longer finds get
-    ``details["not_found_by"]`` set to the new version; new hits are added.
-    """
-    summary = AnalysisSummary()
+
+def _to_analyse(now: dt.datetime) -> ColumnElement[bool]:
+    # A claim older than the lease belongs to a worker that died: its documents are pending again.
+    return or_(Document.status == "pending",
+               and_(Document.status == "analysing", Document.claimed_at < now - CLAIM_LEASE))
+
+
+def _stale(db: Database) -> ColumnElement[bool] | None:
+    """The analysed documents whose lexicon version is not today's (None: no document is analysed)."""
     with db.session() as session:
-        rows = session.execute(select(Document.id, Document.language, Document.lexicon_version)
-                               .where(Document.status == "analysed").order_by(Document.id)).all()
-    stale = [(doc_id, language) for doc_id, language, version in rows
-             if version != _analyzer(_supported(language)).lexicon_version]
-    if limit:
-        stale = stale[:limit]
-    for batch in _batches(stale, batch_size):
-        works = []
-        with db.session() as session:
-            for doc_id, _ in batch:
-                doc = session.get(Document, doc_id)
-                pages = [PageText(p.number, p.text, p.method) for p in doc.pages]
-                works.append(_Work(doc.id, doc.url, _language(doc.language, pages), Extraction(pages, {})))
-        summary.documents += len(works)
-        _analyse_and_store(db, works, summary, replace_pages=False)
-    return summary
+        languages = list(session.scalars(select(Document.language).where(Document.status == "analysed").distinct()))
+    if not languages:
+        return None
+    # Every analyzer loads the same lexicon folder, so this is one version; a set keeps a document
+    # stored under any current version from being taken again and again.
+    current = {_analyzer(_supported(language)).lexicon_version for language in languages}
+    return and_(Document.status == "analysed",
+                or_(Document.lexicon_version.is_(None), Document.lexicon_version.notin_(current)))
 
 
 def _analyzer(language: str):
@@ -139,46 +159,44 @@ def _analyzer(language: str):
     return Analyzer.for_language(language)
 
 
-def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def _supported(language: str | None) -> str:
     return language if language in LANGUAGES else "fr"
-
-
-def _language(declared: str | None, pages: list[PageText]) -> str:
-    if declared in LANGUAGES:
-        return declared
-    return guess_language(" ".join(p.text for p in pages[:3]))
 
 
 def _extract(db: Database, blobs: BlobStore, doc_id: int, summary: AnalysisSummary) -> _Work | None:
     """Read and extract one document's file; a failure is recorded on the document at once."""
     with db.session() as session:
         doc = session.get(Document, doc_id)
-        if doc is None or doc.content_hash is None:
-            return None
-        work = _Work(doc.id, doc.url, doc.language)
-        content_hash, media_type = doc.content_hash, doc.media_type
-    summary.documents += 1
+        if doc is None:
+            return None  # deleted since it was claimed (its source was removed)
+        url, declared, content_hash, media_type = doc.url, doc.language, doc.content_hash, doc.media_type
     try:
-        work.extraction = extract(blobs.get(content_hash), media_type, work.url, _supported(work.language))
+        if content_hash is None:
+            raise ExtractionError("no stored file: crawl the source again")
+        extraction = extract(blobs.get(content_hash), media_type, url, _supported(declared))
     except (ExtractionError, OSError) as exc:
         with db.session() as session:
-            doc = session.get(Document, doc_id)
-            doc.status, doc.error = "failed", f"extraction failed: {exc}"
-            doc.claimed_by = doc.claimed_at = None
+            session.execute(update(Document).where(Document.id == doc_id).values(
+                status="failed", error=f"extraction failed: {exc}", claimed_by=None, claimed_at=None))
         summary.failed += 1
-        summary.errors.append(f"{work.url}: {exc}")
-        log.warning("Document %s: extraction failed: %s", work.url, exc)
+        summary.errors.append(f"{url}: {exc}")
+        log.warning("Document %s: extraction failed: %s", url, exc)
         return None
-    work.language = _language(work.language, work.extraction.pages)
-    return work
+    return _Work(doc_id, document_language(extraction.pages, declared), extraction)
 
 
-def _analyse_and_store(db: Database, works: list[_Work], summary: AnalysisSummary, replace_pages: bool = True) -> None:
+def _stored(db: Database, ids: list[int]) -> list[_Work]:
+    """The pages stored by an earlier analysis: no download, no extraction."""
+    works = []
+    with db.session() as session:
+        query = select(Document).where(Document.id.in_(ids)).options(selectinload(Document.pages))
+        for doc in session.scalars(query.order_by(Document.id)):
+            pages = [PageText(p.number, p.text, p.method) for p in doc.pages]
+            works.append(_Work(doc.id, document_language(pages, doc.language), Extraction(pages)))
+    return works
+
+
+def _analyse_and_store(db: Database, works: list[_Work], summary: AnalysisSummary, replace_pages: bool) -> None:
     by_language: dict[str, list[_Work]] = {}
     for work in works:
         by_language.setdefault(work.language, []).append(work)
@@ -195,30 +213,12 @@ def _store(db: Database, work: _Work, findings: list[Finding], version: str, sum
     pages, metadata = work.extraction.pages, work.extraction.metadata
     with db.session() as session:
         doc = session.get(Document, work.id)
+        if doc is None:
+            return  # deleted while it was analysed
         if replace_pages:
             session.execute(delete(Page).where(Page.document_id == doc.id))
             session.add_all(Page(document_id=doc.id, number=p.number, text=p.text, method=p.method) for p in pages)
-        existing = {}
-        for hit in session.scalars(select(Hit).where(Hit.document_id == doc.id)):
-            # Rows written by an older fingerprint formula are recognised by their columns too.
-            existing[hit.fingerprint] = existing[identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)] = hit
-        found = set()
-        for finding in findings:
-            fingerprint = finding.fingerprint()
-            if fingerprint in found:
-                continue  # another mention of the same thing in the same sentence
-            found.add(fingerprint)
-            if fingerprint in existing:
-                continue  # found before: already alerted, never again
-            session.add(Hit(document_id=doc.id, fingerprint=fingerprint, kind=finding.kind,
-                            category=finding.category, vendor=finding.vendor, matched=finding.matched,
-                            page=finding.page, start=finding.start, end=finding.end, snippet=finding.snippet,
-                            score=finding.score, lexicon_version=finding.lexicon_version, details=finding.details))
-            summary.new_hits += 1
-        for hit in set(existing.values()):
-            known = {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
-            if not known & found and "not_found_by" not in (hit.details or {}):
-                hit.details = {**(hit.details or {}), "not_found_by": version}
+        summary.new_hits += _record_hits(session, doc.id, findings, version)
         doc.status, doc.error, doc.claimed_by, doc.claimed_at = "analysed", None, None, None
         doc.analysed_at, doc.lexicon_version = utcnow(), version
         if metadata.get("acte_id"):
@@ -230,3 +230,29 @@ def _store(db: Database, work: _Work, findings: list[Finding], version: str, sum
         if doc.votes is None and votes and all(v == votes[0] for v in votes):
             doc.votes = votes[0]
         summary.pages += len(pages)
+
+
+def _record_hits(session: Session, doc_id: int, findings: list[Finding], version: str) -> int:
+    """Add the hits not stored yet and mark those ``version`` no longer finds; returns how many were added."""
+    # A stored hit is known by its fingerprint and, for rows written by an older fingerprint
+    # formula, by the fingerprint its columns give today.
+    stored = {hit: {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
+              for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id))}
+    known = set().union(*stored.values())
+    found, added = set(), 0
+    for finding in findings:
+        fingerprint = finding.fingerprint()
+        if fingerprint in found:
+            continue  # another mention of the same thing in the same sentence
+        found.add(fingerprint)
+        if fingerprint in known:
+            continue  # found before: already alerted, never again
+        session.add(Hit(document_id=doc_id, fingerprint=fingerprint, kind=finding.kind,
+                        category=finding.category, vendor=finding.vendor, matched=finding.matched,
+                        page=finding.page, start=finding.start, end=finding.end, snippet=finding.snippet,
+                        score=finding.score, lexicon_version=finding.lexicon_version, details=finding.details))
+        added += 1
+    for hit, fingerprints in stored.items():
+        if not fingerprints & found and "not_found_by" not in (hit.details or {}):
+            hit.details = {**(hit.details or {}), "not_found_by": version}
+    return added

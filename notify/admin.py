@@ -6,6 +6,7 @@ import logging
 
 import apprise
 
+from notify.channels import CONFIG_SUFFIXES
 from notify.redact import apprise_silenced, install_log_redaction
 from vigie.config import Config
 
@@ -23,7 +24,7 @@ def alert_maintainers(config: Config, subject: str, body: str) -> bool:
         log.warning("No VIGIE_ADMIN_URL set; maintainers not told: %s", subject)
         return False
     notifier = apprise.Apprise()
-    if target.endswith((".yaml", ".yml", ".txt", ".conf")):
+    if target.lower().endswith(CONFIG_SUFFIXES):
         source = apprise.AppriseConfig()
         source.add(target)
         notifier.add(source)

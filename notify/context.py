@@ -20,7 +20,6 @@ from storage.blobs import BlobStore
 from storage.models import Document, Hit
 
 # Minutes are written after their meeting: a date ahead on them is a typo, not a vote to come.
-# (Shared with notify.site.)
 AFTER_THE_MEETING = ("minutes",)
 NEVER = dt.date.min
 
@@ -55,13 +54,18 @@ def highlight(snippet: str, matched: str) -> tuple[str, str, str]:
     return sentence[: found.start()], sentence[found.start(): found.end()], sentence[found.end():]
 
 
+def document_title(doc: Document) -> str:
+    """The document's title, else the last part of its URL (a file name says something)."""
+    return clean_text(doc.title) or clean_text(doc.url.rsplit("/", 1)[-1]) or "—"
+
+
 def _hit(hit: Hit, labels: Labels, info: MessageInfo, document_url: str, content_hash: str | None) -> dict[str, Any]:
     before, match, after = highlight(hit.snippet, hit.matched)
     return {
         "kind": hit.kind, "category": hit.category, "vendor": clean_text(hit.vendor) or None,
         "what": labels.category(hit.category, info.language), "matched": clean_text(hit.matched),
         "before": before, "match": match, "after": after, "page": hit.page, "score": hit.score,
-        "page_url": with_page(document_url, hit.page) if document_url else "",
+        "page_url": with_page(document_url, hit.page),
         "archive_url": archive_url(info.public_url, content_hash, hit.page),
     }
 
@@ -77,10 +81,18 @@ def vote_date(doc: Document, today: dt.date) -> dt.date | None:
     return None
 
 
+def reading_order(vote: dt.date | None, meeting: dt.date | None, document_id: int) -> tuple:
+    """Sort key of documents: votes ahead first, soonest first; then the latest meetings, the
+    newest document first; undated documents last."""
+    if vote:
+        return (0, vote.toordinal(), document_id)
+    return (1, -(meeting or NEVER).toordinal(), -document_id)
+
+
 def _document(doc: Document, labels: Labels, info: MessageInfo, today: dt.date) -> dict[str, Any]:
     url = safe_href(doc.url)
     return {
-        "id": doc.id, "title": clean_text(doc.title) or clean_text(doc.url.rsplit("/", 1)[-1]) or "—",
+        "id": doc.id, "title": document_title(doc),
         "kind": doc.kind, "kind_label": labels.kind(doc.kind, info.language),
         "meeting_date": doc.meeting_date, "vote_date": vote_date(doc, today),
         "url": url, "archive_url": archive_url(info.public_url, doc.content_hash),
@@ -89,16 +101,15 @@ def _document(doc: Document, labels: Labels, info: MessageInfo, today: dt.date) 
 
 
 def _sections(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Votes ahead first (soonest first), then the rest (latest meeting first), each by council."""
-    ahead = sorted((d for d in documents if d["vote_date"]), key=lambda d: (d["vote_date"], d["id"]))
-    rest = sorted((d for d in documents if not d["vote_date"]),
-                  key=lambda d: (d["meeting_date"] or NEVER, d["id"]), reverse=True)
+    """Votes ahead, then the rest (in reading order), each grouped by council."""
+    ordered = sorted(documents, key=lambda d: reading_order(d["vote_date"], d["meeting_date"], d["id"]))
     sections = []
-    for upcoming, docs in ((True, ahead), (False, rest)):
+    for upcoming in (True, False):
         councils: dict[str, dict[str, Any]] = {}
-        for doc in docs:
-            councils.setdefault(doc["council"], {"name": doc["council"], "departement": doc["departement"],
-                                                 "documents": []})["documents"].append(doc)
+        for doc in ordered:
+            if bool(doc["vote_date"]) is upcoming:
+                councils.setdefault(doc["council"], {"name": doc["council"], "departement": doc["departement"],
+                                                     "documents": []})["documents"].append(doc)
         if councils:
             sections.append({"upcoming": upcoming, "councils": list(councils.values())})
     return sections

@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from notify.admin import alert_maintainers
 from notify.channels import Channel, ChannelError, subscription_channels
-from notify.messages import Composer, Preview, channel_key
+from notify.messages import Composer, Preview, idempotency_key
 from notify.outbox import (Batch, claim_batch, defer_due, due_deliveries, finish_batch, messages_sent_since,
                            overflow_due, queue_deliveries, record_accepted, release_stale, subscriptions_with_due,
                            update_channel)
@@ -156,7 +156,7 @@ class Notifier:
             todo = batch.pending_for(channel.key)
             if not todo:
                 continue
-            key = channel_key(batch.key, channel, [d.id for d in todo])
+            key = idempotency_key(batch.key, channel, [d.id for d in todo])
             try:
                 error = self.composer.send(sub, channel, [d.hit for d in todo], key, digest_of(sub, batch))
             except Exception as exc:  # noqa: BLE001 - a plugin bug must not leave the batch claimed

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from nlp.lexicon import LexiconError, load_lexicon
+
 BUNDLED = Path(__file__).with_name("labels.yaml")
 log = logging.getLogger(__name__)
 
@@ -41,13 +43,11 @@ def _pick(table: dict[str, dict[str, str]], name: str, language: str) -> str:
 def lexicon_categories() -> dict[str, dict[str, str]]:
     """The detector's categories and their labels ({} when the lexicon cannot be read)."""
     try:
-        from nlp.lexicon import load_lexicon
-
-        return {name: dict(getattr(category, "label", None) or {})
-                for name, category in load_lexicon().categories.items()}
-    except Exception as exc:  # noqa: BLE001 - alerts still go out, with ids for words
+        categories = load_lexicon().categories
+    except (OSError, LexiconError) as exc:  # alerts still go out, with ids for words
         log.warning("Category labels unavailable, the lexicon did not load: %s", exc)
         return {}
+    return {name: dict(category.label) for name, category in categories.items()}
 
 
 def _read(path: Path) -> dict:

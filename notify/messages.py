@@ -40,7 +40,7 @@ class Preview:
     text: str
 
 
-def channel_key(batch_key: str, channel: Channel, delivery_ids: Iterable[int]) -> str:
+def idempotency_key(batch_key: str, channel: Channel, delivery_ids: Iterable[int]) -> str:
     """The idempotency key of one message to one channel: same hits, same channel, same key."""
     text = f"{batch_key}:{channel.key}:" + ",".join(str(i) for i in sorted(delivery_ids))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -61,9 +61,10 @@ class Composer:
         return alert_context(hits, self.labels, info, self.policy.today(self.now))
 
     def _unsubscribe(self, subscription, channel: Channel) -> str:
-        if channel.is_email:
+        # Without VIGIE_UNSUBSCRIBE_URL only an email has somewhere to unsubscribe: its sender.
+        if channel.is_email or self.config.unsubscribe_url:
             return unsubscribe_target(self.config.unsubscribe_url, subscription.name, channel.plugin)
-        return self.config.unsubscribe_url.replace("{subscription}", subscription.name)
+        return ""
 
     def render(self, subscription, channel: Channel, hits: list[Hit], digest: str | None, test: bool = False):
         """(subject, body) for a preview, and the content to send."""

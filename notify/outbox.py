@@ -108,16 +108,18 @@ def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
     return max(result.rowcount or 0, 0)
 
 
+def _due_now(now: dt.datetime):
+    return and_(Delivery.status == "pending", or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+
+
 def _due(sub_id: int, now: dt.datetime):
-    return and_(Delivery.subscription_id == sub_id, Delivery.status == "pending",
-                or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+    return and_(Delivery.subscription_id == sub_id, _due_now(now))
 
 
 def subscriptions_with_due(session: Session, now: dt.datetime) -> list[int]:
     """Active subscriptions with deliveries due now."""
-    due = and_(Delivery.status == "pending", or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
     query = (select(Subscription.id).where(Subscription.paused.is_(False))
-             .where(select(Delivery.id).where(Delivery.subscription_id == Subscription.id, due).exists())
+             .where(select(Delivery.id).where(Delivery.subscription_id == Subscription.id, _due_now(now)).exists())
              .order_by(Subscription.id))
     return list(session.scalars(query))
 
@@ -126,7 +128,6 @@ def due_deliveries(session: Session, sub_id: int, now: dt.datetime, limit: int) 
     """The deliveries due now, with hit, document and source loaded (for previews)."""
     return list(session.scalars(select(Delivery).where(_due(sub_id, now)).options(*LOADED)
                                 .order_by(Delivery.id).limit(limit)).unique())
-
 
 
 @dataclass

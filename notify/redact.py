@@ -17,15 +17,15 @@ from typing import Iterator
 
 import apprise
 
+# apprise's generic webhooks: their path is whatever the receiver chose, a token included.
+GENERIC_WEBHOOKS = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
 # Schemes whose "host" is a server name rather than a token: showing it helps and leaks nothing.
-HOST_IS_SERVER = frozenset({"http", "https", "mailto", "mailtos", "smtp", "smtps", "json", "jsons",
-                            "form", "forms", "xml", "xmls"})
+HOST_IS_SERVER = frozenset({"http", "https", "mailto", "mailtos", "smtp", "smtps"}) | GENERIC_WEBHOOKS
 URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,24})://([^\s'\"<>]*)")
 # Paths without a scheme: urllib3's "Max retries exceeded with url: /hooks/TOKEN" and its
 # request lines '"POST /api/webhooks/ID/TOKEN HTTP/1.1" 204'.
 BARE_PATHS = (re.compile(r"(with url: )/\S*"), re.compile(r"(\b(?:GET|POST|PUT|PATCH|DELETE) )/\S*(?= HTTP/)"))
 LOGGERS = ("apprise", "urllib3.connectionpool", "requests")
-GENERIC_WEBHOOKS = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
 TOKEN_LENGTH = 16  # a path segment this long on a generic webhook is taken to be a secret
 
 

@@ -17,10 +17,11 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from notify import LANGUAGES
 from notify.sanitize import chat_safe, one_line, trim
 
 BUNDLED = Path(__file__).with_name("templates")
-LANGUAGES = ("fr", "en")
+HTML = select_autoescape(["html.j2", "html"])
 MONTHS = {
     "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
            "octobre", "novembre", "décembre"),
@@ -56,12 +57,12 @@ def tail(value: str, limit: int) -> str:
     return "…" + value[-limit:].split(" ", 1)[-1]
 
 
-def environment(override_dir: str | Path | None = None) -> Environment:
-    """Templates from ``override_dir`` first, then the bundled ones. HTML is autoescaped:
-    every string that comes from a council document is untrusted."""
+def environment(override_dir: str | Path | None = None, bundled: Path = BUNDLED, autoescape=HTML) -> Environment:
+    """Templates from ``override_dir`` first, then the ``bundled`` ones (the alerts', or the
+    site's). HTML is autoescaped: every string that comes from a council document is untrusted."""
     loaders = [FileSystemLoader(str(override_dir))] if override_dir else []
-    loaders.append(FileSystemLoader(str(BUNDLED)))
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html.j2", "html"]),
+    loaders.append(FileSystemLoader(str(bundled)))
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=autoescape,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(date_fr=date_fr, date_en=date_en, upper_first=upper_first, head=head, tail=tail,
                        chat=chat_safe)

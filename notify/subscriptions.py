@@ -28,6 +28,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from notify import LANGUAGES
 from notify.channels import ChannelError, parse_config, parse_urls
 from notify.filters import FILTER_KEYS
 from notify.labels import lexicon_categories
@@ -35,7 +36,6 @@ from notify.policy import MODES
 from notify.redact import mask_url
 from storage.models import Subscription
 
-LANGUAGES = ("fr", "en")
 FIELDS = ("name", "urls", "apprise_config", "tags", "mode", "language", "rate_cap", "paused", "filters")
 
 
@@ -86,10 +86,12 @@ def normalise_filters(raw: Any, where: str) -> dict[str, Any]:
         if key == "departements":
             values = [_departement(v, f"{where}: filters.departements") for v in values]
         out[key] = sorted(set(values))
-    unknown = sorted(set(out.get("categories", [])) - known_categories())
-    if unknown and known_categories() != {"vendor"}:
+    known = known_categories()
+    unknown = sorted(set(out.get("categories", [])) - known)
+    # Only "vendor" known: the lexicon did not load (logged), and a category cannot be checked.
+    if unknown and known != {"vendor"}:
         raise SubscriptionError(f"{where}: unknown categor(y/ies) {', '.join(unknown)}: the detector knows "
-                                f"{', '.join(sorted(known_categories()))}")
+                                f"{', '.join(sorted(known))}")
     if raw.get("min_score") not in (None, ""):
         try:
             score = float(raw["min_score"])
@@ -127,8 +129,8 @@ class SubscriptionSpec:
                    apprise_config=data.get("apprise_config") or None, tags=_strings(data.get("tags"), f"{where}: tags"),
                    mode=str(data.get("mode") or "immediate"), language=str(data.get("language") or "fr"),
                    rate_cap=data.get("rate_cap"), paused=bool(data.get("paused", False)),
-                   filters=normalise_filters(data.get("filters"), where))
-        spec.validate(where)
+                   filters=data.get("filters") or {})
+        spec.validate(where)  # normalises the filters too
         return spec
 
     def validate(self, where: str | None = None) -> None:

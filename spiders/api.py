@@ -2,10 +2,11 @@
 
 Unlike a web page, a dataset or an API declares its documents itself, wherever they are
 hosted (a regional platform such as Mégalis, a file server, a CDN): their links are followed
-on any host. Listing requests go through :meth:`ApiSpider.listing_request`, so that a failure
-is recorded as a listing error of the source, and JSON is parsed with an error that names the
-URL. ``self.since`` is when the last complete crawl started (see ``spiders.incremental``),
-or None for a full crawl.
+on any host. A subclass yields its first listing requests from :meth:`ApiSpider.listings`;
+listing requests go through :meth:`ApiSpider.listing_request`, so that a failure is recorded as
+a listing error of the source, and JSON is parsed with an error that names the URL. A subclass
+whose API can ask only for what changed sets ``incremental``: ``self.since`` is then when the
+last complete crawl started (see ``spiders.incremental``), or None for a full crawl.
 """
 
 from __future__ import annotations
@@ -41,7 +42,17 @@ def parse_datetime(value: Any) -> dt.datetime | None:
 
 
 class ApiSpider(CouncilSpider):
-    """A spider reading structured listings; subclasses implement ``start``."""
+    """A spider reading structured listings; subclasses implement ``listings``."""
+
+    async def start(self):
+        for request in self.listings():
+            yield request
+        for request in self.retry_failed_documents():
+            yield request
+
+    def listings(self):
+        """The first listing requests of the source."""
+        raise NotImplementedError(f"{type(self).__name__} must say where its listings start")
 
     def is_allowed(self, url: str) -> bool:
         # The publisher's own data names these files: follow them wherever they are hosted.
@@ -64,23 +75,16 @@ class ApiSpider(CouncilSpider):
         self.crawler.stats.inc_value("vigie/listings_read")
         return data
 
-    def listing_error(self, url: str, reason: str) -> None:
-        """Record a listing that was fetched but could not be used."""
-        self.crawler.stats.inc_value("vigie/listing_errors")
-        self.crawler.stats.set_value("vigie/last_error", f"{url}: {reason}")
-        self.logger.error("Listing %s unusable: %s", url, reason)
-
     def retry_failed_documents(self):
-        """Request again the documents that failed last time.
+        """Request again the documents that failed last time, on an incremental crawl.
 
-        An incremental crawl lists only what changed: a file that failed (a 500, a timeout)
-        would otherwise never be asked for again.
+        It lists only what changed: a file that failed (a 500, a timeout) would otherwise never
+        be asked for again. A full listing names it again by itself.
         """
         if self.since is None:
             return
-        for url, known in self.known.by_url.items():
-            if known.status == "failed":
-                yield from self.document_request(url)
+        for url in self.known.failed_urls():
+            yield from self.document_request(url)
 
     def local_date(self, value: Any) -> dt.date | None:
         """The calendar date of a date-time in the source's time zone (a meeting's day)."""

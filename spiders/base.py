@@ -12,10 +12,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import exceptions as scrapy_errors
 from scrapy import signals
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as tx_errors
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
+from spiders.incremental import crawl_since
 from spiders.items import DocumentItem
 from spiders.known import KnownDocuments
 from spiders.registry import SourceSpec
@@ -24,11 +29,6 @@ from storage.db import shared_database
 
 def describe_failure(failure: Failure, max_size_mb: float) -> str:
     """A one-line reason for a failed download that a maintainer can act on."""
-    from scrapy import exceptions as scrapy_errors
-    from scrapy.spidermiddlewares.httperror import HttpError
-    from twisted.internet import error as tx_errors
-    from twisted.internet.defer import CancelledError
-
     exc = failure.value
     if isinstance(exc, HttpError):
         response = exc.response
@@ -60,11 +60,16 @@ SECRET_KEYS = ("token", "api_key", "password")
 
 
 class CouncilSpider(scrapy.Spider):
-    """A spider crawling one source. Subclasses set ``name`` (the platform) and ``start``."""
+    """A spider crawling one source. Subclasses set ``name`` (the platform) and yield their first
+    requests from ``start`` (from ``listings`` for those of ``spiders.api``)."""
 
     source: SourceSpec
     known: KnownDocuments
-    # When the last complete crawl started, for platforms that can ask only for changes.
+    # True for platforms whose API can list only what changed since a given time (spiders.api).
+    incremental = False
+    # When the last complete crawl started (spiders.incremental), for those platforms; None for
+    # a full crawl. Left None for the others: a listing they read in full that yields nothing
+    # is "empty", never "nothing changed" (spiders.extensions.source_status).
     since: dt.datetime | None = None
 
     def __init__(self, source: SourceSpec, **kwargs: Any) -> None:
@@ -83,10 +88,7 @@ class CouncilSpider(scrapy.Spider):
             spider.known = KnownDocuments.load(
                 database, spider.source.id, settings.getfloat("VIGIE_RECHECK_AFTER_DAYS", 30),
             )
-            if settings.getbool("VIGIE_INCREMENTAL", True):
-                from spiders.incremental import crawl_since
-
-                # Platforms whose API filters by modification time use it (spiders.api).
+            if spider.incremental and settings.getbool("VIGIE_INCREMENTAL", True):
                 spider.since = crawl_since(database, spider.source.id)
         else:
             spider.known = KnownDocuments({}, dt.timedelta(0))
@@ -101,6 +103,7 @@ class CouncilSpider(scrapy.Spider):
     # -- documents ---------------------------------------------------------------------
 
     def is_allowed(self, url: str) -> bool:
+        """Whether the URL is on the source's host or an ``allowed_domains`` one (or below them)."""
         host = urlsplit(url).hostname or ""
         return any(host == h or host.endswith("." + h) for h in self.allowed_hosts if h)
 
@@ -158,20 +161,29 @@ class CouncilSpider(scrapy.Spider):
             **fields,
         )
 
+    def failure_reason(self, failure: Failure) -> str:
+        return describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE") / 1024 / 1024)
+
     def document_failed(self, failure: Failure):
         request = failure.request  # set by Scrapy on errback failures
         fields = request.meta.get("vigie_fields", {})
-        reason = describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE") / 1024 / 1024)
+        reason = self.failure_reason(failure)
         self.logger.warning("Document %s failed: %s", self.masked(request.url), reason)
         yield self.document_item(request.url, error=reason, **fields)
 
+    # -- listings ----------------------------------------------------------------------
+
     def listing_failed(self, failure: Failure):
-        """A listing page failed: counted as a source error (see spiders.extensions.SourceHealth)."""
-        reason = describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE") / 1024 / 1024)
-        url = self.masked(failure.request.url)
+        """A listing page could not be downloaded (the errback of listing requests)."""
+        self.listing_error(failure.request.url, self.failure_reason(failure))
+
+    def listing_error(self, url: str, reason: str) -> None:
+        """Record a listing that failed or could not be used: a source error, whose last one
+        is stored on the source's health record (spiders.extensions.SourceHealth)."""
+        line = self.masked(f"{url}: {reason}")
         self.crawler.stats.inc_value("vigie/listing_errors")
-        self.crawler.stats.set_value("vigie/last_error", f"{url}: {reason}")
-        self.logger.error("Listing %s failed: %s", url, reason)
+        self.crawler.stats.set_value("vigie/last_error", line)
+        self.logger.error("Listing %s", line)
 
     def masked(self, text: str) -> str:
         """``text`` with the source's secrets (``config`` keys in SECRET_KEYS, such as an API

@@ -122,7 +122,7 @@ class DistributedScheduler(Scheduler):
         scheduler.poll_s = settings.getfloat("VIGIE_REDIS_POLL_S", 1.0)
         scheduler.heartbeat_s = settings.getfloat("VIGIE_REDIS_HEARTBEAT_S", 10.0)
         scheduler.in_hand = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8))
-        scheduler.worker = f"{uuid.uuid4().hex[:8]}"
+        scheduler.worker = uuid.uuid4().hex[:8]
         scheduler.busy = False
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler

@@ -82,10 +82,8 @@ def source_health(db: Database, specs: Iterable[SourceSpec], now: dt.datetime | 
     now = now or utcnow()
     specs = list(specs)
     ids = [s.id for s in specs]
+    last_runs = _last_runs(db, ids)
     with db.session() as session:
-        last_ids = (select(func.max(SourceRun.id)).where(SourceRun.source_id.in_(ids))
-                    .group_by(SourceRun.source_id))
-        last_runs = {r.source_id: r for r in session.scalars(select(SourceRun).where(SourceRun.id.in_(last_ids)))}
         first_runs = dict(session.execute(select(SourceRun.source_id, func.min(SourceRun.started_at))
                                           .where(SourceRun.source_id.in_(ids)).group_by(SourceRun.source_id)).all())
         documents = {source_id: (count, changed) for source_id, count, changed in session.execute(
@@ -105,10 +103,12 @@ def source_health(db: Database, specs: Iterable[SourceSpec], now: dt.datetime | 
 def new_problems(db: Database, specs: Iterable[SourceSpec], run_id: int, now: dt.datetime | None = None) -> list[str]:
     """One line per source of this run that has just started failing or has just gone silent."""
     now = now or utcnow()
-    specs = list(specs)
+    healths = source_health(db, specs, now)
+    earlier = (SourceRun.run_id != run_id) | SourceRun.run_id.is_(None)
+    previous_runs = _last_runs(db, [h.spec.id for h in healths], earlier)
     lines = []
-    for health in source_health(db, specs, now):
-        previous = _previous_run(db, health.spec.id, run_id)
+    for health in healths:
+        previous = previous_runs.get(health.spec.id)
         if health.flag in ("failing", "empty") and (previous is None or previous.status == "ok"):
             lines.append(f"{health.spec.id} ({health.spec.platform}): {health.flag}: "
                          f"{health.last_error or 'no error recorded'} — {health.spec.url}")
@@ -120,11 +120,12 @@ def new_problems(db: Database, specs: Iterable[SourceSpec], run_id: int, now: dt
     return lines
 
 
-def _previous_run(db: Database, source_id: str, run_id: int) -> SourceRun | None:
+def _last_runs(db: Database, source_ids: list[str], *conditions) -> dict[str, SourceRun]:
+    """Each source's last crawl (among those meeting ``conditions``), by source id."""
+    last_ids = (select(func.max(SourceRun.id)).where(SourceRun.source_id.in_(source_ids), *conditions)
+                .group_by(SourceRun.source_id))
     with db.session() as session:
-        return session.scalar(select(SourceRun).where(SourceRun.source_id == source_id,
-                                                      (SourceRun.run_id != run_id) | SourceRun.run_id.is_(None))
-                              .order_by(SourceRun.id.desc()).limit(1))
+        return {r.source_id: r for r in session.scalars(select(SourceRun).where(SourceRun.id.in_(last_ids)))}
 
 
 def report_new_problems(config, db: Database, specs: Iterable[SourceSpec], run_id: int) -> bool:

@@ -36,12 +36,16 @@ class KnownDocuments:
         return cls({r.url: Known(r.status, r.etag, r.last_modified, r.last_checked_at) for r in rows},
                    dt.timedelta(days=recheck_after_days))
 
-    def is_fresh(self, url: str, now: dt.datetime | None = None) -> bool:
+    def is_fresh(self, url: str) -> bool:
         """True when the document is stored and was checked recently: no need to request it."""
         known = self.by_url.get(url)
         if known is None or known.status in ("failed", "skipped") or known.last_checked_at is None:
             return False
-        return (now or utcnow()) - known.last_checked_at < self.recheck_after
+        return utcnow() - known.last_checked_at < self.recheck_after
+
+    def failed_urls(self) -> list[str]:
+        """The documents whose last download failed."""
+        return [url for url, known in self.by_url.items() if known.status == "failed"]
 
     def conditional_headers(self, url: str) -> dict[str, str]:
         """``If-None-Match`` / ``If-Modified-Since`` for a stored document, so that the server may answer 304."""

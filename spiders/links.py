@@ -38,8 +38,10 @@ def _clean(text: str) -> str:
 
 
 def is_document_url(url: str, extensions: list[str] | None = None) -> bool:
-    path = unquote(urlsplit(url).path).lower()
-    query = unquote(urlsplit(url).query).lower()
+    """Whether the URL names a document file by its extension, in its path or its query
+    (``download.php?file=pv.pdf``)."""
+    parts = urlsplit(url)
+    path, query = unquote(parts.path).lower(), unquote(parts.query).lower()
     exts = extensions or vocabulary()["document_extensions"]
     return any(path.endswith("." + e) or re.search(r"\." + e + r"(&|$)", query) for e in exts)
 
@@ -94,6 +96,7 @@ def _nearest(element, tags: tuple[str, ...]):
 
 
 def is_pagination(link: Link, selector_rel_next: set[str]) -> bool:
+    """Whether the link leads to the next page of the same listing (``rel=next``, its words, its URL)."""
     if link.url in selector_rel_next:
         return True
     folded = fold(link.text)
@@ -111,12 +114,14 @@ def is_council_link(link: Link) -> bool:
 
 
 def page_is_about_council(selector: Selector, url: str) -> bool:
+    """Whether the page's title, main heading or URL speaks of the council's meetings or decisions."""
     title = " ".join(selector.xpath("//title//text() | //h1//text()").getall())
     words = vocabulary()["council_words"]
     return matches_any(fold(title), words) or matches_any(fold(re.sub(r"[-_/.]", " ", urlsplit(url).path)), words)
 
 
 def rel_next_urls(selector: Selector, base_url: str) -> set[str]:
+    """The URLs the page declares as its next page (``rel="next"`` on a link or an anchor)."""
     hrefs = selector.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href "
                            "| //link[@rel='next']/@href").getall()
     return {urljoin(base_url, h).split("#")[0] for h in hrefs}

@@ -20,7 +20,8 @@ KINDS = ("agenda", "deliberation", "minutes", "report", "annex", "other")
 def vocabulary() -> dict[str, Any]:
     """The spider vocabulary (``spiders/vocabulary.yaml``), loaded once."""
     data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
-    for key in ("council_words", "meeting_words", "pagination_words", "pagination_url_patterns", "kinds", "months"):
+    for key in ("council_words", "meeting_words", "pagination_words", "pagination_url_patterns",
+                "document_extensions", "kinds", "months"):
         if key not in data:
             raise ValueError(f"{VOCABULARY_FILE}: missing key {key!r}")
     unknown = set(data["kinds"]) - set(KINDS)

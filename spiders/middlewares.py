@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import logging
 import random
 import time
 
@@ -12,8 +11,6 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
-
-log = logging.getLogger(__name__)
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:

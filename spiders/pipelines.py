@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from scrapy.exceptions import NotConfigured
@@ -12,8 +11,6 @@ from spiders.items import DocumentItem
 from storage.blobs import BlobStore, sha256
 from storage.db import Database, shared_database
 from storage.models import Document, Source, utcnow
-
-log = logging.getLogger(__name__)
 
 _METADATA = ("kind", "title", "meeting_date", "adoption_date", "published_date", "acte_id", "votes")
 
@@ -29,6 +26,7 @@ class ArchivePipeline:
         self.db = db
         self.blobs = blobs
         self.stats = stats
+        self.languages: dict[str, str] = {}  # by source id: asked once, not for each new document
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -51,8 +49,11 @@ class ArchivePipeline:
                 select(Document).where(Document.source_id == item.source_id, Document.url == item.url)
             )
             if doc is None:
-                language = session.scalar(select(Source.language).where(Source.id == item.source_id)) or "fr"
-                doc = Document(source_id=item.source_id, url=item.url, language=language, extra={})
+                if item.source_id not in self.languages:
+                    self.languages[item.source_id] = session.scalar(
+                        select(Source.language).where(Source.id == item.source_id)) or "fr"
+                doc = Document(source_id=item.source_id, url=item.url, language=self.languages[item.source_id],
+                               extra={})
                 session.add(doc)
             had_content = doc.content_hash is not None
             if item.error or item.skipped:

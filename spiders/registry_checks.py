@@ -1,9 +1,10 @@
-"""The rules a registry entry must follow beyond its field types, each error naming the fix.
+"""The rules a registry entry must follow, each error naming the fix.
 
-Registry files (``spiders/sources/<country>/<id>.yaml``) carry the provenance of their
-publication channel: ``established`` says how it was found, ``verified`` whether someone saw
-the real site or API answer, and an unverified source stays disabled. Sources given on the
-command line are not held to these.
+:func:`entry_problems` holds for every source, wherever it comes from (a registry file, the
+command line, the demo). :func:`file_problems` adds what a registry file
+(``spiders/sources/<country>/<id>.yaml``) must say of its provenance: ``established`` says how
+the channel was found, ``verified`` whether someone saw the real site or API answer, and an
+unverified source stays disabled.
 """
 
 from __future__ import annotations
@@ -11,12 +12,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+if TYPE_CHECKING:
+    from spiders.registry import SourceSpec
+
+# One spider each in spiders/platforms/ (its `name`), and one key each in platform_options.yaml.
+PLATFORMS = ("html", "scdl", "opendatasoft", "oparl", "legistar")
 OPTIONS_FILE = Path(__file__).with_name("platform_options.yaml")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}$")
 # Official identifiers: INSEE commune code (2A/2B for Corsica), SIREN, SIRET, German AGS.
 OFFICIAL_CODES = {
     "insee": re.compile(r"^(\d{2}|2A|2B)\d{3}$"),
@@ -28,37 +35,58 @@ OFFICIAL_CODES = {
 
 @lru_cache(maxsize=1)
 def platform_options() -> dict[str, set[str]]:
+    """The ``config`` options each platform accepts (``spiders/platform_options.yaml``)."""
     data = yaml.safe_load(OPTIONS_FILE.read_text(encoding="utf-8"))
     return {platform: set(options or []) for platform, options in data.items()}
 
 
-def entry_problems(data: dict[str, Any]) -> list[str]:
+def entry_problems(spec: SourceSpec) -> list[str]:
     """What is wrong with an entry whatever its origin (an empty list when nothing is)."""
     problems = []
-    interval = data.get("publication_interval_days", 90)
+    if not _ID.match(str(spec.id)):
+        problems.append(f"id {spec.id!r} must be lower-case letters, digits and dashes")
+    if spec.platform not in PLATFORMS:
+        problems.append(f"platform {spec.platform!r} is not one of {', '.join(PLATFORMS)}")
+    if not re.fullmatch(r"[A-Z]{2}", str(spec.country)):
+        problems.append(f"country must be an ISO 3166 alpha-2 code such as FR, got {spec.country!r}")
+    if spec.url and not str(spec.url).startswith(("http://", "https://")):
+        problems.append("url must start with http:// or https://")
+    interval = spec.publication_interval_days
     if not isinstance(interval, int) or isinstance(interval, bool) or interval <= 0:
         problems.append(f"publication_interval_days must be a positive number of days, got {interval!r}")
     try:
-        ZoneInfo(str(data.get("timezone", "Europe/Paris")))
+        ZoneInfo(str(spec.timezone))
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"timezone {data.get('timezone')!r} is not an IANA time zone such as Europe/Paris")
-    code = data.get("official_code")
-    if code is not None:
-        if not isinstance(code, dict):
-            problems.append("official_code must be a mapping such as {insee: '35238'}")
-        else:
-            for kind, value in code.items():
-                pattern = OFFICIAL_CODES.get(kind)
-                if pattern is None:
-                    problems.append(f"official_code: unknown kind {kind!r}; use {', '.join(OFFICIAL_CODES)}")
-                elif not isinstance(value, str) or not pattern.match(value):
-                    problems.append(f"official_code: {kind} {value!r} is not well formed (quote it in YAML)")
-    allowed = platform_options().get(data.get("platform", ""), set())
-    unknown = set(data.get("config") or {}) - allowed
-    if unknown:
-        problems.append(f"config: unknown option(s) {', '.join(sorted(unknown))} for platform "
-                        f"{data.get('platform')}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+        problems.append(f"timezone {spec.timezone!r} is not an IANA time zone such as Europe/Paris")
+    return problems + _official_code_problems(spec.official_code) + _config_problems(spec)
+
+
+def _official_code_problems(code: Any) -> list[str]:
+    if code is None:
+        return []
+    if not isinstance(code, dict):
+        return ["official_code must be a mapping such as {insee: '35238'}"]
+    problems = []
+    for kind, value in code.items():
+        pattern = OFFICIAL_CODES.get(kind)
+        if pattern is None:
+            problems.append(f"official_code: unknown kind {kind!r}; use {', '.join(OFFICIAL_CODES)}")
+        elif not isinstance(value, str) or not pattern.match(value):
+            problems.append(f"official_code: {kind} {value!r} is not well formed (quote it in YAML)")
     return problems
+
+
+def _config_problems(spec: SourceSpec) -> list[str]:
+    if not isinstance(spec.config, dict):
+        return ["config must be a mapping of the platform's options"]
+    if spec.platform not in PLATFORMS:
+        return []  # said above; its options cannot be checked
+    allowed = platform_options().get(spec.platform, set())
+    unknown = set(spec.config) - allowed
+    if not unknown:
+        return []
+    return [f"config: unknown option(s) {', '.join(sorted(unknown))} for platform {spec.platform}; "
+            f"allowed: {', '.join(sorted(allowed)) or 'none'}"]
 
 
 def file_problems(data: dict[str, Any], path: Path) -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
 from typing import Iterable
 
 from scrapy.crawler import CrawlerProcess
@@ -16,8 +14,6 @@ from spiders.registry import SourceSpec
 from storage.db import Database
 from storage.models import Source
 from vigie.config import Config
-
-log = logging.getLogger(__name__)
 
 
 def crawler_settings(config: Config, run_id: int | None = None, overrides: dict | None = None) -> Settings:

@@ -14,13 +14,17 @@ from pathlib import Path
 from sqlalchemy import select
 
 from spiders.registry import SourceSpec
+from spiders.runner import crawl, sync_sources
 from storage.db import Database
-from storage.models import Document
+from storage.models import Document, SourceRun
 from vigie.config import Config
+from vigie.jobs import start_run
 
 
 @dataclass
 class Sample:
+    """What a sample crawl found: its health record's result, and every document it stored."""
+
     status: str  # ok, empty, failed
     error: str | None
     documents: list[Document]
@@ -30,10 +34,6 @@ class Sample:
 def sample_crawl(config: Config, spec: SourceSpec, pages: int, documents: int,
                  record_dir: Path | None = None) -> Sample:
     """Crawl ``spec`` for at most ``pages`` responses and ``documents`` downloads. Blocks (Twisted)."""
-    from spiders.runner import crawl, sync_sources
-    from storage.models import SourceRun
-    from vigie.jobs import start_run
-
     scratch = Path(tempfile.mkdtemp(prefix=f"vigie-{spec.id}-"))
     scratch_config = config.with_overrides(data_dir=str(scratch), database_url="")
     db = Database(scratch_config.database)

@@ -20,6 +20,7 @@ TESTS_DIR = REPO / "tests" / "spiders" / "sources"
 
 
 def render(template: str, **values) -> str:
+    """``spiders/templates/<template>`` with its ``${name}`` placeholders filled."""
     return Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(**values)
 
 
@@ -43,15 +44,16 @@ def write_test(tests_dir: Path, source_id: str) -> Path:
     if path.exists():
         raise FileExistsError(f"{path} already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
-    for package in (path.parent / "__init__.py",):
-        if not package.exists():
-            package.write_text("", encoding="utf-8")
+    package = path.parent / "__init__.py"  # tests/ is a package: its tests import tests.support
+    if not package.exists():
+        package.write_text("", encoding="utf-8")
     path.write_text(render("test_source.py.tmpl", id=source_id, function=source_id.replace("-", "_")),
                     encoding="utf-8")
     return path
 
 
 def write_fixture_readme(folder: Path, source_id: str, command: str, count: int, reason: str) -> Path:
+    """The README of a recording: where and when it was recorded, and how to record it again."""
     path = folder / "README.md"
     path.write_text(render("fixture-README.md.tmpl", id=source_id, command=command, count=count, reason=reason,
                            date=dt.date.today().isoformat()), encoding="utf-8")
@@ -61,7 +63,7 @@ def write_fixture_readme(folder: Path, source_id: str, command: str, count: int,
 def _yaml_scalar(value) -> str:
     """A value safe to put after ``key:`` in the template (quoted when YAML could misread it)."""
     text = str(value)
-    if re.fullmatch(r"[\w.:/?=&%~+-]*", text) and not text[:1] in "-?:" and text.lower() not in (
+    if re.fullmatch(r"[\w.:/?=&%~+-]*", text) and text[:1] not in "-?:" and text.lower() not in (
             "yes", "no", "true", "false", "null", "on", "off"):
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

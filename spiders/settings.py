@@ -7,7 +7,6 @@ the ``VIGIE_`` prefix and are documented here.
 
 BOT_NAME = "vigie"
 SPIDER_MODULES = ["spiders.platforms"]
-NEWSPIDER_MODULE = "spiders.platforms"
 
 # Politeness. Councils are small servers run by small teams: few requests at a time per
 # domain, an adaptive delay, robots.txt obeyed, and an honest User-Agent with a contact URL
@@ -84,6 +83,3 @@ VIGIE_RECORD_DIR = ""
 
 # Crawl budget of one source: one slow council cannot hold up a run.
 CLOSESPIDER_TIMEOUT = 1800
-
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
-FEED_EXPORT_ENCODING = "utf-8"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
-
-import re
-from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -99,10 +98,6 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
             self.migrate()
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
 
     def migrate(self) -> None:
         """Apply any migration the database lacks (a no-op when it is up to date)."""

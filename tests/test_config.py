@@ -50,3 +50,14 @@ def test_an_unknown_key_in_the_file_is_refused(tmp_path):
     file.write_text("max_file_sise_mb: 10\n")
     with pytest.raises(ConfigError, match="unknown setting.*max_file_sise_mb"):
         load_config(environ={"VIGIE_CONFIG": str(file)})
+
+
+@pytest.mark.parametrize("key, value, secret, shown", [
+    ("VIGIE_DATABASE_URL", "postgresql+psycopg://vigie:s3cret@db.example.org/vigie", "s3cret",
+     "postgresql+psycopg://vigie:***@db.example.org/vigie"),
+    ("VIGIE_ADMIN_URL", "mailtos://alerts:s3cret@mail.example.org", "s3cret", "(set, hidden)"),
+])
+def test_vigie_settings_never_prints_a_password(cli, monkeypatch, key, value, secret, shown):
+    monkeypatch.setenv(key, value)
+    output = cli("settings").output
+    assert secret not in output and f"{key} " in output and shown in output

@@ -17,7 +17,8 @@ from types import SimpleNamespace
 import pytest
 
 from tests.support.databases import fresh_database_url, vigie_environment
-from vigie.demo.run import SITE, SUBSCRIBER
+from vigie.demo.pages import SITE, render_site
+from vigie.demo.run import SUBSCRIBER
 from vigie.demo.servers import free_port
 
 pytestmark = pytest.mark.slow
@@ -94,6 +95,14 @@ def test_second_run_sends_nothing(demo):
     assert len(list((demo.data / "demo-mail").glob("*.eml"))) == 1
 
 
+def test_the_demo_prints_each_hit_on_one_line(demo):
+    """Scraped text is folded before it reaches the terminal (the minutes split "vidéo-/protection")."""
+    header, _, rest = demo.first.stdout.partition("Hits in the demo commune's documents (")
+    count, _, listing = rest.partition("):\n")
+    lines = listing.split("\n\n")[0].splitlines()
+    assert len(lines) == int(count) > 0 and all(line.startswith("  [") for line in lines), lines
+
+
 def test_hits_carry_page_and_snippet(demo):
     hits = rows(demo.hits)
     assert hits
@@ -114,24 +123,32 @@ def test_documents_without_surveillance_have_no_hits(demo, path):
     assert documents[path]["hits"] == 0
 
 
-def test_from_the_home_page_the_spider_collects_the_council_pdfs_but_not_the_canteen_menu(serve, run_vigie):
-    url = serve(SITE) + "/"
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site as `vigie demo` serves it: the committed PDFs and the pages rendered from the texts."""
+    return render_site(tmp_path_factory.mktemp("demo-site"))
+
+
+def test_from_the_home_page_the_spider_collects_the_council_pdfs_but_not_the_canteen_menu(site, serve, run_vigie):
+    url = serve(site) + "/"
     crawl = run_vigie("crawl", "--platform", "html", "--url", url, "--source", "bellerive-home")
     assert crawl.returncode == 0, crawl.stdout + crawl.stderr
     documents = rows(run_vigie("documents", "--format", "jsonl"))
     assert sorted(site_path(d["url"]) for d in documents) == COUNCIL_PDFS
 
 
-@pytest.mark.parametrize("page", sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html")))
-def test_every_page_says_the_commune_is_fictional(page):
-    assert "Commune fictive" in (SITE / page).read_text(encoding="utf-8")
+def test_every_page_says_the_commune_is_fictional(site):
+    pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
+    assert len(pages) == 9, pages  # home, news, council members, procedures, contact, 3 listings, 1 séance
+    assert [page for page in pages if "Commune fictive" not in (site / page).read_text(encoding="utf-8")] == []
 
 
-def test_the_committed_site_is_what_its_texts_build(tmp_path):
+def test_the_committed_pdfs_are_what_their_texts_build(tmp_path):
     from vigie.demo.build_site import build
 
     built = {str(p.relative_to(tmp_path)) for p in build(tmp_path)}
-    committed = {str(p.relative_to(SITE)) for p in SITE.rglob("*") if p.suffix in (".pdf", ".html")}
+    committed = {str(p.relative_to(SITE)) for p in SITE.rglob("*.pdf")}
     assert built == committed
     stale = [name for name in sorted(built) if (tmp_path / name).read_bytes() != (SITE / name).read_bytes()]
     assert stale == [], "run `.venv/bin/python -m vigie.demo.build_site` and commit the result"
+    assert list(SITE.rglob("*.html")) == [], "the pages are rendered when the demo starts: do not commit them"

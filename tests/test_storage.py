@@ -66,8 +66,19 @@ def test_the_head_revision_read_from_the_files_is_alembics(database_url):
     assert head_revision() == ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
 
 
-def test_opening_an_up_to_date_database_migrates_nothing(db):
+OPEN = "import sys; from storage.db import Database; Database(sys.argv[1]).dispose(); print('alembic' in sys.modules)"
+
+
+def test_opening_an_up_to_date_database_does_not_even_load_alembic(db, database_url):
+    # Every `vigie` command opens the database: Alembic costs most of a second to import.
+    import subprocess
+    import sys
+    from pathlib import Path
+
     from storage.db import current_revision, head_revision
 
     with db.engine.connect() as connection:
         assert current_revision(connection) == head_revision()
+    opened = subprocess.run([sys.executable, "-c", OPEN, database_url], capture_output=True, text=True,
+                            cwd=Path(__file__).parents[1], timeout=60)
+    assert (opened.returncode, opened.stdout.strip()) == (0, "False"), opened.stderr

@@ -1,4 +1,4 @@
-"""The jobs behind `vigie run` and `vigie crawl`: crawl, analyse, alert, and record the run."""
+"""The jobs behind `vigie run`, `vigie crawl` and `vigie demo`: crawl, analyse, alert, and record the run."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class RunSummary:
+    """What one run did, printed at its end and stored in its ``crawl_runs`` row."""
+
     run_id: int
     sources: dict[str, str] = field(default_factory=dict)  # source id -> ok, empty, failed
     errors: dict[str, str] = field(default_factory=dict)
@@ -55,6 +57,7 @@ class RunSummary:
 
 
 def start_run(db: Database, command: str) -> int:
+    """Record the start of a run of ``command``; returns the run's id."""
     with db.session() as session:
         run = CrawlRun(command=command)
         session.add(run)
@@ -92,6 +95,7 @@ def collect_crawl(db: Database, summary: RunSummary, specs: list[SourceSpec]) ->
 def crawl_sources(config: Config, db: Database, specs: list[SourceSpec], command: str,
                   overrides: dict | None = None) -> RunSummary:
     """Crawl the sources (concurrently) and record the run. Call once per process (Twisted)."""
+    from spiders.health import report_new_problems
     from spiders.runner import crawl, sync_sources
 
     sync_sources(db, specs)
@@ -99,21 +103,37 @@ def crawl_sources(config: Config, db: Database, specs: list[SourceSpec], command
     if specs:
         crawl(config, specs, summary.run_id, overrides)
     collect_crawl(db, summary, specs)
-    from spiders.health import report_new_problems
-
     # Sources that start failing or go silent are the maintainers' business, not subscribers'.
     report_new_problems(config, db, specs, summary.run_id)
     return summary
 
 
-def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> RunSummary:
+def analyse_documents(config: Config, db: Database, limit: int | None = None):
+    """Analyse the pending documents (at most ``limit``), with a progress bar or progress log lines;
+    returns the :class:`nlp.stage.AnalysisSummary`."""
     from nlp.stage import analyse_pending, pending_count
-    from notify.deliver import send_pending
     from vigie.progress import Progress
 
-    with Progress("analysis", total=pending_count(db), unit="documents") as progress:
-        analysis = analyse_pending(db, config.data_path, progress=progress.advance)
+    total = pending_count(db)
+    with Progress("analysis", total=min(total, limit) if limit else total, unit="documents") as progress:
+        return analyse_pending(db, config.data_path, limit=limit, progress=progress.advance)
+
+
+def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> None:
+    """Analyse what is pending and send the alerts owed, adding the counts to ``summary``."""
+    from notify.deliver import send_pending
+
+    analysis = analyse_documents(config, db)
     summary.analysed, summary.new_hits = analysis.documents, analysis.new_hits
     delivery = send_pending(db, config)
     summary.alerts_sent, summary.alert_failures = delivery.hits_sent, len(delivery.failures)
+
+
+def run_job(config: Config, db: Database, specs: list[SourceSpec], command: str,
+            overrides: dict | None = None) -> RunSummary:
+    """The whole job: crawl ``specs``, analyse, alert and record the run. The caller holds the run
+    lock (:func:`vigie.lock.exclusive_run`). Call once per process (Twisted)."""
+    summary = crawl_sources(config, db, specs, command, overrides)
+    analyse_and_alert(config, db, summary)
+    finish_run(db, summary)
     return summary

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
-import json
 import os
 import socket
 import sys
@@ -49,7 +48,7 @@ def _holder_text(command: str) -> str:
 
 
 class FileLock:
-    """An exclusive ``flock`` on a file; the file records who holds it."""
+    """An exclusive ``flock`` on a file; the file records who holds it (one line of text)."""
 
     def __init__(self, path: Path, command: str) -> None:
         self.path = path
@@ -65,10 +64,10 @@ class FileLock:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             handle.close()
-            raise LockHeld(f"another run is in progress: {_describe(holder)} (lock file {self.path})") from None
+            raise LockHeld(f"another run is in progress: {holder} (lock file {self.path})") from None
         handle.seek(0)
         handle.truncate()
-        handle.write(json.dumps({"holder": _holder_text(self.command)}) + "\n")
+        handle.write(_holder_text(self.command) + "\n")
         handle.flush()
         self._handle = handle
 
@@ -83,26 +82,18 @@ class FileLock:
             self._handle = None
 
 
-def _describe(recorded: str) -> str:
-    try:
-        return json.loads(recorded)["holder"]
-    except (ValueError, KeyError, TypeError):
-        return recorded
-
-
 class AdvisoryLock:
     """A PostgreSQL session-level advisory lock, held by one connection for the run's duration."""
 
-    def __init__(self, engine: Engine, command: str, name: str = "run") -> None:
+    def __init__(self, engine: Engine, command: str) -> None:
         self.engine = engine
         self.command = command
-        self.name = name
         self._connection: Connection | None = None
 
     def _key(self, connection: Connection) -> int:
         # One lock per schema: instances of Vigie in different schemas of a database do not block each other.
         schema = connection.scalar(text("SELECT current_schema()"))
-        digest = hashlib.sha256(f"vigie:{self.name}:{schema}".encode()).digest()
+        digest = hashlib.sha256(f"vigie:run:{schema}".encode()).digest()
         return int.from_bytes(digest[:8], "big", signed=True)
 
     def acquire(self) -> None:

@@ -95,7 +95,6 @@ class CrawlProgress:
     def __init__(self, crawler, sources: int) -> None:
         from scrapy import signals
 
-        self.stats = crawler.stats
         if CrawlProgress.shared is None or CrawlProgress.shared.total != sources:
             CrawlProgress.shared = Progress("crawl", total=sources, unit="sources")
         self.progress = CrawlProgress.shared

@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import yaml
 
 from nlp.lexicon import LANGUAGES
+
+if TYPE_CHECKING:
+    from nlp.analyze import Analyzer
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "nlp" / "devset"
 SPLITS = ("dev", "heldout", "all")
@@ -128,7 +131,12 @@ def score(passages: list[Passage], predict: Callable[[Passage], set[str]], rows:
 def detector_labels(passage: Passage) -> set[str]:
     """The labels of Vigie's analysis of one passage."""
     from nlp.analyze import Analyzer
+
+    return text_labels(Analyzer.for_language(passage.language), passage.text)
+
+
+def text_labels(analyzer: Analyzer, text: str) -> set[str]:
+    """The labels of ``analyzer``'s findings in ``text`` taken as one page."""
     from nlp.extract import PageText
 
-    findings = Analyzer.for_language(passage.language).analyze([PageText(1, passage.text)])
-    return {f"vendor:{f.vendor}" if f.kind == "vendor" else f.category for f in findings}
+    return {f"vendor:{f.vendor}" if f.kind == "vendor" else f.category for f in analyzer.analyze([PageText(1, text)])}

@@ -30,7 +30,7 @@ class Extraction:
 def sniff_kind(data: bytes, media_type: str | None = None, name: str | None = None) -> str:
     """``pdf``, ``html`` or ``text``, from the bytes first: servers and file names lie."""
     head = data[:1024].lstrip()
-    if data[:1024].find(b"%PDF-") != -1:
+    if b"%PDF-" in data[:1024]:
         return "pdf"
     lowered = head[:512].lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered:

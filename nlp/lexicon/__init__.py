@@ -87,9 +87,6 @@ class Lexicon:
     evidence: dict[str, Any]
     files: dict[str, str]  # relative path -> text, so that a pipeline can save its lexicon
 
-    def category(self, category_id: str) -> Category:
-        return self.categories[category_id]
-
 
 def load_lexicon(folder: Path | str | None = None) -> Lexicon:
     """Load and validate the lexicon in ``folder`` (the bundled one by default)."""

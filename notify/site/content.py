@@ -15,14 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 # The alerts' own rules, so that an alert and the site never disagree: what counts as a vote
-# ahead, how a quote is cut around its match, where the archived copy is.
-from notify.context import archive_url, highlight, vote_date
+# ahead, the order documents are read in, how a quote is cut around its match, where the
+# archived copy is.
+from notify.context import archive_url, document_title, highlight, reading_order, vote_date
 from notify.labels import Labels
 from notify.sanitize import clean_text, safe_href, trim, with_page
 from notify.site import layout
 from storage.models import Document, Hit, Source, SourceRun
 
-NEVER = dt.date.min
 ERROR_LENGTH = 300  # a crawl error is a diagnosis for maintainers: the site shows its start
 
 
@@ -135,7 +135,7 @@ def _label(hit: Hit, labels: Labels, language: str) -> str:
 def _document(doc: Document, council: CouncilView, labels: Labels, language: str, public_url: str,
               today: dt.date) -> DocumentView:
     return DocumentView(
-        id=doc.id, title=clean_text(doc.title) or clean_text(doc.url.rsplit("/", 1)[-1]) or "—",
+        id=doc.id, title=document_title(doc),
         kind=doc.kind, kind_label=labels.kind(doc.kind, language), meeting_date=doc.meeting_date,
         vote_date=vote_date(doc, today), url=safe_href(doc.url), archive_url=archive_url(public_url, doc.content_hash),
         council=council)
@@ -167,10 +167,7 @@ def _health(session: Session) -> dict[str, Health]:
 
 
 def _document_order(doc: DocumentView) -> tuple:
-    # Votes ahead first, soonest first; then the latest meetings; undated documents last.
-    if doc.vote_date:
-        return (0, doc.vote_date.toordinal(), doc.id)
-    return (1, -(doc.meeting_date or NEVER).toordinal(), -doc.id)
+    return reading_order(doc.vote_date, doc.meeting_date, doc.id)
 
 
 def load_content(session: Session, labels: Labels, language: str, public_url: str, today: dt.date) -> SiteContent:

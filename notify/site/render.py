@@ -13,17 +13,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from notify.render import date_en, date_fr, upper_first
+from notify import LANGUAGES
+from notify.render import date_en, date_fr, environment
 from notify.site import layout
 
 HERE = Path(__file__).parent
 STRINGS = HERE / "strings.yaml"
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "style.css"
-LANGUAGES = ("fr", "en")
 
 
 def load_strings(language: str, path: Path = STRINGS) -> dict[str, str]:
@@ -57,14 +56,11 @@ class SiteRenderer:
         self.site_url = site_url.rstrip("/")
         self.zone = ZoneInfo(timezone)
         self.words = load_strings(language)
-        loaders = []
-        if override_dir and (Path(override_dir) / "site").is_dir():
-            loaders.append(FileSystemLoader(str(Path(override_dir) / "site")))
-        loaders.append(FileSystemLoader(str(TEMPLATES)))
-        self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        # The alerts' environment (filters, strict undefined), over the site's templates.
+        self.env = environment(Path(override_dir) / "site" if override_dir else None, bundled=TEMPLATES,
+                               autoescape=True)
         self.env.filters.update(date=date_fr if language == "fr" else date_en, local_date=self.local_date,
-                                rfc3339=rfc3339, upper_first=upper_first)
+                                rfc3339=rfc3339)
         # Our own words, escaped once rather than at each of their thousands of uses.
         self.env.globals.update(t={k: Markup(escape(v)) for k, v in self.words.items()}, lang=language,
                                 layout=layout)

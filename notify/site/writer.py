@@ -69,7 +69,7 @@ class SiteWriter:
     def finish(self) -> WriteSummary:
         """Remove the files of the previous build that this one did not write; save the manifest."""
         current = set(self.paths)
-        for relative in sorted(set(self.previous) - current):
+        for relative in sorted(self.previous - current):
             try:
                 target = self._target(relative)
             except ValueError:  # a manifest edited by hand: never delete outside the site
@@ -77,17 +77,15 @@ class SiteWriter:
             if target.is_file():
                 target.unlink()
                 self.summary.removed += 1
-        if sorted(current) != sorted(set(self.previous)):
+        if current != self.previous:
             write_atomically(self.root / MANIFEST, json.dumps(sorted(current), indent=0).encode("utf-8"))
         return self.summary
 
-    def _read_manifest(self) -> list[str]:
+    def _read_manifest(self) -> set[str]:
         path = self.root / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return []
         except (OSError, ValueError):
-            # A damaged manifest only means stale pages may stay until they are removed by hand.
-            return []
-        return [p for p in data if isinstance(p, str)] if isinstance(data, list) else []
+            # None yet (a first build), or damaged: stale pages then stay until removed by hand.
+            return set()
+        return {p for p in data if isinstance(p, str)} if isinstance(data, list) else set()

@@ -42,6 +42,11 @@ def legistar_date(value: Any) -> dt.date | None:
 
 class LegistarSpider(ApiSpider):
     name = "legistar"
+    incremental = True
+
+    def __init__(self, source, **kwargs: Any) -> None:
+        super().__init__(source, **kwargs)
+        self.seen: set[tuple[str, Any]] = set()  # (collection, row id): rows already read
 
     @property
     def base(self) -> str:
@@ -66,13 +71,10 @@ class LegistarSpider(ApiSpider):
                                           "$orderby": f"{prefix}Id", "$top": self.page_size, "$skip": skip})
         return self.listing_request(url, callback, skip=skip)
 
-    async def start(self):
-        self.seen: set[tuple[str, int]] = set()
+    def listings(self):
         yield self.paged_request("events", "Event", "EventDate", self.parse_events)
         if self.config.get("matters", True):
             yield self.paged_request("matters", "Matter", "MatterIntroDate", self.parse_matters)
-        for request in self.retry_failed_documents():
-            yield request
 
     def next_page(self, response: Response, got: int, collection: str, prefix: str, date_field: str, callback):
         if got >= self.page_size:

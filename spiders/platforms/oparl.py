@@ -51,11 +51,10 @@ def body_matches(body: dict, wanted: str | None) -> bool:
 
 class OParlSpider(ApiSpider):
     name = "oparl"
+    incremental = True
 
-    async def start(self):
+    def listings(self):
         yield self.listing_request(self.source.url, self.parse_object)
-        for request in self.retry_failed_documents():
-            yield request
 
     def paged(self, response: Response, callback):
         """The list page's objects (not deleted), and a request for the next page if any."""

@@ -20,7 +20,7 @@ import datetime as dt
 from scrapy.http import Response
 
 from spiders.api import ApiSpider, with_query
-from spiders.platforms.scdl import record_fields
+from spiders.platforms.scdl import deliberation_documents
 from spiders.scdl_fields import parse_record
 
 MAX_WINDOW = 10_000  # offset + limit must stay within this (InvalidRESTParameterError)
@@ -47,6 +47,7 @@ def next_offset(offset: int, got: int, total_count: int, page_size: int) -> int 
 
 class OpenDataSoftSpider(ApiSpider):
     name = "opendatasoft"
+    incremental = True
 
     @property
     def dataset_url(self) -> str:
@@ -68,10 +69,8 @@ class OpenDataSoftSpider(ApiSpider):
         return with_query(f"{self.dataset_url}/records", limit=self.config.get("page_size", 100),
                           offset=offset, where=self.where())
 
-    async def start(self):
+    def listings(self):
         yield self.listing_request(self.records_url(0), self.parse_records, offset=0)
-        for request in self.retry_failed_documents():
-            yield request
 
     def parse_records(self, response: Response):
         data = self.read_json(response)
@@ -111,12 +110,4 @@ class OpenDataSoftSpider(ApiSpider):
                 value = row.pop(names[role], None)
                 if value is not None:
                     row[scdl_name] = value
-            record = parse_record(row)
-            if record is None:
-                self.crawler.stats.inc_value("vigie/records_without_subject")
-                continue
-            fields = record_fields(record)
-            if record.url:
-                yield from self.document_request(record.url, **fields)
-            else:
-                yield self.document_item(f"{self.dataset_url}#{record.key}", text=record.text(), **fields)
+            yield from deliberation_documents(self, parse_record(row), self.dataset_url)

@@ -31,7 +31,21 @@ def datagouv_api_url(url: str) -> str | None:
     return f"{match[1]}/api/1/datasets/{match[2]}/" if match else None
 
 
-def record_fields(record: Deliberation) -> dict:
+def deliberation_documents(spider: ApiSpider, record: Deliberation | None, listing_url: str):
+    """A deliberation's PDF request, or its text record (``<listing_url>#<key>``) when it links
+    no file, with its metadata; nothing for a record without a subject. For the SCDL tables of
+    this spider and the SCDL datasets of the ``opendatasoft`` one."""
+    if record is None:
+        spider.crawler.stats.inc_value("vigie/scdl_records_without_subject")
+        return
+    fields = _record_fields(record)
+    if record.url:
+        yield from spider.document_request(record.url, **fields)
+    else:
+        yield spider.document_item(f"{listing_url}#{record.key}", text=record.text(), **fields)
+
+
+def _record_fields(record: Deliberation) -> dict:
     """The metadata of a deliberation's document, whether a PDF or a text record."""
     return {
         "kind": "deliberation",
@@ -47,7 +61,7 @@ def record_fields(record: Deliberation) -> dict:
 class ScdlSpider(ApiSpider):
     name = "scdl"
 
-    async def start(self):
+    def listings(self):
         for url in [self.source.url, *self.config.get("more_urls", [])]:
             api = datagouv_api_url(url)
             if api:
@@ -59,8 +73,11 @@ class ScdlSpider(ApiSpider):
         data = self.read_json(response)
         if data is None:
             return
-        resources = [r for r in data.get("resources", [])
-                     if str(r.get("format", "")).lower() == "csv" and r.get("url")]
+        if not isinstance(data, dict):
+            self.listing_error(response.url, "not a data.gouv.fr dataset (no `resources`): is this its API URL?")
+            return
+        resources = [r for r in data.get("resources") or []
+                     if isinstance(r, dict) and str(r.get("format", "")).lower() == "csv" and r.get("url")]
         if not resources:
             self.listing_error(response.url, "the data.gouv.fr dataset has no CSV resource")
         for resource in resources:
@@ -74,14 +91,4 @@ class ScdlSpider(ApiSpider):
             return
         self.crawler.stats.inc_value("vigie/listings_read")
         for record in rows:
-            if record is None:
-                self.crawler.stats.inc_value("vigie/scdl_rows_without_subject")
-                continue
-            yield from self.record_documents(record, response.url)
-
-    def record_documents(self, record: Deliberation, table_url: str):
-        fields = record_fields(record)
-        if record.url:
-            yield from self.document_request(record.url, **fields)
-        else:
-            yield self.document_item(f"{table_url}#{record.key}", text=record.text(), **fields)
+            yield from deliberation_documents(self, record, response.url)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from storage.db import Database
 from tests.crawl.pdfs import make_pdf
-from tests.support.databases import fresh_database_url, vigie_environment
+from tests.crawl.workspace import vigie_workspace
 
 COMMUNE = Path(__file__).parents[1] / "fixtures" / "sites" / "commune"
 
@@ -29,6 +25,8 @@ COMMUNE_PDFS = {
 
 def build_commune_site(root: Path) -> Path:
     shutil.copytree(COMMUNE, root)
+    # The PDFs are generated, so git holds no docs/ folder to copy.
+    (root / "docs").mkdir(exist_ok=True)
     for name, text in COMMUNE_PDFS.items():
         (root / "docs" / name).write_bytes(make_pdf(text))
     return root
@@ -44,16 +42,5 @@ def commune_site(tmp_path: Path) -> Path:
 def module_workspace(tmp_path_factory):
     """A data folder, a database and a `vigie` runner shared by the tests of one module,
     for modules whose tests all look at the result of one crawl."""
-    folder = tmp_path_factory.mktemp("crawl")
-    data = folder / "data"
-    data.mkdir()
-    with fresh_database_url(folder) as url:
-        env = vigie_environment(data, url)
-
-        def run(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-            return subprocess.run([sys.executable, "-m", "vigie", *args], cwd=folder, env={**env, **(extra_env or {})},
-                                  capture_output=True, text=True, timeout=120)
-
-        database = Database(url)
-        yield SimpleNamespace(folder=folder, data_dir=data, db=database, run=run)
-        database.dispose()
+    with vigie_workspace(tmp_path_factory.mktemp("crawl")) as workspace:
+        yield workspace

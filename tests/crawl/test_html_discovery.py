@@ -6,8 +6,12 @@ import datetime as dt
 import json
 
 import pytest
+from scrapy.http import HtmlResponse
 from sqlalchemy import select
 
+from spiders.links import extract_links
+from spiders.platforms.html import HtmlCouncilSpider
+from spiders.registry import parse_entry
 from storage.models import Document, SourceRun
 from tests.crawl.conftest import build_commune_site
 from tests.support.http import ScriptedServer
@@ -97,3 +101,22 @@ def test_optional_selectors_refine_the_search(commune_site, run_vigie, db, tmp_p
         names = {d.url.rsplit("/", 1)[-1] for d in session.scalars(select(Document))}
     # Only the listing's own deliberation links: no agenda, no minutes, no sub-page, no page 2.
     assert names == {"delib-2026-045.pdf"}
+
+
+
+def listing(url: str, pages: range) -> HtmlResponse:
+    """A listing page linking the pages of its pagination."""
+    links = "".join(f'<a href="/conseil/?page={n}">{n}</a>' for n in pages)
+    return HtmlResponse(url, body=f"<html><body>{links}</body></html>".encode(), encoding="utf-8")
+
+
+def test_max_pages_caps_the_listing_pages_requested_the_start_page_included():
+    spider = HtmlCouncilSpider(parse_entry({
+        "id": "valmont", "name": "Valmont-les-Essarts", "country": "FR", "platform": "html",
+        "url": "https://valmont.example/conseil/", "config": {"max_pages": 3}}, origin="test"))
+    start = spider.page_request(spider.source.url, 0)
+    first = listing(start.url, range(2, 12))
+    requested = [r.url for r in spider.follow(first, 0, extract_links(first.selector, first.url))]
+    assert requested == ["https://valmont.example/conseil/?page=2", "https://valmont.example/conseil/?page=3"]
+    second = listing("https://valmont.example/conseil/?page=2", range(2, 12))
+    assert list(spider.follow(second, 0, extract_links(second.selector, second.url))) == []

@@ -15,6 +15,8 @@ from spiders.platforms.html import document_title
     ("CM du 12/03/2024, publié le 2024-03-20", [dt.date(2024, 3, 12), dt.date(2024, 3, 20)]),
     ("DELIB_20230115_12.pdf", [dt.date(2023, 1, 15)]),
     ("Meeting of March 3, 2024", [dt.date(2024, 3, 3)]),
+    ("Regular Meeting of November 12, 2024", [dt.date(2024, 11, 12)]),
+    ("Séance du 1ᵉʳ février 2016", [dt.date(2016, 2, 1)]),  # a typeset ordinal
     ("Sitzung am 3. März 2024", [dt.date(2024, 3, 3)]),
     ("Délibération n° 2024-31/02", []),  # a number, not a date (no 31 February)
 ])

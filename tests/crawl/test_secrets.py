@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from storage.models import SourceRun
-from tests.support.http import ScriptedServer
+from tests.support.http import ScriptedServer, answer
+
+REFUSED = answer(200, b'{"Message": "Invalid token"}', "application/json")
 
 
-def test_an_api_token_is_masked_in_errors_and_logs(run_vigie, db, tmp_path):
+@pytest.mark.parametrize("routes", [
+    {},  # 404 to everything: the listing could not be downloaded
+    {"/v1/nyc/events": REFUSED, "/v1/nyc/matters": REFUSED},  # downloaded, but not a listing
+], ids=["download-failed", "listing-unusable"])
+def test_an_api_token_is_masked_in_errors_and_logs(run_vigie, db, tmp_path, routes):
     registry = tmp_path / "registry"
     registry.mkdir()
-    with ScriptedServer() as server:  # answers 404 to everything
+    with ScriptedServer(routes=routes) as server:
         (registry / "nyc.yaml").write_text(json.dumps({
             "id": "nyc", "name": "New York City Council", "country": "US", "platform": "legistar",
             "url": server.url + "/v1/nyc", "language": "en", "timezone": "America/New_York",

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from nlp.analyze import Analyzer
-from nlp.extract import PageText
 from nlp.lexicon import LEXICON_DIR
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nlp"
@@ -17,12 +16,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nlp"
 @pytest.fixture(scope="session")
 def fr() -> Analyzer:
     return Analyzer.for_language("fr")
-
-
-def labels(analyzer: Analyzer, text: str) -> set[str]:
-    """The labels found in one page of text: categories, and "vendor:<name>" for vendors."""
-    return {f"vendor:{f.vendor}" if f.kind == "vendor" else f.category
-            for f in analyzer.analyze([PageText(1, text)])}
 
 
 @pytest.fixture

@@ -67,3 +67,10 @@ def test_analyze_the_pending_documents_then_reanalyse_stale_ones(cli, tmp_path) 
     again = cli("analyze", "--reanalyse")
     assert "Analysed 0 document(s)" in again.output
     assert "Re-analysed 0 document(s) with the current lexicon: 0 new hit(s)" in again.output
+
+
+def test_eval_offers_every_split_of_the_evaluation_and_both() -> None:
+    from nlp.evaluation import SPLITS
+    from vigie.cli.eval import SPLIT_CHOICES
+
+    assert SPLIT_CHOICES == (*SPLITS, "both")

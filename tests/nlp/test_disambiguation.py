@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.analyze import Analyzer
-from tests.nlp.conftest import labels
+from nlp.evaluation import text_labels as labels
 
 NEAR_MISSES = [
     ("drone show", "fr", "Le feu d'artifice est remplacé cette année par un spectacle de 150 drones au-dessus du lac."),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from nlp.evaluation import text_labels as labels
 from nlp.extract import PageText
+from nlp.folding import FoldedText
 from nlp.lexicon import load_lexicon
 from nlp.patterns import Inflector, Scanner
-from nlp.folding import FoldedText
-from tests.nlp.conftest import labels
 
 
 @pytest.mark.parametrize("text", [

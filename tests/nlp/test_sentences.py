@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.language import guess_language
+from nlp.extract import PageText
+from nlp.language import document_language, guess_language
 from nlp.sentences import Sentences, sentence_spans
 
 
@@ -56,3 +57,9 @@ def test_the_snippet_is_the_sentence_around_an_offset() -> None:
 ])
 def test_the_language_of_a_file_is_guessed_from_its_common_words(text: str, language: str) -> None:
     assert guess_language(text) == language
+
+
+@pytest.mark.parametrize("declared, language", [("de", "de"), ("nl", "en"), (None, "en")])
+def test_a_document_keeps_its_declared_language_when_the_lexicon_has_it(declared, language: str) -> None:
+    pages = [PageText(1, "The City Council will approve the agreement for the purchase.")]
+    assert document_language(pages, declared) == language

@@ -63,6 +63,17 @@ def test_a_bad_file_fails_alone_with_its_reason(db, data_dir) -> None:
         assert session.get(Document, good).status == "analysed"
 
 
+def test_a_document_without_a_stored_file_fails_with_its_reason(db, data_dir) -> None:
+    doc_id = add_document(db, data_dir, "gone.pdf", make_pdf(DELIBERATION))
+    with db.session() as session:
+        session.get(Document, doc_id).content_hash = None
+    summary = stage.analyse_pending(db, data_dir)
+    assert (summary.documents, summary.failed) == (1, 1)
+    with db.session() as session:
+        doc = session.get(Document, doc_id)
+        assert (doc.status, doc.claimed_by) == ("failed", None) and "no stored file" in doc.error
+
+
 def test_analysing_again_adds_no_hit(db, data_dir) -> None:
     doc_id = add_document(db, data_dir, "delib.pdf", make_pdf(DELIBERATION))
     stage.analyse_pending(db, data_dir)
@@ -87,13 +98,19 @@ def new_lexicon(lexicon_copy, monkeypatch):
     return analyzers
 
 
-def test_a_lexicon_change_reanalyses_stored_text_without_the_file(db, data_dir, new_lexicon) -> None:
+def analysed_with_the_bundled_lexicon(db, data_dir) -> int:
+    """A document analysed before the lexicon changed (``new_lexicon`` replaced the analyzers since)."""
     text = DELIBERATION + "\n\nDélibération n° 2023-046\nOBJET : Installation de mâts de surveillance au port."
     doc_id = add_document(db, data_dir, "delib.txt", text.encode(), "text/plain")
     original = Analyzer("fr")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Analyzer, "for_language", lambda language: original)
         stage.analyse_pending(db, data_dir)
+    return doc_id
+
+
+def test_a_lexicon_change_reanalyses_stored_text_without_the_file(db, data_dir, new_lexicon) -> None:
+    doc_id = analysed_with_the_bundled_lexicon(db, data_dir)
     before = {h.fingerprint: h.id for h in hits_of(db, doc_id)}
     for path in (data_dir / "files").rglob("*"):
         if path.is_file():
@@ -109,6 +126,21 @@ def test_a_lexicon_change_reanalyses_stored_text_without_the_file(db, data_dir, 
     with db.session() as session:
         assert session.get(Document, doc_id).lexicon_version == new_lexicon["fr"].lexicon_version
     assert stage.reanalyse_stale(db).documents == 0
+
+
+def test_a_document_being_reanalysed_is_not_taken_by_a_second_worker(db, data_dir, new_lexicon, monkeypatch) -> None:
+    analysed_with_the_bundled_lexicon(db, data_dir)
+    second_worker = []
+    analyse_and_store = stage._analyse_and_store
+
+    def while_the_first_worker_analyses(*args, **kwargs):
+        monkeypatch.setattr(stage, "_analyse_and_store", analyse_and_store)  # the second worker's own
+        second_worker.append(stage.reanalyse_stale(db))
+        analyse_and_store(*args, **kwargs)
+
+    monkeypatch.setattr(stage, "_analyse_and_store", while_the_first_worker_analyses)
+    assert stage.reanalyse_stale(db).documents == 1
+    assert [summary.documents for summary in second_worker] == [0]
 
 
 def test_hits_stored_under_an_older_fingerprint_formula_are_recognised(db, data_dir) -> None:

@@ -10,13 +10,12 @@ import signal
 import socket
 import threading
 import time
-from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from vigie.demo.servers import LoopbackHTTPServer, free_port
+from vigie.demo.servers import LoopbackHTTPServer, MailServer
 
 
 class Webhook(LoopbackHTTPServer):
@@ -49,45 +48,29 @@ class Webhook(LoopbackHTTPServer):
         return f"{scheme}://127.0.0.1:{self.port}{path}"
 
 
-class ScriptedSMTP:
-    """An SMTP server keeping messages as (rcpt_tos, EmailMessage); subclasses script DATA.
-
-    It accepts any login (without TLS, on loopback), so that URLs can carry a password to mask.
+class ScriptedSMTP(MailServer):
+    """The demo's mail server (messages kept as (rcpt_tos, EmailMessage, None)), which also takes
+    any login (without TLS, on loopback), so that URLs can carry a password to mask, and notes
+    when each message arrived. Subclasses script DATA.
     """
 
     def __init__(self) -> None:
-        self.messages: list = []
+        super().__init__()
         self.arrived: list[float] = []  # monotonic time of each message
         self.logins: list[str] = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=free_port(), auth_require_tls=False,
+        # MailServer's controller takes no login and hands DATA to its keeper: this one, on the
+        # same port, hands DATA to this object. The unused one never started; its loop is closed.
+        self.controller.loop.close()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, auth_require_tls=False,
                                      authenticator=self._authenticate)
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
         self.logins.append(auth_data.login.decode())
         return AuthResult(success=True)
 
-    @property
-    def port(self) -> int:
-        return self.controller.port
-
-    def keep(self, envelope) -> None:
-        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        self.arrived.append(time.monotonic())
-
     async def handle_DATA(self, server, session, envelope):
-        self.keep(envelope)
-        return "250 Message accepted for delivery"
-
-    def apprise_url(self, to: str) -> str:
-        return f"mailto://127.0.0.1:{self.controller.port}?from=vigie@localhost&to={to}"
-
-    def __enter__(self):
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.controller.stop()
+        self.arrived.append(time.monotonic())
+        return await self.keeper.handle_DATA(server, session, envelope)
 
 
 class KillingSMTP(ScriptedSMTP):
@@ -102,7 +85,7 @@ class KillingSMTP(ScriptedSMTP):
         if self.victim is None:
             return await super().handle_DATA(server, session, envelope)
         if self.accept:
-            self.keep(envelope)
+            await super().handle_DATA(server, session, envelope)
         os.kill(self.victim, signal.SIGKILL)
         self.victim = None
         return "451 Sender gone"

@@ -13,6 +13,7 @@ from notify.labels import load_labels
 from notify.render import Renderer
 from storage.models import Document, Hit
 from tests.notify.factory import add_hit, add_subscription
+from tests.notify.servers import Webhook
 
 MENTIONS = ["@everyone", "@here", "@room", "@channel", "<@U024BE7LH>", "<!channel>", "<!here>"]
 
@@ -72,8 +73,6 @@ def test_a_long_batch_is_cut_to_the_services_limit_and_says_how_many_are_left(db
 
 
 def test_an_apprise_config_file_sends_only_to_the_urls_with_the_subscriptions_tags(db, notify, tmp_path):
-    from tests.notify.servers import Webhook
-
     with Webhook() as marseille, Webhook() as lyon:
         config_file = tmp_path / "apprise.yaml"
         config_file.write_text(f"urls:\n  - {marseille.url()}:\n      tag: marseille\n"

@@ -48,7 +48,7 @@ def test_add_list_show_print_urls_masked(cli, mail_server):
     assert "mode: daily" in shown.output and "min_score: 0.5" in shown.output
 
 
-def test_add_refuses_an_unknown_name_twice_and_a_bad_filter(cli, mail_server):
+def test_add_refuses_a_name_taken_and_a_bad_filter(cli, mail_server):
     cli("subscription", "add", "bellerive", "--url", smtp_url(mail_server))
 
     again = cli("subscription", "add", "bellerive", "--url", smtp_url(mail_server))
@@ -97,7 +97,7 @@ def test_test_sends_one_made_up_alert(cli, mail_server):
     result = cli("subscription", "test", "bellerive")
 
     assert result.exit_code == 0 and "sent" in result.output and SECRET not in result.output
-    [(_, message)] = mail_server.messages
+    [(_, message, _)] = mail_server.messages
     assert message["Subject"] == "[Vigie] Message de test de l'abonnement « bellerive »"
     assert "Commune d'exemple (fictive)" in message.get_body(("plain",)).get_content()
 

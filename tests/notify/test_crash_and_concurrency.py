@@ -31,16 +31,21 @@ def statuses(db) -> list[str]:
         return list(session.scalars(select(Delivery.status).order_by(Delivery.id)))
 
 
+def kill_notifier_mid_send(db, mail: KillingSMTP, vigie_env, tmp_path) -> None:
+    """One subscriber, one hit, and a `vigie notify` that ``mail`` kills when the alert arrives."""
+    add_subscription(db, "bellerive", [mail.apprise_url("groupe@example.org")])
+    add_hit(db)
+    process = start_notifier(vigie_env, tmp_path)
+    mail.victim = process.pid  # the notifier takes far longer to start than this line
+    process.communicate(timeout=120)
+    assert process.returncode < 0  # killed before it could record anything
+    assert statuses(db) == ["sending"]
+
+
 def test_killed_after_the_server_accepted_the_alert_is_resent_once_with_the_same_message_id(
         db, notify, vigie_env, tmp_path):
     with KillingSMTP(accept=True) as mail:
-        add_subscription(db, "bellerive", [mail.apprise_url("groupe@example.org")])
-        add_hit(db)
-        process = start_notifier(vigie_env, tmp_path)
-        mail.victim = process.pid
-        process.communicate(timeout=120)
-        assert process.returncode < 0  # killed before it could record anything
-        assert statuses(db) == ["sending"]
+        kill_notifier_mid_send(db, mail, vigie_env, tmp_path)
 
         within_lease = notify(at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=1))
         after_lease = notify(at=dt.datetime.now(dt.timezone.utc) + LEASE + dt.timedelta(minutes=1))
@@ -50,16 +55,12 @@ def test_killed_after_the_server_accepted_the_alert_is_resent_once_with_the_same
     assert statuses(db) == ["sent"]
     # At least once: the server has it twice, as the same message (same Message-ID).
     assert len(mail.messages) == 2
-    assert len({message["Message-ID"] for _, message in mail.messages}) == 1
+    assert len({message["Message-ID"] for _, message, _ in mail.messages}) == 1
 
 
 def test_killed_before_the_server_accepted_the_alert_is_sent_exactly_once(db, notify, vigie_env, tmp_path):
     with KillingSMTP(accept=False) as mail:
-        add_subscription(db, "bellerive", [mail.apprise_url("groupe@example.org")])
-        add_hit(db)
-        process = start_notifier(vigie_env, tmp_path)
-        mail.victim = process.pid
-        process.communicate(timeout=120)
+        kill_notifier_mid_send(db, mail, vigie_env, tmp_path)
 
         notify(at=dt.datetime.now(dt.timezone.utc) + LEASE + dt.timedelta(minutes=1))
 
@@ -79,7 +80,7 @@ def test_two_notifiers_at_once_send_each_alert_once_and_lose_none(db, vigie_env,
         outputs = [first.communicate(timeout=120), second.communicate(timeout=120)]
 
     assert mail.opened, outputs
-    recipients = sorted(rcpt for rcpts, _ in mail.messages for rcpt in rcpts)
+    recipients = sorted(rcpt for rcpts, _, _ in mail.messages for rcpt in rcpts)
     assert recipients == sorted(f"groupe-{n}@example.org" for n in range(subscribers))
     assert statuses(db) == ["sent"] * subscribers
     with db.session() as session:

@@ -69,7 +69,7 @@ def test_past_the_rate_cap_alerts_are_folded_into_the_next_digest(db, notify, no
     assert "beaucoup d'alertes" in text_of(mail_server.messages[2][1])
 
 
-def test_the_next_digest_time_keeps_the_local_hour_across_daylight_saving(now):
+def test_the_next_digest_time_keeps_the_local_hour_across_daylight_saving():
     policy = Policy()
     # 30 March 2025 02:00 Paris: clocks go forward.
     before_change = dt.datetime(2025, 3, 29, 12, 0, tzinfo=dt.timezone.utc)

@@ -35,6 +35,16 @@ def parts(message):
     return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
 
 
+def one_alert(db, notify, mail_server, hit: dict | None = None, **settings):
+    """Subscribe a group by email, add one hit (``hit``: add_hit's arguments) and run the notifier
+    with ``settings``: the one email sent, as (envelope recipients, message)."""
+    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
+    add_hit(db, **(hit or {}))
+    notify(**settings)
+    [(recipients, message, _)] = mail_server.messages
+    return recipients, message
+
+
 def test_an_alert_arrives_with_recipients_subject_and_unsubscribe_headers(db, notify, mail_server):
     add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
     add_hit(db, meeting_date=dt.date.today() + dt.timedelta(days=9), page=4)
@@ -53,12 +63,11 @@ def test_an_alert_arrives_with_recipients_subject_and_unsubscribe_headers(db, no
 
 
 def test_the_email_has_our_plain_text_part_and_an_html_part(db, notify, mail_server):
-    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
-    add_hit(db, page=4, url="https://bellerive.example/odj.pdf", content_hash="ab" * 32)
+    _, message = one_alert(db, notify, mail_server, {"page": 4, "url": "https://bellerive.example/odj.pdf",
+                                                     "content_hash": "ab" * 32},
+                           public_url="https://archive.vigie.example/files")
 
-    notify(public_url="https://archive.vigie.example/files")
-
-    text, html = parts(mail_server.messages[0][1])
+    text, html = parts(message)
     # Our text template, not apprise's conversion of the HTML.
     assert "« Le conseil approuve l'installation de *caméras de vidéoprotection* place du Marché. »" in text
     assert "Original, page 4 : https://bellerive.example/odj.pdf#page=4" in text
@@ -68,37 +77,27 @@ def test_the_email_has_our_plain_text_part_and_an_html_part(db, notify, mail_ser
 
 
 def test_without_a_public_archive_the_alert_says_the_copy_is_not_published(db, notify, mail_server):
-    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
-    add_hit(db)
+    _, message = one_alert(db, notify, mail_server, public_url="")
 
-    notify(public_url="")
-
-    text, html = parts(mail_server.messages[0][1])
+    text, html = parts(message)
     assert "Copie archivée : non publiée" in text
     assert "copie archivée non publiée" in html
 
 
 def test_without_an_unsubscribe_url_the_link_writes_to_the_sender(db, notify, mail_server):
-    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
-    add_hit(db)
+    _, message = one_alert(db, notify, mail_server, unsubscribe_url="")
 
-    notify(unsubscribe_url="")
-
-    message = mail_server.messages[0][1]
     assert message["List-Unsubscribe"] == "<mailto:vigie@localhost?subject=unsubscribe%20bellerive>"
     assert "Se désabonner : mailto:vigie@localhost?subject=unsubscribe%20bellerive" in parts(message)[0]
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_a_hostile_document_puts_no_live_markup_in_the_html_part(db, notify, mail_server, hostile):
-    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
-    add_hit(db, title=f"Délibération {hostile}", source={"name": f"Ville {hostile}"},
-            matched="caméras", snippet=f"Achat de caméras {hostile} pour la ville.",
-            url=f"javascript:alert(1)//{hostile}")
+    _, message = one_alert(db, notify, mail_server, {
+        "title": f"Délibération {hostile}", "source": {"name": f"Ville {hostile}"}, "matched": "caméras",
+        "snippet": f"Achat de caméras {hostile} pour la ville.", "url": f"javascript:alert(1)//{hostile}"})
 
-    notify()
-
-    _, html = parts(mail_server.messages[0][1])
+    _, html = parts(message)
     parser = Markup()
     parser.feed(html)
     assert set(parser.tags) <= {"html", "head", "meta", "title", "body", "p", "h2", "h3", "strong", "br", "ul",
@@ -109,13 +108,10 @@ def test_a_hostile_document_puts_no_live_markup_in_the_html_part(db, notify, mai
     assert "Document original : lien indisponible" in html  # a javascript: URL is no link
 
 
-def test_a_title_with_line_breaks_cannot_inject_a_header(db, notify, mail_server):
-    add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
-    add_hit(db, source={"name": "Ville\r\nBcc: victime@example.org\r\nX-Injected: oui"})
+def test_a_council_name_with_line_breaks_cannot_inject_a_header(db, notify, mail_server):
+    recipients, message = one_alert(db, notify, mail_server,
+                                    {"source": {"name": "Ville\r\nBcc: victime@example.org\r\nX-Injected: oui"}})
 
-    notify()
-
-    recipients, message, _ = mail_server.messages[0]
     assert recipients == ["groupe@example.org"]
     assert message["X-Injected"] is None and message["Bcc"] is None
     assert "Ville Bcc: victime@example.org X-Injected: oui" in message["Subject"]

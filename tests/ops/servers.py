@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
-from tests.support.databases import postgres_schema
+from storage.schemas import scratch_schema
 
 POSTGRES_URL = os.environ.get("VIGIE_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = os.environ.get("VIGIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -32,7 +32,7 @@ def postgres_database_url() -> Iterator[str]:
         pytest.skip(f"no PostgreSQL server at {POSTGRES_URL}: {exc.orig}")
     finally:
         engine.dispose()
-    with postgres_schema(POSTGRES_URL) as url:
+    with scratch_schema(POSTGRES_URL, prefix="test") as url:
         yield url
 
 

@@ -14,8 +14,7 @@ from tests.site.factory import NOW, TODAY, add_document, add_hit, add_source, ad
 from tests.support.databases import fresh_database_url
 
 ARCHIVE = "https://archive.vigie.example"
-LABELS = Path(__file__).with_name("labels")  # category words pinned for the tests (an operator's override)
-DEFAULTS = {"today": TODAY, "public_url": ARCHIVE, "templates_dir": str(LABELS)}
+DEFAULTS = {"today": TODAY, "public_url": ARCHIVE}
 
 
 @dataclass

@@ -12,8 +12,7 @@ import pytest
 
 from notify.site import layout
 from tests.site.factory import add_document, add_hit, add_source
-from tests.site.pages import html_files, page, text_of
-from tests.site.test_feeds import ATOM, events, ical_lines
+from tests.site.pages import ATOM, events, html_files, ical_lines, page, text_of
 
 HOSTILE_TEXT = [
     "<script>window.pwned=1</script>",

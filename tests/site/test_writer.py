@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import delete
 
 from notify.site import layout, writer
-from notify.site.writer import SiteWriter, write_atomically
+from notify.site.writer import SiteWriter
+from storage.files import write_atomically
 from storage.models import Document, Source
 from tests.site.conftest import Sample
-from tests.site.factory import NOW, add_document, add_hit
+from tests.site.factory import NOW, add_hit
 
 
 def modification_times(site: Path) -> dict[str, int]:

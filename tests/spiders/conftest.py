@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
+import yaml
 from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import Document, SourceRun
-from tests.support.databases import fresh_database_url, vigie_environment
+from tests.crawl.workspace import vigie_workspace
 from tests.support.apiserver import ApiServer
+
 
 def _servers():
     servers: list[ApiServer] = []
@@ -39,24 +40,28 @@ def module_api_server():
     yield from _servers()
 
 
+def crawl_ad_hoc(run, platform: str, url: str, source_id: str, *extra: str, expect: int = 0):
+    """Run `vigie crawl` on a source given by its platform and URL; check it exited as expected."""
+    result = run("crawl", "--platform", platform, "--url", url, "--source", source_id, *extra)
+    assert result.returncode == expect, result.stdout + result.stderr
+    return result
+
+
 @pytest.fixture(scope="module")
 def module_workspace(tmp_path_factory):
-    """A data folder, a database and a ``crawl`` runner shared by the tests of one module."""
-    folder = tmp_path_factory.mktemp("spiders")
-    (folder / "data").mkdir()
-    with fresh_database_url(folder) as url:
-        env = vigie_environment(folder / "data", url)
+    """A data folder, a database and a ``crawl`` runner (``crawl_ad_hoc``) shared by the tests of one module."""
+    with vigie_workspace(tmp_path_factory.mktemp("spiders")) as workspace:
+        workspace.crawl = partial(crawl_ad_hoc, workspace.run)
+        yield workspace
 
-        def crawl(platform: str, start_url: str, source_id: str, *extra: str, expect: int = 0):
-            result = subprocess.run([sys.executable, "-m", "vigie", "crawl", "--platform", platform, "--url",
-                                     start_url, "--source", source_id, *extra],
-                                    cwd=folder, env=env, capture_output=True, text=True, timeout=120)
-            assert result.returncode == expect, result.stdout + result.stderr
-            return result
 
-        database = Database(url)
-        yield SimpleNamespace(crawl=crawl, db=database)
-        database.dispose()
+def write_scdl_entry(folder, url: str, source_id: str = "bellerive-scdl") -> dict[str, str]:
+    """A registry folder holding one enabled SCDL source (constructed); the environment to use it."""
+    folder.mkdir(exist_ok=True)
+    (folder / f"{source_id}.yaml").write_text(yaml.safe_dump({
+        "id": source_id, "name": "Bellerive (fictional)", "country": "FR", "platform": "scdl", "url": url,
+        "verified": True, "enabled": True, "established": "constructed test fixture"}), encoding="utf-8")
+    return {"VIGIE_SOURCES_DIRS": str(folder)}
 
 
 def stored_runs(database: Database, source_id: str) -> list[SourceRun]:
@@ -71,14 +76,8 @@ def stored_documents(database: Database, source_id: str) -> dict[str, Document]:
 
 @pytest.fixture
 def crawl(run_vigie):
-    """``crawl(platform, url, source_id)`` runs `vigie crawl` ad hoc and checks it exited as expected."""
-
-    def run(platform: str, url: str, source_id: str, *extra: str, expect: int = 0):
-        result = run_vigie("crawl", "--platform", platform, "--url", url, "--source", source_id, *extra)
-        assert result.returncode == expect, result.stdout + result.stderr
-        return result
-
-    return run
+    """``crawl(platform, url, source_id)``: ``crawl_ad_hoc`` in the test's own workspace."""
+    return partial(crawl_ad_hoc, run_vigie)
 
 
 @pytest.fixture

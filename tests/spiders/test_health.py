@@ -6,10 +6,10 @@ import datetime as dt
 import json
 
 import pytest
-import yaml
 
 from spiders.health import Health, flag_for
 from spiders.registry import parse_entry
+from tests.spiders.conftest import write_scdl_entry
 from tests.support.fixtures import fixture_path
 
 NOW = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
@@ -35,14 +35,6 @@ def test_flags(health, expected):
     assert flag_for(health, NOW) == expected
 
 
-def write_registry(folder, url: str, source_id: str = "bellerive-scdl"):
-    folder.mkdir(exist_ok=True)
-    (folder / f"{source_id}.yaml").write_text(yaml.safe_dump({
-        "id": source_id, "name": "Bellerive (fictional)", "country": "FR", "platform": "scdl", "url": url,
-        "verified": True, "enabled": True, "established": "constructed test fixture"}), encoding="utf-8")
-    return {"VIGIE_SOURCES_DIRS": str(folder)}
-
-
 @pytest.fixture
 def csv_site(api_server):
     """A loopback site whose CSV can be broken and repaired between crawls."""
@@ -54,7 +46,7 @@ def csv_site(api_server):
 
 def test_vigie_sources_shows_each_sources_last_result(csv_site, run_vigie, tmp_path):
     server, state = csv_site
-    env = write_registry(tmp_path / "registry", f"{server.url}/d.csv")
+    env = write_scdl_entry(tmp_path / "registry", f"{server.url}/d.csv")
     assert run_vigie("crawl", "bellerive-scdl", extra_env=env).returncode == 0
     result = run_vigie("sources", "--format", "jsonl", extra_env=env)
     row = json.loads(result.stdout.splitlines()[0])
@@ -68,7 +60,7 @@ def test_vigie_sources_shows_each_sources_last_result(csv_site, run_vigie, tmp_p
 def test_maintainers_hear_once_when_a_source_starts_failing(csv_site, api_server, run_vigie, tmp_path):
     server, state = csv_site
     webhook = api_server()
-    env = {**write_registry(tmp_path / "registry", f"{server.url}/d.csv"),
+    env = {**write_scdl_entry(tmp_path / "registry", f"{server.url}/d.csv"),
            "VIGIE_ADMIN_URL": f"json://127.0.0.1:{webhook.url.rsplit(':', 1)[1]}/hook"}
     assert run_vigie("crawl", "bellerive-scdl", extra_env=env).returncode == 0
     assert webhook.posts == []

@@ -1,4 +1,5 @@
-"""Small parsers shared by the platform spiders: @ctes identifiers, query strings, date-times."""
+"""Small parsers shared by the platform spiders: @ctes identifiers, query strings, date-times,
+Retry-After headers."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from spiders.actes import find_acte_id
 from spiders.api import parse_datetime, with_query
+from spiders.middlewares import retry_after_seconds
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -43,3 +45,17 @@ def test_query_parameters_are_added_or_replaced(url, params, expected):
 ])
 def test_date_times(raw, expected):
     assert parse_datetime(raw) == expected
+
+
+NOW = dt.datetime(2026, 3, 12, 10, 0, tzinfo=dt.timezone.utc).timestamp()
+
+
+@pytest.mark.parametrize("header, expected", [
+    (b"120", 120.0),
+    (b"Thu, 12 Mar 2026 10:01:30 GMT", 90.0),
+    (b"Thu, 12 Mar 2026 09:00:00 GMT", 0.0),  # already past: retry now
+    (b"soon", None),
+    (None, None),
+])
+def test_retry_after_is_read_in_seconds_or_as_a_date(header, expected):
+    assert retry_after_seconds(header, now=NOW) == expected

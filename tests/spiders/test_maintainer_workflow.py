@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.spiders.conftest import write_scdl_entry
 from tests.support.apiserver import Reply
 from tests.support.fixtures import fixture_path
 
@@ -62,14 +63,6 @@ def test_source_new_writes_an_entry_a_recording_and_a_test_that_fails_until_writ
              "VIGIE_TEST_FIXTURES_DIR": str(dirs["fixtures"])})
     assert outcome.returncode == 1, outcome.stdout + outcome.stderr
     assert "write real assertions for bellerive-html" in outcome.stdout  # past `assert documents`
-
-
-def write_scdl_entry(folder: Path, url: str) -> dict[str, str]:
-    folder.mkdir(exist_ok=True)
-    (folder / "bellerive-scdl.yaml").write_text(yaml.safe_dump({
-        "id": "bellerive-scdl", "name": "Bellerive (fictional)", "country": "FR", "platform": "scdl", "url": url,
-        "verified": True, "enabled": True, "established": "constructed test fixture"}), encoding="utf-8")
-    return {"VIGIE_SOURCES_DIRS": str(folder)}
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from spiders.platforms.scdl import datagouv_api_url
 from spiders.scdl_fields import ScdlError, normalise_header, parse_date, read_table
 from tests.spiders.conftest import crawl_twice
+from tests.support.apiserver import Reply
 from tests.support.fixtures import fixture_bytes, fixture_path
 
 ORIGIN = "https://data.maville.fr"
@@ -130,3 +131,14 @@ def test_a_file_that_is_not_scdl_fails_the_source_with_the_reason(api_server, cr
     crawl("scdl", f"{server.url}/deliberations/not-scdl.csv", "wrong-file", expect=1)
     run = source_runs("wrong-file")[0]
     assert run.status == "failed" and "no DELIB_OBJET column" in run.error
+
+
+def test_a_file_emptied_after_a_complete_crawl_makes_the_source_empty(api_server, crawl, source_runs):
+    server = api_server(rewrite=[ORIGIN])
+    table = {"body": fixture_bytes("scdl", "comma-utf8.csv")}
+    server.route("/d.csv", lambda request: Reply(200, server.localise(table["body"]), {"Content-Type": "text/csv"}))
+    crawl("scdl", f"{server.url}/d.csv", "emptied")
+    table["body"] = table["body"].split(b"\n", 1)[0] + b"\n"  # the publisher left only the header
+    crawl("scdl", f"{server.url}/d.csv", "emptied")
+    # Read in full each time, an empty file means that nothing is published, not that nothing changed.
+    assert [run.status for run in source_runs("emptied")] == ["ok", "empty"]

@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, text
+from storage.schemas import scratch_schema
 
 POSTGRES_URL = os.environ.get("VIGIE_TEST_DATABASE_URL", "")
-
-
-@contextmanager
-def postgres_schema(server_url: str) -> Iterator[str]:
-    """A new schema on the PostgreSQL server at ``server_url``, selected through ``search_path``
-    in the URL returned, and dropped afterwards."""
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in server_url else "?"
-    try:
-        yield f"{server_url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @contextmanager
@@ -37,7 +19,7 @@ def fresh_database_url(folder: Path) -> Iterator[str]:
     if not POSTGRES_URL:
         yield f"sqlite:///{folder / 'vigie.sqlite3'}"
         return
-    with postgres_schema(POSTGRES_URL) as url:
+    with scratch_schema(POSTGRES_URL, prefix="test") as url:
         yield url
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from vigie.demo.servers import LoopbackHTTPServer
+from vigie.demo.servers import LoopbackHTTPServer, QuietHandler
 
 # A route answers a request: it gets the handler and returns (status, headers, body).
 Route = Callable[[SimpleHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
@@ -26,12 +26,9 @@ class ScriptedServer(LoopbackHTTPServer):
         self.release = threading.Event()  # set on exit, to free routes that hang on purpose
         server = self
 
-        class Handler(SimpleHTTPRequestHandler):
+        class Handler(QuietHandler):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, directory=str(root or "."), **kwargs)
-
-            def log_message(self, format, *args):  # noqa: A002
-                pass
 
             def do_GET(self):
                 path = urlsplit(self.path).path

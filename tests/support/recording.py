@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.support.apiserver import ApiServer, Reply
+import yaml
+from sqlalchemy import select
 
-INDEX = "recording.json"
+from spiders.recorder import INDEX
+from spiders.registry import load_registry
+from spiders.scaffold import FIXTURES_DIR
+from storage.db import Database
+from storage.models import Document
+from tests.support.apiserver import ApiServer, Reply
+from tests.support.databases import fresh_database_url, vigie_environment
 
 
 def origins(index: dict) -> list[str]:
@@ -35,9 +45,6 @@ def serve_recording(server: ApiServer, folder: Path, index: dict) -> str:
     return server.localise(index["start_url"].encode("utf-8")).decode("utf-8")
 
 
-REPO = Path(__file__).resolve().parents[2]
-
-
 def replay(source_id: str, workdir: Path) -> dict[str, Any]:
     """Crawl a source's recording on loopback, as its registry entry says, and return its
     stored documents by URL. For the tests that `vigie source new` writes.
@@ -45,20 +52,8 @@ def replay(source_id: str, workdir: Path) -> dict[str, Any]:
     The registry and fixture folders default to this checkout's; the environment variables
     VIGIE_TEST_REGISTRY_DIR and VIGIE_TEST_FIXTURES_DIR point elsewhere (tests of the workflow).
     """
-    import os
-    import subprocess
-    import sys
-
-    import yaml
-    from sqlalchemy import select
-
-    from spiders.registry import load_registry
-    from storage.db import Database
-    from storage.models import Document
-    from tests.support.databases import fresh_database_url, vigie_environment
-
     registry_dir = os.environ.get("VIGIE_TEST_REGISTRY_DIR")
-    fixtures = Path(os.environ.get("VIGIE_TEST_FIXTURES_DIR") or REPO / "tests" / "fixtures" / "sources")
+    fixtures = Path(os.environ.get("VIGIE_TEST_FIXTURES_DIR") or FIXTURES_DIR)
     spec = load_registry([registry_dir] if registry_dir else [], bundled=not registry_dir)[source_id]
     folder = fixtures / source_id
     index = read_index(folder)

@@ -48,12 +48,10 @@ def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse
     """
     if paths:
         sys.exit(_analyse_paths(paths, fmt, language))
-    from nlp.stage import analyse_pending, pending_count, reanalyse_stale
-    from vigie.progress import Progress
+    from nlp.stage import reanalyse_stale
+    from vigie.jobs import analyse_documents
 
-    total = pending_count(app.db)
-    with Progress("analysis", total=min(total, limit) if limit else total, unit="documents") as progress:
-        summary = analyse_pending(app.db, app.config.data_path, limit=limit, progress=progress.advance)
+    summary = analyse_documents(app.config, app.db, limit)
     click.echo(f"Analysed {summary.documents} document(s), {summary.pages} page(s): "
                f"{summary.new_hits} new hit(s), {summary.failed} failed")
     for error in summary.errors:
@@ -66,7 +64,7 @@ def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse
 def _analyse_paths(paths: tuple[str, ...], fmt: str, language: str) -> int:
     from nlp.analyze import Analyzer
     from nlp.extract import ExtractionError, extract
-    from nlp.language import guess_language
+    from nlp.language import document_language
 
     failed = 0
 
@@ -79,7 +77,7 @@ def _analyse_paths(paths: tuple[str, ...], fmt: str, language: str) -> int:
                 click.echo(f"{path}: {exc}", err=True)
                 failed += 1
                 continue
-            lang = language if language != "auto" else guess_language(" ".join(p.text for p in extraction.pages[:3]))
+            lang = document_language(extraction.pages, None if language == "auto" else language)
             for finding in Analyzer.for_language(lang).analyze(extraction.pages):
                 yield {"path": str(path), "language": lang, **finding.as_dict()}
 

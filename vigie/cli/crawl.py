@@ -7,7 +7,7 @@ from contextlib import nullcontext
 
 import click
 
-from spiders.registry import PLATFORMS, RegistryError, SourceSpec, parse_entry
+from spiders.registry import PLATFORMS, RegistryError, parse_entry
 from vigie.cli.context import App, fail_config, pass_app, registry_or_exit
 from vigie.jobs import analyse_and_alert, crawl_sources, finish_run
 from vigie.lock import exclusive_run
@@ -61,7 +61,7 @@ def run(app: App, redis_url: str | None, redis_prefix: str) -> None:
 
 @click.command()
 @click.argument("source_ids", nargs=-1)
-@click.option("--platform", type=click.Choice([p for p in PLATFORMS if p != "local"]),
+@click.option("--platform", type=click.Choice(PLATFORMS),
               help="Platform of a source given on the command line (with --url and --source).")
 @click.option("--url", help="Start URL of a source given on the command line.")
 @click.option("--source", "source_id", help="Id of the source given on the command line.")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from storage.models import Document, Hit
 from vigie.cli.context import App, pass_app
+from vigie.cli.output import printable
 
 
 @click.command()
@@ -34,7 +35,8 @@ def demo(app: App, port: int) -> None:
         ).all()
         click.echo(f"\nHits in the demo commune's documents ({len(rows)}):")
         for hit, doc in rows:
-            click.echo(f"  [{hit.vendor or hit.category}] « {hit.matched} » — {doc.title}, page {hit.page}")
+            click.echo(f"  [{hit.vendor or hit.category}] « {printable(hit.matched)} » — {printable(doc.title)}, "
+                       f"page {hit.page}")
     if result.mail_files:
         click.echo("\nEmail received by the demo group:")
         for path in result.mail_files:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from nlp.evaluation import DEFAULT_DATASET, SPLITS, Counts, DatasetError, Passage, Report, load_dataset, select
+if TYPE_CHECKING:
+    from nlp.evaluation import Counts, Passage, Report
+
+# nlp.evaluation.SPLITS, and "both"; the evaluation is imported only when the command runs, not by every `vigie`.
+SPLIT_CHOICES = ("dev", "heldout", "all", "both")
 
 
 def _table(title: str, passages: list[Passage], ours: Report, baseline: Report) -> list[str]:
@@ -18,6 +23,8 @@ def _table(title: str, passages: list[Passage], ours: Report, baseline: Report) 
              f"{hard} hard negatives)",
              f"{'':24} {'':>7}  {'Vigie':^20}  {'keyword baseline':^20}",
              f"{'label':24} {'support':>7}  {'P':>6} {'R':>6} {'F1':>6}  {'P':>6} {'R':>6} {'F1':>6}"]
+    from nlp.evaluation import Counts
+
     rows = list(ours.rows) + [r for r in baseline.rows if r not in ours.rows]
     for row in rows:
         mine, base = ours.rows.get(row, Counts()), baseline.rows.get(row, Counts())
@@ -39,8 +46,8 @@ def _metrics(counts: Counts) -> str:
 
 @click.command("eval")
 @click.option("--dataset", type=click.Path(exists=True, file_okay=False), default=None,
-              help=f"Folder of annotated passages (default: {DEFAULT_DATASET}).")
-@click.option("--split", type=click.Choice(SPLITS + ("both",)), default="both", show_default=True,
+              help="Folder of annotated passages (default: tests/fixtures/nlp/devset).")
+@click.option("--split", type=click.Choice(SPLIT_CHOICES), default="both", show_default=True,
               help="dev: passages used for tuning; heldout: the quarter kept apart; all; both: dev, then heldout.")
 @click.option("--errors", is_flag=True, help="Also list false positives and negatives (of the dev split only, "
               "unless --split says otherwise: look at held-out errors only when done tuning).")
@@ -48,7 +55,7 @@ def _metrics(counts: Counts) -> str:
 def evaluate(dataset: str | None, split: str, errors: bool, fmt: str) -> None:
     """Measure the detector on the annotated development set (precision, recall, F1 per category and for
     vendors), beside a naive keyword baseline measured on the same passages."""
-    from nlp.evaluation import detector_labels, score
+    from nlp.evaluation import DatasetError, detector_labels, load_dataset, score, select
     from nlp.evaluation.baseline import baseline_labels
     from nlp.lexicon import TAXONOMY
 
@@ -76,6 +83,6 @@ def evaluate(dataset: str | None, split: str, errors: bool, fmt: str) -> None:
                 click.echo(f"  {kind} {label:24} {passage_id}: {snippet}")
 
 
-def _counts(counts) -> dict:
+def _counts(counts: Counts) -> dict:
     return {"tp": counts.tp, "fp": counts.fp, "fn": counts.fn, "precision": round(counts.precision, 4),
             "recall": round(counts.recall, 4), "f1": round(counts.f1, 4)}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from storage.models import Document, Hit, Source
+from storage.models import Document, Hit
 from vigie.cli.context import App, pass_app
 from vigie.cli.output import FORMATS, write_rows
 
@@ -16,13 +16,11 @@ HIT_COLUMNS = ("source", "document_url", "document_title", "meeting_date", "kind
 
 @click.command()
 @click.option("--source", "source_id", help="Only this source.")
-@click.option("--status", help="Only documents with this status (pending, analysed, failed, skipped).")
+@click.option("--status", help="Only documents with this status (pending, analysing, analysed, failed, skipped).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @pass_app
 def documents(app: App, source_id, status, fmt) -> None:
     """List stored documents."""
-    from sqlalchemy import func
-
     hit_count = select(func.count(Hit.id)).where(Hit.document_id == Document.id).scalar_subquery()
     query = select(Document, hit_count).order_by(Document.source_id, Document.meeting_date, Document.id)
     if source_id:
@@ -47,8 +45,7 @@ def documents(app: App, source_id, status, fmt) -> None:
 @pass_app
 def hits(app: App, source_id, category, include_retracted, fmt) -> None:
     """List hits with their evidence."""
-    query = (select(Hit, Document).join(Document, Hit.document_id == Document.id)
-             .join(Source, Document.source_id == Source.id).order_by(Hit.id))
+    query = select(Hit, Document).join(Document, Hit.document_id == Document.id).order_by(Hit.id)
     if source_id:
         query = query.where(Document.source_id == source_id)
     if category:

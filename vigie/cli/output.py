@@ -43,8 +43,13 @@ def write_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str,
     return count
 
 
-def _cell(value: Any, width: int) -> str:
+def printable(value: Any) -> str:
+    """``value`` as one line of text fit for a terminal: white space folded, control characters
+    (terminal escapes hidden in scraped text) replaced by spaces."""
     text = "" if value is None else str(_plain(value))
-    # Scraped text is untrusted: no control characters (terminal escapes) reach the terminal.
-    text = "".join(ch if ch.isprintable() else " " for ch in " ".join(text.split()))
+    return "".join(ch if ch.isprintable() else " " for ch in " ".join(text.split()))
+
+
+def _cell(value: Any, width: int) -> str:
+    text = printable(value)
     return text if len(text) <= width else text[: width - 1] + "…"

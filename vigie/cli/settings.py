@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from vigie.cli.context import App, pass_app
 from vigie.settings import SETTINGS, markdown_table
@@ -17,7 +19,16 @@ def settings(app: App, markdown: bool) -> None:
         click.echo(markdown_table(), nl=False)
         return
     for s in SETTINGS:
-        value = app.config.values[s.key]
-        if s.key == "admin_url" and value:
-            value = "(set, hidden)"
-        click.echo(f"{s.env:<36} {value}")
+        click.echo(f"{s.env:<36} {_shown(s.key, app.config.values[s.key])}")
+
+
+def _shown(key: str, value: object) -> object:
+    """A setting's value as it may be printed: without the secrets of the admin and database URLs."""
+    if key == "admin_url" and value:
+        return "(set, hidden)"
+    if key == "database_url" and value:
+        try:
+            return make_url(str(value)).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "(set, not a valid SQLAlchemy URL)"
+    return value

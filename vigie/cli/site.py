@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from notify import LANGUAGES
 from notify.sanitize import safe_href
 from vigie.cli.context import App, fail_config, pass_app
 
@@ -18,7 +19,7 @@ def site() -> None:
 @site.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to build into. Default: <data folder>/site.")
-@click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+@click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True,
               help="Language of the site.")
 @click.option("--site-url", help="Public URL of the site (default: VIGIE_SITE_URL); feeds then carry absolute links.")
 @pass_app

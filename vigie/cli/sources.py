@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -48,11 +49,15 @@ def source() -> None:
     """Add, record and check a source (see CONTRIBUTING.md)."""
 
 
-def _spec(app: App, source_id: str):
+def _crawlable_spec(app: App, source_id: str):
+    """The registry entry to crawl live, or exit 2 when there is none or it has no URL."""
     registry = registry_or_exit(app)
     if source_id not in registry:
         fail_config(f"unknown source {source_id!r}; see `vigie sources`")
-    return registry[source_id]
+    spec = registry[source_id]
+    if not spec.url:
+        fail_config(f"{source_id} has no url yet: its publication channel is unknown ({spec.path})")
+    return spec
 
 
 @source.command()
@@ -67,9 +72,7 @@ def check(app: App, source_id: str, pages: int, documents: int) -> None:
     """
     from spiders.sampling import sample_crawl
 
-    spec = _spec(app, source_id)
-    if not spec.url:
-        fail_config(f"{source_id} has no url yet: its publication channel is unknown ({spec.path})")
+    spec = _crawlable_spec(app, source_id)
     sample = sample_crawl(app.config, spec, pages, documents)
     _report(spec, sample)
     sys.exit(0 if sample.documents and sample.status != "failed" else 1)
@@ -106,8 +109,6 @@ def _record(app: App, spec, fixtures_dir: Path, pages: int, documents: int, comm
     if not (folder / INDEX).exists():
         click.secho(f"Nothing recorded for {spec.id}: {sample.error or sample.status}", fg="red", err=True)
         sys.exit(1)
-    import json
-
     count = len(json.loads((folder / INDEX).read_text(encoding="utf-8"))["responses"])
     write_fixture_readme(folder, spec.id, command, count, sample.finish_reason or "?")
     click.echo(f"Recorded {count} response(s) of {spec.id} in {folder} "
@@ -126,15 +127,13 @@ def record(app: App, source_id: str, pages: int, documents: int, fixtures_dir: P
     """Re-record a source's fixtures from the live site (then run its test and review it)."""
     from spiders.scaffold import FIXTURES_DIR
 
-    spec = _spec(app, source_id)
-    if not spec.url:
-        fail_config(f"{source_id} has no url yet: its publication channel is unknown ({spec.path})")
+    spec = _crawlable_spec(app, source_id)
     _record(app, spec, fixtures_dir or FIXTURES_DIR, pages, documents, "record")
 
 
 @source.command()
 @click.argument("source_id")
-@click.option("--platform", type=click.Choice([p for p in PLATFORMS if p != "local"]), required=True)
+@click.option("--platform", type=click.Choice(PLATFORMS), required=True)
 @click.option("--url", required=True, help="What a user would copy: the listing page, CSV file, dataset or API URL.")
 @click.option("--name", required=True, help="Official name of the body, e.g. \"Ville de Rennes\".")
 @click.option("--country", default="FR", show_default=True)

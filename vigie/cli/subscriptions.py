@@ -7,25 +7,28 @@ Only `export --output FILE` writes them, to a file only its owner can read.
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 import click
 from sqlalchemy import func, select, update
 
+from notify import LANGUAGES
+from notify.policy import MODES
 from storage.models import Channel, Delivery, Subscription
 from vigie.cli.context import App, fail_config, pass_app
 from vigie.cli.output import FORMATS, write_rows
 
 
-def _spec_error(exc: Exception) -> None:
-    fail_config(str(exc))
+def _unknown(name: str) -> None:
+    click.secho(f"No subscription named {name!r} (see `vigie subscription list`).", fg="red", err=True)
+    sys.exit(1)
 
 
 def _get(session, name: str) -> Subscription:
     row = session.scalar(select(Subscription).where(Subscription.name == name))
     if row is None:
-        click.secho(f"No subscription named {name!r} (see `vigie subscription list`).", fg="red", err=True)
-        sys.exit(1)
+        _unknown(name)
     return row
 
 
@@ -50,8 +53,8 @@ def subscription() -> None:
 @click.option("--kind", "kinds", multiple=True,
               help="Only documents of this kind: agenda, deliberation, minutes… (repeatable).")
 @click.option("--min-score", type=float, help="Only hits with at least this score (0 to 1).")
-@click.option("--mode", type=click.Choice(["immediate", "daily", "weekly"]), default="immediate", show_default=True)
-@click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--mode", type=click.Choice(MODES), default="immediate", show_default=True)
+@click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
 @click.option("--rate-cap", type=int,
               help="At most this many immediate messages in 24 hours (default: VIGIE_ALERT_RATE_CAP).")
 @pass_app
@@ -70,7 +73,7 @@ def add(app: App, name: str, urls, apprise_config, tags, min_score, mode, langua
         with app.db.session() as session:
             save(session, spec, replace=False)
     except SubscriptionError as exc:
-        _spec_error(exc)
+        fail_config(str(exc))
     click.echo(f"Subscription {name} saved: {mode}, {language}, {len(spec.urls)} URL(s)"
                + (f" and the config file {apprise_config}" if apprise_config else "") + ".")
 
@@ -108,11 +111,13 @@ def list_(app: App, fmt: str) -> None:
 @pass_app
 def show(app: App, name: str) -> None:
     """Show one subscription: settings, channels and their health (masked), deliveries."""
-    from notify.subscriptions import dump_yaml
+    import yaml
+
+    from notify.subscriptions import spec_of
 
     with app.db.session() as session:
         row = _get(session, name)
-        click.echo(dump_yaml([row]).split("\n", 1)[1].replace("- ", "  ", 1), nl=False)
+        click.echo(textwrap.indent(yaml.safe_dump(spec_of(row), allow_unicode=True, sort_keys=False), "  "), nl=False)
         for channel in session.scalars(select(Channel).where(Channel.subscription_id == row.id).order_by(Channel.id)):
             health = f"failing since {channel.failing_since:%Y-%m-%d %H:%M} UTC" if channel.failing_since else "ok"
             click.echo(f"  channel {channel.label}: {health}"
@@ -179,11 +184,9 @@ def test(app: App, name: str) -> None:
     try:
         results = send_test(app.db, app.config, name)
     except LookupError:
-        with app.db.session() as session:
-            _get(session, name)
-        return
+        _unknown(name)
     except ChannelError as exc:
-        _spec_error(exc)
+        fail_config(str(exc))
     for label, error in results:
         click.echo(f"{label}: " + ("sent" if error is None else f"FAILED: {error}"))
     sys.exit(1 if any(error for _, error in results) else 0)
@@ -202,7 +205,7 @@ def import_(app: App, path: Path, replace: bool) -> None:
         with app.db.session() as session:
             created = sum(save(session, spec, replace) for spec in specs)
     except SubscriptionError as exc:
-        _spec_error(exc)
+        fail_config(str(exc))
     click.echo(f"Imported {len(specs)} subscription(s) from {path}: {created} new, {len(specs) - created} replaced.")
 
 

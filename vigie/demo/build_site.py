@@ -1,28 +1,24 @@
-"""Regenerate the demo commune's web site (``vigie/demo/site/``) from its texts (``vigie/demo/texts/``).
+"""Regenerate the demo commune's PDFs (``vigie/demo/site/documents/``) from their texts.
 
     .venv/bin/python -m vigie.demo.build_site
 
-The texts are data: ``texts/site.yaml`` (the commune, its council and séances),
-``texts/documents/*.yaml`` (one per PDF) and ``texts/templates/*.html.j2`` (the pages). The PDFs
-are laid out with reportlab (a test extra) and committed, so `vigie demo` never needs it. The build
-is deterministic: running it again yields identical bytes.
+Each PDF is laid out with reportlab (a test extra) from ``texts/documents/<stem>.yaml`` following
+``texts/layouts.yaml``; the PDFs are committed, so `vigie demo` never needs reportlab (its HTML
+pages are rendered from templates when it starts: see :mod:`vigie.demo.pages`). The build is
+deterministic: running it again yields identical bytes.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import pypdfium2 as pdfium
-import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -30,109 +26,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from notify.render import date_fr
+from vigie.demo.pages import SITE, TEXTS, Document, TextError, french_date, load_texts, read_yaml
 
-HERE = Path(__file__).parent
-TEXTS = HERE / "texts"
-SITE = HERE / "site"
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 SOFT_HYPHEN_MARK = "{-}"  # in the texts: where a word may be split at the end of a line
-
-
-class TextError(ValueError):
-    """A text file of the demo is inconsistent; the message names the file and the fix."""
-
-
-def french_date(day: dt.date, weekday: bool = False) -> str:
-    """``date(2026, 12, 1)`` → "1er décembre 2026" (with ``weekday``: "mardi 1er décembre 2026")."""
-    return f"{WEEKDAYS[day.weekday()]} {date_fr(day)}" if weekday else date_fr(day)
-
-
-@dataclass
-class Seance:
-    """A séance of the council, with its attendance worked out from the absences."""
-
-    data: dict[str, Any]
-    council: list[str]
-
-    @property
-    def date(self) -> dt.date:
-        return self.data["date"]
-
-    @property
-    def absent(self) -> dict[str, str | None]:
-        return self.data.get("absent") or {}
-
-    @property
-    def present(self) -> list[str]:
-        return [name for name in self.council if name not in self.absent]
-
-    @property
-    def voters(self) -> int:
-        return len(self.present) + sum(1 for proxy in self.absent.values() if proxy)
-
-    def check(self, origin: Path) -> None:
-        unknown = [n for pair in self.absent.items() for n in pair if n and n not in self.council]
-        if unknown:
-            raise TextError(f"{origin}: séance {self.date}: {unknown} not in `council`; fix the spelling")
-        holders = [proxy for proxy in self.absent.values() if proxy]
-        if len(holders) != len(set(holders)) or set(holders) & set(self.absent):
-            raise TextError(f"{origin}: séance {self.date}: a proxy holder is absent or holds two proxies")
-
-
-@dataclass
-class Document:
-    """One PDF of the site: its text file's data, its séance (if any) and its place in the site."""
-
-    stem: str
-    data: dict[str, Any]
-    seance: Seance | None
-
-    @property
-    def href(self) -> str:
-        return "/" + self.data["file"]
-
-    def check(self) -> None:
-        vote = self.data.get("vote")
-        if vote and self.seance and sum(vote.values()) != self.seance.voters:
-            raise TextError(f"{TEXTS / 'documents' / self.stem}.yaml: the vote counts {sum(vote.values())} "
-                            f"voices but the séance of {self.seance.date} has {self.seance.voters} voters")
-
-
-def load_texts() -> tuple[dict[str, Any], list[Seance], list[Document]]:
-    """The commune, its séances (newest first) and every document, checked for consistency."""
-    site_file = TEXTS / "site.yaml"
-    site = _read_yaml(site_file)
-    if len(site["council"]) != len(set(site["council"])):
-        raise TextError(f"{site_file}: a name appears twice in `council`")
-    seances = [Seance(entry, site["council"]) for entry in site["seances"]]
-    documents = []
-    for seance in seances:
-        seance.check(site_file)
-        for stem in seance.data["documents"]:
-            documents.append(Document(stem, _read_document(stem), seance))
-    documents.append(Document(site["canteen_menu"], _read_document(site["canteen_menu"]), None))
-    listed = {d.stem for d in documents}
-    unlisted = sorted(p.stem for p in (TEXTS / "documents").glob("*.yaml") if p.stem not in listed)
-    if unlisted:
-        raise TextError(f"{TEXTS / 'documents'}: {unlisted} belong to no séance; list them in site.yaml")
-    for document in documents:
-        document.check()
-    return site, seances, documents
-
-
-def _read_document(stem: str) -> dict[str, Any]:
-    path = TEXTS / "documents" / f"{stem}.yaml"
-    if not path.exists():
-        raise TextError(f"{TEXTS / 'site.yaml'} names {stem!r} but {path} does not exist")
-    return _read_yaml(path)
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise TextError(f"{path}: not valid YAML ({exc}); quote text holding ': ' or '{{'") from None
 
 
 # -- PDFs -----------------------------------------------------------------------------------------
@@ -362,45 +258,10 @@ def check_split(document: Document, data: bytes) -> None:
                         f"move the {SOFT_HYPHEN_MARK} mark or reword the sentence around it")
 
 
-# -- pages ----------------------------------------------------------------------------------------
-
-def file_size(path: Path) -> str:
-    return f"PDF – {max(1, round(path.stat().st_size / 1024))} Ko"
-
-
-def build_pages(site: dict[str, Any], seances: list[Seance], documents: list[Document], out: Path) -> list[Path]:
-    """Render every HTML page of the site from the templates; returns the files written."""
-    env = Environment(loader=FileSystemLoader(TEXTS / "templates"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["date_fr"] = french_date
-    env.filters["size"] = lambda document: file_size(out / document.data["file"])
-    by_seance = {s.date: [d for d in documents if d.seance is s] for s in seances}
-    menu = next(d for d in documents if d.seance is None)
-    last_page = max(s.data["page"] for s in seances)
-    common = {"commune": site["commune"], "site": site, "menu": menu}
-    pages: dict[str, tuple[str, dict[str, Any]]] = {name: (template, {}) for name, template in site["pages"].items()}
-    for number in range(1, last_page + 1):
-        name = "index.html" if number == 1 else f"page-{number}.html"
-        shown = [s for s in seances if s.data["page"] == number]
-        pages[f"conseil-municipal/{name}"] = ("listing.html.j2", {
-            "seances": shown, "documents": by_seance, "page": number, "last_page": last_page})
-    for seance in seances:
-        if seance.data.get("subpage"):
-            pages[f"conseil-municipal/{seance.data['subpage']}"] = (
-                "seance.html.j2", {"seance": seance, "documents": by_seance[seance.date]})
-    written = []
-    for name, (template, context) in pages.items():
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(env.get_template(template).render(**common, **context), encoding="utf-8")
-        written.append(target)
-    return written
-
-
 def build(out: Path = SITE) -> list[Path]:
-    """Write every PDF, then the pages that link them (they show the files' sizes), under ``out``."""
-    site, seances, documents = load_texts()
-    layouts = _read_yaml(TEXTS / "layouts.yaml")
+    """Write every PDF under ``out``; returns the files written."""
+    site, _, documents = load_texts()
+    layouts = read_yaml(TEXTS / "layouts.yaml")
     written = []
     for document in documents:
         data = render_pdf(site, layouts, document)
@@ -409,12 +270,12 @@ def build(out: Path = SITE) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written.append(target)
-    return written + build_pages(site, seances, documents, out)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vigie.demo.build_site", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=SITE, help=f"where to write the site (default: {SITE})")
+    parser.add_argument("--out", type=Path, default=SITE, help=f"where to write the PDFs (default: {SITE})")
     out = parser.parse_args(argv).out
     try:
         for path in build(out):

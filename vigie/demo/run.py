@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,10 +10,11 @@ from sqlalchemy import select
 
 from spiders.registry import parse_entry
 from storage.models import Subscription
+from vigie.demo.pages import render_site
 from vigie.demo.servers import MailServer, SiteServer
-from vigie.jobs import RunSummary, analyse_and_alert, crawl_sources, finish_run
+from vigie.jobs import RunSummary, run_job
+from vigie.lock import exclusive_run
 
-SITE = Path(__file__).with_name("site")
 SOURCE_ID = "demo-bellerive"
 SUBSCRIBER = "groupe-local@example.org"
 START_PATH = "/conseil-municipal/"
@@ -46,10 +48,11 @@ def subscribe(app, mail: MailServer) -> None:
 
 
 def run_demo(app, port: int) -> DemoResult:
+    """Serve the site and the mail server, then crawl, analyse and alert as `vigie run` does (under
+    the same lock: it analyses and alerts whatever the database holds)."""
     mail_dir = app.config.data_path / "demo-mail"
-    with SiteServer(SITE, port) as site, MailServer(mail_dir) as mail:
+    with exclusive_run(app.db, "demo"), tempfile.TemporaryDirectory(prefix="vigie-demo-site-") as folder, \
+            SiteServer(render_site(Path(folder)), port) as site, MailServer(mail_dir) as mail:
         subscribe(app, mail)
-        summary = crawl_sources(app.config, app.db, [demo_source(site.url)], "demo", overrides=FAST)
-        analyse_and_alert(app.config, app.db, summary)
-        finish_run(app.db, summary)
+        summary = run_job(app.config, app.db, [demo_source(site.url)], "demo", overrides=FAST)
         return DemoResult(summary, site.url, [path for _, _, path in mail.messages if path])

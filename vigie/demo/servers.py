@@ -46,8 +46,8 @@ class LoopbackHTTPServer:
 class SiteServer(LoopbackHTTPServer):
     """Serves the folder ``root`` on ``http://127.0.0.1:<port>/``."""
 
-    def __init__(self, root: Path, port: int = 0, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> None:
-        super().__init__(functools.partial(handler, directory=str(root)), port)
+    def __init__(self, root: Path, port: int = 0) -> None:
+        super().__init__(functools.partial(QuietHandler, directory=str(root)), port)
 
 
 class _Keeper:
