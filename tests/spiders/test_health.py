@@ -65,8 +65,9 @@ def test_maintainers_hear_once_when_a_source_starts_failing(csv_site, api_server
     assert run_vigie("crawl", "bellerive-scdl", extra_env=env).returncode == 0
     assert webhook.posts == []
     state["file"] = "not-scdl.csv"  # the publisher replaced the file by something else
-    assert run_vigie("crawl", "bellerive-scdl", extra_env=env).returncode == 1
-    assert len(webhook.posts) == 1
+    failing = run_vigie("crawl", "bellerive-scdl", extra_env=env)
+    assert failing.returncode == 1 and len(webhook.posts) == 1
+    assert "1 source(s) need a maintainer (see `vigie sources --flagged`): bellerive-scdl\n" in failing.stderr
     message = json.loads(webhook.posts[0][1])
     assert "1 source(s) need a maintainer" in message["title"]
     assert "bellerive-scdl (scdl): failing" in message["message"] and "no DELIB_OBJET column" in message["message"]
