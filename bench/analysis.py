@@ -66,13 +66,13 @@ def measure_naive(pages: list[str], words: int = NAIVE_WORDS) -> dict[str, Any]:
     import spacy
     from spacy.matcher import PhraseMatcher
 
-    from nlp.lexicon import ANY, load_lexicon
+    from nlp.lexicon import load_lexicon, phrases_for
 
     nlp = spacy.load("fr_core_news_sm")
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     lexicon = load_lexicon()
     phrases = [t.lstrip("=") for c in lexicon.categories.values() for field in (c.terms, c.weak)
-               for lang in ("fr", ANY) for t in field.get(lang, ())]
+               for t in phrases_for(field, "fr")]
     phrases += [a.text.lstrip("=") for v in lexicon.vendors for a in v.aliases]
     matcher.add("lexicon", [nlp.make_doc(p) for p in phrases])
     subset, count = [], 0

@@ -38,12 +38,28 @@ class SurveillanceDetector:
         self.name = name
         self.language = nlp.lang if nlp.lang in LANGUAGES else "fr"
         self.lexicon_dir = str(lexicon_dir or "")
-        self._use(load_lexicon(self.lexicon_dir or None))
+        # Read on first use, not here: ``spacy.load`` builds the component from its config and then
+        # calls ``from_disk``, so the folder named in the config (maybe on another machine, maybe
+        # gone) must not be read before the saved copy replaces it.
+        self._disambiguator: Disambiguator | None = None
+
+    @property
+    def disambiguator(self) -> Disambiguator:
+        if self._disambiguator is None:
+            self._use(load_lexicon(self.lexicon_dir or None))
+        return self._disambiguator
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self.disambiguator.lexicon
+
+    @property
+    def version(self) -> str:
+        """The lexicon's version, recorded on every hit."""
+        return self.lexicon.version
 
     def _use(self, lexicon: Lexicon) -> None:
-        self.lexicon = lexicon
-        self.version = lexicon.version
-        self.disambiguator = Disambiguator(lexicon, self.language)
+        self._disambiguator = Disambiguator(lexicon, self.language)
 
     def __call__(self, doc: Doc) -> Doc:
         entities = None

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.folding import FoldedText, fold_chars, fold_phrase
-from nlp.lexicon import Lexicon
-from nlp.patterns import SEPARATOR, Candidate, Entry, category_phrases, scanner_for
+from nlp.lexicon import Lexicon, phrases_for
+from nlp.patterns import SEPARATOR, Candidate, Entry, scanner_for
 from nlp.sentences import Sentences
 
 Entity = tuple[int, int, str]  # start, end, label
@@ -36,6 +36,9 @@ class Mention:
     subcategory: str | None = None
     procurement: str | None = None
 
+
+# The strength whose score (meta.yaml's ``scores``) a mention accepted by each rule starts from.
+_STRENGTH_OF_RULE = {"strong": "strong", "context": "weak", "specialist": "specialist", "vendor-context": "generalist"}
 
 # As in terms: a space is any separator, a hyphen an optional one ("vidéo-protection" → "vidéoprotection").
 _CHARS = {" ": SEPARATOR, "-": r"[\s\"\-]*", "'": r"'\s*"}
@@ -60,14 +63,14 @@ class Disambiguator:
         self.context_chars = int(meta.get("context_chars", 220))
         self.vendor_context_chars = int(meta.get("vendor_context_chars", 380))
         self.scores = {k: float(v) for k, v in (meta.get("scores") or {}).items()}
-        self.procurement = words_regex([*(meta.get("procurement") or {}).get(language, [])])
+        self.procurement = words_regex((meta.get("procurement") or {}).get(language, []))
         self.context, self.negative, self.qualifiers = {}, {}, {}
         self.yields = {c.id: set(c.weak_yields_to) for c in lexicon.categories.values() if c.weak_yields_to}
         for category in lexicon.categories.values():
-            self.context[category.id] = words_regex(category_phrases(category, "context", language))
-            self.negative[category.id] = words_regex(category_phrases(category, "negative_contexts", language))
-            self.qualifiers[category.id] = [
-                (q, words_regex(q.contexts.get(language, ()) + q.contexts.get("any", ()))) for q in category.qualifiers]
+            self.context[category.id] = words_regex(phrases_for(category.context, language))
+            self.negative[category.id] = words_regex(phrases_for(category.negative_contexts, language))
+            self.qualifiers[category.id] = [(q, words_regex(phrases_for(q.contexts, language)))
+                                            for q in category.qualifiers]
 
     def mentions(self, text: str, entities: list[Entity] | None = None) -> list[Mention]:
         """The mentions in ``text``; ``entities`` (from a NER model) protect names of places and people."""
@@ -135,8 +138,7 @@ class Disambiguator:
                  context: list[str]) -> Mention:
         start, end = sentences.around(candidate.start)
         sentence = text[start:end]
-        base = {"strong": "strong", "context": "weak", "specialist": "specialist", "vendor-context": "generalist"}[rule]
-        score = self.scores.get(base, 0.5)
+        score = self.scores.get(_STRENGTH_OF_RULE[rule], 0.5)
         mention = Mention(candidate.start, candidate.end, entry, score, rule, context, entry.subcategory)
         procurement = _findall(self.procurement, sentence) if self.procurement else []
         if procurement:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from nlp.folding import FoldedText, fold_phrase
-from nlp.lexicon import ANY, Category, Lexicon, Terms
+from nlp.lexicon import ANY, Lexicon, Terms
 from nlp.trie import trie_pattern
 
 SEPARATOR = r"[\s\"\-]+"  # between words: spaces, line breaks, hyphens, quotes
@@ -220,9 +220,3 @@ def scanner_for(lexicon: Lexicon, language: str) -> Scanner:
     if cache_key not in _SCANNERS:
         _SCANNERS[cache_key] = Scanner(lexicon, language)
     return _SCANNERS[cache_key]
-
-
-def category_phrases(category: Category, field: str, language: str) -> tuple[str, ...]:
-    """A category's phrases of ``field`` for a language, with those valid in every language."""
-    terms: Terms = getattr(category, field)
-    return terms.get(language, ()) + terms.get(ANY, ())

@@ -10,9 +10,9 @@ at 371 pages/s against 523 for one process (pickling pages costs more than it sa
 ``shared/reference/performance.md`` found for spaCy). OCR, the slow step, already reads several
 pages at once in parallel Tesseract processes (:mod:`nlp.extract.pdf`).
 
-Hits are never deleted: a hit whose fingerprint is already stored is skipped, so nothing is
-alerted twice. After a lexicon change, :func:`reanalyse_stale` runs the stored text of documents
-analysed with another lexicon version again, without downloading or extracting anything.
+What is stored, and how hits already stored are kept, is :mod:`nlp.store`'s. After a lexicon
+change, :func:`reanalyse_stale` runs the stored text of documents analysed with another lexicon
+version again, without downloading or extracting anything.
 """
 
 from __future__ import annotations
@@ -23,16 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from nlp.extract import Extraction, ExtractionError, PageText, extract
-from nlp.findings import Finding, fingerprint as identity
 from nlp.language import document_language
 from nlp.lexicon import LANGUAGES
+from nlp.store import store_analysis
 from storage.blobs import BlobStore
 from storage.db import Database
-from storage.models import Document, Hit, Page, utcnow
+from storage.models import Document, utcnow
 from storage.queue import claim, worker_name
 
 log = logging.getLogger(__name__)
@@ -204,55 +204,7 @@ def _analyse_and_store(db: Database, works: list[_Work], summary: AnalysisSummar
         analyzer = _analyzer(language)
         documents = [w.extraction.pages for w in group]
         for work, findings in zip(group, analyzer.analyze_documents(documents)):
-            _store(db, work, findings, analyzer.lexicon_version, summary, replace_pages)
-
-
-def _store(db: Database, work: _Work, findings: list[Finding], version: str, summary: AnalysisSummary,
-           replace_pages: bool) -> None:
-    """Write one document's pages, new hits and status in one transaction."""
-    pages, metadata = work.extraction.pages, work.extraction.metadata
-    with db.session() as session:
-        doc = session.get(Document, work.id)
-        if doc is None:
-            return  # deleted while it was analysed
-        if replace_pages:
-            session.execute(delete(Page).where(Page.document_id == doc.id))
-            session.add_all(Page(document_id=doc.id, number=p.number, text=p.text, method=p.method) for p in pages)
-        summary.new_hits += _record_hits(session, doc.id, findings, version)
-        doc.status, doc.error, doc.claimed_by, doc.claimed_at = "analysed", None, None, None
-        doc.analysed_at, doc.lexicon_version = utcnow(), version
-        if metadata.get("acte_id"):
-            doc.acte_id = metadata["acte_id"]
-        extra = {k: v for k, v in metadata.items() if k not in ("page_count", "acte_id")}
-        if extra:
-            doc.extra = {**(doc.extra or {}), **extra}
-        votes = [f.details["vote"] for f in findings if f.details.get("vote")]
-        if doc.votes is None and votes and all(v == votes[0] for v in votes):
-            doc.votes = votes[0]
-        summary.pages += len(pages)
-
-
-def _record_hits(session: Session, doc_id: int, findings: list[Finding], version: str) -> int:
-    """Add the hits not stored yet and mark those ``version`` no longer finds; returns how many were added."""
-    # A stored hit is known by its fingerprint and, for rows written by an older fingerprint
-    # formula, by the fingerprint its columns give today.
-    stored = {hit: {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
-              for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id))}
-    known = set().union(*stored.values())
-    found, added = set(), 0
-    for finding in findings:
-        fingerprint = finding.fingerprint()
-        if fingerprint in found:
-            continue  # another mention of the same thing in the same sentence
-        found.add(fingerprint)
-        if fingerprint in known:
-            continue  # found before: already alerted, never again
-        session.add(Hit(document_id=doc_id, fingerprint=fingerprint, kind=finding.kind,
-                        category=finding.category, vendor=finding.vendor, matched=finding.matched,
-                        page=finding.page, start=finding.start, end=finding.end, snippet=finding.snippet,
-                        score=finding.score, lexicon_version=finding.lexicon_version, details=finding.details))
-        added += 1
-    for hit, fingerprints in stored.items():
-        if not fingerprints & found and "not_found_by" not in (hit.details or {}):
-            hit.details = {**(hit.details or {}), "not_found_by": version}
-    return added
+            new_hits = store_analysis(db, work.id, work.extraction, findings, analyzer.lexicon_version, replace_pages)
+            if new_hits is not None:
+                summary.new_hits += new_hits
+                summary.pages += len(work.extraction.pages)

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import Response
@@ -92,7 +93,5 @@ class ApiSpider(CouncilSpider):
         if moment is None:
             return None
         if moment.tzinfo is not None:
-            from zoneinfo import ZoneInfo
-
             moment = moment.astimezone(ZoneInfo(self.source.timezone))
         return moment.date()

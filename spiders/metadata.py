@@ -37,8 +37,9 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(?:" + alternatives + r")[sx]?(?![a-z0-9])")
 
 
-def guess_kind(*texts: str | None) -> str:
-    """The first kind whose words appear in the texts, tried in order (link text before URL)."""
+def guess_kind(*texts: str | None, default: str = "other") -> str:
+    """The first kind whose words appear in the texts, tried in order (link text before URL);
+    ``default`` when none does (an API's file attached to a paper is an annex, say)."""
     kinds = vocabulary()["kinds"]
     for text in texts:
         if not text:
@@ -47,7 +48,7 @@ def guess_kind(*texts: str | None) -> str:
         for kind, words in kinds.items():
             if matches_any(folded, words):
                 return kind
-    return "other"
+    return default
 
 
 @lru_cache(maxsize=1)

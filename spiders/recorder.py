@@ -1,9 +1,10 @@
 """Sample and record a live crawl: for `vigie source check` and `vigie source record`.
 
 ``VIGIE_SAMPLE_DOCUMENTS`` (n ≥ 0) downloads only the first n documents; the others are still
-reported with their metadata, marked "not fetched (sample)". ``VIGIE_RECORD_DIR`` saves every
-response that reached the spider (listing pages and sampled documents) in that folder, with an
-index (``recording.json``) that tests replay on loopback (``tests/support/recording.py``).
+reported with their metadata, as skipped ("not fetched (sample …)"), since the site did nothing
+wrong. ``VIGIE_RECORD_DIR`` saves every response that reached the spider (listing pages and
+sampled documents) in that folder, with an index (``recording.json``) that tests replay on
+loopback (``tests/support/recording.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ def recorded_name(url: str, media_type: str, number: int) -> str:
     suffix = next((ext for key, ext in _EXTENSIONS.items() if key in media_type), ".bin")
     digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
     return f"{number:03d}-{stem}-{digest}{suffix}"
+
+
+class NotSampled(IgnoreRequest):
+    """A document left out of the sample on purpose: the spider records it as skipped, not failed."""
 
 
 class SampleMiddleware:
@@ -56,7 +61,7 @@ class SampleMiddleware:
         if "vigie_fields" not in request.meta or self.sample < 0:
             return None
         if self.documents >= self.sample:
-            raise IgnoreRequest("not fetched (sample of a source check or recording)")
+            raise NotSampled("not fetched (sample of a source check or recording)")
         self.documents += 1
         return None
 

@@ -46,7 +46,9 @@ def sample_crawl(config: Config, spec: SourceSpec, pages: int, documents: int,
         })
         with db.session() as session:
             run = session.scalar(select(SourceRun).where(SourceRun.run_id == run_id))
-            docs = list(session.scalars(select(Document).order_by(Document.meeting_date.desc(), Document.id)))
+            # Undated documents last on PostgreSQL too (it puts NULLs first in a descending order).
+            docs = list(session.scalars(select(Document).order_by(Document.meeting_date.desc().nulls_last(),
+                                                                  Document.id)))
         if run is None:
             return Sample("failed", "the crawl did not run", docs, None)
         return Sample(run.status, run.error, docs, run.finish_reason)

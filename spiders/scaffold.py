@@ -10,11 +10,12 @@ from string import Template
 
 import yaml
 
-from spiders.registry import RegistryError, SourceSpec, parse_entry
+from spiders.registry import REGISTRY_DIR, RegistryError, SourceSpec, parse_entry
+
+__all__ = ["FIXTURES_DIR", "REGISTRY_DIR", "TESTS_DIR", "test_path", "write_entry", "write_fixture_readme", "write_test"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 REPO = Path(__file__).resolve().parents[1]
-REGISTRY_DIR = REPO / "spiders" / "sources"
 FIXTURES_DIR = REPO / "tests" / "fixtures" / "sources"
 TESTS_DIR = REPO / "tests" / "spiders" / "sources"
 
@@ -27,8 +28,11 @@ def render(template: str, **values) -> str:
 def write_entry(registry_dir: Path, values: dict) -> SourceSpec:
     """Write ``<registry_dir>/<country>/<id>.yaml`` from the template and validate it by loading it."""
     path = Path(registry_dir) / values["country"].lower() / f"{values['id']}.yaml"
-    if path.exists():
-        raise RegistryError(f"{path} already exists: edit it, or choose another id")
+    # Files are named after their id: one of that name in any country folder holds the id, and a
+    # second one would make every `vigie` command refuse the registry.
+    taken = next(Path(registry_dir).rglob(f"{values['id']}.yaml"), None)
+    if taken is not None:
+        raise RegistryError(f"{taken} already uses the id {values['id']!r}: edit it, or choose another id")
     scalars = {k: _yaml_scalar(v) for k, v in values.items() if k != "established"}
     # `established` sits in a folded block: any text on one line is fine there.
     text = render("source.yaml.tmpl", established=" ".join(str(values["established"]).split()), **scalars)
@@ -38,11 +42,16 @@ def write_entry(registry_dir: Path, values: dict) -> SourceSpec:
     return spec
 
 
+def test_path(tests_dir: Path, source_id: str) -> Path:
+    """Where the source's test goes."""
+    return Path(tests_dir) / f"test_{source_id.replace('-', '_')}.py"
+
+
 def write_test(tests_dir: Path, source_id: str) -> Path:
     """The source's test, failing until someone writes real assertions."""
-    path = Path(tests_dir) / f"test_{source_id.replace('-', '_')}.py"
+    path = test_path(tests_dir, source_id)
     if path.exists():
-        raise FileExistsError(f"{path} already exists")
+        raise FileExistsError(f"{path} already exists: remove it, or choose another id")
     path.parent.mkdir(parents=True, exist_ok=True)
     package = path.parent / "__init__.py"  # tests/ is a package: its tests import tests.support
     if not package.exists():

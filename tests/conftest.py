@@ -4,8 +4,6 @@ VIGIE_TEST_DATABASE_URL), real servers on loopback, and the `vigie` command."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from click.testing import CliRunner
 
 from storage.db import Database
 from tests.support.databases import fresh_database_url, vigie_environment
+from tests.support.workspace import vigie_runner
 from vigie.demo.servers import MailServer, SiteServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,12 +61,7 @@ def vigie_env(data_dir: Path, database_url: str) -> dict[str, str]:
 @pytest.fixture
 def run_vigie(vigie_env: dict[str, str], tmp_path: Path):
     """Run `vigie ARGS…` in a new process (a crawl needs a fresh Twisted reactor)."""
-
-    def run(*args: str, extra_env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "vigie", *args], cwd=tmp_path, env={**vigie_env, **(extra_env or {})},
-                              capture_output=True, text=True, timeout=timeout)
-
-    return run
+    return vigie_runner(vigie_env, tmp_path)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 import yaml
 
+from nlp.extract import PageText
 from nlp.lexicon import LANGUAGES
 
 if TYPE_CHECKING:
@@ -137,6 +138,4 @@ def detector_labels(passage: Passage) -> set[str]:
 
 def text_labels(analyzer: Analyzer, text: str) -> set[str]:
     """The labels of ``analyzer``'s findings in ``text`` taken as one page."""
-    from nlp.extract import PageText
-
     return {f"vendor:{f.vendor}" if f.kind == "vendor" else f.category for f in analyzer.analyze([PageText(1, text)])}

@@ -15,7 +15,8 @@ from w3lib.encoding import html_to_unicode
 
 from nlp.extract import Extraction, ExtractionError, PageText
 
-_DROP = ("script", "style", "noscript", "template", "svg", "nav", "header", "footer")
+_DROPPED_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "header", "footer")
+_DROP = etree.XPath("|".join(f"//{tag}" for tag in _DROPPED_TAGS))  # compiled once, not for every page
 _BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td",
            "th", "thead", "tbody", "section", "article", "aside", "main", "blockquote", "pre", "address", "figure",
            "figcaption", "form", "fieldset", "details", "summary", "caption", "hr", "body"}
@@ -30,7 +31,7 @@ def extract_html(data: bytes, media_type: str | None = None) -> Extraction:
         root = lxml_html.document_fromstring(text)
     except (ValueError, etree.ParserError) as exc:
         raise ExtractionError(f"unreadable HTML: {exc}") from None
-    for element in root.xpath("|".join(f"//{tag}" for tag in _DROP)):
+    for element in _DROP(root):
         element.drop_tree()
     pieces: list[str] = []
     _walk(root.find("body") if root.find("body") is not None else root, pieces)

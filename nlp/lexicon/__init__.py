@@ -38,6 +38,11 @@ class LexiconError(ValueError):
 Terms = dict[str, tuple[str, ...]]  # language (or "any") -> phrases
 
 
+def phrases_for(terms: Terms, language: str) -> tuple[str, ...]:
+    """The phrases of ``terms`` for ``language``, with those valid in every language."""
+    return terms.get(language, ()) + terms.get(ANY, ())
+
+
 @dataclass(frozen=True)
 class Qualifier:
     """Words that, in a hit's sentence, mark it as a subcategory (often of lower priority)."""

@@ -24,6 +24,9 @@ from scrapy.http import Response
 from spiders.api import ApiSpider, with_query
 from spiders.metadata import guess_kind
 
+# The paged collections: the prefix of their fields, and the date a first crawl starts from.
+PAGED = {"events": ("Event", "EventDate"), "matters": ("Matter", "MatterIntroDate")}
+
 
 def odata_time(moment: dt.datetime | dt.date) -> str:
     """An OData v3 ``datetime'…'`` literal (Legistar's …Utc fields are UTC without offset)."""
@@ -66,28 +69,30 @@ class LegistarSpider(ApiSpider):
         start = dt.date.today() - dt.timedelta(days=int(self.config.get("history_days", 365)))
         return f"{date_field} ge {odata_time(start)}"
 
-    def paged_request(self, collection: str, prefix: str, date_field: str, callback, skip: int = 0):
+    def paged_request(self, collection: str, callback, skip: int = 0):
+        """A page of a paged collection (``events`` or ``matters``), ``$skip`` rows in."""
+        prefix, date_field = PAGED[collection]
         url = self.api_url(collection, **{"$filter": self.filter_for(prefix, date_field),
                                           "$orderby": f"{prefix}Id", "$top": self.page_size, "$skip": skip})
-        return self.listing_request(url, callback, skip=skip)
+        return self.listing_request(url, callback, collection=collection, skip=skip)
 
     def listings(self):
-        yield self.paged_request("events", "Event", "EventDate", self.parse_events)
+        yield self.paged_request("events", self.parse_events)
         if self.config.get("matters", True):
-            yield self.paged_request("matters", "Matter", "MatterIntroDate", self.parse_matters)
+            yield self.paged_request("matters", self.parse_matters)
 
-    def next_page(self, response: Response, got: int, collection: str, prefix: str, date_field: str, callback):
-        if got >= self.page_size:
-            yield self.paged_request(collection, prefix, date_field, callback, response.meta["skip"] + self.page_size)
+    def next_page(self, response: Response, data: Any, callback):
+        """The collection's next page, when this one came full (a short page is the last)."""
+        if isinstance(data, list) and len(data) >= self.page_size:
+            yield self.paged_request(response.meta["collection"], callback, response.meta["skip"] + self.page_size)
 
     # -- Events and their items --------------------------------------------------------
 
     def parse_events(self, response: Response):
         data = self.read_json(response)
-        count = len(data) if isinstance(data, list) else 0
         for event in self.rows_from(data, response, "events", "EventId"):
             yield from self.event_documents(event)
-        yield from self.next_page(response, count, "events", "Event", "EventDate", self.parse_events)
+        yield from self.next_page(response, data, self.parse_events)
 
     def rows_from(self, data: Any, response: Response, kind: str, id_field: str) -> list[dict]:
         if data is None:
@@ -126,7 +131,7 @@ class LegistarSpider(ApiSpider):
             if title:
                 yield self.document_item(
                     f"{self.base}/events/{event['EventId']}/eventitems/{item['EventItemId']}",
-                    text=self.item_text(item, title, event, context), kind="agenda", title=title[:500],
+                    text=self.item_text(item, title, event, context), kind="agenda", title=title,
                     votes=self.item_votes(item), **context)
             for attachment in item.get("EventItemMatterAttachments") or []:
                 yield from self.attachment_documents(attachment, context)
@@ -151,7 +156,6 @@ class LegistarSpider(ApiSpider):
 
     def parse_matters(self, response: Response):
         data = self.read_json(response)
-        count = len(data) if isinstance(data, list) else 0
         for matter in self.rows_from(data, response, "matters", "MatterId"):
             context = {"meeting_date": legistar_date(matter.get("MatterAgendaDate")),
                        "adoption_date": legistar_date(matter.get("MatterPassedDate")),
@@ -160,7 +164,7 @@ class LegistarSpider(ApiSpider):
                                  "matter_title": matter.get("MatterTitle")}}
             url = self.api_url(f"matters/{matter['MatterId']}/attachments")
             yield self.listing_request(url, self.parse_attachments, vigie_context=context)
-        yield from self.next_page(response, count, "matters", "Matter", "MatterIntroDate", self.parse_matters)
+        yield from self.next_page(response, data, self.parse_matters)
 
     def parse_attachments(self, response: Response):
         data = self.read_json(response)
@@ -172,6 +176,4 @@ class LegistarSpider(ApiSpider):
         if not url or attachment.get("MatterAttachmentShowOnInternetPage") is False:
             return
         name = attachment.get("MatterAttachmentName") or attachment.get("MatterAttachmentFileName") or url
-        guessed = guess_kind(name)
-        yield from self.document_request(url, kind=guessed if guessed != "other" else "annex",
-                                         title=str(name)[:500], **context)
+        yield from self.document_request(url, kind=guess_kind(name, default="annex"), title=name, **context)

@@ -135,7 +135,7 @@ class OParlSpider(ApiSpider):
             lines = [f"{item.get('number') or ''} {name}".strip(),
                      f"{meeting.get('name') or ''} {context['meeting_date'] or ''}".strip()]
             lines += [str(item[k]) for k in ("result", "resolutionText") if item.get(k)]
-            yield self.document_item(item["id"], text="\n".join(lines) + "\n", kind="agenda", title=name[:500],
+            yield self.document_item(item["id"], text="\n".join(lines) + "\n", kind="agenda", title=name,
                                      votes=vote_counts(item.get("result")), **context)
         yield from self.file_documents(item.get("resolutionFile"), "deliberation", name, context)
         for file in item.get("auxiliaryFile") or []:
@@ -151,9 +151,8 @@ class OParlSpider(ApiSpider):
                        "extra": {"paper": paper.get("id"), "reference": paper.get("reference"),
                                  "paper_type": paper.get("paperType")}}
             name = paper.get("name") or paper.get("reference") or "Vorlage"
-            main_kind = guess_kind(paper.get("paperType"), name)
-            yield from self.file_documents(paper.get("mainFile"), main_kind if main_kind != "other" else "report",
-                                           name, context)
+            main_kind = guess_kind(paper.get("paperType"), name, default="report")
+            yield from self.file_documents(paper.get("mainFile"), main_kind, name, context)
             for file in paper.get("auxiliaryFile") or []:
                 yield from self.file_documents(file, "annex", name, context)
         if following:
@@ -180,10 +179,7 @@ class OParlSpider(ApiSpider):
         title = file.get("name") or file.get("fileName") or parent
         date = parse_datetime(file.get("date"))
         fields = {**context, "published_date": context.get("published_date") or (date.date() if date else None)}
-        if kind is None:
-            guessed = guess_kind(title)
-            kind = guessed if guessed != "other" else "annex"
-        yield from self.document_request(url, kind=kind, title=str(title)[:500], **fields)
+        yield from self.document_request(url, kind=kind or guess_kind(title, default="annex"), title=title, **fields)
 
     def parse_file(self, response: Response):
         data = self.read_json(response)

@@ -49,7 +49,7 @@ def _record_fields(record: Deliberation) -> dict:
     """The metadata of a deliberation's document, whether a PDF or a text record."""
     return {
         "kind": "deliberation",
-        "title": record.subject[:500],
+        "title": record.subject,
         "meeting_date": record.adopted,  # SCDL deliberations are adopted at the meeting
         "adoption_date": record.adopted,
         "acte_id": record.acte_id,

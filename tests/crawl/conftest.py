@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.crawl.pdfs import make_pdf
-from tests.crawl.workspace import vigie_workspace
+from tests.support.workspace import vigie_workspace
 
 COMMUNE = Path(__file__).parents[1] / "fixtures" / "sites" / "commune"
 

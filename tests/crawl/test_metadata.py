@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
+from spiders.base import TITLE_MAX
 from spiders.metadata import find_dates, guess_kind, meeting_date
-from spiders.platforms.html import document_title
+from spiders.platforms.html import HtmlCouncilSpider, document_title
+from spiders.registry import parse_entry
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -38,6 +40,11 @@ def test_guess_kind(texts, kind):
     assert guess_kind(*texts) == kind
 
 
+def test_a_platform_says_what_a_document_is_when_its_words_do_not():
+    assert (guess_kind("Kostenschätzung"), guess_kind("Kostenschätzung", default="annex")) == ("other", "annex")
+    assert guess_kind("Niederschrift", default="annex") == "minutes"
+
+
 @pytest.mark.parametrize("text, context, heading, page_heading, url, expected", [
     # The séance named next to a date wins over other dates in the link text.
     ("Festivités du 14 juillet 2026", "", "Conseil municipal du 30 juin 2026", "", "", dt.date(2026, 6, 30)),
@@ -61,3 +68,10 @@ def test_meeting_date(text, context, heading, page_heading, url, expected):
 ])
 def test_a_generic_link_text_is_completed_by_its_seance(text, heading, page_heading, title):
     assert document_title(text, heading, page_heading) == title
+
+
+def test_a_title_is_cut_whatever_the_platform_gives():
+    spider = HtmlCouncilSpider(parse_entry({"id": "valmont", "name": "Valmont", "country": "FR", "platform": "html",
+                                            "url": "https://valmont.example/conseil/"}, origin="test"))
+    item = spider.document_item("https://valmont.example/a.pdf", title="Objet : " + "caméras " * 300)
+    assert len(item.title) == TITLE_MAX and item.title.startswith("Objet : caméras")

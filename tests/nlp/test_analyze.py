@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import spacy
+import pytest
 
 from nlp.analyze import Analyzer
 from nlp.detector import SPAN_KEY
@@ -23,19 +23,24 @@ def test_findings_are_those_of_the_component_run_on_the_whole_page(fr: Analyzer)
                                                                        ("Citeos", "video_surveillance")]
 
 
-def test_the_statistical_model_runs_only_on_windows_with_a_generalist_vendor(fr: Analyzer, monkeypatch) -> None:
-    seen = []
+@pytest.mark.parametrize("sentence, model", [
+    ("Extension de la vidéoprotection.", False),
+    ("La société Thales est retenue pour la vidéoprotection.", True),  # Thales: a generalist vendor
+])
+def test_the_statistical_model_runs_only_on_windows_with_a_generalist_vendor(fr: Analyzer, monkeypatch,
+                                                                             sentence: str, model: bool) -> None:
+    calls = []
     original = fr.nlp.pipe
 
     def spy(texts, **kwargs):
         texts = list(texts)
-        seen.append((len(texts), tuple(kwargs.get("disable", ()))))
+        calls.append((len(texts), tuple(kwargs.get("disable", ()))))
         return original(texts, **kwargs)
 
     monkeypatch.setattr(fr.nlp, "pipe", spy)
-    fr.analyze([PageText(1, FILLER + " Extension de la vidéoprotection. " + FILLER), PageText(2, FILLER)])
-    assert seen[0] == (1, tuple(fr.model_pipes))  # Language.pipe calls itself again to unpack the tuples
-    assert all(disable == tuple(fr.model_pipes) for _, disable in seen)
+    fr.analyze([PageText(1, FILLER + sentence + " " + FILLER), PageText(2, FILLER)])
+    # One window, in one call (Language.pipe calls itself again to unpack the tuples, with the same settings).
+    assert set(calls) == {(1, () if model else tuple(fr.model_pipes))}
 
 
 def test_pages_without_candidates_never_reach_spacy(fr: Analyzer, monkeypatch) -> None:
@@ -67,11 +72,14 @@ def test_batches_of_documents_give_the_same_findings_as_one_by_one(fr: Analyzer)
     assert batched == [fr.analyze(pages) for pages in documents]
 
 
-def test_english_and_german_use_blank_pipelines() -> None:
-    for language in ("en", "de"):
-        analyzer = Analyzer.for_language(language)
-        assert analyzer.model_pipes == [] and analyzer.nlp.lang == language
-    assert spacy.util.is_package("fr_core_news_sm")
+def test_french_keeps_only_the_named_entity_recogniser_of_its_model(fr: Analyzer) -> None:
+    assert fr.model_pipes == ["tok2vec", "ner"]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_english_and_german_use_blank_pipelines(language: str) -> None:
+    analyzer = Analyzer.for_language(language)
+    assert analyzer.model_pipes == [] and analyzer.nlp.lang == language
 
 
 def test_windows_find_what_the_component_finds_on_whole_pages_of_generated_minutes(fr: Analyzer) -> None:

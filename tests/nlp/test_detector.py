@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
 import spacy
 
 import nlp.detector  # noqa: F401  (registers the factory)
@@ -40,6 +43,7 @@ def test_the_lexicon_is_saved_with_the_pipeline_and_loaded_back(tmp_path, lexico
     pipeline.add_pipe("vigie_detector", config={"lexicon_dir": str(lexicon_copy)})
     pipeline.to_disk(tmp_path / "pipeline")
     assert (tmp_path / "pipeline" / "vigie_detector" / "categories" / "drones.yaml").is_file()
+    shutil.rmtree(lexicon_copy)  # the config still names it: the saved copy alone must be read
 
     loaded = spacy.load(tmp_path / "pipeline")
     doc = loaded("Location d'un ballon dirigeable de surveillance pour le carnaval.")
@@ -57,9 +61,11 @@ def test_initialize_reloads_an_edited_lexicon(lexicon_copy) -> None:
     assert before != pipeline.get_pipe("vigie_detector").version
 
 
-def test_the_bundled_lexicon_is_the_default_and_english_and_german_work() -> None:
-    for language, text, category in [("en", "Purchase of body-worn cameras.", "body_cameras"),
-                                     ("de", "Ausweitung der Videoüberwachung.", "video_surveillance")]:
-        pipeline = spacy.blank(language)
-        pipeline.add_pipe("vigie_detector")
-        assert [c for _, c, _ in _found(pipeline(text))] == [category]
+@pytest.mark.parametrize("language, text, category", [
+    ("en", "Purchase of body-worn cameras.", "body_cameras"),
+    ("de", "Ausweitung der Videoüberwachung.", "video_surveillance"),
+])
+def test_the_bundled_lexicon_is_used_in_the_pipeline_language(language: str, text: str, category: str) -> None:
+    pipeline = spacy.blank(language)
+    pipeline.add_pipe("vigie_detector")
+    assert [c for _, c, _ in _found(pipeline(text))] == [category]

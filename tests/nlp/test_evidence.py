@@ -42,10 +42,7 @@ def test_amounts(language: str, text: str, expected: list) -> None:
 ])
 def test_vote_results(language: str, text: str, expected: dict | None) -> None:
     vote = EvidenceRules(load_lexicon().evidence, language).vote(text)
-    if expected is None:
-        assert vote is None
-    else:
-        assert {k: v for k, v in vote.items() if k != "text"} == expected
+    assert (None if vote is None else {k: v for k, v in vote.items() if k != "text"}) == expected
 
 
 def test_a_hit_gets_the_amounts_and_vote_of_its_own_deliberation_across_pages(fr) -> None:

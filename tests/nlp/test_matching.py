@@ -8,7 +8,7 @@ from nlp.evaluation import text_labels as labels
 from nlp.extract import PageText
 from nlp.folding import FoldedText
 from nlp.lexicon import load_lexicon
-from nlp.patterns import Inflector, Scanner
+from nlp.patterns import Inflector, scanner_for
 
 
 @pytest.mark.parametrize("text", [
@@ -67,12 +67,12 @@ def test_french_forms(phrase: str, form: str) -> None:
     ("Einsatz der intelligenten Videoüberwachung.", "intelligenten Videoüberwachung"),
 ])
 def test_german_compounds_match_inside_longer_words(text: str, matched: str) -> None:
-    scanner = Scanner(load_lexicon(), "de")
+    scanner = scanner_for(load_lexicon(), "de")
     assert [text[c.start:c.end] for c in scanner.scan(FoldedText(text))] == [matched]
 
 
 def test_a_negative_phrase_wins_over_the_shorter_term_inside_it() -> None:
-    scanner = Scanner(load_lexicon(), "fr")
+    scanner = scanner_for(load_lexicon(), "fr")
     text = "Un spectacle de drones, puis des drones."
     assert [text[c.start:c.end] for c in scanner.scan(FoldedText(text))] == ["drones"]
 
@@ -80,6 +80,6 @@ def test_a_negative_phrase_wins_over_the_shorter_term_inside_it() -> None:
 @pytest.mark.parametrize("text, found", [("Le contrat avec Orange Business Services", True),
                                          ("une lumière orange", False)])
 def test_cased_aliases_ignore_lower_case_spellings(text: str, found: bool) -> None:
-    scanner = Scanner(load_lexicon(), "fr")
+    scanner = scanner_for(load_lexicon(), "fr")
     vendors = [e.vendor for c in scanner.scan(FoldedText(text)) for e in c.entries]
     assert ("Orange" in vendors) is found

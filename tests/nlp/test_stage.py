@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
 from nlp import stage
 from nlp.analyze import Analyzer
 from storage.blobs import BlobStore
-from storage.models import Document, Hit, Page, Source
+from storage.models import Document, Hit, Page, Source, utcnow
 from tests.crawl.pdfs import corrupted_pdf, make_pdf
 
 DELIBERATION = ("Envoyé en préfecture le 09/02/2023\nReçu en préfecture le 09/02/2023\n"
@@ -35,21 +37,45 @@ def hits_of(db, doc_id: int) -> list[Hit]:
         return list(session.scalars(select(Hit).where(Hit.document_id == doc_id).order_by(Hit.id)))
 
 
-def test_a_pending_document_is_analysed_with_its_stamp_as_metadata(db, data_dir) -> None:
+@pytest.fixture
+def analysed(db, data_dir) -> tuple[stage.AnalysisSummary, int]:
+    """A pending deliberation, stamped by the prefecture, after one analysis: the summary and its id."""
     doc_id = add_document(db, data_dir, "delib.pdf", make_pdf(DELIBERATION))
-    summary = stage.analyse_pending(db, data_dir)
+    return stage.analyse_pending(db, data_dir), doc_id
+
+
+def test_a_pending_document_is_analysed_with_the_current_lexicon(db, analysed) -> None:
+    summary, doc_id = analysed
     assert (summary.documents, summary.failed, summary.pages, summary.new_hits) == (1, 0, 1, 2)
     with db.session() as session:
         doc = session.get(Document, doc_id)
+        assert (doc.status, doc.claimed_by) == ("analysed", None)
+        assert doc.lexicon_version == Analyzer.for_language("fr").lexicon_version
+
+
+def test_the_stamp_becomes_metadata_and_leaves_the_stored_text(db, analysed) -> None:
+    _, doc_id = analysed
+    with db.session() as session:
+        doc = session.get(Document, doc_id)
         page = session.scalars(select(Page).where(Page.document_id == doc_id)).one()
-        assert doc.status == "analysed" and doc.lexicon_version == Analyzer.for_language("fr").lexicon_version
         assert doc.acte_id == "013-211301106-20230201-2023_45-DE"
         assert doc.extra["prefecture"] == {"sent": "2023-02-09", "received": "2023-02-09"}
-        assert doc.votes == {"result": "adopted", "unanimous": True, "text": "à l'unanimité"}
         assert "préfecture" not in page.text
-        for hit in hits_of(db, doc_id):
-            assert page.text[hit.start:hit.end] == hit.matched
-            assert hit.details["amounts"][0]["value"] == 45000.0
+
+
+def test_the_vote_its_hits_agree_on_is_the_document_vote(db, analysed) -> None:
+    _, doc_id = analysed
+    with db.session() as session:
+        assert session.get(Document, doc_id).votes == {"result": "adopted", "unanimous": True, "text": "à l'unanimité"}
+
+
+def test_hits_quote_the_stored_page_text_at_their_offsets_with_their_amounts(db, analysed) -> None:
+    _, doc_id = analysed
+    with db.session() as session:
+        page = session.scalars(select(Page).where(Page.document_id == doc_id)).one()
+    hits = hits_of(db, doc_id)
+    assert [page.text[h.start:h.end] for h in hits] == [h.matched for h in hits] == ["vidéoprotection", "caméras-piétons"]
+    assert all(h.details["amounts"][0]["value"] == 45000.0 for h in hits)
 
 
 def test_a_bad_file_fails_alone_with_its_reason(db, data_dir) -> None:
@@ -84,18 +110,24 @@ def test_analysing_again_adds_no_hit(db, data_dir) -> None:
     assert [(h.id, h.fingerprint) for h in hits_of(db, doc_id)] == before
 
 
-@pytest.fixture
-def new_lexicon(lexicon_copy, monkeypatch):
-    """Analyzers built on an edited lexicon: "mâts de surveillance" becomes a video-surveillance term."""
-    category = lexicon_copy / "categories" / "video_surveillance.yaml"
-    category.write_text(category.read_text(encoding="utf-8").replace(
-        "  fr: [vidéo-protection,", "  fr: [mât de surveillance, vidéo-protection,"), encoding="utf-8")
-    meta = lexicon_copy / "meta.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "1.0.1"'), encoding="utf-8")
+def edited_lexicon(folder, monkeypatch, file: str, old: str, new: str) -> dict[str, Analyzer]:
+    """Analyzers built on the lexicon in ``folder`` with ``old`` replaced by ``new`` in ``file``, as version 1.0.1."""
+    for name, before, after in [(file, old, new), ("meta.yaml", 'version: "1.0.0"', 'version: "1.0.1"')]:
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert before in text
+        path.write_text(text.replace(before, after), encoding="utf-8")
     analyzers = {}
     monkeypatch.setattr(Analyzer, "for_language",
-                        lambda language: analyzers.setdefault(language, Analyzer(language, str(lexicon_copy))))
+                        lambda language: analyzers.setdefault(language, Analyzer(language, str(folder))))
     return analyzers
+
+
+@pytest.fixture
+def new_lexicon(lexicon_copy, monkeypatch) -> dict[str, Analyzer]:
+    """Analyzers built on an edited lexicon: "mâts de surveillance" becomes a video-surveillance term."""
+    return edited_lexicon(lexicon_copy, monkeypatch, "categories/video_surveillance.yaml",
+                          "  fr: [vidéo-protection,", "  fr: [mât de surveillance, vidéo-protection,")
 
 
 def analysed_with_the_bundled_lexicon(db, data_dir) -> int:
@@ -126,6 +158,21 @@ def test_a_lexicon_change_reanalyses_stored_text_without_the_file(db, data_dir, 
     with db.session() as session:
         assert session.get(Document, doc_id).lexicon_version == new_lexicon["fr"].lexicon_version
     assert stage.reanalyse_stale(db).documents == 0
+
+
+def test_a_hit_the_new_lexicon_no_longer_finds_is_kept_and_marked_retracted(db, data_dir, lexicon_copy,
+                                                                           monkeypatch) -> None:
+    doc_id = analysed_with_the_bundled_lexicon(db, data_dir)
+    edited = edited_lexicon(lexicon_copy, monkeypatch, "categories/body_cameras.yaml",
+                            "  fr: [caméra-piéton, caméras-piéton, ", "  fr: [")
+    before = {h.id: h.category for h in hits_of(db, doc_id)}
+
+    stage.reanalyse_stale(db)
+
+    after = {h.id: h for h in hits_of(db, doc_id) if h.id in before}
+    assert after.keys() == before.keys()  # never deleted
+    assert {h.category: h.retracted_by for h in after.values()} == {
+        "video_surveillance": None, "body_cameras": edited["fr"].lexicon_version}
 
 
 def test_a_document_being_reanalysed_is_not_taken_by_a_second_worker(db, data_dir, new_lexicon, monkeypatch) -> None:
@@ -166,10 +213,6 @@ def test_two_workers_never_analyse_the_same_document(db, data_dir) -> None:
 
 
 def test_documents_of_a_worker_that_died_are_taken_back_after_the_lease(db, data_dir) -> None:
-    import datetime as dt
-
-    from storage.models import utcnow
-
     doc_id = add_document(db, data_dir, "d.pdf", make_pdf(DELIBERATION))
     assert stage.claim_batch(db, "dead:1", 1) == [doc_id]
     assert stage.claim_batch(db, "alive:2", 1) == []

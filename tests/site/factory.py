@@ -1,7 +1,7 @@
 """Rows for the site's tests, inserted directly: the site reads the database, whatever wrote it.
 
-The crawler and the detector are being rewritten by others; the site must not depend on them,
-so these helpers write Source, Document, Hit and SourceRun rows as those components would.
+The site must not depend on how the crawler and the detector work, so these helpers write
+Source, Document, Hit and SourceRun rows as those components would, with a fixed clock.
 """
 
 from __future__ import annotations

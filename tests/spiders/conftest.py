@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import Document, SourceRun
-from tests.crawl.workspace import vigie_workspace
+from tests.support.workspace import vigie_workspace
 from tests.support.apiserver import ApiServer
 
 

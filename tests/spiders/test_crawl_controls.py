@@ -41,8 +41,7 @@ def slow_site(api_server):
 SLOW = {"VIGIE_SOURCE_TIME_BUDGET_S": "1", "VIGIE_CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
 
 
-def test_a_slow_source_is_cut_by_its_time_budget_and_resumed_later(slow_site, crawl, source_runs, data_dir,
-                                                                   run_vigie):
+def test_a_slow_source_is_cut_by_its_time_budget_and_resumed_later(slow_site, source_runs, data_dir, run_vigie):
     server, fast = slow_site
     url = f"{server.url}{CSV}"
     first = run_vigie("crawl", "--platform", "scdl", "--url", url, "--source", "slow", "--resume", extra_env=SLOW)

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from spiders.registry import RegistryError, load_registry
+from spiders.scaffold import write_entry
 from tests.spiders.conftest import write_scdl_entry
 from tests.support.apiserver import Reply
 from tests.support.fixtures import fixture_path
@@ -65,6 +67,32 @@ def test_source_new_writes_an_entry_a_recording_and_a_test_that_fails_until_writ
     assert "write real assertions for bellerive-html" in outcome.stdout  # past `assert documents`
 
 
+def entry_values(country: str) -> dict:
+    return {"id": "bellerive", "name": "Commune de Bellerive (fictive)", "country": country, "platform": "html",
+            "url": "https://bellerive.example/conseil", "language": "fr", "timezone": "Europe/Paris",
+            "interval": 45, "established": "constructed for a test"}
+
+
+def test_source_new_refuses_an_id_already_used_in_another_country_folder(tmp_path):
+    registry = tmp_path / "registry"
+    first = write_entry(registry, entry_values("FR"))
+    with pytest.raises(RegistryError, match=f"{first.path} already uses the id 'bellerive'"):
+        write_entry(registry, entry_values("BE"))
+    assert list(load_registry([registry], bundled=False)) == ["bellerive"]  # the registry still loads
+
+
+def test_source_new_with_a_test_left_from_an_earlier_attempt_writes_nothing(cli, tmp_path):
+    dirs = {name: tmp_path / name for name in ("registry", "fixtures", "generated")}
+    (dirs["generated"]).mkdir()
+    (dirs["generated"] / "test_bellerive.py").write_text("# an earlier attempt\n", encoding="utf-8")
+    result = cli("source", "new", "bellerive", "--platform", "html", "--url", "https://bellerive.example/conseil",
+                 "--name", "Commune de Bellerive (fictive)", "--no-record",
+                 "--registry-dir", str(dirs["registry"]), "--fixtures-dir", str(dirs["fixtures"]),
+                 "--tests-dir", str(dirs["generated"]))
+    assert result.exit_code == 2 and "test_bellerive.py already exists" in result.output
+    assert not dirs["registry"].exists()  # so the next attempt, once the file is removed, can succeed
+
+
 @pytest.fixture
 def scdl_site(api_server):
     server = api_server(rewrite=["https://data.maville.fr"])
@@ -96,6 +124,15 @@ def test_source_check_reports_documents_kinds_and_dates_without_storing_them(scd
         from storage.models import Document, SourceRun
 
         assert session.query(Document).count() == 0 and session.query(SourceRun).count() == 0
+
+
+def test_source_check_lists_documents_beyond_the_sample_as_skipped_not_failed(scdl_site, run_vigie, tmp_path):
+    env = write_scdl_entry(tmp_path / "registry", f"{scdl_site.url}/d.csv")
+    result = run_vigie("source", "check", "bellerive-scdl", "--documents", "1", extra_env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    statuses = [line.split()[2] for line in result.stdout.splitlines() if line.startswith("deliberation ")]
+    assert sorted(statuses) == ["pending", "pending", "pending", "skipped"]  # 2 PDFs (1 sampled), 2 records
+    assert "not fetched" not in result.stderr  # nothing for the maintainer to fix: no warning
 
 
 def test_source_check_of_a_broken_source_says_why_and_exits_1(api_server, run_vigie, tmp_path):

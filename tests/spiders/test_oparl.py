@@ -61,7 +61,8 @@ def serve_huertgenwald(server):
 
 @pytest.fixture(scope="module")
 def huertgenwald(module_api_server, module_workspace):
-    """Two crawls of the real Hürtgenwald payloads, read by several tests."""
+    """Two crawls of the real Hürtgenwald payloads (the paper list's page 85 is constructed), read by
+    several tests."""
     server = module_api_server(rewrite=[HUERTGENWALD])
     return crawl_twice(module_workspace, server, "oparl", serve_huertgenwald(server), "huertgenwald")
 

@@ -1,4 +1,6 @@
-"""The `scdl` spider reads SCDL deliberation CSV files as real publishers write them."""
+"""The `scdl` spider reads SCDL deliberation CSV files in the shapes real publishers write.
+
+No real file could be saved: every CSV here is constructed (tests/fixtures/scdl/README.md)."""
 
 from __future__ import annotations
 

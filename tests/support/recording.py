@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +18,7 @@ from storage.db import Database
 from storage.models import Document
 from tests.support.apiserver import ApiServer, Reply
 from tests.support.databases import fresh_database_url, vigie_environment
+from tests.support.workspace import vigie_runner
 
 
 def origins(index: dict) -> list[str]:
@@ -49,6 +48,9 @@ def replay(source_id: str, workdir: Path) -> dict[str, Any]:
     """Crawl a source's recording on loopback, as its registry entry says, and return its
     stored documents by URL. For the tests that `vigie source new` writes.
 
+    Only what was recorded is served: a document beyond the recorded sample answers 404, so it is
+    stored as failed, with the title, kind and meeting date that the listing gave it.
+
     The registry and fixture folders default to this checkout's; the environment variables
     VIGIE_TEST_REGISTRY_DIR and VIGIE_TEST_FIXTURES_DIR point elsewhere (tests of the workflow).
     """
@@ -57,7 +59,7 @@ def replay(source_id: str, workdir: Path) -> dict[str, Any]:
     spec = load_registry([registry_dir] if registry_dir else [], bundled=not registry_dir)[source_id]
     folder = fixtures / source_id
     index = read_index(folder)
-    with ApiServer(origins(index)) as server, fresh_database_url(workdir) as url:
+    with ApiServer(origins(index), serve_pdfs=False) as server, fresh_database_url(workdir) as url:
         entry = {k: getattr(spec, k) for k in ("id", "name", "country", "platform", "language", "timezone",
                                                "verified", "established", "config")}
         entry.update(url=serve_recording(server, folder, index), enabled=True, verified=True)
@@ -67,8 +69,7 @@ def replay(source_id: str, workdir: Path) -> dict[str, Any]:
         (workdir / "data").mkdir(exist_ok=True)
         env = {**vigie_environment(workdir / "data", url), "VIGIE_SOURCES_DIRS": str(local),
                "VIGIE_OBEY_ROBOTS_TXT": "false"}
-        result = subprocess.run([sys.executable, "-m", "vigie", "crawl", source_id], cwd=workdir, env=env,
-                                capture_output=True, text=True, timeout=120)
+        result = vigie_runner(env, workdir)("crawl", source_id)
         if result.returncode not in (0, 1):
             raise RuntimeError(result.stdout + result.stderr)
         database = Database(url)

@@ -5,24 +5,33 @@ from __future__ import annotations
 import logging
 import sys
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import click
 
 from spiders.registry import RegistryError, SourceSpec, load_registry
-from storage.db import Database
 from vigie.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_CONFIG = 0, 1, 2
 
 
 class App:
-    """Built once per command; opening the database applies pending migrations."""
+    """Built once per command; opening the database applies pending migrations.
+
+    SQLAlchemy is imported only when a command opens the database (the command modules import it,
+    and the models, inside their commands): it would be most of `vigie --help`'s start-up time.
+    """
 
     def __init__(self, config: Config) -> None:
         self.config = config
 
     @cached_property
     def db(self) -> Database:
+        from storage.db import Database
+
         return Database(self.config.database)
 
     @cached_property

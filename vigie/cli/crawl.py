@@ -9,8 +9,6 @@ import click
 
 from spiders.registry import PLATFORMS, RegistryError, parse_entry
 from vigie.cli.context import App, fail_config, pass_app, registry_or_exit
-from vigie.jobs import analyse_and_alert, crawl_sources, finish_run
-from vigie.lock import exclusive_run
 
 
 def _print_summary(summary) -> None:
@@ -30,7 +28,12 @@ def distributed_options(command):
 def crawl_overrides(redis_url: str | None, prefix: str) -> dict | None:
     if not redis_url:
         return None
-    from spiders.distributed import distributed_settings, redis_problem
+    try:
+        from spiders.distributed import distributed_settings, redis_problem
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("scrapy_redis", "redis"):
+            raise
+        fail_config(f"--distributed needs {exc.name}, an extra: .venv/bin/pip install -e '.[distributed]'")
 
     problem = redis_problem(redis_url)
     if problem:
@@ -48,13 +51,14 @@ def run(app: App, redis_url: str | None, redis_prefix: str) -> None:
     done), 2 on a configuration error, 3 when another run was in progress (nothing done).
     With --distributed, this machine crawls with the others, then analyses and alerts.
     """
+    from vigie.jobs import run_job
+    from vigie.lock import exclusive_run
+
     registry = registry_or_exit(app)
     specs = [s for s in registry.values() if s.enabled]
     overrides = crawl_overrides(redis_url, redis_prefix)
     with exclusive_run(app.db, "run"):
-        summary = crawl_sources(app.config, app.db, specs, "run", overrides)
-        analyse_and_alert(app.config, app.db, summary)
-        finish_run(app.db, summary)
+        summary = run_job(app.config, app.db, specs, "run", overrides)
     _print_summary(summary)
     sys.exit(summary.exit_code)
 
@@ -81,6 +85,9 @@ def crawl(app: App, source_ids: tuple[str, ...], platform, url, source_id, name,
     Documents are stored, not analysed: run `vigie analyze` next, or use `vigie run`.
     Distributed crawlers (--distributed) run side by side; other crawls take the run lock.
     """
+    from vigie.jobs import crawl_sources, finish_run
+    from vigie.lock import exclusive_run
+
     if url or platform or source_id:
         if not (url and platform and source_id):
             fail_config("--platform, --url and --source go together")

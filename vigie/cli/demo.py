@@ -5,9 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy import select
 
-from storage.models import Document, Hit
 from vigie.cli.context import App, pass_app
 from vigie.cli.output import printable
 
@@ -22,6 +20,9 @@ def demo(app: App, port: int) -> None:
     Everything stays on this machine: the site and the SMTP server run on 127.0.0.1. Run it
     twice: the second run finds nothing new and sends nothing.
     """
+    from sqlalchemy import select
+
+    from storage.models import Document, Hit
     from vigie.demo.run import SOURCE_ID, run_demo
 
     result = run_demo(app, port)
@@ -33,6 +34,7 @@ def demo(app: App, port: int) -> None:
             select(Hit, Document).join(Document, Hit.document_id == Document.id)
             .where(Document.source_id == SOURCE_ID).order_by(Hit.id)
         ).all()
+        rows = [(hit, doc) for hit, doc in rows if not hit.retracted_by]  # as `vigie hits` lists them
         click.echo(f"\nHits in the demo commune's documents ({len(rows)}):")
         for hit, doc in rows:
             click.echo(f"  [{hit.vendor or hit.category}] « {printable(hit.matched)} » — {printable(doc.title)}, "

@@ -6,12 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from nlp.extract import sniff_kind
 from spiders.metadata import KINDS
 from storage.blobs import BlobStore
-from storage.models import Document, Source, utcnow
 from vigie.cli.context import App, pass_app
 
 MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html", "text": "text/plain"}
@@ -26,6 +24,10 @@ MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html", "text": "text/plai
 @pass_app
 def ingest(app: App, paths: tuple[Path, ...], source_id: str, title, meeting_date, kind) -> None:
     """Add local files as documents of SOURCE; `vigie analyze` then analyses them."""
+    from sqlalchemy import select
+
+    from storage.models import Document, Source, utcnow
+
     blobs = BlobStore(app.config.data_path / "files")
     added = 0
     with app.db.session() as session:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import func, select
 
-from storage.models import Document, Hit
 from vigie.cli.context import App, pass_app
 from vigie.cli.output import FORMATS, write_rows
 
@@ -21,6 +19,10 @@ HIT_COLUMNS = ("source", "document_url", "document_title", "meeting_date", "kind
 @pass_app
 def documents(app: App, source_id, status, fmt) -> None:
     """List stored documents."""
+    from sqlalchemy import func, select
+
+    from storage.models import Document, Hit
+
     hit_count = select(func.count(Hit.id)).where(Hit.document_id == Document.id).scalar_subquery()
     query = select(Document, hit_count).order_by(Document.source_id, Document.meeting_date, Document.id)
     if source_id:
@@ -45,6 +47,10 @@ def documents(app: App, source_id, status, fmt) -> None:
 @pass_app
 def hits(app: App, source_id, category, include_retracted, fmt) -> None:
     """List hits with their evidence."""
+    from sqlalchemy import select
+
+    from storage.models import Document, Hit
+
     query = select(Hit, Document).join(Document, Hit.document_id == Document.id).order_by(Hit.id)
     if source_id:
         query = query.where(Document.source_id == source_id)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from vigie.cli.context import App, pass_app
 from vigie.settings import SETTINGS, markdown_table
@@ -27,6 +25,9 @@ def _shown(key: str, value: object) -> object:
     if key == "admin_url" and value:
         return "(set, hidden)"
     if key == "database_url" and value:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             return make_url(str(value)).render_as_string(hide_password=True)
         except ArgumentError:

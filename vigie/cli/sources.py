@@ -154,9 +154,14 @@ def new(app: App, source_id, platform, url, name, country, language, timezone, i
 
     values = {"id": source_id, "name": name, "country": country.upper(), "platform": platform, "url": url,
               "language": language, "timezone": timezone, "interval": interval, "established": established}
+    tests_dir = tests_dir or scaffold.TESTS_DIR
+    # Checked before anything is written: a test left from an earlier attempt would otherwise
+    # stop the command after the entry is written, and the entry would stop the next attempt.
+    if scaffold.test_path(tests_dir, source_id).exists():
+        fail_config(f"{scaffold.test_path(tests_dir, source_id)} already exists: remove it, or choose another id")
     try:
         spec = scaffold.write_entry(registry_dir or scaffold.REGISTRY_DIR, values)
-        test = scaffold.write_test(tests_dir or scaffold.TESTS_DIR, source_id)
+        test = scaffold.write_test(tests_dir, source_id)
     except (RegistryError, FileExistsError) as exc:
         fail_config(str(exc))
     click.echo(f"Registry entry: {spec.path}")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import click
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING
 
-from storage.models import CrawlRun, Delivery, Document, SourceRun
+import click
+
 from vigie.cli.context import App, fail_config, pass_app
 from vigie.cli.output import FORMATS, write_rows
+
+if TYPE_CHECKING:
+    from storage.models import CrawlRun, SourceRun
 
 RUN_COLUMNS = ("run", "command", "started_at", "finished_at", "duration_s", "exit_code", "sources",
                "sources_failed", "documents_new", "documents_changed", "documents_failed", "analysed",
@@ -48,6 +51,10 @@ def source_row(record: SourceRun) -> dict:
 @pass_app
 def status(app: App, last: int, run_id: int | None, fmt: str) -> None:
     """Show the last runs (newest first) and the work waiting; with --run, that run's sources."""
+    from sqlalchemy import func, select
+
+    from storage.models import CrawlRun, Delivery, Document, SourceRun
+
     with app.db.session() as session:
         if run_id is not None:
             if session.get(CrawlRun, run_id) is None:

@@ -9,15 +9,17 @@ from __future__ import annotations
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import func, select, update
 
 from notify import LANGUAGES
 from notify.policy import MODES
-from storage.models import Channel, Delivery, Subscription
 from vigie.cli.context import App, fail_config, pass_app
 from vigie.cli.output import FORMATS, write_rows
+
+if TYPE_CHECKING:
+    from storage.models import Subscription
 
 
 def _unknown(name: str) -> None:
@@ -26,6 +28,10 @@ def _unknown(name: str) -> None:
 
 
 def _get(session, name: str) -> Subscription:
+    from sqlalchemy import select
+
+    from storage.models import Subscription
+
     row = session.scalar(select(Subscription).where(Subscription.name == name))
     if row is None:
         _unknown(name)
@@ -98,6 +104,10 @@ def _list_row(sub: Subscription, counts: dict[tuple[int, str], int]) -> dict:
 @pass_app
 def list_(app: App, fmt: str) -> None:
     """List subscriptions, their channels (masked) and what they are owed."""
+    from sqlalchemy import func, select
+
+    from storage.models import Delivery, Subscription
+
     with app.db.session() as session:
         counts = {(sub_id, status): n for sub_id, status, n in session.execute(
             select(Delivery.subscription_id, Delivery.status, func.count())
@@ -112,8 +122,10 @@ def list_(app: App, fmt: str) -> None:
 def show(app: App, name: str) -> None:
     """Show one subscription: settings, channels and their health (masked), deliveries."""
     import yaml
+    from sqlalchemy import func, select
 
     from notify.subscriptions import spec_of
+    from storage.models import Channel, Delivery
 
     with app.db.session() as session:
         row = _get(session, name)
@@ -128,6 +140,10 @@ def show(app: App, name: str) -> None:
 
 
 def _set_paused(app: App, name: str, paused: bool) -> int:
+    from sqlalchemy import update
+
+    from storage.models import Channel, Delivery
+
     with app.db.session() as session:
         row = _get(session, name)
         row.paused = paused
@@ -215,7 +231,10 @@ def import_(app: App, path: Path, replace: bool) -> None:
 @pass_app
 def export(app: App, output: Path | None) -> None:
     """Write every subscription as YAML (the format `import` reads)."""
+    from sqlalchemy import select
+
     from notify.subscriptions import dump_yaml, write_private
+    from storage.models import Subscription
 
     with app.db.session() as session:
         rows = list(session.scalars(select(Subscription).order_by(Subscription.name)))

@@ -1,0 +1,69 @@
+"""Writing one document's analysis: its pages, its new hits and its status, in one transaction.
+
+Hits are never deleted: a hit whose fingerprint is already stored is skipped, so nothing is
+alerted twice, and a stored hit the current lexicon no longer finds gets
+``details["not_found_by"]`` (its ``retracted_by``): kept as a record, no longer shown or alerted.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from nlp.extract import Extraction
+from nlp.findings import Finding, fingerprint as identity
+from storage.db import Database
+from storage.models import Document, Hit, Page, utcnow
+
+
+def store_analysis(db: Database, doc_id: int, extraction: Extraction, findings: list[Finding], version: str,
+                   replace_pages: bool) -> int | None:
+    """Record the analysis of document ``doc_id``; returns its new hits (None: the document was deleted meanwhile).
+
+    ``replace_pages``: store ``extraction``'s pages as the document's text (the hits' offsets refer
+    to it); false when the pages analysed are those already stored.
+    """
+    pages, metadata = extraction.pages, extraction.metadata
+    with db.session() as session:
+        doc = session.get(Document, doc_id)
+        if doc is None:
+            return None
+        if replace_pages:
+            session.execute(delete(Page).where(Page.document_id == doc.id))
+            session.add_all(Page(document_id=doc.id, number=p.number, text=p.text, method=p.method) for p in pages)
+        new_hits = record_hits(session, doc.id, findings, version)
+        doc.status, doc.error, doc.claimed_by, doc.claimed_at = "analysed", None, None, None
+        doc.analysed_at, doc.lexicon_version = utcnow(), version
+        if metadata.get("acte_id"):
+            doc.acte_id = metadata["acte_id"]
+        extra = {k: v for k, v in metadata.items() if k not in ("page_count", "acte_id")}
+        if extra:
+            doc.extra = {**(doc.extra or {}), **extra}
+        # The document's vote only when its hits agree on one (minutes hold several deliberations).
+        votes = [f.details["vote"] for f in findings if f.details.get("vote")]
+        if doc.votes is None and votes and all(v == votes[0] for v in votes):
+            doc.votes = votes[0]
+    return new_hits
+
+
+def record_hits(session: Session, doc_id: int, findings: list[Finding], version: str) -> int:
+    """Add the hits not stored yet and mark those ``version`` no longer finds; returns how many were added."""
+    # A stored hit is known by its fingerprint and, for rows written by an older fingerprint
+    # formula, by the fingerprint its columns give today.
+    stored = {hit: {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
+              for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id))}
+    known = set().union(*stored.values())
+    found, added = set(), 0
+    for finding in findings:
+        fingerprint = finding.fingerprint()
+        if fingerprint in found:
+            continue  # another mention of the same thing in the same sentence
+        found.add(fingerprint)
+        if fingerprint in known:
+            continue  # found before: already alerted, never again
+        session.add(Hit(document_id=doc_id, fingerprint=fingerprint, **finding.as_dict()))
+        added += 1
+    for hit, fingerprints in stored.items():
+        if not fingerprints & found and hit.retracted_by is None:
+            hit.details = {**(hit.details or {}), "not_found_by": version}
+    return added
