@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import select
 
@@ -75,8 +76,12 @@ class Notifier:
         self.db, self.config = db, config
         self.now = now or utcnow()
         self.policy = Policy.from_config(config)
-        self.composer = Composer(config, self.policy, self.now)
         self.worker = worker_name()
+
+    @cached_property
+    def composer(self) -> Composer:
+        # Built on first use: loading the templates and labels is most of a run with nothing due.
+        return Composer(self.config, self.policy, self.now)
 
     def run(self) -> DeliverySummary:
         summary = DeliverySummary()
@@ -84,6 +89,8 @@ class Notifier:
             summary.queued = queue_deliveries(session, self.now, self.policy)
             summary.released = release_stale(session, self.now, self.policy)
             due = subscriptions_with_due(session, self.now)
+        if due:
+            self.composer  # built here, once, rather than by the first of the threads below
         with ThreadPoolExecutor(max_workers=self.policy.workers, thread_name_prefix="notify") as pool:
             for result in pool.map(self.serve, due):
                 summary.merge(result)
