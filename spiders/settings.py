@@ -30,7 +30,10 @@ REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
 # API tokens travel in some platforms' URLs (Legistar): never in the logs.
 LOG_FORMATTER = "spiders.logformatter.MaskingLogFormatter"
+# Both run code sent to them; a scheduled crawler needs neither (the remote control, new in
+# Scrapy 2.19, would also write its access token to a file under the user's state folder).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # Retries with exponential backoff, honouring Retry-After (spiders.middlewares.BackoffRetryMiddleware).

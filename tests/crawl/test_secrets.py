@@ -31,3 +31,15 @@ def test_an_api_token_is_masked_in_errors_and_logs(run_vigie, db, tmp_path, rout
         run = session.scalars(select(SourceRun)).one()
     assert run.status == "failed" and "***" in run.error
     assert "s3cr3t-t0ken" not in run.error + result.stdout + result.stderr
+
+
+def test_a_crawl_opens_no_server_that_runs_code(commune_site, serve, run_vigie, tmp_path):
+    """Scrapy's telnet console and remote control run code sent to them: a scheduled crawler needs
+    neither, and the remote control would leave its access token in a job file under the user's
+    state folder (XDG_STATE_HOME) during every crawl."""
+    state = tmp_path / "state"
+    result = run_vigie("crawl", "--platform", "html", "--url", serve(commune_site) + "/", "--source", "commune",
+                       extra_env={"XDG_STATE_HOME": str(state)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (state / "scrapy").exists()
+    assert "Telnet console listening" not in result.stderr
