@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -65,13 +65,18 @@ class ApiSpider(CouncilSpider):
         return scrapy.Request(url, callback=callback, errback=self.listing_failed, meta=meta,
                               headers={"Accept": "application/json"})
 
-    def read_json(self, response: Response) -> Any:
-        """The JSON body of a listing response, or None after recording why it is unusable."""
+    def read_json(self, response: Response, fits: Callable[[Any], bool] = lambda data: True,
+                  problem: str = "") -> Any:
+        """The JSON body of a listing response, or None after recording why it is unusable: it is
+        not JSON, or ``fits(data)`` is false (``problem`` then says what is wrong, for the maintainer)."""
         try:
             data = json.loads(response.body)
         except ValueError:
             media = (response.headers.get(b"Content-Type") or b"?").decode("latin-1")
             self.listing_error(response.url, f"expected JSON, got {media}: is this the API URL of the source?")
+            return None
+        if not fits(data):
+            self.listing_error(response.url, problem)
             return None
         self.crawler.stats.inc_value("vigie/listings_read")
         return data

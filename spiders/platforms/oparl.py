@@ -58,11 +58,9 @@ class OParlSpider(ApiSpider):
 
     def paged(self, response: Response, callback):
         """The list page's objects (not deleted), and a request for the next page if any."""
-        data = self.read_json(response)
+        data = self.read_json(response, lambda d: isinstance(d, dict) and isinstance(d.get("data"), list),
+                              "not an OParl list (no `data` array)")
         if data is None:
-            return [], None
-        if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-            self.listing_error(response.url, "not an OParl list (no `data` array)")
             return [], None
         following = (data.get("links") or {}).get("next")
         request = self.listing_request(following, callback) if following else None

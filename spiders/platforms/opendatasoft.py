@@ -73,11 +73,9 @@ class OpenDataSoftSpider(ApiSpider):
         yield self.listing_request(self.records_url(0), self.parse_records, offset=0)
 
     def parse_records(self, response: Response):
-        data = self.read_json(response)
+        data = self.read_json(response, lambda d: isinstance(d, dict) and "results" in d,
+                              "no `results` in the answer: is this an Explore v2.1 dataset URL?")
         if data is None:
-            return
-        if not isinstance(data, dict) or "results" not in data:
-            self.listing_error(response.url, "no `results` in the answer: is this an Explore v2.1 dataset URL?")
             return
         total = int(data.get("total_count") or 0)
         if uses_export(total):
@@ -91,11 +89,8 @@ class OpenDataSoftSpider(ApiSpider):
             yield self.listing_request(self.records_url(following), self.parse_records, offset=following)
 
     def parse_export(self, response: Response):
-        data = self.read_json(response)
+        data = self.read_json(response, lambda d: isinstance(d, list), "the JSON export is not a list of records")
         if data is None:
-            return
-        if not isinstance(data, list):
-            self.listing_error(response.url, "the JSON export is not a list of records")
             return
         yield from self.records_documents(data)
 

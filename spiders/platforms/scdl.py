@@ -70,11 +70,9 @@ class ScdlSpider(ApiSpider):
                 yield self.listing_request(url, self.parse_table)
 
     def parse_dataset(self, response: Response):
-        data = self.read_json(response)
+        data = self.read_json(response, lambda d: isinstance(d, dict),
+                              "not a data.gouv.fr dataset (no `resources`): is this its API URL?")
         if data is None:
-            return
-        if not isinstance(data, dict):
-            self.listing_error(response.url, "not a data.gouv.fr dataset (no `resources`): is this its API URL?")
             return
         resources = [r for r in data.get("resources") or []
                      if isinstance(r, dict) and str(r.get("format", "")).lower() == "csv" and r.get("url")]
