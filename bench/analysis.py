@@ -45,10 +45,10 @@ def measure_ours(documents: list[list[str]]) -> dict[str, Any]:
     docs = [[PageText(i + 1, text) for i, text in enumerate(pages)] for pages in documents]
     analyzer.analyze(docs[0])  # warm up: the first windows load the model's weights into caches
     start = time.perf_counter()
-    findings = sum(len(found) for found in analyzer.analyze_documents(docs))
+    detections = sum(len(found) for found in analyzer.analyze_documents(docs))
     seconds = time.perf_counter() - start
     pages = [p for d in documents for p in d]
-    return {**_rate(_words(pages), len(pages), seconds), "findings": findings}
+    return {**_rate(_words(pages), len(pages), seconds), "detections": detections}
 
 
 def measure_tokenizer(pages: list[str]) -> dict[str, Any]:
@@ -118,9 +118,9 @@ def child(words: int) -> dict[str, Any]:
             yield [PageText(i + 1, text) for i, text in enumerate(pages)]
 
     start = time.perf_counter()
-    findings = sum(len(found) for found in analyzer.analyze_documents(documents()))
+    detections = sum(len(found) for found in analyzer.analyze_documents(documents()))
     seconds = time.perf_counter() - start
-    return {**counted, "findings": findings, "seconds_with_generation": round(seconds, 1),
+    return {**counted, "detections": detections, "seconds_with_generation": round(seconds, 1),
             "rss_after_loading_mb": loaded, "peak_rss_mb": peak_rss_mb()}
 
 

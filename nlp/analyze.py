@@ -22,7 +22,7 @@ from nlp.detector import SPAN_KEY  # importing nlp.detector registers the "vigie
 from nlp.disambiguate import Mention
 from nlp.evidence import DocumentEvidence, EvidenceRules
 from nlp.extract import PageText
-from nlp.findings import Finding
+from nlp.detections import Detection
 from nlp.folding import FoldedText
 from nlp.lexicon import LANGUAGES
 from nlp.patterns import Candidate
@@ -87,12 +87,12 @@ class Analyzer:
         """One shared analyzer per language (loading a pipeline takes a second or two)."""
         return cls(language)
 
-    def analyze(self, pages: Sequence[PageText]) -> list[Finding]:
-        """The findings of one document, in page and offset order."""
+    def analyze(self, pages: Sequence[PageText]) -> list[Detection]:
+        """The detections of one document, in page and offset order."""
         return next(self.analyze_documents([pages]))
 
-    def analyze_documents(self, documents: Iterable[Sequence[PageText]], batch_size: int = 32) -> Iterator[list[Finding]]:
-        """The findings of each document, in order; windows of a batch of documents share ``nlp.pipe``."""
+    def analyze_documents(self, documents: Iterable[Sequence[PageText]], batch_size: int = 32) -> Iterator[list[Detection]]:
+        """The detections of each document, in order; windows of a batch of documents share ``nlp.pipe``."""
         batch: list[Sequence[PageText]] = []
         for pages in documents:
             batch.append(pages)
@@ -102,7 +102,7 @@ class Analyzer:
         if batch:
             yield from self._analyze_batch(batch)
 
-    def _analyze_batch(self, documents: list[Sequence[PageText]]) -> list[list[Finding]]:
+    def _analyze_batch(self, documents: list[Sequence[PageText]]) -> list[list[Detection]]:
         windows: list[_Window] = []
         sentences: dict[tuple[int, int], Sentences] = {}
         for d, pages in enumerate(documents):
@@ -111,22 +111,22 @@ class Analyzer:
                 if candidates:
                     sentences[d, p] = Sentences(page.text)
                     windows += self._windows(d, p, candidates, sentences[d, p])
-        findings: list[list[Finding]] = [[] for _ in documents]
+        detections: list[list[Detection]] = [[] for _ in documents]
         if not windows:
-            return findings
+            return detections
         # Strings that spaCy learns from the windows (numbers, names) are forgotten after each batch,
         # so that memory stays flat however many documents go through.
         with self.nlp.memory_zone():
             for window, doc in self._run(documents, windows):
                 page = documents[window.document][window.page]
                 for span in doc.spans[SPAN_KEY]:
-                    findings[window.document].append(
-                        self._finding(page, span._.vigie, window.start, sentences[window.document, window.page]))
-        for d, found in enumerate(findings):
+                    detections[window.document].append(
+                        self._detection(page, span._.vigie, window.start, sentences[window.document, window.page]))
+        for d, found in enumerate(detections):
             if found:
                 self._attach_evidence(documents[d], found)
                 found.sort(key=lambda f: (f.page, f.start, f.kind))
-        return findings
+        return detections
 
     def _windows(self, d: int, p: int, candidates: list[Candidate], sentences: Sentences) -> list[_Window]:
         """The runs of whole sentences of page ``p`` of document ``d`` that the rules need around its candidates."""
@@ -154,7 +154,7 @@ class Analyzer:
             for doc, window in self.nlp.pipe(texts, as_tuples=True, disable=disable):
                 yield window, doc
 
-    def _finding(self, page: PageText, mention: Mention, offset: int, sentences: Sentences) -> Finding:
+    def _detection(self, page: PageText, mention: Mention, offset: int, sentences: Sentences) -> Detection:
         start, end = offset + mention.start, offset + mention.end
         entry = mention.entry
         details = {"rule": mention.rule, "term": entry.term}
@@ -166,12 +166,12 @@ class Analyzer:
             details["procurement"] = mention.procurement
         if entry.product:
             details["product"] = entry.term
-        return Finding(kind=entry.kind, category=entry.category, vendor=entry.vendor, matched=page.text[start:end],
-                       page=page.number, start=start, end=end, snippet=sentences.snippet(start),
-                       score=mention.score, lexicon_version=self.lexicon_version, details=details)
+        return Detection(kind=entry.kind, category=entry.category, vendor=entry.vendor, matched=page.text[start:end],
+                         page=page.number, start=start, end=end, snippet=sentences.snippet(start),
+                         score=mention.score, lexicon_version=self.lexicon_version, details=details)
 
-    def _attach_evidence(self, pages: Sequence[PageText], findings: list[Finding]) -> None:
+    def _attach_evidence(self, pages: Sequence[PageText], detections: list[Detection]) -> None:
         evidence = DocumentEvidence([p.text for p in pages], self.evidence)
         index = {page.number: i for i, page in enumerate(pages)}
-        for finding in findings:
-            finding.details.update(evidence.details(index[finding.page], finding.start))
+        for detection in detections:
+            detection.details.update(evidence.details(index[detection.page], detection.start))

@@ -203,8 +203,8 @@ def _analyse_and_store(db: Database, works: list[_Work], summary: AnalysisSummar
     for language, group in by_language.items():
         analyzer = _analyzer(language)
         documents = [w.extraction.pages for w in group]
-        for work, findings in zip(group, analyzer.analyze_documents(documents)):
-            new_hits = store_analysis(db, work.id, work.extraction, findings, analyzer.lexicon_version, replace_pages)
+        for work, detections in zip(group, analyzer.analyze_documents(documents)):
+            new_hits = store_analysis(db, work.id, work.extraction, detections, analyzer.lexicon_version, replace_pages)
             if new_hits is not None:
                 summary.new_hits += new_hits
                 summary.pages += len(work.extraction.pages)

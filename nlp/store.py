@@ -11,12 +11,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from nlp.extract import Extraction
-from nlp.findings import Finding, fingerprint as identity
+from nlp.detections import Detection, fingerprint as identity
 from storage.db import Database
 from storage.models import Document, Hit, Page, utcnow
 
 
-def store_analysis(db: Database, doc_id: int, extraction: Extraction, findings: list[Finding], version: str,
+def store_analysis(db: Database, doc_id: int, extraction: Extraction, detections: list[Detection], version: str,
                    replace_pages: bool) -> int | None:
     """Record the analysis of document ``doc_id``; returns its new hits (None: the document was deleted meanwhile).
 
@@ -31,7 +31,7 @@ def store_analysis(db: Database, doc_id: int, extraction: Extraction, findings: 
         if replace_pages:
             session.execute(delete(Page).where(Page.document_id == doc.id))
             session.add_all(Page(document_id=doc.id, number=p.number, text=p.text, method=p.method) for p in pages)
-        new_hits = record_hits(session, doc.id, findings, version)
+        new_hits = record_hits(session, doc.id, detections, version)
         doc.status, doc.error, doc.claimed_by, doc.claimed_at = "analysed", None, None, None
         doc.analysed_at, doc.lexicon_version = utcnow(), version
         if metadata.get("acte_id"):
@@ -40,13 +40,13 @@ def store_analysis(db: Database, doc_id: int, extraction: Extraction, findings: 
         if extra:
             doc.extra = {**(doc.extra or {}), **extra}
         # The document's vote only when its hits agree on one (minutes hold several deliberations).
-        votes = [f.details["vote"] for f in findings if f.details.get("vote")]
+        votes = [f.details["vote"] for f in detections if f.details.get("vote")]
         if doc.votes is None and votes and all(v == votes[0] for v in votes):
             doc.votes = votes[0]
     return new_hits
 
 
-def record_hits(session: Session, doc_id: int, findings: list[Finding], version: str) -> int:
+def record_hits(session: Session, doc_id: int, detections: list[Detection], version: str) -> int:
     """Add the hits not stored yet and mark those ``version`` no longer finds; returns how many were added."""
     # A stored hit is known by its fingerprint and, for rows written by an older fingerprint
     # formula, by the fingerprint its columns give today.
@@ -54,14 +54,14 @@ def record_hits(session: Session, doc_id: int, findings: list[Finding], version:
               for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id))}
     known = set().union(*stored.values())
     found, added = set(), 0
-    for finding in findings:
-        fingerprint = finding.fingerprint()
+    for detection in detections:
+        fingerprint = detection.fingerprint()
         if fingerprint in found:
             continue  # another mention of the same thing in the same sentence
         found.add(fingerprint)
         if fingerprint in known:
             continue  # found before: already alerted, never again
-        session.add(Hit(document_id=doc_id, fingerprint=fingerprint, **finding.as_dict()))
+        session.add(Hit(document_id=doc_id, fingerprint=fingerprint, **detection.as_dict()))
         added += 1
     for hit, fingerprints in stored.items():
         if not fingerprints & found and hit.retracted_by is None:

@@ -43,6 +43,9 @@ class SourceSpec:
     established: str = ""
     notes: str = ""
     publication_interval_days: int = 90
+    # Where the council sits, for the public site's map: {lat: 43.2965, lon: 5.3698} (WGS 84
+    # degrees), with where the figures come from said in ``established`` or ``notes``.
+    coordinates: dict[str, float] | None = None
     config: dict[str, Any] = field(default_factory=dict)
     origin: str = "registry"
     path: Path | None = None

@@ -58,7 +58,20 @@ def entry_problems(spec: SourceSpec) -> list[str]:
         ZoneInfo(str(spec.timezone))
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(f"timezone {spec.timezone!r} is not an IANA time zone such as Europe/Paris")
-    return problems + _official_code_problems(spec.official_code) + _config_problems(spec)
+    return (problems + _official_code_problems(spec.official_code) + _coordinates_problems(spec.coordinates)
+            + _config_problems(spec))
+
+
+def _coordinates_problems(coordinates: Any) -> list[str]:
+    if coordinates is None:
+        return []
+    if not isinstance(coordinates, dict) or set(coordinates) != {"lat", "lon"}:
+        return ["coordinates must be a mapping {lat: <degrees north>, lon: <degrees east>}"]
+    lat, lon = coordinates["lat"], coordinates["lon"]
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon))
+    if not numbers or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return [f"coordinates: lat must be within -90..90 and lon within -180..180 degrees, got {lat!r}, {lon!r}"]
+    return []
 
 
 def _official_code_problems(code: Any) -> list[str]:

@@ -2,7 +2,7 @@
 
 The set is a folder of YAML files (``tests/fixtures/nlp/devset/``, described in its README): each
 passage has an id, a text and the labels expected in it. A label is a category (for technology
-findings) or ``vendor:<canonical name>``; precision and recall count (passage, label) pairs.
+detections) or ``vendor:<canonical name>``; precision and recall count (passage, label) pairs.
 A quarter of the passages, chosen by a hash of their id, is held out from tuning.
 """
 
@@ -43,7 +43,7 @@ class Passage:
 
 
 def label_of(item: dict) -> str:
-    """The label of an expected item or a finding: a category, or "vendor:<name>"."""
+    """The label of an expected item or a detection: a category, or "vendor:<name>"."""
     return f"vendor:{item['vendor']}" if item.get("vendor") else item["category"]
 
 
@@ -137,5 +137,5 @@ def detector_labels(passage: Passage) -> set[str]:
 
 
 def text_labels(analyzer: Analyzer, text: str) -> set[str]:
-    """The labels of ``analyzer``'s findings in ``text`` taken as one page."""
+    """The labels of ``analyzer``'s detections in ``text`` taken as one page."""
     return {f"vendor:{f.vendor}" if f.kind == "vendor" else f.category for f in analyzer.analyze([PageText(1, text)])}

@@ -1,4 +1,4 @@
-"""The analyzer: spaCy only around candidates, the same findings as on the whole text, stable fingerprints."""
+"""The analyzer: spaCy only around candidates, the same detections as on the whole text, stable fingerprints."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ PAGE = (FILLER + "\nDélibération n° 2024-031\nOBJET : Maintenance des caméra
 def test_findings_are_those_of_the_component_run_on_the_whole_page(fr: Analyzer) -> None:
     whole = fr.nlp(PAGE)
     expected = [(PAGE[s._.vigie.start:s._.vigie.end], s._.vigie.entry.category) for s in whole.spans[SPAN_KEY]]
-    findings = fr.analyze([PageText(1, PAGE)])
-    assert [(f.matched, f.category) for f in findings] == expected == [("caméras", "video_surveillance"),
+    detections = fr.analyze([PageText(1, PAGE)])
+    assert [(f.matched, f.category) for f in detections] == expected == [("caméras", "video_surveillance"),
                                                                        ("Citeos", "video_surveillance")]
 
 
@@ -58,12 +58,12 @@ def test_every_finding_has_its_evidence(fr: Analyzer) -> None:
 
 
 def test_fingerprints_survive_a_longer_match_and_a_new_lexicon_version(fr: Analyzer) -> None:
-    [finding] = fr.analyze([PageText(1, "Le conseil vote l'extension des caméras de la voie publique.")])
-    stretched = type(finding)(**{**finding.as_dict(), "matched": "caméras de la voie publique", "end": finding.end + 20,
+    [detection] = fr.analyze([PageText(1, "Le conseil vote l'extension des caméras de la voie publique.")])
+    stretched = type(detection)(**{**detection.as_dict(), "matched": "caméras de la voie publique", "end": detection.end + 20,
                                  "lexicon_version": "9.9.9+00000000"})
-    assert stretched.fingerprint() == finding.fingerprint()
-    other_page = type(finding)(**{**finding.as_dict(), "page": 2})
-    assert other_page.fingerprint() != finding.fingerprint()
+    assert stretched.fingerprint() == detection.fingerprint()
+    other_page = type(detection)(**{**detection.as_dict(), "page": 2})
+    assert other_page.fingerprint() != detection.fingerprint()
 
 
 def test_batches_of_documents_give_the_same_findings_as_one_by_one(fr: Analyzer) -> None:

@@ -53,8 +53,8 @@ def test_a_hit_gets_the_amounts_and_vote_of_its_own_deliberation_across_pages(fr
         PageText(2, "La dépense s'élève à 62 400 € HT.\nPour : 22 – Contre : 5 – Abstentions : 2\n\n"
                     "Délibération n° 2023-016\nOBJET : Subvention au comité des fêtes de 1 500 €.\nAdopté à l'unanimité."),
     ]
-    findings = fr.analyze(pages)
-    assert {f.category for f in findings} == {"video_surveillance"}
-    for finding in findings:
-        assert [a["value"] for a in finding.details["amounts"]] == [62400.0]
-        assert finding.details["vote"]["for"] == 22 and finding.details["vote"]["against"] == 5
+    detections = fr.analyze(pages)
+    assert {f.category for f in detections} == {"video_surveillance"}
+    for detection in detections:
+        assert [a["value"] for a in detection.details["amounts"]] == [62400.0]
+        assert detection.details["vote"]["for"] == 22 and detection.details["vote"]["against"] == 5

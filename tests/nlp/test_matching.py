@@ -45,9 +45,9 @@ def test_plurals_line_breaks_ligatures_apostrophes_and_capitals(fr, text: str, e
 
 def test_matched_text_is_the_page_text_at_the_offsets(fr) -> None:
     page = PageText(4, "OBJET : EXTENSION DE LA VIDÉO-\nPROTECTION – caméras-\npiétons et l’identiﬁcation faciale")
-    findings = fr.analyze([page])
-    assert [f.matched for f in findings] == ["VIDÉO-\nPROTECTION", "caméras-\npiétons", "identiﬁcation faciale"]
-    assert all(page.text[f.start:f.end] == f.matched and f.page == 4 for f in findings)
+    detections = fr.analyze([page])
+    assert [f.matched for f in detections] == ["VIDÉO-\nPROTECTION", "caméras-\npiétons", "identiﬁcation faciale"]
+    assert all(page.text[f.start:f.end] == f.matched and f.page == 4 for f in detections)
 
 
 @pytest.mark.parametrize("phrase, form", [

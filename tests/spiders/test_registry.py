@@ -50,6 +50,11 @@ def valid_entry(**changes):
     return {k: v for k, v in entry.items() if v is not None}
 
 
+def test_an_entry_may_say_where_the_council_sits(tmp_path):
+    spec = parse_entry(valid_entry(coordinates={"lat": 45.43, "lon": 4.39}), tmp_path / "fr" / "bellerive.yaml")
+    assert spec.coordinates == {"lat": 45.43, "lon": 4.39}
+
+
 @pytest.mark.parametrize("changes, message", [
     ({"established": None}, "established is required"),
     ({"verified": None}, "verified is required"),
@@ -58,6 +63,8 @@ def valid_entry(**changes):
     ({"official_code": {"fips": "123"}}, "unknown kind 'fips'"),
     ({"publication_interval_days": 0}, "publication_interval_days must be a positive"),
     ({"timezone": "Paris"}, "not an IANA time zone"),
+    ({"coordinates": {"lat": 43.3}}, "coordinates must be a mapping {lat:"),
+    ({"coordinates": {"lat": 95.0, "lon": 5.37}}, "lat must be within -90..90"),
     ({"config": {"document_link": "a"}}, "unknown option(s) document_link for platform html"),
     ({"url": None, "enabled": True, "verified": True}, "missing required field(s) url"),
     ({"url": "file:///srv/deliberations/"}, "url must start with http:// or https://"),

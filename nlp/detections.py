@@ -1,4 +1,4 @@
-"""What the detector reports: one finding per mention, with its evidence."""
+"""What the detector reports: one detection per mention, with its evidence."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from nlp.folding import fold_squeezed
 
 
 @dataclass
-class Finding:
+class Detection:
     """A mention of a surveillance technology or vendor in one page of a document."""
 
     kind: str  # "technology" or "vendor"
     category: str  # a category id; for a vendor, its main category
-    vendor: str | None  # canonical name, for vendor findings
+    vendor: str | None  # canonical name, for vendor detections
     matched: str  # the text as written in the page: page_text[start:end]
     page: int  # 1-based
     start: int  # character offsets in the page's stored text
