@@ -38,12 +38,13 @@ from scrapy.http import Response
 
 from spiders.api import ApiSpider, with_query
 
-# The API's act types (`type`): the document kind they are, and what to call them.
+# The API's act types (`type`): the document kind they are (orders are decisions, as in
+# spiders/vocabulary.yaml), and what to call them.
 ACT_TYPES = {
-    "1": ("deliberation", "délibération"), "2": ("other", "acte réglementaire"),
-    "3": ("other", "acte individuel"), "4": ("other", "contrat, convention ou avenant"),
+    "1": ("deliberation", "délibération"), "2": ("deliberation", "acte réglementaire"),
+    "3": ("deliberation", "acte individuel"), "4": ("other", "contrat, convention ou avenant"),
     "5": ("other", "document budgétaire"), "6": ("other", "autre acte"), "7": ("other", "acte hors préfecture"),
-    "71": ("minutes", "liste des délibérations"), "72": ("other", "arrêté temporaire"),
+    "71": ("minutes", "liste des délibérations"), "72": ("deliberation", "arrêté temporaire"),
     "73": ("minutes", "procès-verbal"),
 }
 
@@ -95,14 +96,13 @@ class MegalisSpider(ApiSpider):
 
     def act_documents(self, acte: dict):
         """The act's PDF and its annexes, with what the API says of them."""
-        kind, label = ACT_TYPES.get(str(acte.get("type") or ""), ("other", "acte"))
-        if acte.get("typologie") == "99_DE":
-            kind, label = "deliberation", "délibération"
+        code = "1" if acte.get("typologie") == "99_DE" else str(acte.get("type") or "")
+        kind, label = ACT_TYPES.get(code, ("other", "acte"))
         decided = self.local_date(acte.get("date_acte"))
         title = " ".join(str(acte.get("objet") or "").split()) or f"{label} {acte.get('id') or ''}".strip()
         fields = {
             "title": title,
-            "meeting_date": decided if kind == "deliberation" else None,
+            "meeting_date": decided if code == "1" else None,  # a council's vote, not an order's signature
             "adoption_date": decided,
             "published_date": self.local_date(acte.get("date_publication")),
             "extra": {"act_type": label, "typologie": acte.get("typologie"), "platform_id": acte.get("id"),

@@ -54,7 +54,7 @@ def test_acts_keep_their_type_subject_dates_and_classification(bellerive):
         "code": "6.1", "label": "Libertes publiques et pouvoirs de police/Police municipale"}
     assert camera.url.startswith(f"{bellerive.server.url}/OpenData/299000001/Deliberation/2026/")
     order = docs["ARRETE PERMANENT_REGLEMENTATION DU STATIONNEMENT RUE DES TANNEURS"]
-    assert (order.kind, order.extra["act_type"], order.meeting_date) == ("other", "acte réglementaire", None)
+    assert (order.kind, order.extra["act_type"], order.meeting_date) == ("deliberation", "acte réglementaire", None)
     minutes = docs["Procès-verbal de la séance du conseil municipal du 30 juin 2026"]
     assert minutes.kind == "minutes"
     annexes = [d for d in bellerive.documents.values() if d.kind == "annex"]
