@@ -117,3 +117,9 @@ def write_entries(folder, *entries: dict) -> dict[str, str]:
         (folder / f"{data['id']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return {"VIGIE_SOURCES_DIRS": str(folder)}
 
+
+
+def runs_by_source(database: Database) -> dict[str, SourceRun]:
+    """The last crawl record of each source."""
+    with database.session() as session:
+        return {r.source_id: r for r in session.scalars(select(SourceRun).order_by(SourceRun.id))}
