@@ -14,6 +14,7 @@ import click
 from spiders.registry import PLATFORMS, RegistryError
 from vigie.cli.context import App, fail_config, pass_app, registry_or_exit
 from vigie.cli.output import FORMATS, write_rows
+from vigie.cli.discover import coverage, coverage_line, discover
 from vigie.cli.verify import verify
 
 HEALTH_COLUMNS = ("id", "platform", "country", "status", "verified", "enabled", "last_result", "last_run", "documents",
@@ -46,6 +47,7 @@ def sources(app: App, ctx: click.Context, fmt: str, flagged: bool) -> None:
         enabled = sum(1 for h in health if h.spec.enabled)
         click.echo(f"{len(health)} source(s), {enabled} enabled, {sum(h.spec.verified for h in health)} verified"
                    + "".join(f", {n} {flag}" for flag, n in sorted(flags.items())))
+        click.echo(coverage_line(registry.values()))
 
 
 @click.group()
@@ -177,4 +179,5 @@ def new(app: App, source_id, platform, url, name, country, language, timezone, i
 
 
 # The registry's own commands live in modules of their own (vigie/cli/verify.py, …).
-sources.add_command(verify)
+for command in (verify, discover, coverage):
+    sources.add_command(command)
