@@ -46,6 +46,10 @@ class SourceSpec:
     # Where the council sits, for the public site's map: {lat: 43.2965, lon: 5.3698} (WGS 84
     # degrees), with where the figures come from said in ``established`` or ``notes``.
     coordinates: dict[str, float] | None = None
+    # The commune's legal population (INSEE), for coverage; candidates of `vigie sources discover` carry it.
+    population: int | None = None
+    # What `vigie sources verify` saw last: {date, result, documents, sample_title, error}.
+    verification: dict[str, Any] | None = None
     config: dict[str, Any] = field(default_factory=dict)
     origin: str = "registry"
     path: Path | None = None

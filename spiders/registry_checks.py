@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from spiders.registry import SourceSpec
 
 # One spider each in spiders/platforms/ (its `name`), and one key each in platform_options.yaml.
-PLATFORMS = ("html", "scdl", "opendatasoft", "oparl", "legistar")
+PLATFORMS = ("html", "scdl", "opendatasoft", "oparl", "legistar", "megalis", "webdelib", "lutece_ods", "searchform")
 OPTIONS_FILE = Path(__file__).with_name("platform_options.yaml")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}$")
 # Official identifiers: INSEE commune code (2A/2B for Corsica), SIREN, SIRET, German AGS.
@@ -58,6 +58,11 @@ def entry_problems(spec: SourceSpec) -> list[str]:
         ZoneInfo(str(spec.timezone))
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(f"timezone {spec.timezone!r} is not an IANA time zone such as Europe/Paris")
+    population = spec.population
+    if population is not None and (not isinstance(population, int) or isinstance(population, bool) or population < 0):
+        problems.append(f"population must be a number of inhabitants, got {population!r}")
+    if spec.verification is not None and not isinstance(spec.verification, dict):
+        problems.append("verification is written by `vigie sources verify`: a mapping {date, result, …}")
     return (problems + _official_code_problems(spec.official_code) + _coordinates_problems(spec.coordinates)
             + _config_problems(spec))
 

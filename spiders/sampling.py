@@ -34,24 +34,35 @@ class Sample:
 def sample_crawl(config: Config, spec: SourceSpec, pages: int, documents: int,
                  record_dir: Path | None = None) -> Sample:
     """Crawl ``spec`` for at most ``pages`` responses and ``documents`` downloads. Blocks (Twisted)."""
-    scratch = Path(tempfile.mkdtemp(prefix=f"vigie-{spec.id}-"))
+    return sample_crawls(config, [spec], pages, documents, record_dir)[spec.id]
+
+
+def sample_crawls(config: Config, specs: list[SourceSpec], pages: int, documents: int,
+                  record_dir: Path | None = None) -> dict[str, Sample]:
+    """Crawl every spec at once, each for at most ``pages`` responses and ``documents`` downloads,
+    into one scratch database; each one's Sample by source id. Blocks (Twisted: once per process)."""
+    scratch = Path(tempfile.mkdtemp(prefix="vigie-sample-"))
     scratch_config = config.with_overrides(data_dir=str(scratch), database_url="")
     db = Database(scratch_config.database)
     try:
-        sync_sources(db, [spec])
+        sync_sources(db, specs)
         run_id = start_run(db, "check")
-        crawl(scratch_config, [spec], run_id, {
+        crawl(scratch_config, specs, run_id, {
             "CLOSESPIDER_PAGECOUNT": pages, "VIGIE_SAMPLE_DOCUMENTS": documents,
             "VIGIE_RECORD_DIR": str(record_dir) if record_dir else "", "VIGIE_INCREMENTAL": False,
         })
         with db.session() as session:
-            run = session.scalar(select(SourceRun).where(SourceRun.run_id == run_id))
+            runs = {r.source_id: r for r in session.scalars(select(SourceRun).where(SourceRun.run_id == run_id))}
             # Undated documents last on PostgreSQL too (it puts NULLs first in a descending order).
             docs = list(session.scalars(select(Document).order_by(Document.meeting_date.desc().nulls_last(),
                                                                   Document.id)))
-        if run is None:
-            return Sample("failed", "the crawl did not run", docs, None)
-        return Sample(run.status, run.error, docs, run.finish_reason)
+        samples = {}
+        for spec in specs:
+            found = [d for d in docs if d.source_id == spec.id]
+            run = runs.get(spec.id)
+            samples[spec.id] = (Sample(run.status, run.error, found, run.finish_reason) if run
+                                else Sample("failed", "the crawl did not run", found, None))
+        return samples
     finally:
         db.dispose()
         shutil.rmtree(scratch, ignore_errors=True)

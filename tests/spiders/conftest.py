@@ -105,3 +105,21 @@ def crawl_twice(workspace, server: ApiServer, platform: str, url: str, source_id
     workspace.crawl(platform, url, source_id)
     return SimpleNamespace(server=server, documents=documents, first_requests=first_requests,
                            second_requests=server.requested(), runs=stored_runs(workspace.db, source_id))
+
+
+def write_entries(folder, *entries: dict) -> dict[str, str]:
+    """A registry folder holding these entries (constructed sources: verified and enabled unless they
+    say otherwise); the environment that makes `vigie` read it."""
+    folder.mkdir(exist_ok=True)
+    for entry in entries:
+        data = {"country": "FR", "verified": True, "enabled": True, "established": "constructed test fixture",
+                **entry}
+        (folder / f"{data['id']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return {"VIGIE_SOURCES_DIRS": str(folder)}
+
+
+
+def runs_by_source(database: Database) -> dict[str, SourceRun]:
+    """The last crawl record of each source."""
+    with database.session() as session:
+        return {r.source_id: r for r in session.scalars(select(SourceRun).order_by(SourceRun.id))}

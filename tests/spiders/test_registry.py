@@ -26,6 +26,22 @@ def test_every_seed_city_has_an_entry(registry):
     assert SEED_CITIES <= set(registry)
 
 
+SEED_METROPOLES = {"aix-marseille-provence", "nice-cote-d-azur", "toulouse-metropole", "eurometropole-strasbourg",
+                   "saint-etienne-metropole", "valenciennes-metropole"}
+
+
+def test_every_seed_city_and_metropole_has_a_channel_to_check(registry):
+    for source_id in SEED_CITIES | SEED_METROPOLES:
+        spec = registry[source_id]
+        assert spec.url.startswith("https://") or spec.url.startswith("http://"), source_id
+        assert spec.coordinates, source_id
+
+
+def test_french_entries_cite_public_sources_only(registry):
+    for spec in registry.values():
+        assert "shared/" not in spec.established + spec.notes, spec.id
+
+
 @pytest.mark.parametrize("platform, at_least", [("oparl", 3), ("legistar", 3)])
 def test_at_least_three_bodies_per_foreign_platform_are_enabled(registry, platform, at_least):
     assert sum(1 for s in registry.values() if s.platform == platform and s.enabled) >= at_least

@@ -125,13 +125,26 @@ class ApiServer(LoopbackHTTPServer):
                 self.end_headers()
                 self.wfile.write(reply.body)
 
-            def do_POST(self):  # noqa: N802 - a webhook receiver: keep what was posted
+            def do_POST(self):  # noqa: N802 - a webhook receiver, or a form's route ("POST /path")
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                parts = urlsplit(self.path)
                 with server._lock:
                     server.posts.append((self.path, body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
+                    server.log.append(f"POST {self.path} {body.decode('latin-1')}")
+                handler = server.routes.get(f"POST {parts.path}")
+                if handler is None:
+                    self.send_response(200)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+                reply = handler(Request(parts.path, form, dict(self.headers), server))
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
+                self.wfile.write(reply.body)
 
             def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
                 pass

@@ -14,17 +14,20 @@ import click
 from spiders.registry import PLATFORMS, RegistryError
 from vigie.cli.context import App, fail_config, pass_app, registry_or_exit
 from vigie.cli.output import FORMATS, write_rows
+from vigie.cli.discover import coverage, coverage_line, discover
+from vigie.cli.verify import verify
 
 HEALTH_COLUMNS = ("id", "platform", "country", "status", "verified", "enabled", "last_result", "last_run", "documents",
                   "last_new", "flag", "error", "name", "url")
 TABLE_COLUMNS = ("id", "platform", "country", "status", "last_result", "last_run", "documents", "last_new", "flag")
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--flagged", is_flag=True, help="Only the sources that need a maintainer.")
+@click.pass_context
 @pass_app
-def sources(app: App, fmt: str, flagged: bool) -> None:
+def sources(app: App, ctx: click.Context, fmt: str, flagged: bool) -> None:
     """Every source of the registry with its platform, status and last result.
 
     `status`: enabled, disabled, unverified (kept disabled until checked), no channel (no URL
@@ -33,6 +36,8 @@ def sources(app: App, fmt: str, flagged: bool) -> None:
     """
     from spiders.health import source_health
 
+    if ctx.invoked_subcommand:
+        return
     registry = registry_or_exit(app)
     health = source_health(app.db, sorted(registry.values(), key=lambda s: (s.country, s.id)))
     rows = [h.as_row() for h in health if h.flag or not flagged]
@@ -42,6 +47,7 @@ def sources(app: App, fmt: str, flagged: bool) -> None:
         enabled = sum(1 for h in health if h.spec.enabled)
         click.echo(f"{len(health)} source(s), {enabled} enabled, {sum(h.spec.verified for h in health)} verified"
                    + "".join(f", {n} {flag}" for flag, n in sorted(flags.items())))
+        click.echo(coverage_line(registry.values()))
 
 
 @click.group()
@@ -170,3 +176,8 @@ def new(app: App, source_id, platform, url, name, country, language, timezone, i
         _record(app, spec, fixtures_dir or scaffold.FIXTURES_DIR, 20, 2, "new")
     click.echo(f"Next: `vigie source check {source_id}`, then edit the test and the entry "
                "(verified, enabled, established); see CONTRIBUTING.md.")
+
+
+# The registry's own commands live in modules of their own (vigie/cli/verify.py, …).
+for command in (verify, discover, coverage):
+    sources.add_command(command)

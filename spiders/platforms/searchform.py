@@ -1,0 +1,106 @@
+"""The spider for a council's search form that lists its acts for a date range (GET or POST).
+
+Some councils publish only through a search engine: Lille's
+``https://deliberations.mairie-lille.fr/servlet/WebDelibSearchServlet`` answers a POST of ``dtdebut``
+and ``dtfin`` (JJ/MM/AAAA) with ``nbresults=200``, its documents opened by
+``javascript:f_openDoc('…')`` links leading to ``/files/unzip//<path>``; Poitiers and Grand Poitiers
+run the same servlet, whose rows are ``table.tabledelib tbody tr`` (public third-party readers of both
+document it). The URL is the form's target; the spider asks for the range window by window (a
+window must stay under the engine's result cap), from ``history_days`` ago on a first crawl, from the
+last complete crawl minus ``lookback_days`` after that, and reads every row's document links.
+Options in the source's ``config``:
+
+``method``          (POST) or GET;
+``form``            ({}) the form's fixed fields, e.g. {nbresults: "200", hideRecDetail: "false"};
+``date_fields``     ({start: dtdebut, end: dtfin}) the names of the range's fields;
+``date_format``     ("%d/%m/%Y") how the form writes a date;
+``window_days``     (30) the length of one window;
+``history_days``    (365) how far back a first crawl goes;
+``lookback_days``   (30) how far before the last complete crawl an incremental crawl starts;
+``rows``            ("tr") CSS of a result row (its text dates its documents);
+``title``           CSS of the title within a row (the row's whole text by default);
+``link_pattern``    a regular expression whose group is the file in a ``javascript:`` link,
+                    e.g. ``f_openDoc\\(\\s*['"]([^'"]+)`` ;
+``document_url``    ("{path}") the file's address from that group, relative to the URL
+                    (``/files/unzip//{path}``);
+``allowed_domains`` ([]) other hosts whose files may be fetched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import quote
+
+from scrapy.http import Response
+from w3lib.url import safe_url_string
+
+from spiders.api import ApiSpider, with_query
+from spiders.base import CouncilSpider
+from spiders.links import is_document_url
+from spiders.metadata import find_dates, guess_kind
+
+
+def windows(start: dt.date, end: dt.date, days: int) -> list[tuple[dt.date, dt.date]]:
+    """[start, end] cut into consecutive windows of ``days`` days, the last one shorter."""
+    result = []
+    while start <= end:
+        stop = min(start + dt.timedelta(days=days - 1), end)
+        result.append((start, stop))
+        start = stop + dt.timedelta(days=1)
+    return result
+
+
+class SearchFormSpider(ApiSpider):
+    name = "searchform"
+    incremental = True
+    is_allowed = CouncilSpider.is_allowed  # a web page, not a publisher's data: its host and allowed_domains
+
+    def listings(self):
+        today = dt.date.today()
+        if self.since is None:
+            start = today - dt.timedelta(days=int(self.config.get("history_days", 365)))
+        else:
+            start = self.since.date() - dt.timedelta(days=int(self.config.get("lookback_days", 30)))
+        fields = {"start": "dtdebut", "end": "dtfin", **self.config.get("date_fields", {})}
+        shape = self.config.get("date_format", "%d/%m/%Y")
+        for first, last in windows(start, today, int(self.config.get("window_days", 30))):
+            form = {**{k: str(v) for k, v in self.config.get("form", {}).items()},
+                    fields["start"]: first.strftime(shape), fields["end"]: last.strftime(shape)}
+            if str(self.config.get("method", "POST")).upper() == "GET":
+                yield self.listing_request(with_query(self.source.url, **form), self.parse_results, accept="text/html")
+            else:
+                yield self.listing_request(self.source.url, self.parse_results, accept="text/html", formdata=form)
+
+    def parse_results(self, response: Response):
+        page = self.html_listing(response)
+        if page is None:
+            return
+        pattern = self.config.get("link_pattern")
+        for row in page.css(self.config.get("rows", "tr")):
+            text = " ".join(" ".join(row.css("::text").getall()).split())
+            title = " ".join(" ".join(row.css(f"{self.config['title']} ::text").getall()).split()) \
+                if self.config.get("title") else text
+            for link in row.css("a[href]"):
+                url = self.file_url(link.attrib["href"], pattern, response)
+                if url is None:
+                    continue
+                label = " ".join(filter(None, [" ".join(link.css("::text").getall()).strip(),
+                                               link.attrib.get("title", ""), link.css("img::attr(title)").get("")]))
+                dates = find_dates(text)
+                yield from self.document_request(
+                    url, title=title or label or url, kind=guess_kind(label, title, default="deliberation"),
+                    meeting_date=dates[0] if dates else None, extra={"label": label or None})
+
+    def file_url(self, href: str, pattern: str | None, response: Response) -> str | None:
+        """The document behind a row's link: a ``javascript:`` link read with ``link_pattern``, or a
+        plain link to a document file; None for the others (a record's page, sorting, paging)."""
+        href = href.strip()
+        if href.lower().startswith("javascript:"):
+            match = re.search(pattern, href) if pattern else None
+            if match is None:
+                return None
+            template = self.config.get("document_url", "{path}")
+            return safe_url_string(response.urljoin(template.format(path=quote(match[1], safe="/._-"))))
+        url = safe_url_string(response.urljoin(href))
+        return url if not href.startswith(("#", "mailto:")) and is_document_url(url) else None
