@@ -75,6 +75,7 @@ class SourceHealth:
                 documents_changed=stats.get("vigie/documents_changed", 0),
                 documents_unchanged=stats.get("vigie/documents_unchanged", 0),
                 documents_failed=stats.get("vigie/documents_failed", 0),
+                blocked=stats.get("vigie/blocked", 0),
                 errors=errors,
                 error=error,
                 duration_s=(finished - (self.started_at or finished)).total_seconds(),

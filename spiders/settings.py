@@ -48,7 +48,14 @@ VIGIE_RETRY_BACKOFF_BASE = 2.0
 # VIGIE_RETRY_BACKOFF_MAX: longest wait before a retry, Retry-After included, in seconds.
 VIGIE_RETRY_BACKOFF_MAX = 120.0
 
+# Only the web: Scrapy's file, ftp, s3 and data handlers would read local files or other
+# services from a URL written in a council's page or dataset.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+
 DOWNLOADER_MIDDLEWARES = {
+    # Where the crawler may go (spiders.reach): before robots.txt, so that no request at all,
+    # not even for a robots.txt, goes where it must not.
+    "spiders.reach.ReachMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     # Inactive unless VIGIE_SAMPLE_DOCUMENTS or VIGIE_RECORD_DIR is set (vigie source check/record).

@@ -16,8 +16,9 @@ from vigie.cli.context import App, fail_config, pass_app, registry_or_exit
 from vigie.cli.output import FORMATS, write_rows
 
 HEALTH_COLUMNS = ("id", "platform", "country", "status", "verified", "enabled", "last_result", "last_run", "documents",
-                  "last_new", "flag", "error", "name", "url")
-TABLE_COLUMNS = ("id", "platform", "country", "status", "last_result", "last_run", "documents", "last_new", "flag")
+                  "last_new", "blocked", "flag", "error", "name", "url")
+TABLE_COLUMNS = ("id", "platform", "country", "status", "last_result", "last_run", "documents", "last_new", "blocked",
+                 "flag")
 
 
 @click.command()
@@ -28,7 +29,8 @@ def sources(app: App, fmt: str, flagged: bool) -> None:
     """Every source of the registry with its platform, status and last result.
 
     `status`: enabled, disabled, unverified (kept disabled until checked), no channel (no URL
-    known yet). `flag` says what needs a maintainer: failing (last crawl failed), empty (it found nothing),
+    known yet). `blocked`: pages and documents its robots.txt forbade in the last crawl (ask the
+    council, or request the documents). `flag` says what needs a maintainer: failing (last crawl failed), empty (it found nothing),
     silent (nothing new for longer than the source's usual publication interval), never crawled.
     """
     from spiders.health import source_health
