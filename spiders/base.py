@@ -71,6 +71,12 @@ def is_blocked(failure: Failure) -> bool:
     return failure.check(scrapy_errors.IgnoreRequest) is not None and "robots.txt" in str(failure.value)
 
 
+def link_url(request) -> str:
+    """The URL a request was made for, before any redirection: the document's identity, so that
+    a re-crawl finds it known by the link that names it."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
 def site_host(host: str) -> str:
     """``host`` without a leading ``www.``: ``www.ville.fr`` and ``ville.fr`` are one site."""
     return host[4:] if host.startswith("www.") else host
@@ -181,7 +187,7 @@ class CouncilSpider(scrapy.Spider):
 
     def parse_document(self, response: Response):
         fields = dict(response.meta.get("vigie_fields", {}))
-        url = response.request.url if response.request else response.url
+        url = link_url(response.request) if response.request else response.url
         if response.status == 304:
             yield self.document_item(url, not_modified=True, **fields)
             return
@@ -203,18 +209,19 @@ class CouncilSpider(scrapy.Spider):
     def document_failed(self, failure: Failure):
         request = failure.request  # set by Scrapy on errback failures
         fields = request.meta.get("vigie_fields", {})
+        url = link_url(request)
         if failure.check(NotSampled, OutOfReach):
             # Left out on purpose (by `vigie source check/record`, or where the crawler may not
             # go): recorded with its reason, not as a failure of the site.
-            yield self.document_item(request.url, skipped=True, error=str(failure.value), **fields)
+            yield self.document_item(url, skipped=True, error=str(failure.value), **fields)
             return
         if is_blocked(failure):
             self.crawler.stats.inc_value("vigie/blocked")
-            yield self.document_item(request.url, blocked=True, error=ROBOTS_BLOCKED, **fields)
+            yield self.document_item(url, blocked=True, error=ROBOTS_BLOCKED, **fields)
             return
         reason = self.failure_reason(failure)
-        self.logger.warning("Document %s failed: %s", self.masked(request.url), reason)
-        yield self.document_item(request.url, error=reason, **fields)
+        self.logger.warning("Document %s failed: %s", self.masked(url), reason)
+        yield self.document_item(url, error=reason, **fields)
 
     # -- listings ----------------------------------------------------------------------
 
@@ -229,7 +236,7 @@ class CouncilSpider(scrapy.Spider):
             if failure.request.meta.get("vigie_level", 0) > 0:
                 self.logger.info("Page %s: %s", self.masked(failure.request.url), ROBOTS_BLOCKED)
                 return
-        self.listing_error(failure.request.url, self.failure_reason(failure))
+        self.listing_error(link_url(failure.request), self.failure_reason(failure))
 
     def listing_error(self, url: str, reason: str) -> None:
         """Record a listing that failed or could not be used: a source error, whose last one

@@ -192,7 +192,7 @@ def extract_links(selector: Selector, base_url: str, css: str | None = None, max
         if link is None:
             continue
         if len(links) >= max_links:
-            links.truncated = f"more than {max_links} links on the page (VIGIE_MAX_LINKS_PER_PAGE)"
+            links.truncated = f"more than {max_links} links on the page, the most read on one page"
             break
         links.append(link)
     return links

@@ -91,5 +91,9 @@ VIGIE_SAMPLE_DOCUMENTS = -1
 # VIGIE_RECORD_DIR: save the crawl's responses there as test fixtures; set by `vigie source record`.
 VIGIE_RECORD_DIR = ""
 
+# VIGIE_MAX_LINKS_PER_PAGE: links read on one listing page at most; the rest of a longer page is
+# left, and the listing recorded as truncated (a page of a million links must not hold up a run).
+VIGIE_MAX_LINKS_PER_PAGE = 10_000
+
 # Crawl budget of one source: one slow council cannot hold up a run.
 CLOSESPIDER_TIMEOUT = 1800
