@@ -103,15 +103,15 @@ def _tokens_xpath(tokens: list[str]) -> str:
     return " or ".join(tests)
 
 
-def _main_holders(root) -> set:
-    """The elements holding the page's main content (``<main>``, ``role=main``, ``#content``…)
-    and all their ancestors: none of them is ever chrome, whatever its class says."""
+def _main_holders(root) -> tuple[set, set]:
+    """The elements holding the page's main content (``<main>``, ``role=main``, ``#content``…),
+    and those with all their ancestors: none of these is ever chrome, whatever its class says."""
     test = _tokens_xpath(vocabulary()["main_tokens"])
-    holders = set()
-    for element in root.xpath(f"//main | //*[@role='main'] | //*[{test}]"):
-        holders.add(element)
+    mains = set(root.xpath(f"//main | //*[@role='main'] | //*[{test}]"))
+    holders = set(mains)
+    for element in mains:
         holders.update(element.iterancestors())
-    return holders
+    return mains, holders
 
 
 def _is_chrome_element(element, tokens: frozenset[str], roles: frozenset[str]) -> bool:
@@ -123,7 +123,7 @@ def _is_chrome_element(element, tokens: frozenset[str], roles: frozenset[str]) -
     return bool(classes) and not tokens.isdisjoint(classes.lower().split())
 
 
-def _surroundings(anchor, holders: set) -> tuple[object | None, bool]:
+def _surroundings(anchor, mains: set, holders: set) -> tuple[object | None, bool]:
     """The block whose text is the link's context, and whether the link is in the site's chrome
     (a menu, the site's header or footer), in one walk up its ancestors."""
     tokens, roles = _chrome_tokens()
@@ -137,10 +137,10 @@ def _surroundings(anchor, holders: set) -> tuple[object | None, bool]:
         elif block is None and tag in _BLOCKS:
             block = element
         if chrome is None:
+            if tag in _SECTIONS or element in mains:
+                header_or_footer = False  # the header or footer seen was this section's own
             if element in holders:
-                chrome = False
-            elif tag in _SECTIONS:
-                header_or_footer = False
+                chrome = header_or_footer  # the site's footer is beside the main content, not in it
             elif _is_chrome_element(element, tokens, roles):
                 chrome = True
             elif tag in ("header", "footer"):
@@ -170,7 +170,7 @@ def extract_links(selector: Selector, base_url: str, css: str | None = None, max
     last one seen. Stops after ``max_links`` links or at ``deadline`` (``time.monotonic()``),
     saying so in ``truncated``."""
     root = selector.root
-    holders = _main_holders(root)
+    mains, holders = _main_holders(root)
     scope = None
     if css:
         scope = {a.root for node in selector.css(css)
@@ -188,7 +188,7 @@ def extract_links(selector: Selector, base_url: str, css: str | None = None, max
         if seen % _CLOCK_EVERY == 0 and time.monotonic() >= deadline:
             links.truncated = "the source's time budget ran out while reading the page"
             break
-        link = _link(element, base_url, heading, holders, texts)
+        link = _link(element, base_url, heading, (mains, holders), texts)
         if link is None:
             continue
         if len(links) >= max_links:
@@ -198,14 +198,14 @@ def extract_links(selector: Selector, base_url: str, css: str | None = None, max
     return links
 
 
-def _link(anchor, base_url: str, heading: str, holders: set, texts: dict) -> Link | None:
+def _link(anchor, base_url: str, heading: str, main: tuple[set, set], texts: dict) -> Link | None:
     href = script_url(anchor)
     if not href:
         return None
     url = urljoin(base_url, href).split("#")[0]
     if urlsplit(url).scheme not in ("http", "https"):
         return None
-    block, chrome = _surroundings(anchor, holders)
+    block, chrome = _surroundings(anchor, *main)
     if block is None:
         context = ""
     else:

@@ -112,7 +112,8 @@ class HtmlCouncilSpider(CouncilSpider):
             if self.is_allowed(response.url) and level <= self.max_depth and \
                     len(self.pages_requested) < self.max_pages and response.url not in self.pages_requested:
                 self.pages_requested.add(response.url)
-                yield from self.read_page(response, level)
+                # Presented as a document of the listing: its own documents are the council's.
+                yield from self.read_page(response, level, collect_all=True)
             else:
                 self.crawler.stats.inc_value("vigie/presumed_documents_not_documents")
         else:
@@ -120,18 +121,18 @@ class HtmlCouncilSpider(CouncilSpider):
             yield self.document_item(link_url(response.request), skipped=True, error=f"not a document: the server sent {media}",
                                      **response.meta.get("vigie_fields", {}))
 
-    def read_page(self, response: TextResponse, level: int):
+    def read_page(self, response: TextResponse, level: int, collect_all: bool = False):
         settings = self.settings
         links = extract_links(response.selector, response.url,
                               max_links=settings.getint("VIGIE_MAX_LINKS_PER_PAGE", 10_000), deadline=self.deadline)
         if links.truncated:
             self.crawler.stats.inc_value("vigie/listings_truncated")
             self.listing_error(response.url, f"listing truncated: {links.truncated}; the rest of the page was not read")
-        yield from self.documents(response, level, links)
+        yield from self.documents(response, level, links, collect_all)
         if not self.out_of_time():
             yield from self.follow(response, level, links)
 
-    def documents(self, response: TextResponse, level: int, links: list[Link]):
+    def documents(self, response: TextResponse, level: int, links: list[Link], collect_all: bool = False):
         """Requests for the page's document links: those that ``document_links`` selects, or all
         on a council page (the start page unless it is the site's home page, or a page whose title
         speaks of the council), or elsewhere those whose words speak of the council or that the
@@ -139,7 +140,7 @@ class HtmlCouncilSpider(CouncilSpider):
         css = self.config.get("document_links")
         extensions = self.config.get("document_extensions")
         site_root = urlsplit(response.url).path in ("", "/")
-        collect_all = bool(css) or (
+        collect_all = collect_all or bool(css) or (
             not site_root and (level == 0 or page_is_about_council(response.selector, response.url))
         )
         candidates = extract_links(response.selector, response.url, css) if css else \
