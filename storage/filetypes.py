@@ -40,10 +40,10 @@ def file_kind(data: bytes, media_type: str | None = None, name: str | None = Non
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(data)
-    if head.startswith(_OLE):
-        return "doc" if _WORD_STREAM in data else "archive"
+    if head.startswith((b"PK\x03\x04", _OLE)):
+        kind = _zip_kind(data) if head.startswith(b"PK") else "doc" if _WORD_STREAM in data else "archive"
+        # A broken container that claims a kind goes to that kind's reader, which says what is wrong.
+        return claimed_kind(media_type, name) or kind if kind == "archive" else kind
     stripped = head.lstrip()
     if stripped.startswith(b"{\\rtf"):
         return "rtf"

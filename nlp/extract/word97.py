@@ -10,6 +10,7 @@ breaks.
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 
@@ -31,7 +32,8 @@ def extract(data: bytes) -> Extraction:
     import olefile
 
     try:
-        with olefile.OleFileIO(data) as ole:
+        # A file object: given bytes shorter than a sector, olefile would take them for a path.
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
             word = _stream(ole, "WordDocument")
             if len(word) < _LCB_CLX + 4 or struct.unpack_from("<H", word, 0)[0] != _FIB_IDENT:
                 raise ExtractionError("not a Word 97-2003 document (no Word header)")
