@@ -11,9 +11,11 @@ from storage.db import Database
 from storage.models import Document, utcnow
 
 
-# Documents without a stored copy, asked for again at every crawl: a failure may pass, a
-# refusal be lifted (a blocked document costs no request while robots.txt still forbids it).
-UNSETTLED = ("failed", "skipped", "blocked")
+# Documents asked for again at every crawl: a failure may pass, a refusal be lifted (a blocked
+# document costs no request while robots.txt still forbids it). A skipped one (not a document
+# after all, an address out of reach) waits for the recheck delay, like a stored one: a page of
+# "Download" links to photos must not be downloaded again at every crawl.
+UNSETTLED = ("failed", "blocked")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class KnownDocuments:
     def conditional_headers(self, url: str) -> dict[str, str]:
         """``If-None-Match`` / ``If-Modified-Since`` for a stored document, so that the server may answer 304."""
         known = self.by_url.get(url)
-        if known is None or known.status in UNSETTLED:
+        if known is None or known.status in (*UNSETTLED, "skipped"):
             return {}
         headers = {}
         if known.etag:

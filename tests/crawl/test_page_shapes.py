@@ -233,3 +233,20 @@ def test_a_home_page_gives_the_agendas_and_minutes_it_presents(run_vigie, db):
     with db.session() as session:
         found = {d.url.rsplit("/", 1)[-1]: d.kind for d in session.scalars(select(Document))}
     assert found == {"odj-2026-03-03.pdf": "agenda", "pv-2026-02-03.pdf": "minutes"}
+
+
+def test_a_presumed_document_that_is_not_one_is_skipped_and_not_asked_for_again(run_vigie, db):
+    page = ("<html><body><h1>Conseil municipal</h1><ul>"
+            '<li><a href="/photos/get?id=7">Télécharger la photo de la séance</a></li>'
+            '<li><a href="/docs/get?id=8">Télécharger le procès-verbal</a></li></ul></body></html>')
+    routes = {"/conseil/": answer(200, page.encode(), "text/html; charset=utf-8"),
+              "/photos/get": answer(200, b"\xff\xd8\xff\xe0" + bytes(2000), "image/jpeg"),
+              "/docs/get": _pdf("Procès-verbal")}
+    with ScriptedServer(routes=routes) as server:
+        for _ in range(2):
+            result = run_vigie("crawl", "--platform", "html", "--url", server.url + "/conseil/", "--source", "photos")
+            assert result.returncode == 0, result.stderr
+    with db.session() as session:
+        photo = session.scalars(select(Document).where(Document.url.endswith("id=7"))).one()
+    assert (photo.status, photo.error) == ("skipped", "not a document: the server sent image/jpeg")
+    assert server.requests["/photos/get"] == server.requests["/docs/get"] == 1
