@@ -8,6 +8,7 @@ failures and metadata defaults are handled here once.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ from twisted.python.failure import Failure
 from spiders.incremental import crawl_since
 from spiders.items import DocumentItem
 from spiders.known import KnownDocuments
+from spiders.reach import OutOfReach
 from spiders.recorder import NotSampled
 from spiders.registry import SourceSpec
 from storage.db import shared_database
@@ -49,11 +51,35 @@ def describe_failure(failure: Failure, max_size_mb: float) -> str:
         if isinstance(exc, types):
             return reason
     text = str(exc) or type(exc).__name__
+    if isinstance(exc, OutOfReach):
+        return text
+    if is_blocked(failure):
+        return ROBOTS_BLOCKED
     if isinstance(exc, scrapy_errors.IgnoreRequest):
         if "redirect" in text.lower():
             return f"too many redirections (a redirect loop?): {text}"
         return f"ignored: {text}"
     return f"{type(exc).__name__}: {text}"
+
+
+ROBOTS_BLOCKED = ("forbidden by the site's robots.txt: not fetched; ask the council to allow it, "
+                  "or request the document")
+
+
+def is_blocked(failure: Failure) -> bool:
+    """Whether the request was refused by the site's robots.txt (Scrapy's RobotsTxtMiddleware)."""
+    return failure.check(scrapy_errors.IgnoreRequest) is not None and "robots.txt" in str(failure.value)
+
+
+def link_url(request) -> str:
+    """The URL a request was made for, before any redirection: the document's identity, so that
+    a re-crawl finds it known by the link that names it."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
+def site_host(host: str) -> str:
+    """``host`` without a leading ``www.``: ``www.ville.fr`` and ``ville.fr`` are one site."""
+    return host[4:] if host.startswith("www.") else host
 
 
 # A subject or an agenda item's text can run to pages; the title is a line in alerts and listings.
@@ -80,8 +106,12 @@ class CouncilSpider(scrapy.Spider):
         super().__init__(name=self.name, **kwargs)
         self.source = source
         self.config = source.config
-        self.allowed_hosts = {urlsplit(source.url).hostname or ""} | set(source.config.get("allowed_domains", []))
+        self.allowed_hosts = {site_host(h) for h in {urlsplit(source.url).hostname or ""}
+                              | set(source.config.get("allowed_domains", [])) if h}
         self.requested: set[str] = set()
+        # When the source's time budget runs out (VIGIE_SOURCE_TIME_BUDGET_S): long parsing
+        # checks it, since Scrapy's own timer cannot fire while a page is being parsed.
+        self.deadline = float("inf")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -97,7 +127,14 @@ class CouncilSpider(scrapy.Spider):
         else:
             spider.known = KnownDocuments({}, dt.timedelta(0))
         crawler.signals.connect(spider.record_since, signal=signals.spider_opened)
+        budget = settings.getfloat("CLOSESPIDER_TIMEOUT")
+        if budget > 0:
+            spider.deadline = time.monotonic() + budget
         return spider
+
+    def out_of_time(self) -> bool:
+        """Whether the source's time budget is spent (for callbacks that work long on one page)."""
+        return time.monotonic() >= self.deadline
 
     def record_since(self, spider) -> None:
         """Put the incremental start in the crawl's stats (read by spiders.extensions.SourceHealth)."""
@@ -107,9 +144,11 @@ class CouncilSpider(scrapy.Spider):
     # -- documents ---------------------------------------------------------------------
 
     def is_allowed(self, url: str) -> bool:
-        """Whether the URL is on the source's host or an ``allowed_domains`` one (or below them)."""
-        host = urlsplit(url).hostname or ""
-        return any(host == h or host.endswith("." + h) for h in self.allowed_hosts if h)
+        """Whether the URL is on the source's host or an ``allowed_domains`` one (or below them,
+        ``www.`` or not): where its listing pages may be. Documents may be on any public host
+        (``spiders.reach`` checks where every request goes)."""
+        host = site_host(urlsplit(url).hostname or "")
+        return any(host == h or host.endswith("." + h) for h in self.allowed_hosts)
 
     def document_item(self, url: str, **fields: Any) -> DocumentItem:
         """Every item of the spider is built here: a title is cut to TITLE_MAX characters."""
@@ -121,20 +160,13 @@ class CouncilSpider(scrapy.Spider):
         """Already requested in this crawl, or stored and checked recently: no request needed."""
         return url in self.requested or self.known.is_fresh(url)
 
-    def document_request(self, url: str, **fields: Any):
+    def document_request(self, url: str, meta: dict | None = None, **fields: Any):
         """Request a document unless it is fresh in the database; yields a Request or a skipped item.
 
         ``fields`` are the metadata known before download (kind, title, meeting_date, …);
-        they travel with the request and end up on the stored document.
+        they travel with the request and end up on the stored document. A document may be on
+        any public host (a regional platform, cloud storage): its host is recorded on it.
         """
-        if not self.is_allowed(url):
-            host = urlsplit(url).hostname
-            yield self.document_item(
-                url, skipped=True, **fields,
-                error=f"not fetched: on another domain ({host}); add it to allowed_domains in the "
-                      f"source's config to follow it",
-            )
-            return
         if url in self.requested:
             return
         self.requested.add(url)
@@ -146,7 +178,7 @@ class CouncilSpider(scrapy.Spider):
             callback=self.parse_document,
             errback=self.document_failed,
             headers=self.known.conditional_headers(url),
-            meta={"vigie_fields": fields, "handle_httpstatus_list": [304]},
+            meta={"vigie_fields": fields, "handle_httpstatus_list": [304], **(meta or {})},
             priority=-1,  # listings first, so that pagination is never starved by downloads
             # Duplicates are filtered above; Scrapy's filter would also drop the second hop of a
             # redirect loop silently, where the redirect limit records it as a failure.
@@ -154,11 +186,14 @@ class CouncilSpider(scrapy.Spider):
         )
 
     def parse_document(self, response: Response):
-        fields = response.meta.get("vigie_fields", {})
-        url = response.request.url if response.request else response.url
+        fields = dict(response.meta.get("vigie_fields", {}))
+        url = link_url(response.request) if response.request else response.url
         if response.status == 304:
             yield self.document_item(url, not_modified=True, **fields)
             return
+        # Where the file came from (after redirects): the source's own server, a regional
+        # platform, cloud storage.
+        fields["extra"] = {**(fields.get("extra") or {}), "host": urlsplit(response.url).hostname}
         yield self.document_item(
             url,
             body=response.body,
@@ -174,19 +209,34 @@ class CouncilSpider(scrapy.Spider):
     def document_failed(self, failure: Failure):
         request = failure.request  # set by Scrapy on errback failures
         fields = request.meta.get("vigie_fields", {})
-        if failure.check(NotSampled):
-            # Left out by `vigie source check/record` on purpose: no warning, no failure to fix.
-            yield self.document_item(request.url, skipped=True, error=str(failure.value), **fields)
+        url = link_url(request)
+        if failure.check(NotSampled, OutOfReach):
+            # Left out on purpose (by `vigie source check/record`, or where the crawler may not
+            # go): recorded with its reason, not as a failure of the site.
+            yield self.document_item(url, skipped=True, error=str(failure.value), **fields)
+            return
+        if is_blocked(failure):
+            self.crawler.stats.inc_value("vigie/blocked")
+            yield self.document_item(url, blocked=True, error=ROBOTS_BLOCKED, **fields)
             return
         reason = self.failure_reason(failure)
-        self.logger.warning("Document %s failed: %s", self.masked(request.url), reason)
-        yield self.document_item(request.url, error=reason, **fields)
+        self.logger.warning("Document %s failed: %s", self.masked(url), reason)
+        yield self.document_item(url, error=reason, **fields)
 
     # -- listings ----------------------------------------------------------------------
 
     def listing_failed(self, failure: Failure):
-        """A listing page could not be downloaded (the errback of listing requests)."""
-        self.listing_error(failure.request.url, self.failure_reason(failure))
+        """A listing page could not be downloaded (the errback of listing requests).
+
+        A sub-page that robots.txt forbids is counted (``vigie sources`` shows it), not an error;
+        the start page (or an API's listing) forbidden leaves the source nothing to read.
+        """
+        if is_blocked(failure):
+            self.crawler.stats.inc_value("vigie/blocked")
+            if failure.request.meta.get("vigie_level", 0) > 0:
+                self.logger.info("Page %s: %s", self.masked(failure.request.url), ROBOTS_BLOCKED)
+                return
+        self.listing_error(link_url(failure.request), self.failure_reason(failure))
 
     def listing_error(self, url: str, reason: str) -> None:
         """Record a listing that failed or could not be used: a source error, whose last one

@@ -32,6 +32,9 @@ def source_status(stats: dict, finish_reason: str | None, distributed: bool = Fa
             return "ok", None
         if distributed and not listing_errors:
             return "ok", "distributed crawl: the other workers took this source's requests"
+        if stats.get("vigie/documents_blocked") or stats.get("vigie/blocked"):
+            return "empty", (f"everything found is forbidden by the site's robots.txt ({stats.get('vigie/blocked', 0)} "
+                             f"blocked): ask the council to allow it, or request the documents")
         return "empty", "no document found: has the site changed? (vigie source check)"
     return "ok", stats.get("vigie/last_error")
 
@@ -75,6 +78,7 @@ class SourceHealth:
                 documents_changed=stats.get("vigie/documents_changed", 0),
                 documents_unchanged=stats.get("vigie/documents_unchanged", 0),
                 documents_failed=stats.get("vigie/documents_failed", 0),
+                blocked=stats.get("vigie/blocked", 0),
                 errors=errors,
                 error=error,
                 duration_s=(finished - (self.started_at or finished)).total_seconds(),

@@ -36,6 +36,7 @@ class Health:
     last_new: dt.datetime | None = None  # the last time a document appeared or changed
     first_run: dt.datetime | None = None
     flag: str = ""
+    blocked: int = 0  # pages and documents its robots.txt forbade in the last crawl
 
     @property
     def silent_since(self) -> dt.datetime | None:
@@ -59,7 +60,7 @@ class Health:
                 "enabled": "yes" if self.spec.enabled else "no",
                 "last_result": self.last_result or "-", "last_run": self.last_run.date() if self.last_run else None,
                 "documents": self.documents, "last_new": self.last_new.date() if self.last_new else None,
-                "flag": self.flag, "error": self.last_error, "name": self.spec.name, "url": self.spec.url}
+                "blocked": self.blocked, "flag": self.flag, "error": self.last_error, "name": self.spec.name, "url": self.spec.url}
 
 
 def flag_for(health: Health, now: dt.datetime) -> str:
@@ -94,7 +95,8 @@ def source_health(db: Database, specs: Iterable[SourceSpec], now: dt.datetime | 
         run = last_runs.get(spec.id)
         count, changed = documents.get(spec.id, (0, None))
         health = Health(spec, run.status if run else None, run.finished_at if run else None,
-                        run.error if run else None, count, changed, first_runs.get(spec.id))
+                        run.error if run else None, count, changed, first_runs.get(spec.id),
+                        blocked=run.blocked if run else 0)
         health.flag = flag_for(health, now)
         result.append(health)
     return result

@@ -13,7 +13,8 @@ class DocumentItem:
 
     Exactly one of these holds: ``body`` (the downloaded file), ``text`` (a record with no
     file, such as an SCDL row without a PDF link), ``not_modified`` (the server answered 304),
-    ``error`` (download failed) or ``skipped`` (deliberately not fetched; the reason in ``error``).
+    ``error`` (download failed), ``skipped`` (deliberately not fetched; the reason in ``error``)
+    or ``blocked`` (the site's robots.txt forbids it; the reason in ``error``).
     """
 
     source_id: str
@@ -30,6 +31,7 @@ class DocumentItem:
     last_modified: str | None = None
     not_modified: bool = False
     skipped: bool = False
+    blocked: bool = False
     error: str | None = None
     acte_id: str | None = None
     votes: dict[str, Any] | None = None

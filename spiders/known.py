@@ -11,6 +11,13 @@ from storage.db import Database
 from storage.models import Document, utcnow
 
 
+# Documents asked for again at every crawl: a failure may pass, a refusal be lifted (a blocked
+# document costs no request while robots.txt still forbids it). A skipped one (not a document
+# after all, an address out of reach) waits for the recheck delay, like a stored one: a page of
+# "Download" links to photos must not be downloaded again at every crawl.
+UNSETTLED = ("failed", "blocked")
+
+
 @dataclass(frozen=True)
 class Known:
     status: str
@@ -39,7 +46,7 @@ class KnownDocuments:
     def is_fresh(self, url: str) -> bool:
         """True when the document is stored and was checked recently: no need to request it."""
         known = self.by_url.get(url)
-        if known is None or known.status in ("failed", "skipped") or known.last_checked_at is None:
+        if known is None or known.status in UNSETTLED or known.last_checked_at is None:
             return False
         return utcnow() - known.last_checked_at < self.recheck_after
 
@@ -50,7 +57,7 @@ class KnownDocuments:
     def conditional_headers(self, url: str) -> dict[str, str]:
         """``If-None-Match`` / ``If-Modified-Since`` for a stored document, so that the server may answer 304."""
         known = self.by_url.get(url)
-        if known is None or known.status in ("failed", "skipped"):
+        if known is None or known.status in (*UNSETTLED, "skipped"):
             return {}
         headers = {}
         if known.etag:

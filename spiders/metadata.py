@@ -20,8 +20,9 @@ KINDS = ("agenda", "deliberation", "minutes", "report", "annex", "other")
 def vocabulary() -> dict[str, Any]:
     """The spider vocabulary (``spiders/vocabulary.yaml``), loaded once."""
     data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
-    for key in ("council_words", "meeting_words", "pagination_words", "pagination_url_patterns",
-                "document_extensions", "kinds", "months"):
+    for key in ("council_words", "subpage_words", "subpage_url_patterns", "meeting_words", "pagination_words",
+                "pagination_url_patterns", "document_extensions", "download_url_patterns", "document_link_words",
+                "document_size_patterns", "chrome_tokens", "chrome_roles", "main_tokens", "kinds", "months"):
         if key not in data:
             raise ValueError(f"{VOCABULARY_FILE}: missing key {key!r}")
     unknown = set(data["kinds"]) - set(KINDS)

@@ -19,7 +19,7 @@ class ArchivePipeline:
     """Stores every file once under ``<data>/files`` and upserts its ``documents`` row.
 
     A document whose content did not change is only marked as checked: it is neither
-    stored nor analysed again. Stats: ``vigie/documents_{new,changed,unchanged,failed,skipped}``.
+    stored nor analysed again. Stats: ``vigie/documents_{new,changed,unchanged,failed,skipped,blocked}``.
     """
 
     def __init__(self, db: Database, blobs: BlobStore, stats) -> None:
@@ -42,7 +42,8 @@ class ArchivePipeline:
         return item
 
     def record(self, item: DocumentItem) -> str:
-        """Record one item in its own transaction; returns new, changed, unchanged, failed or skipped."""
+        """Record one item in its own transaction; returns new, changed, unchanged, failed, skipped
+        or blocked."""
         now = utcnow()
         with self.db.session() as session:
             doc = session.scalar(
@@ -56,17 +57,17 @@ class ArchivePipeline:
                                extra={})
                 session.add(doc)
             had_content = doc.content_hash is not None
-            if item.error or item.skipped:
+            if item.error or item.skipped or item.blocked:
                 doc.last_checked_at = now
+                outcome = "blocked" if item.blocked else "skipped" if item.skipped else "failed"
                 if had_content:
                     # Keep the archived copy and its analysis: a council taking a file down, or
                     # a passing outage, must not erase the evidence.
                     doc.extra = {**(doc.extra or {}), "last_error": item.error}
-                    return "failed" if item.error and not item.skipped else "skipped"
+                    return outcome
                 self._apply_metadata(doc, item)
-                doc.status = "skipped" if item.skipped else "failed"
-                doc.error = item.error
-                return doc.status
+                doc.status, doc.error = outcome, item.error
+                return outcome
             if item.not_modified:
                 doc.last_checked_at = now
                 return "unchanged"

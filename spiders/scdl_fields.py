@@ -176,8 +176,12 @@ def read_table(data: bytes, encoding: str | None = None, delimiter: str | None =
     headers = {normalise_header(h) for h in reader.fieldnames or []}
     missing = [name for name in REQUIRED if name not in headers]
     if missing:
+        # The file's own words are never repeated: a "CSV" may be any file (a leaked local one),
+        # and this message reaches logs, alerts and the public site. Only the schema's names are.
+        known = sorted(headers & set(KNOWN))
         raise ScdlError(
-            f"no {', '.join(missing)} column in the header (found: {', '.join(sorted(headers))[:300]}); "
-            f"is this an SCDL deliberations file? Set config.delimiter or config.encoding if it is"
+            f"no {', '.join(missing)} column among the {len(headers)} column(s) of the header "
+            f"(SCDL columns found: {', '.join(known) or 'none'}); is this an SCDL deliberations file? "
+            f"Set config.delimiter or config.encoding if it is"
         )
     return (parse_record(row) for row in reader)

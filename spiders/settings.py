@@ -48,7 +48,14 @@ VIGIE_RETRY_BACKOFF_BASE = 2.0
 # VIGIE_RETRY_BACKOFF_MAX: longest wait before a retry, Retry-After included, in seconds.
 VIGIE_RETRY_BACKOFF_MAX = 120.0
 
+# Only the web: Scrapy's file, ftp, s3 and data handlers would read local files or other
+# services from a URL written in a council's page or dataset.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+
 DOWNLOADER_MIDDLEWARES = {
+    # Where the crawler may go (spiders.reach): before robots.txt, so that no request at all,
+    # not even for a robots.txt, goes where it must not.
+    "spiders.reach.ReachMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     # Inactive unless VIGIE_SAMPLE_DOCUMENTS or VIGIE_RECORD_DIR is set (vigie source check/record).
@@ -83,6 +90,10 @@ VIGIE_RESUME = False
 VIGIE_SAMPLE_DOCUMENTS = -1
 # VIGIE_RECORD_DIR: save the crawl's responses there as test fixtures; set by `vigie source record`.
 VIGIE_RECORD_DIR = ""
+
+# VIGIE_MAX_LINKS_PER_PAGE: links read on one listing page at most; the rest of a longer page is
+# left, and the listing recorded as truncated (a page of a million links must not hold up a run).
+VIGIE_MAX_LINKS_PER_PAGE = 10_000
 
 # Crawl budget of one source: one slow council cannot hold up a run.
 CLOSESPIDER_TIMEOUT = 1800

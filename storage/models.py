@@ -89,7 +89,7 @@ class Document(Base):
     last_modified: Mapped[str | None] = mapped_column(String(64))
     # pending: stored, to analyse; analysing: claimed by an analysis worker (claimed_by/at);
     # analysed; failed: download or extraction failed (see error); skipped: deliberately not
-    # fetched (another domain, a refused type).
+    # fetched (an address out of reach, not a document after all); blocked: robots.txt forbids it.
     status: Mapped[short] = mapped_column(default="pending")
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[dt.datetime | None]
@@ -261,6 +261,8 @@ class SourceRun(Base):
     documents_changed: Mapped[int] = mapped_column(default=0)
     documents_unchanged: Mapped[int] = mapped_column(default=0)
     documents_failed: Mapped[int] = mapped_column(default=0)
+    # Pages and documents that the site's robots.txt forbids (their documents: status `blocked`).
+    blocked: Mapped[int] = mapped_column(default=0, server_default="0")
     errors: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     duration_s: Mapped[float] = mapped_column(default=0.0)

@@ -1,4 +1,5 @@
-"""Turn a stored file into pages of text: PDF (pypdfium2), HTML and plain text.
+"""Turn a stored file into pages of text: PDF (pypdfium2), Word, OpenDocument, RTF, Excel, HTML
+and plain text.
 
 ``extract`` never lets a bad file escape as anything but :class:`ExtractionError`, whose
 message is the reason recorded on the document.
@@ -28,20 +29,13 @@ class Extraction:
 
 
 def sniff_kind(data: bytes, media_type: str | None = None, name: str | None = None) -> str:
-    """``pdf``, ``html`` or ``text``, from the bytes first: servers and file names lie."""
-    head = data[:1024].lstrip()
-    if b"%PDF-" in data[:1024]:
-        return "pdf"
-    lowered = head[:512].lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered:
-        return "html"
-    media = (media_type or "").lower()
-    name = (name or "").lower()
-    if "pdf" in media or name.endswith(".pdf"):
-        return "pdf"  # claims to be a PDF but has no PDF header: extract_pdf explains
-    if "html" in media or name.endswith((".html", ".htm")):
-        return "html"
-    return "text"
+    """``pdf``, ``docx``, ``xlsx``, ``odt``, ``doc``, ``rtf``, ``html``, ``archive`` or ``text``, from
+    the bytes first: servers and file names lie (``storage.filetypes``). A file that only claims
+    a kind (a PDF without a PDF header) is given to that kind's reader, which explains."""
+    from storage.filetypes import file_kind
+
+    kind = file_kind(data, media_type, name)
+    return "text" if kind == "other" else kind
 
 
 def extract(data: bytes, media_type: str | None = None, name: str | None = None,
@@ -51,6 +45,7 @@ def extract(data: bytes, media_type: str | None = None, name: str | None = None,
     ``language`` guides OCR of scanned pages. The @ctes stamp is parsed into ``metadata``
     (``acte_id``, ``acte``, ``prefecture``) and its lines removed from the pages' text.
     """
+    from nlp.extract import office
     from nlp.extract.html import extract_html
     from nlp.extract.pdf import extract_pdf
     from nlp.extract.plain import extract_plain
@@ -59,6 +54,11 @@ def extract(data: bytes, media_type: str | None = None, name: str | None = None,
     kind = sniff_kind(data, media_type, name)
     if kind == "pdf":
         extraction = extract_pdf(data, language, name)
+    elif kind in office.READERS:
+        extraction = office.READERS[kind](data)
+    elif kind == "archive":
+        raise ExtractionError("an archive (zip or compound file) that is not a Word, OpenDocument or Excel "
+                              "document: nothing to read")
     elif kind == "html":
         extraction = extract_html(data, media_type)
     else:

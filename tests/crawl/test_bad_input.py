@@ -23,7 +23,9 @@ LISTING = """<html><head><title>Délibérations du conseil municipal</title></he
 <li><a href="/docs/erreur.pdf">Délibération en erreur</a></li>
 <li><a href="/docs/lent.pdf">Délibération très lente</a></li>
 <li><a href="/docs/boucle.pdf">Délibération en boucle</a></li>
-<li><a href="http://ailleurs.invalid/docs/externe.pdf">Délibération sur un autre site</a></li>
+<li><a href="http://ailleurs.invalid/docs/externe.pdf">Délibération sur un hôte inconnu</a></li>
+<li><a href="/docs/metadonnees.pdf">Délibération qui renvoie vers le service de métadonnées du nuage</a></li>
+<li><a href="/docs/fichier-local.pdf">Délibération qui renvoie vers un fichier local</a></li>
 </ul></body></html>"""
 
 
@@ -48,6 +50,9 @@ def outcome(module_workspace):
         "/docs/erreur.pdf": answer(500, b"<h1>Internal error</h1>"),
         "/docs/boucle.pdf": redirect("/docs/boucle-2.pdf"),
         "/docs/boucle-2.pdf": redirect("/docs/boucle.pdf"),
+        # Where no request may go, whoever asks: the cloud metadata service, a local file.
+        "/docs/metadonnees.pdf": redirect("http://169.254.169.254/latest/meta-data/iam/"),
+        "/docs/fichier-local.pdf": redirect("file:///etc/passwd"),
     })
     server.routes["/docs/lent.pdf"] = _hang(server)
     env = {"VIGIE_MAX_FILE_SIZE_MB": "1", "VIGIE_DOWNLOAD_TIMEOUT_S": "1", "VIGIE_RETRIES": str(RETRIES)}
@@ -65,7 +70,7 @@ def test_the_run_goes_on_and_stores_the_good_document(outcome):
     assert crawl.returncode == 0, crawl.stderr
     assert analysis.returncode == 0, analysis.stderr
     assert docs["valide.pdf"].status == "analysed"
-    assert len(docs) == 9
+    assert len(docs) == 11
 
 
 @pytest.mark.parametrize("name, status, reason", [
@@ -76,7 +81,9 @@ def test_the_run_goes_on_and_stores_the_good_document(outcome):
     ("erreur.pdf", "failed", f"HTTP 500 after {RETRIES} retries"),
     ("lent.pdf", "failed", "timed out"),
     ("boucle.pdf", "failed", "too many redirections"),
-    ("externe.pdf", "skipped", "on another domain (ailleurs.invalid)"),
+    ("externe.pdf", "failed", "host name not found"),  # documents are fetched on any host
+    ("metadonnees.pdf", "skipped", "169.254.169.254, a link-local address of 169.254.0.0/16"),
+    ("fichier-local.pdf", "failed", "HTTP 302"),  # a redirection to file:// is never followed
 ])
 def test_each_bad_document_is_recorded_with_its_reason(outcome, name, status, reason):
     _, docs, _, _ = outcome
@@ -99,4 +106,4 @@ def test_the_source_is_healthy_with_its_errors_counted(outcome, module_workspace
         run = session.scalars(select(SourceRun)).one()
     assert run.status == "ok"
     assert run.documents_new == 3  # valide, corrompu, chiffre: downloaded; the others never were
-    assert run.documents_failed == 5
+    assert run.documents_failed == 7

@@ -120,3 +120,14 @@ def test_max_pages_caps_the_listing_pages_requested_the_start_page_included():
     assert requested == ["https://valmont.example/conseil/?page=2", "https://valmont.example/conseil/?page=3"]
     second = listing("https://valmont.example/conseil/?page=2", range(2, 12))
     assert list(spider.follow(second, 0, extract_links(second.selector, second.url))) == []
+
+
+def test_when_the_page_budget_is_short_the_newest_years_come_first():
+    spider = HtmlCouncilSpider(parse_entry({
+        "id": "valmont", "name": "Valmont-les-Essarts", "country": "FR", "platform": "html",
+        "url": "https://valmont.example/conseil/", "config": {"max_pages": 3}}, origin="test"))
+    start = spider.page_request(spider.source.url, 0)
+    body = "".join(f'<a href="/conseil/seances-{year}/">Séances {year}</a>' for year in (2019, 2025, 2022, 2024))
+    page = HtmlResponse(start.url, body=f"<html><body>{body}</body></html>".encode(), encoding="utf-8")
+    requested = [r.url for r in spider.follow(page, 0, extract_links(page.selector, page.url))]
+    assert requested == ["https://valmont.example/conseil/seances-2025/", "https://valmont.example/conseil/seances-2024/"]

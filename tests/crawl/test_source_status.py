@@ -20,3 +20,9 @@ from spiders.extensions import source_status
 ])
 def test_source_status(stats, reason, distributed, status):
     assert source_status(stats, reason, distributed)[0] == status
+
+
+def test_a_source_whose_every_document_is_blocked_says_so():
+    status, reason = source_status({"vigie/documents_blocked": 4, "vigie/blocked": 4}, "finished")
+    assert status == "empty"
+    assert "robots.txt (4 blocked)" in reason

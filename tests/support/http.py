@@ -17,9 +17,11 @@ Route = Callable[[SimpleHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
 
 
 class ScriptedServer(LoopbackHTTPServer):
-    """Serves ``root`` (if given) and ``routes`` (path → Route) on http://127.0.0.1:<port>/."""
+    """Serves ``root`` (if given) and ``routes`` (path → Route) on http://<host>:<port>/; ``host``
+    is 127.0.0.1, or another loopback address (127.0.0.2) for a second host."""
 
-    def __init__(self, root: Path | None = None, routes: dict[str, Route] | None = None) -> None:
+    def __init__(self, root: Path | None = None, routes: dict[str, Route] | None = None,
+                 host: str = "127.0.0.1") -> None:
         self.routes = dict(routes or {})
         self.requests: collections.Counter[str] = collections.Counter()
         self.headers_seen: dict[str, list[dict[str, str]]] = collections.defaultdict(list)
@@ -51,7 +53,7 @@ class ScriptedServer(LoopbackHTTPServer):
                 self.end_headers()
                 self.wfile.write(body)
 
-        super().__init__(Handler)
+        super().__init__(Handler, host=host)
 
     def __exit__(self, *exc) -> None:
         self.release.set()

@@ -11,7 +11,7 @@ import click
 from vigie.cli.context import App, pass_app
 from vigie.cli.output import write_rows
 
-SUFFIXES = (".pdf", ".html", ".htm", ".txt")
+SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".docx", ".doc", ".odt", ".rtf", ".xlsx")
 COLUMNS = ("path", "kind", "category", "vendor", "matched", "page", "start", "end", "snippet", "score",
            "language", "lexicon_version", "details")
 

@@ -10,9 +10,8 @@ import click
 from nlp.extract import sniff_kind
 from spiders.metadata import KINDS
 from storage.blobs import BlobStore
+from storage.filetypes import MEDIA_TYPES
 from vigie.cli.context import App, pass_app
-
-MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html", "text": "text/plain"}
 
 
 @click.command()
@@ -48,7 +47,7 @@ def ingest(app: App, paths: tuple[Path, ...], source_id: str, title, meeting_dat
             doc.title, doc.kind = title or path.name, kind
             doc.meeting_date = meeting_date.date() if isinstance(meeting_date, dt.datetime) else None
             doc.content_hash, doc.size = digest, len(data)
-            doc.media_type = MEDIA_TYPES[sniff_kind(data, None, path.name)]
+            doc.media_type = MEDIA_TYPES.get(sniff_kind(data, None, path.name), "application/octet-stream")
             doc.status, doc.error, doc.changed_at, doc.last_checked_at = "pending", None, utcnow(), utcnow()
             added += 1
     click.echo(f"Added {added} document(s) to {source_id}; run `vigie analyze` to analyse them.")

@@ -14,7 +14,7 @@ HIT_COLUMNS = ("source", "document_url", "document_title", "meeting_date", "kind
 
 @click.command()
 @click.option("--source", "source_id", help="Only this source.")
-@click.option("--status", help="Only documents with this status (pending, analysing, analysed, failed, skipped).")
+@click.option("--status", help="Only documents with this status (pending, analysing, analysed, failed, skipped, blocked).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @pass_app
 def documents(app: App, source_id, status, fmt) -> None:

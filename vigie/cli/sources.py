@@ -18,8 +18,9 @@ from vigie.cli.discover import coverage, coverage_line, discover
 from vigie.cli.verify import verify
 
 HEALTH_COLUMNS = ("id", "platform", "country", "status", "verified", "enabled", "last_result", "last_run", "documents",
-                  "last_new", "flag", "error", "name", "url")
-TABLE_COLUMNS = ("id", "platform", "country", "status", "last_result", "last_run", "documents", "last_new", "flag")
+                  "last_new", "blocked", "flag", "error", "name", "url")
+TABLE_COLUMNS = ("id", "platform", "country", "status", "last_result", "last_run", "documents", "last_new", "blocked",
+                 "flag")
 
 
 @click.group(invoke_without_command=True)
@@ -31,7 +32,8 @@ def sources(app: App, ctx: click.Context, fmt: str, flagged: bool) -> None:
     """Every source of the registry with its platform, status and last result.
 
     `status`: enabled, disabled, unverified (kept disabled until checked), no channel (no URL
-    known yet). `flag` says what needs a maintainer: failing (last crawl failed), empty (it found nothing),
+    known yet). `blocked`: pages and documents its robots.txt forbade in the last crawl (ask the
+    council, or request the documents). `flag` says what needs a maintainer: failing (last crawl failed), empty (it found nothing),
     silent (nothing new for longer than the source's usual publication interval), never crawled.
     """
     from spiders.health import source_health

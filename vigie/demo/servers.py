@@ -19,10 +19,12 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 class LoopbackHTTPServer:
-    """An HTTP server on 127.0.0.1 answering from a background thread; a context manager."""
+    """An HTTP server on loopback (127.0.0.1, or another address of 127.0.0.0/8 for a second
+    host) answering from a background thread; a context manager."""
 
-    def __init__(self, handler: Callable[..., BaseHTTPRequestHandler], port: int = 0) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    def __init__(self, handler: Callable[..., BaseHTTPRequestHandler], port: int = 0, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -32,7 +34,7 @@ class LoopbackHTTPServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def __enter__(self):
         self.thread.start()
