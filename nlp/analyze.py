@@ -4,7 +4,8 @@ Most pages of council documents mention no surveillance technology. The lexicon 
 (:mod:`nlp.patterns`, a folded prefix-tree regex) runs over every page; only the sentences around
 its candidates, with enough context on each side for the rules, go through the spaCy pipeline —
 the statistical model (French: ``fr_core_news_sm``'s named-entity recogniser) only for windows
-that hold a generalist vendor, the tokenizer and ``vigie_detector`` for the others.
+that hold a generalist vendor or a company's name near a candidate, the tokenizer and
+``vigie_detector`` for the others.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from nlp.disambiguate import Mention
 from nlp.evidence import DocumentEvidence, EvidenceRules
 from nlp.extract import PageText
 from nlp.detections import Detection
-from nlp.folding import FoldedText
+from nlp.folding import FoldedText, fold_chars
 from nlp.lexicon import LANGUAGES
-from nlp.patterns import Candidate
+from nlp.patterns import Candidate, Entry
 from nlp.sentences import Sentences
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,12 @@ class Analyzer:
         # a technology plus as far as that technology looks for its own context.
         context, vendor_context = rules.context_chars, rules.vendor_context_chars
         self.margins = {"strong": 0, "specialist": 0, "weak": context + 20, "generalist": vendor_context + context + 20}
+        # A company's name ties to a technology up to vendor_context away, which needs its own context.
+        self.company_margin, self.company_reach = vendor_context + context + 20, vendor_context + 100
+        # A mention with limit words needs to see whether another category is mentioned that far.
+        self.limit_margin = rules.limit_chars + context + 20
+        self.limited = {c for c, regex in rules.limits.items() if regex is not None}
+        self.companies = rules.vendors.reader
         self.evidence = EvidenceRules(detector.lexicon.evidence, self.language)
 
     @classmethod
@@ -132,9 +139,14 @@ class Analyzer:
         """The runs of whole sentences of page ``p`` of document ``d`` that the rules need around its candidates."""
         covers = []
         for c in candidates:
-            margin = max(self.margins[e.strength] for e in c.entries)
+            margin = max(self._margin(e) for e in c.entries)
             start, end = sentences.cover(c.start - margin, c.end + margin)
             covers.append((start, end, any(e.strength == "generalist" for e in c.entries)))
+        # Company names near a candidate: the vendors no list knows (and the model reads their names).
+        for cue in self.companies.cues(fold_chars(sentences.text)):
+            if any(abs(c.start - cue) <= self.company_reach for c in candidates):
+                start, end = sentences.cover(cue - self.company_margin, cue + self.company_margin)
+                covers.append((start, end, True))
         spans: list[tuple[int, int, bool]] = []
         for start, end, generalist in sorted(covers):  # wide margins may reach back past narrower ones
             if spans and start <= spans[-1][1]:
@@ -142,6 +154,10 @@ class Analyzer:
             else:
                 spans.append((start, end, generalist))
         return [_Window(d, p, s, e, bool(self.model_pipes) and g) for s, e, g in spans]
+
+    def _margin(self, entry: Entry) -> int:
+        margin = max(self.margins[entry.strength], entry.within + 20 if entry.within else 0)
+        return max(margin, self.limit_margin) if entry.category in self.limited else margin
 
     def _run(self, documents: list[Sequence[PageText]], windows: list[_Window]) -> Iterator[tuple[_Window, Doc]]:
         """(window, doc) pairs: the model only where a generalist vendor needs it."""
@@ -157,7 +173,7 @@ class Analyzer:
     def _detection(self, page: PageText, mention: Mention, offset: int, sentences: Sentences) -> Detection:
         start, end = offset + mention.start, offset + mention.end
         entry = mention.entry
-        details = {"rule": mention.rule, "term": entry.term}
+        details = {"rule": mention.rule, "term": entry.term, "language": self.language}
         if mention.subcategory:
             details["subcategory"] = mention.subcategory
         if mention.context:
@@ -166,6 +182,13 @@ class Analyzer:
             details["procurement"] = mention.procurement
         if entry.product:
             details["product"] = entry.term
+        if entry.kind == "vendor":
+            details["vendor_status"] = mention.vendor.get("status") or "known"
+            if details["vendor_status"] == "known":
+                details["vendor_type"] = "specialist" if entry.strength == "specialist" else "generalist"
+            for key in ("role", "cue"):
+                if mention.vendor.get(key):
+                    details[f"vendor_{key}"] = mention.vendor[key]
         return Detection(kind=entry.kind, category=entry.category, vendor=entry.vendor, matched=page.text[start:end],
                          page=page.number, start=start, end=end, snippet=sentences.snippet(start),
                          score=mention.score, lexicon_version=self.lexicon_version, details=details)
