@@ -50,8 +50,8 @@ class CompanyReader:
 
     def __init__(self, companies: dict[str, Any], language: str) -> None:
         self.language = language
-        self.introducers = _cue_regex(companies.get("introducers"), language)
-        self.followers = _cue_regex(companies.get("followers"), language)
+        self.introducers = _Cues(companies.get("introducers"), language)
+        self.followers = _Cues(companies.get("followers"), language)
         forms = sorted(companies.get("legal_forms") or (), key=len, reverse=True)
         self.legal_form = re.compile(r"(?:\s*,)?\s+(" + "|".join(re.escape(f) for f in forms) + r")(?![\w&])", re.I) \
             if forms else None
@@ -67,10 +67,9 @@ class CompanyReader:
 
     def cues(self, folded: str) -> Iterator[int]:
         """Offsets of the words that may introduce or follow a company name, in folded text (cheap: no name is read)."""
-        for regex in (self.introducers, self.followers):
-            if regex is not None:
-                for match in regex.finditer(folded):
-                    yield match.start()
+        for cues in (self.introducers, self.followers):
+            for start, _, _, _ in cues.finditer(folded):
+                yield start
         if self.legal_form is not None:
             for match in self.legal_form.finditer(folded):
                 yield match.start(1)
@@ -79,21 +78,19 @@ class CompanyReader:
         """Every company name that the words around it reveal in ``text``, in order, without duplicates."""
         folded = fold_chars(text)
         found: dict[tuple[int, int], CompanyName] = {}
-        if self.introducers is not None:
-            for match in self.introducers.finditer(folded):
-                role, cue = _group(match), text[match.start():match.end()].strip()
-                name = self._forward(text, match.end(), role, cue, strong=_is_strong(cue))
-                if name:
-                    found.setdefault((name.start, name.end), name)
-        if self.followers is not None:
-            for match in self.followers.finditer(folded):
-                name = self._backward(text, match.start(), _group(match), text[match.start():match.end()].strip())
-                if name:
-                    found.setdefault((name.start, name.end), name)
+        for start, end, after, role in self.introducers.finditer(folded):
+            cue = text[start:end]
+            name = self._forward(text, after, role, cue, strong=_is_strong(cue))
+            if name:
+                found.setdefault((name.start, name.end), name)
+        for start, end, _, role in self.followers.finditer(folded):
+            name = self._backward(text, start, role, text[start:end])
+            if name:
+                found.setdefault((name.start, name.end), name)
         if self.legal_form is not None:
             for match in self.legal_form.finditer(text):
                 form = match.group(1)
-                if form.islower() and len(form) <= 3:
+                if form.islower():  # "limited to", "se": words, not legal forms
                     continue
                 name = self._backward(text, match.start(), "supplier", form)
                 if name:
@@ -164,6 +161,11 @@ class CompanyReader:
         # Mixed case or a digit inside ("i2c", "eXo"): a trade name.
         return any(c.isupper() or c.isdigit() for c in word[1:])
 
+    def shortened(self, text: str, name: CompanyName, end: int) -> CompanyName | None:
+        """``name`` cut at ``end`` ("Boréal Sécurité Rennes" → "Boréal Sécurité" when "Rennes" is a place)."""
+        words = list(_WORD.finditer(text, name.start, end))
+        return self._name(text, words, name.role, name.cue, name.strong)
+
     def _name(self, text: str, words: list, role: str, cue: str, strong: bool) -> CompanyName | None:
         if not words:
             return None
@@ -174,7 +176,10 @@ class CompanyReader:
         keys = fold_key(canonical).split()
         if not canonical or not keys or len(canonical) < 2 or all(k.isdigit() for k in keys):
             return None
-        if any(k in self.public for k in keys) or all(k in self.generic or k in self.stops for k in keys):
+        if any(k in self.public for k in keys):
+            return None
+        # "Sécurité" alone is a word; "Ouest Vidéo Systèmes" after "la société" is a name.
+        if all(k in self.generic or k in self.stops for k in keys) and (len(keys) == 1 or not strong):
             return None
         return CompanyName(start, end, raw, canonical, role, cue, strong)
 
@@ -220,25 +225,36 @@ def _joins(gap: str, first: bool) -> bool:
     return gap.strip(" \t\n" + ("«“\"" if first else "&")) == ""
 
 
-def _group(match: re.Match) -> str:
-    return next(name for name, value in match.groupdict().items() if value is not None)
-
-
 def _is_strong(cue: str) -> bool:
     """An introducer that says "company" rather than only "with"."""
     return not fold_phrase(cue).endswith((" avec", " with", " mit der", " mit", " from", " to", " a", " à"))
 
 
-def _cue_regex(by_language: Any, language: str) -> re.Pattern | None:
-    """One regex of the cue phrases of ``language``, a named group per role; matched on folded text."""
-    roles = (by_language or {}).get(language) or {}
-    if not isinstance(roles, dict) or not roles:
-        return None
-    groups = []
-    for role, phrases in roles.items():
-        alternatives = sorted({_phrase_source(p) for p in phrases}, key=len, reverse=True)
-        groups.append(f"(?P<{role}>{'|'.join(alternatives)})")
-    return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?:\s+|(?<=:))")
+class _Cues:
+    """The cue phrases of one language (``introducers`` or ``followers``), each with its role.
+
+    Matched at every word start, overlapping ("le prestataire retenu, X": both "le prestataire" and
+    "prestataire retenu"), the longest phrase first at each place; on folded text.
+    """
+
+    def __init__(self, by_language: Any, language: str) -> None:
+        roles = (by_language or {}).get(language) or {}
+        self.roles = {_letters(fold_phrase(p)): role for role, phrases in roles.items() for p in phrases}
+        alternatives = sorted({_phrase_source(p) for phrases in roles.values() for p in phrases}, key=len, reverse=True)
+        # After the cue: white space, or a colon, a comma or a bracket ("le prestataire retenu, X").
+        self.regex = re.compile(r"(?=(?<!\w)(" + "|".join(alternatives) + r")(\s*[:,(]\s*|\s+|(?<=:)))") \
+            if alternatives else None
+
+    def finditer(self, folded: str) -> Iterator[tuple[int, int, int, str]]:
+        """(start, end of the phrase, end of what follows it, role) of each cue."""
+        if self.regex is None:
+            return
+        for match in self.regex.finditer(folded):
+            yield match.start(1), match.end(1), match.end(2), self.roles.get(_letters(match.group(1)), "supplier")
+
+
+def _letters(phrase: str) -> str:
+    return re.sub(r"\s+", "", phrase)
 
 
 def _phrase_source(phrase: str) -> str:

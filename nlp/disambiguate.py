@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from nlp.folding import FoldedText, fold_chars, fold_phrase
 from nlp.found_vendors import VendorFinder
 from nlp.lexicon import Lexicon, phrases_for
-from nlp.patterns import SEPARATOR, Candidate, Entry, scanner_for
+from nlp.patterns import Candidate, Entry, scanner_for, words_regex
 from nlp.sentences import Sentences
 
 Entity = tuple[int, int, str]  # start, end, label
@@ -53,23 +53,6 @@ class Mention:
 # The strength whose score (meta.yaml's ``scores``) a mention accepted by each rule starts from.
 _STRENGTH_OF_RULE = {"strong": "strong", "context": "weak", "specialist": "specialist", "vendor-context": "generalist",
                      "vendor-cue": "generalist", "found-vendor": "found_vendor"}
-
-# As in terms: a space is any separator, a hyphen an optional one ("vidéo-protection" → "vidéoprotection").
-_CHARS = {" ": SEPARATOR, "-": r"[\s\"\-]*", "'": r"'\s*"}
-
-
-def words_regex(phrases: tuple[str, ...] | list[str], compound: bool = False) -> re.Pattern | None:
-    """Phrases matched at the start of a word, inflection allowed after them ("enregistr" → "enregistrées");
-    anywhere in a word for a ``compound`` language ("polizei" in "Stadtpolizei"). A phrase written with a
-    leading "=" is a whole word ("=ni": "ni", not "niveau")."""
-    folded = sorted({(fold_phrase(p.lstrip("=")), p.startswith("=")) for p in phrases}, key=lambda f: -len(f[0]))
-    if not folded:
-        return None
-    alternatives = "|".join(("" if compound and not whole else r"(?<!\w)")
-                            + "".join(_CHARS.get(c) or re.escape(c) for c in p) + (r"(?!\w)" if whole else "")
-                            for p, whole in folded)
-    return re.compile(f"(?:{alternatives})")
-
 
 class Disambiguator:
     """Applies the rules of one language's lexicon to a text."""

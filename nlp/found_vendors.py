@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 
 from nlp.companies import CompanyName, CompanyReader, fold_key
 from nlp.evidence import EvidenceRules
-from nlp.lexicon import Lexicon
-from nlp.patterns import Entry
+from nlp.folding import fold_chars
+from nlp.lexicon import Lexicon, phrases_for
+from nlp.patterns import Entry, words_regex
 from nlp.sentences import Sentences
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class VendorFinder:
     def __init__(self, lexicon: Lexicon, language: str, rules: Disambiguator) -> None:
         self.reader = CompanyReader(lexicon.companies, language)
         self.rules = rules
+        self.other_business = words_regex(phrases_for(lexicon.companies.get("other_business") or {}, language))
         evidence = EvidenceRules(lexicon.evidence, language)
         self.boundaries = [r for r in (evidence.starts, evidence.subjects) if r is not None]
         # Known vendors by the folded words of their aliases; several words may also start a longer
@@ -66,6 +68,13 @@ class VendorFinder:
                 continue
             if not name.strong and _inside(name, entities, ("LOC", "PER")):
                 continue
+            # The recogniser knows places: a branch's town glued to the name is not part of it.
+            place = min((s for s, e, label in entities or () if label == "LOC" and name.start < s < name.end),
+                        default=None)
+            if place is not None:
+                name = self.reader.shortened(text, name, place)
+                if name is None:
+                    continue
             technology = self._tie(text, sentences, name, technologies)
             if technology is None:
                 continue
@@ -90,7 +99,10 @@ class VendorFinder:
         same = [m for m in technologies if start <= m.start < end]
         if same:
             return min(same, key=lambda m: abs(m.start - name.start))
-        if name.role != "contractor" and not self.rules.procurement_in(text[start:end]):
+        sentence = text[start:end]
+        if name.role != "contractor" and not self.rules.procurement_in(sentence):
+            return None
+        if self.other_business is not None and self.other_business.search(fold_chars(sentence)):
             return None
         reach = self.rules.vendor_context_chars
         near = [m for m in technologies if abs(m.start - name.start) <= reach

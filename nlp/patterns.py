@@ -221,6 +221,23 @@ class Scanner:
         return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
 
 
+# As in terms: a space is any separator, a hyphen an optional one ("vidéo-protection" → "vidéoprotection").
+_CHARS = {" ": SEPARATOR, "-": r"[\s\"\-]*", "'": r"'\s*"}
+
+
+def words_regex(phrases: tuple[str, ...] | list[str], compound: bool = False) -> re.Pattern | None:
+    """Phrases matched at the start of a word, inflection allowed after them ("enregistr" → "enregistrées");
+    anywhere in a word for a ``compound`` language ("polizei" in "Stadtpolizei"). A phrase written with a
+    leading "=" is a whole word ("=ni": "ni", not "niveau")."""
+    folded = sorted({(fold_phrase(p.lstrip("=")), p.startswith("=")) for p in phrases}, key=lambda f: -len(f[0]))
+    if not folded:
+        return None
+    alternatives = "|".join(("" if compound and not whole else r"(?<!\w)")
+                            + "".join(_CHARS.get(c) or re.escape(c) for c in p) + (r"(?!\w)" if whole else "")
+                            for p, whole in folded)
+    return re.compile(f"(?:{alternatives})")
+
+
 def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
     while start > 0 and text[start - 1].isalnum():
         start -= 1

@@ -227,10 +227,14 @@ def _companies(path: Path, data: Any) -> dict[str, Any]:
             unknown = [k for k in value if k not in LANGUAGES]
             if unknown:
                 raise LexiconError(f"{path}: {key}: unknown language {unknown[0]!r}")
-            if not all(isinstance(roles, dict) for roles in value.values()):
-                raise LexiconError(f"{path}: {key}.<language> must map a role (supplier, contractor…) to a list")
-            out[key] = {language: {role: _words(path, f"{key}.{language}.{role}", words)
-                                   for role, words in roles.items()} for language, roles in value.items()}
+            if all(isinstance(words, list) for words in value.values()):
+                out[key] = _terms(path, key, value)
+            elif all(isinstance(roles, dict) for roles in value.values()):
+                out[key] = {language: {role: _words(path, f"{key}.{language}.{role}", words)
+                                       for role, words in roles.items()} for language, roles in value.items()}
+            else:
+                raise LexiconError(f"{path}: {key}.<language> must be a list, or map roles (supplier, contractor…) "
+                                   f"to lists")
         else:
             raise LexiconError(f"{path}: {key} must be a list, or a mapping of languages to roles to lists")
     return out
