@@ -25,6 +25,7 @@ from nlp.evidence import DocumentEvidence, EvidenceRules
 from nlp.extract import PageText
 from nlp.detections import Detection
 from nlp.folding import FoldedText, fold_chars
+from nlp.language import page_languages
 from nlp.lexicon import LANGUAGES
 from nlp.patterns import Candidate, Entry
 from nlp.sentences import Sentences
@@ -90,9 +91,10 @@ class Analyzer:
 
     @classmethod
     @lru_cache(maxsize=None)
-    def for_language(cls, language: str) -> "Analyzer":
-        """One shared analyzer per language (loading a pipeline takes a second or two)."""
-        return cls(language)
+    def for_language(cls, language: str) -> "Analyzer | MultilingualAnalyzer":
+        """One shared analyzer per language key (loading a pipeline takes a second or two): ``"fr"``, or
+        ``"de+fr"`` for documents in two languages (see :func:`nlp.language.document_language`)."""
+        return MultilingualAnalyzer(language) if "+" in language else cls(language)
 
     def analyze(self, pages: Sequence[PageText]) -> list[Detection]:
         """The detections of one document, in page and offset order."""
@@ -198,3 +200,31 @@ class Analyzer:
         index = {page.number: i for i, page in enumerate(pages)}
         for detection in detections:
             detection.details.update(evidence.details(index[detection.page], detection.start))
+
+
+class MultilingualAnalyzer:
+    """Reads documents in several languages: each page in the language(s) its own text shows."""
+
+    def __init__(self, key: str) -> None:
+        self.language = key
+        self.analyzers = {language: Analyzer.for_language(language) for language in key.split("+")}
+        self.lexicon_version = next(iter(self.analyzers.values())).lexicon_version
+
+    def analyze(self, pages: Sequence[PageText]) -> list[Detection]:
+        """The detections of one document, in page and offset order."""
+        return next(self.analyze_documents([pages]))
+
+    def analyze_documents(self, documents: Iterable[Sequence[PageText]], batch_size: int = 32) -> Iterator[list[Detection]]:
+        """The detections of each document, in order (one mention read in two languages counts once)."""
+        for pages in documents:
+            by_language: dict[str, list[PageText]] = {}
+            for page in pages:
+                for language in page_languages(page, self.language):
+                    by_language.setdefault(language, []).append(page)
+            found: dict[tuple, Detection] = {}
+            for language, chosen in by_language.items():
+                for detection in self.analyzers[language].analyze(chosen):
+                    key = (detection.page, detection.start, detection.end, detection.kind, detection.category,
+                           detection.vendor)
+                    found.setdefault(key, detection)
+            yield sorted(found.values(), key=lambda f: (f.page, f.start, f.kind))
