@@ -86,7 +86,8 @@ def document_language(pages: Sequence[PageText], declared: str | None = None) ->
     language, insists = declared_language(declared)
     if insists and language:
         return language
-    default = language or "fr"
+    # Without a declared language, a few common words are enough to choose one.
+    default = language or guess_language(" ".join(p.text[:PAGE_SAMPLE] for p in pages[:3]))
     step = max(1, len(pages) // SAMPLED_PAGES)
     found: list[str] = []
     for page in pages[::step]:
