@@ -19,6 +19,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.companies import fold_key
 from nlp.detector import SPAN_KEY  # importing nlp.detector registers the "vigie_detector" factory
 from nlp.disambiguate import Mention
 from nlp.evidence import DocumentEvidence, EvidenceRules
@@ -188,9 +189,11 @@ class Analyzer:
             details["vendor_status"] = mention.vendor.get("status") or "known"
             if details["vendor_status"] == "known":
                 details["vendor_type"] = "specialist" if entry.strength == "specialist" else "generalist"
-            for key in ("role", "cue"):
+            details["vendor_key"] = fold_key(entry.vendor or "")
+            for key in ("role", "cue", "written"):
                 if mention.vendor.get(key):
-                    details[f"vendor_{key}"] = mention.vendor[key]
+                    details[f"vendor_{key}"] = " ".join(mention.vendor[key].split())
+            details["technologies"] = mention.vendor.get("technologies") or [entry.category]
         return Detection(kind=entry.kind, category=entry.category, vendor=entry.vendor, matched=page.text[start:end],
                          page=page.number, start=start, end=end, snippet=sentences.snippet(start),
                          score=mention.score, lexicon_version=self.lexicon_version, details=details)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from nlp.folding import FoldedText, fold_chars, fold_phrase
 from nlp.found_vendors import VendorFinder
@@ -47,7 +48,8 @@ class Mention:
     context: list[str] = field(default_factory=list)  # the words that confirmed it
     subcategory: str | None = None
     procurement: str | None = None
-    vendor: dict[str, str] = field(default_factory=dict)  # a vendor's status (known, found), role and cue
+    # A vendor's status (known, found), role, cue, name as written, and the technologies of its sentence.
+    vendor: dict[str, Any] = field(default_factory=dict)
 
 
 # The strength whose score (meta.yaml's ``scores``) a mention accepted by each rule starts from.
@@ -122,7 +124,16 @@ class Disambiguator:
         accepted = self._vendors_in_context(accepted)
         technologies = [m for m in accepted if m.entry.kind == "technology" or m.entry.strength == "specialist"]
         accepted += self.vendors.found(text, sentences, technologies, accepted, names, entities)
+        for mention in accepted:
+            if mention.entry.kind == "vendor":
+                mention.vendor["technologies"] = self._technologies_with(mention, sentences, technologies)
         return sorted(accepted, key=lambda m: (m.start, m.entry.kind, m.entry.category))
+
+    def _technologies_with(self, vendor: Mention, sentences: Sentences, technologies: list[Mention]) -> list[str]:
+        """The categories of the technologies named in a vendor's sentence (its own at least)."""
+        start, end = sentences.around(vendor.start)
+        return sorted({m.entry.category for m in technologies if start <= m.start < end and m is not vendor}
+                      | {vendor.entry.category})
 
     def _vendors_in_context(self, accepted: list[Mention]) -> list[Mention]:
         """A known vendor's mention takes the category of the nearest technology mentioned with it

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nlp.companies import CompanyName, CompanyReader, fold_key
-from nlp.evidence import EvidenceRules
+from nlp.evidence import line_regex
 from nlp.folding import fold_chars
 from nlp.lexicon import Lexicon, phrases_for
 from nlp.patterns import Entry, words_regex
@@ -36,8 +36,7 @@ class VendorFinder:
         self.reader = CompanyReader(lexicon.companies, language)
         self.rules = rules
         self.other_business = words_regex(phrases_for(lexicon.companies.get("other_business") or {}, language))
-        evidence = EvidenceRules(lexicon.evidence, language)
-        self.boundaries = [r for r in (evidence.starts, evidence.subjects) if r is not None]
+        self.boundaries = line_regex(lexicon.companies.get("boundaries"))
         # Known vendors by the folded words of their aliases; several words may also start a longer
         # name ("Engie Ineo Centre-Est"), a single word must be the whole name ("Axis" ≠ "Axis Conseil").
         self.known: dict[str, tuple[str, str]] = {}
@@ -86,7 +85,8 @@ class VendorFinder:
             mention = self.rules._mention(text, sentences, candidate_like, entry, rule, [text[technology.start:technology.end]])
             if mention is None:
                 continue
-            mention.vendor.update({"status": "known" if known else "found", "role": name.role, "cue": name.cue})
+            mention.vendor.update({"status": "known" if known else "found", "role": name.role, "cue": name.cue,
+                                   "written": name.text})
             out.append(mention)
         return out
 
@@ -111,8 +111,10 @@ class VendorFinder:
 
     def _boundary_between(self, text: str, a: int, b: int) -> bool:
         """Whether a deliberation or agenda item starts between offsets ``a`` and ``b``."""
+        if self.boundaries is None:
+            return False
         low, high = min(a, b), max(a, b)
-        return any(low < m.start() for regex in self.boundaries for m in regex.finditer(text, low, high))
+        return any(low < m.start() for m in self.boundaries.finditer(text, low, high))
 
     def _known(self, canonical: str) -> tuple[str, str] | None:
         key = fold_key(canonical)
