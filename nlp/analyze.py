@@ -4,8 +4,7 @@ Most pages of council documents mention no surveillance technology. The lexicon 
 (:mod:`nlp.patterns`, a folded prefix-tree regex) runs over every page; only the sentences around
 its candidates, with enough context on each side for the rules, go through the spaCy pipeline —
 the statistical model (French: ``fr_core_news_sm``'s named-entity recogniser) only for windows
-that hold a generalist vendor or a company's name near a candidate, the tokenizer and
-``vigie_detector`` for the others.
+that hold a generalist vendor, the tokenizer and ``vigie_detector`` for the others.
 """
 
 from __future__ import annotations
@@ -83,10 +82,11 @@ class Analyzer:
         context, vendor_context = rules.context_chars, rules.vendor_context_chars
         self.margins = {"strong": 0, "specialist": 0, "weak": context + 20, "generalist": vendor_context + context + 20}
         # A company's name ties to a technology up to vendor_context away, which needs its own context.
-        self.company_margin, self.company_reach = vendor_context + context + 20, vendor_context + 100
+        self.company_margin, self.company_reach = context + 120, vendor_context + 100
         # A mention with limit words needs to see whether another category is mentioned that far.
         self.limit_margin = rules.limit_chars + context + 20
-        self.limited = {c for c, regex in rules.limits.items() if regex is not None}
+        self.limits = {c: regex for c, regex in rules.limits.items() if regex is not None}
+        self.limited, self.limit_words_reach = set(self.limits), rules.limit_words_reach
         self.companies = rules.vendors.reader
         self.evidence = EvidenceRules(detector.lexicon.evidence, self.language)
 
@@ -142,14 +142,18 @@ class Analyzer:
         """The runs of whole sentences of page ``p`` of document ``d`` that the rules need around its candidates."""
         covers = []
         for c in candidates:
-            margin = max(self._margin(e) for e in c.entries)
+            margin = max(self._margin(e, c, sentences) for e in c.entries)
             start, end = sentences.cover(c.start - margin, c.end + margin)
             covers.append((start, end, any(e.strength == "generalist" for e in c.entries)))
-        # Company names near a candidate: the vendors no list knows (and the model reads their names).
+        # A company named near a candidate: both, and the context of the candidate, in one window (the
+        # vendors no list knows are read by rules: the model, which costs more than all the rest, is not
+        # needed for them).
         for cue in self.companies.cues(fold_chars(sentences.text)):
-            if any(abs(c.start - cue) <= self.company_reach for c in candidates):
-                start, end = sentences.cover(cue - self.company_margin, cue + self.company_margin)
-                covers.append((start, end, True))
+            for c in candidates:
+                if abs(c.start - cue) <= self.company_reach:
+                    start, end = sentences.cover(min(cue, c.start) - self.margins["weak"],
+                                                 max(cue, c.end) + self.company_margin)
+                    covers.append((start, end, False))
         spans: list[tuple[int, int, bool]] = []
         for start, end, generalist in sorted(covers):  # wide margins may reach back past narrower ones
             if spans and start <= spans[-1][1]:
@@ -158,9 +162,14 @@ class Analyzer:
                 spans.append((start, end, generalist))
         return [_Window(d, p, s, e, bool(self.model_pipes) and g) for s, e, g in spans]
 
-    def _margin(self, entry: Entry) -> int:
+    def _margin(self, entry: Entry, candidate: Candidate, sentences: Sentences) -> int:
         margin = max(self.margins[entry.strength], entry.within + 20 if entry.within else 0)
-        return max(margin, self.limit_margin) if entry.category in self.limited else margin
+        if entry.category in self.limited:
+            # Only a limit word before it needs the far context (whether another category is mentioned).
+            start = max(sentences.around(candidate.start)[0], candidate.start - self.limit_words_reach)
+            if self.limits[entry.category].search(fold_chars(sentences.text[start:candidate.start])):
+                margin = max(margin, self.limit_margin)
+        return margin
 
     def _run(self, documents: list[Sequence[PageText]], windows: list[_Window]) -> Iterator[tuple[_Window, Doc]]:
         """(window, doc) pairs: the model only where a generalist vendor needs it."""

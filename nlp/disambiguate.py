@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from nlp.evidence import line_regex
 from nlp.folding import FoldedText, fold_chars, fold_phrase
 from nlp.found_vendors import VendorFinder
 from nlp.lexicon import Lexicon, phrases_for
@@ -66,6 +67,7 @@ class Disambiguator:
         self.context_chars = int(meta.get("context_chars", 220))
         self.vendor_context_chars = int(meta.get("vendor_context_chars", 380))
         self.limit_chars = int(meta.get("limit_chars", 900))
+        self.limit_words_reach = 120  # characters before a term, in its sentence, where its limit words count
         self.claim_chars = int(meta.get("claim_chars", self.context_chars))
         self.scores = {k: float(v) for k, v in (meta.get("scores") or {}).items()}
         compound = language in (meta.get("compound_languages") or [])
@@ -86,6 +88,7 @@ class Disambiguator:
         numbers = "|".join(re.escape(fold_phrase(w)) for w in (meta.get("number_words") or {}).get(language, []))
         # A count right before a weak term, maybe with one word between ("12 nouvelles caméras").
         self.count = re.compile(rf"(?<![\w.,])(?:[2-9]|[1-9]\d{{1,4}}|{numbers or '(?!)'})\s+(?:[^\W\d]+\s+)?$")
+        self.boundaries = line_regex(lexicon.evidence.get("deliberation_boundaries"))
         self.vendors = VendorFinder(lexicon, language, self)
 
     def mentions(self, text: str, entities: list[Entity] | None = None) -> list[Mention]:
@@ -155,9 +158,10 @@ class Disambiguator:
         for mention in accepted:
             limit = self.limits.get(mention.entry.category)
             if limit is not None:
-                start = max(sentences.around(mention.start)[0], mention.start - 120)
+                start = max(sentences.around(mention.start)[0], mention.start - self.limit_words_reach)
                 others = [m for m in accepted if m.entry.category != mention.entry.category
-                          and m.entry.kind == "technology" and abs(m.start - mention.start) <= self.limit_chars]
+                          and m.entry.kind == "technology" and abs(m.start - mention.start) <= self.limit_chars
+                          and not self.boundary_between(text, m.start, mention.start)]
                 if others and _search(limit, text[start:mention.start]):
                     continue
             kept.append(mention)
@@ -242,6 +246,13 @@ class Disambiguator:
         mention.score = round(min(max(mention.score, 0.0), 1.0), 2)
         return mention
 
+
+    def boundary_between(self, text: str, a: int, b: int) -> bool:
+        """Whether a deliberation or agenda item starts between offsets ``a`` and ``b`` of ``text``."""
+        if self.boundaries is None:
+            return False
+        low, high = min(a, b), max(a, b)
+        return any(low < m.start() for m in self.boundaries.finditer(text, low, high))
 
     def procurement_in(self, sentence: str) -> list[str]:
         """The words of a contract, a purchase or a grant in ``sentence``."""

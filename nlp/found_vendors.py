@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nlp.companies import CompanyName, CompanyReader, fold_key
-from nlp.evidence import line_regex
 from nlp.folding import fold_chars
 from nlp.lexicon import Lexicon, phrases_for
 from nlp.patterns import Entry, words_regex
@@ -36,7 +35,6 @@ class VendorFinder:
         self.reader = CompanyReader(lexicon.companies, language)
         self.rules = rules
         self.other_business = words_regex(phrases_for(lexicon.companies.get("other_business") or {}, language))
-        self.boundaries = line_regex(lexicon.companies.get("boundaries"))
         # Known vendors by the folded words of their aliases; several words may also start a longer
         # name ("Engie Ineo Centre-Est"), a single word must be the whole name ("Axis" ≠ "Axis Conseil").
         self.known: dict[str, tuple[str, str]] = {}
@@ -106,15 +104,8 @@ class VendorFinder:
             return None
         reach = self.rules.vendor_context_chars
         near = [m for m in technologies if abs(m.start - name.start) <= reach
-                and not self._boundary_between(text, m.start, name.start)]
+                and not self.rules.boundary_between(text, m.start, name.start)]
         return min(near, key=lambda m: abs(m.start - name.start)) if near else None
-
-    def _boundary_between(self, text: str, a: int, b: int) -> bool:
-        """Whether a deliberation or agenda item starts between offsets ``a`` and ``b``."""
-        if self.boundaries is None:
-            return False
-        low, high = min(a, b), max(a, b)
-        return any(low < m.start() for m in self.boundaries.finditer(text, low, high))
 
     def _known(self, canonical: str) -> tuple[str, str] | None:
         key = fold_key(canonical)
