@@ -78,8 +78,12 @@ class CompanyReader:
         """Every company name that the words around it reveal in ``text``, in order, without duplicates."""
         folded = fold_chars(text)
         found: dict[tuple[int, int], CompanyName] = {}
+        # "attribué à la société X": the outer cue says more of the role than "la société".
+        outer: dict[int, tuple[int, str]] = {}
         for start, end, after, role in self.introducers.finditer(folded):
-            cue = text[start:end]
+            cue_start, role = outer.get(start, (start, role))
+            outer[after] = (cue_start, role)
+            cue = " ".join(text[cue_start:end].split())
             name = self._forward(text, after, role, cue, strong=_is_strong(cue))
             if name:
                 found.setdefault((name.start, name.end), name)
@@ -204,7 +208,8 @@ def canonical_name(raw: str, legal_keys: set[str] = frozenset()) -> str:
     for word in words:
         plain = fold_phrase(word) if word.islower() else _strip_accents(word)
         if word.isupper() and sum(c.isalpha() for c in word) > 4:
-            plain = plain[:1].upper() + plain[1:].lower()
+            # "AÉRO-VISION" → "Aero-Vision", "ELEC'SÉCUR" → "Elec'Secur", as mixed-case spellings have it.
+            plain = re.sub(r"[^\W\d_]+", lambda m: m.group()[:1] + m.group()[1:].lower(), plain)
         elif word.islower() and not any(c.isdigit() for c in word):
             plain = plain[:1].upper() + plain[1:]
         out.append(plain)

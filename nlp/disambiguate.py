@@ -188,8 +188,9 @@ class Disambiguator:
         if entry.category in self.counted:
             before = text[max(candidate.start - 40, start):candidate.start]
             count = self.count.search(fold_chars(before))
-            # "Axon Body 4 cameras", "Série 3": a number after a capitalised word names a model, not a count.
-            word = before[:count.start()].split()[-1:] if count else []
+            # "Axon Body 4 cameras", "Série 3": a number after a capitalised word names a model, not a count
+            # (German capitalises every noun: "in der Innenstadt 120 Kameras" is a count).
+            word = before[:count.start()].split()[-1:] if count and not self.scanner.compound else []
             if count and not (word and word[0][:1].isupper() and word[0][-1:].isalpha()):
                 return [count.group().strip()], True
         context = self.context.get(entry.category)
