@@ -210,7 +210,7 @@ def canonical_name(raw: str, legal_keys: set[str] = frozenset()) -> str:
         if word.isupper() and sum(c.isalpha() for c in word) > 4:
             # "AÉRO-VISION" → "Aero-Vision", "ELEC'SÉCUR" → "Elec'Secur", as mixed-case spellings have it.
             plain = re.sub(r"[^\W\d_]+", lambda m: m.group()[:1] + m.group()[1:].lower(), plain)
-        elif word.islower() and not any(c.isdigit() for c in word):
+        elif word.islower() and not any(c.isdigit() for c in word) and len(word) > 3:  # "du", "of" stay small
             plain = plain[:1].upper() + plain[1:]
         out.append(plain)
     return " ".join(out).strip(" .,'’-&/")
