@@ -148,7 +148,7 @@ class Analyzer:
         # A company named near a candidate: both, and the context of the candidate, in one window (the
         # vendors no list knows are read by rules: the model, which costs more than all the rest, is not
         # needed for them).
-        for cue in self.companies.cues(fold_chars(sentences.text)):
+        for cue in self.companies.cues(sentences.text):
             for c in candidates:
                 if abs(c.start - cue) <= self.company_reach:
                     start, end = sentences.cover(min(cue, c.start) - self.margins["weak"],

@@ -7,7 +7,7 @@ Council texts name the company they deal with in a few set ways: after a word th
 "Genetec (AutoVu) und Arvoo"). Those words are data (``nlp/lexicon/companies.yaml``); the name
 itself is read by rules: a run of capitalised, all-capital or mixed-case words, that stops at a
 function word, a title or punctuation. Whether a company is a *vendor* (tied to a surveillance
-mention) is decided by :mod:`nlp.disambiguate`.
+mention) is decided by :mod:`nlp.found_vendors`.
 
 A name is normalised (:func:`canonical_name`) so that one company is one vendor across councils:
 legal forms and accents dropped, long all-capital words capitalised ("ACTIV INGÉNIERIE SAS" →
@@ -56,8 +56,9 @@ class CompanyReader:
         self.legal_form = re.compile(r"(?:\s*,)?\s+(" + "|".join(re.escape(f) for f in forms) + r")(?![\w&])", re.I) \
             if forms else None
         coordinators = "|".join(re.escape(c) for c in companies.get("coordinators") or ())
-        self.coordination = re.compile(r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:" + coordinators + r")\s+(?:(?:la|le|les|l'|the|die|der)\s+)?",
-                                       re.I) if coordinators else None
+        # After a name: maybe a product in brackets, a coordinator, maybe an article, then the next name.
+        self.coordination = re.compile(r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:" + coordinators
+                                       + r")\s+(?:(?:la|le|les|l'|the|die|der)\s+)?", re.I) if coordinators else None
         legal = "|".join(re.escape(f) for f in forms) or "(?!)"
         self.trades_as = re.compile(rf"(?:\s*,)?(?:\s+(?:{legal}))?\s*,?\s+(?:dba|d/b/a|doing business as)\b", re.I)
         self.public = {fold_phrase(w) for w in companies.get("public_bodies") or ()}
@@ -65,14 +66,21 @@ class CompanyReader:
         self.generic = {fold_phrase(w) for w in companies.get("generic_words") or ()}
         self.legal_keys = {fold_key(f) for f in forms}
 
-    def cues(self, folded: str) -> Iterator[int]:
-        """Offsets of the words that may introduce or follow a company name, in folded text (cheap: no name is read)."""
+    def cues(self, text: str) -> Iterator[int]:
+        """Offsets of the words that may introduce or follow a company name (cheap: no name is read)."""
+        folded = fold_chars(text)
         for cues in (self.introducers, self.followers):
             for start, _, _, _ in cues.finditer(folded):
                 yield start
+        for match in self._legal_forms(text):
+            yield match.start(1)
+
+    def _legal_forms(self, text: str) -> Iterator[re.Match]:
+        """Legal forms as written: in lower case they are words ("sa commune", "limited to")."""
         if self.legal_form is not None:
-            for match in self.legal_form.finditer(folded):
-                yield match.start(1)
+            for match in self.legal_form.finditer(text):
+                if not match.group(1).islower():
+                    yield match
 
     def names(self, text: str) -> list[CompanyName]:
         """Every company name that the words around it reveal in ``text``, in order, without duplicates."""
@@ -91,17 +99,13 @@ class CompanyReader:
             name = self._backward(text, start, role, text[start:end])
             if name:
                 found.setdefault((name.start, name.end), name)
-        if self.legal_form is not None:
-            for match in self.legal_form.finditer(text):
-                form = match.group(1)
-                if form.islower():  # "limited to", "se": words, not legal forms
-                    continue
-                name = self._backward(text, match.start(), "supplier", form)
-                if name:
-                    found.setdefault((name.start, name.end), name)
+        for match in self._legal_forms(text):
+            name = self._backward(text, match.start(), "supplier", match.group(1))
+            if name:
+                found.setdefault((name.start, name.end), name)
         # "SST, Inc. dba ShotSpotter": the name the company trades under comes after.
         names = sorted((n for n in found.values() if not self.trades_as.match(text, n.end)), key=lambda n: n.start)
-        return self._without_aliases(text, names + self.coordinated(text, [(n.end, n.role, n.cue) for n in names]))
+        return _one_per_place(names + self.coordinated(text, [(n.end, n.role, n.cue) for n in names]))
 
     def coordinated(self, text: str, after: list[tuple[int, str, str]]) -> list[CompanyName]:
         """Names listed right after others ("A et B", "A / B", "A (product) und B"): ``after`` holds the end,
@@ -187,14 +191,13 @@ class CompanyReader:
             return None
         return CompanyName(start, end, raw, canonical, role, cue, strong)
 
-    def _without_aliases(self, text: str, names: list[CompanyName]) -> list[CompanyName]:
-        """One name per place: nested or overlapping readings keep the longest."""
-        kept: list[CompanyName] = []
-        for name in sorted(names, key=lambda n: (n.start, -(n.end - n.start))):
-            if kept and name.start < kept[-1].end:
-                continue
+def _one_per_place(names: list[CompanyName]) -> list[CompanyName]:
+    """One name per place: of nested or overlapping readings, the longest."""
+    kept: list[CompanyName] = []
+    for name in sorted(names, key=lambda n: (n.start, -(n.end - n.start))):
+        if not kept or name.start >= kept[-1].end:
             kept.append(name)
-        return kept
+    return kept
 
 
 def canonical_name(raw: str, legal_keys: set[str] = frozenset()) -> str:
