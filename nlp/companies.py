@@ -25,6 +25,8 @@ from nlp.folding import fold_chars, fold_phrase
 # A word of a name: letters or digits with the joiners of trade names ("Elec'Sécur", "S.A.", "Vidéo-Concept").
 _WORD = re.compile(r"[^\W_][\w'’.\-]*[^\W_]|[^\W_]", re.UNICODE)
 MAX_WORDS = 5
+# What ends a name right before a follower ("… LVS titulaire du marché"): a word with a capital or a digit.
+_NAME_END = re.compile(r"[^\W_]*[A-Z0-9À-Þ][\w'’.\-]*[\s,]*$")
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,15 @@ class CompanyReader:
         self.legal_keys = {fold_key(f) for f in forms}
 
     def cues(self, text: str) -> Iterator[int]:
-        """Offsets of the words that may introduce or follow a company name (cheap: no name is read)."""
+        """Offsets of the words that may introduce or follow a company name, when a word that may start
+        or end a name stands next to them (cheap: no name is read)."""
         folded = fold_chars(text)
-        for cues in (self.introducers, self.followers):
-            for start, _, _, _ in cues.finditer(folded):
+        for start, _, after, _ in self.introducers.finditer(folded):
+            word = _WORD.match(text, after)
+            if word and self._name_word(word.group(), first=True, forward=True):
+                yield start
+        for start, _, _, _ in self.followers.finditer(folded):
+            if _NAME_END.search(text, max(0, start - 60), start):
                 yield start
         for match in self._legal_forms(text):
             yield match.start(1)
