@@ -18,14 +18,16 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.companies import fold_key
 from nlp.detector import SPAN_KEY  # importing nlp.detector registers the "vigie_detector" factory
 from nlp.disambiguate import Mention
 from nlp.evidence import DocumentEvidence, EvidenceRules
 from nlp.extract import PageText
 from nlp.detections import Detection
-from nlp.folding import FoldedText
+from nlp.folding import FoldedText, fold_chars
+from nlp.language import page_languages
 from nlp.lexicon import LANGUAGES
-from nlp.patterns import Candidate
+from nlp.patterns import Candidate, Entry
 from nlp.sentences import Sentences
 
 log = logging.getLogger(__name__)
@@ -79,13 +81,21 @@ class Analyzer:
         # a technology plus as far as that technology looks for its own context.
         context, vendor_context = rules.context_chars, rules.vendor_context_chars
         self.margins = {"strong": 0, "specialist": 0, "weak": context + 20, "generalist": vendor_context + context + 20}
+        # A company's name ties to a technology up to vendor_context away, which needs its own context.
+        self.company_margin, self.company_reach = context + 120, vendor_context + 100
+        # A mention with limit words needs to see whether another category is mentioned that far.
+        self.limit_margin = rules.limit_chars + context + 20
+        self.limits = {c: regex for c, regex in rules.limits.items() if regex is not None}
+        self.limited, self.limit_words_reach = set(self.limits), rules.limit_words_reach
+        self.companies = rules.vendors.reader
         self.evidence = EvidenceRules(detector.lexicon.evidence, self.language)
 
     @classmethod
     @lru_cache(maxsize=None)
-    def for_language(cls, language: str) -> "Analyzer":
-        """One shared analyzer per language (loading a pipeline takes a second or two)."""
-        return cls(language)
+    def for_language(cls, language: str) -> "Analyzer | MultilingualAnalyzer":
+        """One shared analyzer per language key (loading a pipeline takes a second or two): ``"fr"``, or
+        ``"de+fr"`` for documents in two languages (see :func:`nlp.language.document_language`)."""
+        return MultilingualAnalyzer(language) if "+" in language else cls(language)
 
     def analyze(self, pages: Sequence[PageText]) -> list[Detection]:
         """The detections of one document, in page and offset order."""
@@ -132,9 +142,18 @@ class Analyzer:
         """The runs of whole sentences of page ``p`` of document ``d`` that the rules need around its candidates."""
         covers = []
         for c in candidates:
-            margin = max(self.margins[e.strength] for e in c.entries)
+            margin = max(self._margin(e, c, sentences) for e in c.entries)
             start, end = sentences.cover(c.start - margin, c.end + margin)
             covers.append((start, end, any(e.strength == "generalist" for e in c.entries)))
+        # A company named near a candidate: both, and the context of the candidate, in one window (the
+        # vendors no list knows are read by rules: the model, which costs more than all the rest, is not
+        # needed for them).
+        for cue in self.companies.cues(sentences.text):
+            for c in candidates:
+                if abs(c.start - cue) <= self.company_reach:
+                    start, end = sentences.cover(min(cue, c.start) - self.margins["weak"],
+                                                 max(cue, c.end) + self.company_margin)
+                    covers.append((start, end, False))
         spans: list[tuple[int, int, bool]] = []
         for start, end, generalist in sorted(covers):  # wide margins may reach back past narrower ones
             if spans and start <= spans[-1][1]:
@@ -142,6 +161,15 @@ class Analyzer:
             else:
                 spans.append((start, end, generalist))
         return [_Window(d, p, s, e, bool(self.model_pipes) and g) for s, e, g in spans]
+
+    def _margin(self, entry: Entry, candidate: Candidate, sentences: Sentences) -> int:
+        margin = max(self.margins[entry.strength], entry.within + 20 if entry.within else 0)
+        if entry.category in self.limited:
+            # Only a limit word before it needs the far context (whether another category is mentioned).
+            start = max(sentences.around(candidate.start)[0], candidate.start - self.limit_words_reach)
+            if self.limits[entry.category].search(fold_chars(sentences.text[start:candidate.start])):
+                margin = max(margin, self.limit_margin)
+        return margin
 
     def _run(self, documents: list[Sequence[PageText]], windows: list[_Window]) -> Iterator[tuple[_Window, Doc]]:
         """(window, doc) pairs: the model only where a generalist vendor needs it."""
@@ -157,7 +185,7 @@ class Analyzer:
     def _detection(self, page: PageText, mention: Mention, offset: int, sentences: Sentences) -> Detection:
         start, end = offset + mention.start, offset + mention.end
         entry = mention.entry
-        details = {"rule": mention.rule, "term": entry.term}
+        details = {"rule": mention.rule, "term": entry.term, "language": self.language}
         if mention.subcategory:
             details["subcategory"] = mention.subcategory
         if mention.context:
@@ -166,6 +194,15 @@ class Analyzer:
             details["procurement"] = mention.procurement
         if entry.product:
             details["product"] = entry.term
+        if entry.kind == "vendor":
+            details["vendor_status"] = mention.vendor.get("status") or "known"
+            if details["vendor_status"] == "known":
+                details["vendor_type"] = "specialist" if entry.strength == "specialist" else "generalist"
+            details["vendor_key"] = fold_key(entry.vendor or "")
+            for key in ("role", "cue", "written"):
+                if mention.vendor.get(key):
+                    details[f"vendor_{key}"] = " ".join(mention.vendor[key].split())
+            details["technologies"] = mention.vendor.get("technologies") or [entry.category]
         return Detection(kind=entry.kind, category=entry.category, vendor=entry.vendor, matched=page.text[start:end],
                          page=page.number, start=start, end=end, snippet=sentences.snippet(start),
                          score=mention.score, lexicon_version=self.lexicon_version, details=details)
@@ -175,3 +212,31 @@ class Analyzer:
         index = {page.number: i for i, page in enumerate(pages)}
         for detection in detections:
             detection.details.update(evidence.details(index[detection.page], detection.start))
+
+
+class MultilingualAnalyzer:
+    """Reads documents in several languages: each page in the language(s) its own text shows."""
+
+    def __init__(self, key: str) -> None:
+        self.language = key
+        self.analyzers = {language: Analyzer.for_language(language) for language in key.split("+")}
+        self.lexicon_version = next(iter(self.analyzers.values())).lexicon_version
+
+    def analyze(self, pages: Sequence[PageText]) -> list[Detection]:
+        """The detections of one document, in page and offset order."""
+        return next(self.analyze_documents([pages]))
+
+    def analyze_documents(self, documents: Iterable[Sequence[PageText]], batch_size: int = 32) -> Iterator[list[Detection]]:
+        """The detections of each document, in order (one mention read in two languages counts once)."""
+        for pages in documents:
+            by_language: dict[str, list[PageText]] = {}
+            for page in pages:
+                for language in page_languages(page, self.language):
+                    by_language.setdefault(language, []).append(page)
+            found: dict[tuple, Detection] = {}
+            for language, chosen in by_language.items():
+                for detection in self.analyzers[language].analyze(chosen):
+                    key = (detection.page, detection.start, detection.end, detection.kind, detection.category,
+                           detection.vendor)
+                    found.setdefault(key, detection)
+            yield sorted(found.values(), key=lambda f: (f.page, f.start, f.kind))

@@ -28,8 +28,8 @@ class EvidenceRules:
     """The compiled patterns of ``evidence.yaml`` for one language."""
 
     def __init__(self, evidence: dict[str, Any], language: str) -> None:
-        self.starts = _line_regex(evidence.get("deliberation_starts"))
-        self.subjects = _line_regex(evidence.get("subject_lines"))
+        self.starts = line_regex(evidence.get("deliberation_starts"))
+        self.subjects = line_regex(evidence.get("subject_lines"))
         amounts = evidence.get("amounts") or {}
         self.currencies = {k.lower(): v for k, v in (amounts.get("currencies") or {}).items()}
         self.multipliers = {k.lower(): float(v) for k, v in (amounts.get("multipliers") or {}).items()}
@@ -83,7 +83,7 @@ class EvidenceRules:
         return vote or None
 
 
-def _line_regex(patterns: list[str] | None) -> re.Pattern | None:
+def line_regex(patterns: list[str] | tuple[str, ...] | None) -> re.Pattern | None:
     """One regex matching a line that starts with any of ``patterns``."""
     return re.compile(r"^[ \t]*(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.I | re.M) if patterns else None
 

@@ -1,7 +1,16 @@
-"""Guess whether a text is French, English or German from its most common words.
+"""The language(s) a document is read in: checked from its text, the source's language a default.
 
-Sources declare their language; files given on the command line do not. Counting a few dozen
-function words is enough to tell these three apart on a page of council prose.
+A source's language is what its documents are *usually* written in (a registry entry's
+``language``, or its platform's for a source given on the command line: OParl German, Legistar
+English). Each document is checked from its most common words: a German paper on a system
+recorded as French is read in German, and a document with a good share of two languages (a
+bilingual council, a French deliberation with a German annex) is read in both, each page in its
+own. A source **insists** on its language by writing it with a leading ``=`` (``language: "=de"``):
+its documents are then read in that language whatever their words (short records whose few words
+say little, say).
+
+The result is a language key: ``"fr"``, or ``"de+fr"`` for a document read in two
+(:meth:`nlp.analyze.Analyzer.for_language` takes either).
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from typing import Sequence
 from nlp.extract import PageText
 from nlp.lexicon import LANGUAGES
 
+INSIST = "="  # "=de": always German
 _STOPWORDS = {
     "fr": "le la les de des du et en un une est pour par au aux dans sur que qui avec ce cette sont été conseil "
           "municipal délibération commune",
@@ -20,21 +30,81 @@ _STOPWORDS = {
 }
 _WORDS = re.compile(r"[^\W\d_]+")
 _SETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
+# How many common words the text must show before it overrides the source's language, and the
+# share of the first language's a second one needs for the text to be read in both.
+MIN_EVIDENCE = 6
+SECOND_LANGUAGE_SHARE = 0.35
+# A long document is judged on this many pages spread through it, this many characters each.
+SAMPLED_PAGES, PAGE_SAMPLE = 12, 6000
 
 
-def guess_language(text: str, default: str = "fr", sample: int = 20_000) -> str:
-    """``fr``, ``en`` or ``de``: the language whose common words are most frequent in ``text``."""
+def language_counts(text: str, sample: int = 20_000) -> dict[str, int]:
+    """How many of each language's common words ``text`` (its first ``sample`` characters) holds."""
     counts = dict.fromkeys(LANGUAGES, 0)
     for word in _WORDS.findall(text[:sample].lower()):
         for language, words in _SETS.items():
             if word in words:
                 counts[language] += 1
+    return counts
+
+
+def guess_language(text: str, default: str = "fr", sample: int = 20_000) -> str:
+    """``fr``, ``en`` or ``de``: the language whose common words are most frequent in ``text``."""
+    counts = language_counts(text, sample)
     best = max(counts, key=counts.get)
     return best if counts[best] > 0 else default
 
 
+def declared_language(value: str | None) -> tuple[str | None, bool]:
+    """A source's language setting → (language or None, whether it insists): ``"=de"`` → ``("de", True)``."""
+    value = (value or "").strip().lower()
+    insists = value.startswith(INSIST)
+    language = value.lstrip(INSIST)
+    return (language if language in LANGUAGES else None), insists
+
+
+def text_languages(text: str, default: str) -> tuple[str, ...]:
+    """The language(s) of ``text``: ``default`` unless its words clearly say otherwise, then a second
+    language when it has a good share of the first one's common words; none when it has too few words."""
+    counts = language_counts(text)
+    if max(counts.values()) < MIN_EVIDENCE:
+        return ()
+    best = max(LANGUAGES, key=lambda lang: (counts[lang], lang == default))
+    main = best if counts[best] >= MIN_EVIDENCE and counts[best] >= 2 * counts[default] else default
+    languages = [main]
+    for lang in sorted(LANGUAGES, key=lambda lang: -counts[lang]):
+        if lang != main and counts[lang] >= MIN_EVIDENCE and counts[lang] >= SECOND_LANGUAGE_SHARE * counts[main]:
+            languages.append(lang)
+            break
+    return tuple(languages)
+
+
 def document_language(pages: Sequence[PageText], declared: str | None = None) -> str:
-    """``declared`` when the lexicon has that language, else the language guessed from the first pages."""
-    if declared in LANGUAGES:
-        return declared
-    return guess_language(" ".join(p.text for p in pages[:3]))
+    """The language key to read ``pages`` in: the declared one when the source insists, else the
+    language(s) of the pages' text (a sample of pages for long documents), the declared one (or
+    French) when they say too little."""
+    language, insists = declared_language(declared)
+    if insists and language:
+        return language
+    # Without a declared language, a few common words are enough to choose one.
+    default = language or guess_language(" ".join(p.text[:PAGE_SAMPLE] for p in pages[:3]))
+    step = max(1, len(pages) // SAMPLED_PAGES)
+    found: list[str] = []
+    for page in pages[::step]:
+        for lang in text_languages(page.text[:PAGE_SAMPLE], default):
+            if lang not in found:
+                found.append(lang)
+    return "+".join(sorted(found)) if len(found) > 1 else (found[0] if found else default)
+
+
+def page_languages(page: PageText, key: str) -> tuple[str, ...]:
+    """The languages of ``key`` (``"de+fr"``) to read ``page`` in: those its own text shows, else all."""
+    languages = tuple(key.split("+"))
+    if len(languages) == 1:
+        return languages
+    counts = language_counts(page.text)
+    best = max(languages, key=lambda lang: counts[lang])
+    if counts[best] < MIN_EVIDENCE:
+        return languages
+    shown = tuple(lang for lang in languages if counts[lang] >= max(MIN_EVIDENCE, SECOND_LANGUAGE_SHARE * counts[best]))
+    return shown or (best,)

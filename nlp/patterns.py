@@ -36,6 +36,8 @@ class Entry:
     cased: bool = False  # an all-lower-case spelling in the text is not this entry
     glue: bool = False  # may be glued inside a longer word (compound languages)
     product: bool = False
+    near: tuple[str, ...] = ()  # a pair's other words: the only context that confirms it
+    within: int = 0  # how far (characters) those words may stand
 
 
 @dataclass(frozen=True)
@@ -137,15 +139,21 @@ class Scanner:
         self.language = language
         self.compound = language in (lexicon.meta.get("compound_languages") or [])
         self.inflector = Inflector(lexicon.meta, language)
+        # Phrases valid in every language are mostly English words borrowed as they are ("Safe-Cities",
+        # "bodycams"): they also take English forms.
+        self.loanword_inflector = Inflector(lexicon.meta, "en")
         forms: set[str] = set()
         found: dict[str, list[Entry]] = {}  # by key(): a match is looked up by its letters
-        for phrase, entry in self._entries(lexicon):
+        for phrase, entry, loanword in self._entries(lexicon):
             # One entry per meaning under a key: the first phrase written keeps it ("caméra" and "caméras").
-            same = (entry.kind, entry.category, entry.strength, entry.vendor)
-            for form in self.inflector.forms(phrase):
+            same = (entry.kind, entry.category, entry.strength, entry.vendor, entry.near)
+            phrase_forms = self.inflector.forms(phrase)
+            if loanword:
+                phrase_forms += self.loanword_inflector.forms(phrase)
+            for form in phrase_forms:
                 forms.add(form)
                 entries = found.setdefault(key(form), [])
-                if all((e.kind, e.category, e.strength, e.vendor) != same for e in entries):
+                if all((e.kind, e.category, e.strength, e.vendor, e.near) != same for e in entries):
                     entries.append(entry)
         self.entries = {k: tuple(v) for k, v in found.items()}
         pattern = trie_pattern(sorted(forms), _render)
@@ -154,8 +162,9 @@ class Scanner:
         # they mean the same here, and the regex engine runs "\b" faster.
         self.regex = re.compile(pattern if self.compound else rf"\b(?:{pattern})(?!\w)")
 
-    def _entries(self, lexicon: Lexicon) -> Iterator[tuple[str, Entry]]:
-        """Every phrase of the lexicon in this language, with what it stands for."""
+    def _entries(self, lexicon: Lexicon) -> Iterator[tuple[str, Entry, bool]]:
+        """Every phrase of the lexicon in this language, with what it stands for, and whether it is valid in
+        every language."""
         for category in lexicon.categories.values():
             subs = {fold_phrase(p.lstrip("=")): sub for sub, phrases in category.subcategories.items() for p in phrases}
             for field, strength in (("terms", "strong"), ("weak", "weak"), ("negative_phrases", "negative")):
@@ -163,13 +172,22 @@ class Scanner:
                     kind = "negative" if strength == "negative" else "technology"
                     yield phrase, Entry(kind, category.id, strength, phrase,
                                         subcategory=subs.get(fold_phrase(phrase.lstrip("="))),
-                                        glue=self.compound and language == self.language and not phrase.startswith("="))
+                                        glue=self._glues(language, phrase)), language == ANY
+            for language in (self.language, ANY):
+                for pair in category.pairs.get(language, ()):
+                    yield pair.term, Entry("technology", category.id, "weak", pair.term,
+                                           subcategory=subs.get(fold_phrase(pair.term.lstrip("="))),
+                                           glue=self._glues(language, pair.term), near=pair.near,
+                                           within=pair.within), language == ANY
         for vendor in lexicon.vendors:
             for alias in vendor.aliases:
                 yield alias.text, Entry("vendor", vendor.category, "specialist" if alias.specialist else "generalist",
-                                        alias.text, vendor=vendor.name, cased=alias.cased, product=alias.product)
+                                        alias.text, vendor=vendor.name, cased=alias.cased, product=alias.product), False
             for _, phrase in self._phrases_of(vendor.negative_phrases):
-                yield phrase, Entry("negative", vendor.category, "negative", phrase, vendor=vendor.name)
+                yield phrase, Entry("negative", vendor.category, "negative", phrase, vendor=vendor.name), False
+
+    def _glues(self, language: str, phrase: str) -> bool:
+        return self.compound and language == self.language and not phrase.startswith("=")
 
     def _phrases_of(self, terms: Terms) -> Iterator[tuple[str, str]]:
         for language in (self.language, ANY):
@@ -201,6 +219,23 @@ class Scanner:
         if not self.compound or entry.glue:
             return True
         return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+
+
+# As in terms: a space is any separator, a hyphen an optional one ("vidéo-protection" → "vidéoprotection").
+_CHARS = {" ": SEPARATOR, "-": r"[\s\"\-]*", "'": r"'\s*"}
+
+
+def words_regex(phrases: tuple[str, ...] | list[str], compound: bool = False) -> re.Pattern | None:
+    """Phrases matched at the start of a word, inflection allowed after them ("enregistr" → "enregistrées");
+    anywhere in a word for a ``compound`` language ("polizei" in "Stadtpolizei"). A phrase written with a
+    leading "=" is a whole word ("=ni": "ni", not "niveau")."""
+    folded = sorted({(fold_phrase(p.lstrip("=")), p.startswith("=")) for p in phrases}, key=lambda f: -len(f[0]))
+    if not folded:
+        return None
+    alternatives = "|".join(("" if compound and not whole else r"(?<!\w)")
+                            + "".join(_CHARS.get(c) or re.escape(c) for c in p) + (r"(?!\w)" if whole else "")
+                            for p, whole in folded)
+    return re.compile(f"(?:{alternatives})")
 
 
 def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:

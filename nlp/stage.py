@@ -27,8 +27,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from nlp.extract import Extraction, ExtractionError, PageText, extract
-from nlp.language import document_language
-from nlp.lexicon import LANGUAGES
+from nlp.language import declared_language, document_language
 from nlp.store import store_analysis
 from storage.blobs import BlobStore
 from storage.db import Database
@@ -160,7 +159,7 @@ def _analyzer(language: str):
 
 
 def _supported(language: str | None) -> str:
-    return language if language in LANGUAGES else "fr"
+    return declared_language(language)[0] or "fr"  # "=de" (a source that insists) is German too
 
 
 def _extract(db: Database, blobs: BlobStore, doc_id: int, summary: AnalysisSummary) -> _Work | None:

@@ -7,7 +7,8 @@ pass every filter given):
 - ``countries``: ISO 3166 alpha-2 codes of the source (``sources.country``);
 - ``departements``: French départements of the source, derived from its INSEE commune code
   (see :func:`departement_of`);
-- ``categories``: detector categories; ``vendors``: vendor names (case does not matter);
+- ``categories``: detector categories; ``vendors``: vendor names, of the lexicon or found in the
+  documents (case, accents and punctuation do not matter: "ACTIV Ingénierie" is "Activ Ingenierie");
 - ``kinds``: document kinds (agenda, deliberation, minutes, report, annex, other);
 - ``min_score``: the detector's confidence, from 0 to 1.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nlp.companies import fold_key
 from storage.models import Document, Hit, Source
 
 FILTER_KEYS = ("sources", "countries", "departements", "categories", "vendors", "kinds", "min_score")
@@ -51,7 +53,7 @@ def matches(filters: dict[str, Any], hit: Hit, document: Document, source: Sourc
         ("countries", (source.country or "").upper()),
         ("departements", departement_of(source)),
         ("categories", hit.category),
-        ("vendors", (hit.vendor or "").casefold()),
+        ("vendors", fold_key(hit.vendor or "")),
         ("kinds", document.kind),
     )
     for key, value in checks:
@@ -59,7 +61,7 @@ def matches(filters: dict[str, Any], hit: Hit, document: Document, source: Sourc
         if not wanted:
             continue
         if key == "vendors":
-            wanted = [w.casefold() for w in wanted]
+            wanted = [fold_key(w) for w in wanted]
         if value not in wanted:
             return False
     return hit.score >= float(filters.get("min_score") or 0)

@@ -95,6 +95,9 @@ class CouncilSpider(scrapy.Spider):
 
     source: SourceSpec
     known: KnownDocuments
+    # The usual language of the platform's documents: a source given on the command line without
+    # one takes it (each document's language is still checked from its text, see nlp.language).
+    language = "fr"
     # True for platforms whose API can list only what changed since a given time (spiders.api).
     incremental = False
     # When the last complete crawl started (spiders.incremental), for those platforms; None for

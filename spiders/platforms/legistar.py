@@ -45,6 +45,7 @@ def legistar_date(value: Any) -> dt.date | None:
 
 class LegistarSpider(ApiSpider):
     name = "legistar"
+    language = "en"  # Legistar serves councils in the United States
     incremental = True
 
     def __init__(self, source, **kwargs: Any) -> None:

@@ -51,6 +51,7 @@ def body_matches(body: dict, wanted: str | None) -> bool:
 
 class OParlSpider(ApiSpider):
     name = "oparl"
+    language = "de"  # OParl is the German councils' standard
     incremental = True
 
     def listings(self):

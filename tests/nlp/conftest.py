@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from nlp.analyze import Analyzer
-from nlp.lexicon import LEXICON_DIR
+from nlp.lexicon import LEXICON_DIR, load_lexicon
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nlp"
+# meta.yaml's version line, and the one the tests that edit the lexicon write in its place.
+VERSION_LINE = f'version: "{load_lexicon().meta["version"]}"'
+NEXT_VERSION_LINE = 'version: "99.0.0"'
 
 
 @pytest.fixture(scope="session")

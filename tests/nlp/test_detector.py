@@ -9,6 +9,7 @@ import spacy
 
 import nlp.detector  # noqa: F401  (registers the factory)
 from nlp.detector import SPAN_KEY
+from tests.nlp.conftest import NEXT_VERSION_LINE, VERSION_LINE
 
 TEXT = "Le conseil approuve l'extension de la vidéoprotection et l'achat de caméras-piétons à la société Axon."
 
@@ -56,7 +57,7 @@ def test_initialize_reloads_an_edited_lexicon(lexicon_copy) -> None:
     pipeline.add_pipe("vigie_detector", config={"lexicon_dir": str(lexicon_copy)})
     before = pipeline.get_pipe("vigie_detector").version
     meta = lexicon_copy / "meta.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "1.0.1"'), encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8").replace(VERSION_LINE, NEXT_VERSION_LINE), encoding="utf-8")
     pipeline.initialize()
     assert before != pipeline.get_pipe("vigie_detector").version
 

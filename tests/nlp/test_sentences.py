@@ -59,7 +59,7 @@ def test_the_language_of_a_file_is_guessed_from_its_common_words(text: str, lang
     assert guess_language(text) == language
 
 
-@pytest.mark.parametrize("declared, language", [("de", "de"), ("nl", "en"), (None, "en")])
-def test_a_document_keeps_its_declared_language_when_the_lexicon_has_it(declared, language: str) -> None:
+@pytest.mark.parametrize("declared, language", [("=de", "de"), ("de", "en"), ("nl", "en"), (None, "en")])
+def test_a_document_keeps_its_declared_language_only_when_the_source_insists(declared, language: str) -> None:
     pages = [PageText(1, "The City Council will approve the agreement for the purchase.")]
     assert document_language(pages, declared) == language

@@ -12,6 +12,7 @@ from nlp.analyze import Analyzer
 from storage.blobs import BlobStore
 from storage.models import Document, Hit, Page, Source, utcnow
 from tests.crawl.pdfs import corrupted_pdf, make_pdf
+from tests.nlp.conftest import NEXT_VERSION_LINE, VERSION_LINE
 
 DELIBERATION = ("Envoyé en préfecture le 09/02/2023\nReçu en préfecture le 09/02/2023\n"
                 "ID : 013-211301106-20230201-2023_45-DE\n"
@@ -111,8 +112,8 @@ def test_analysing_again_adds_no_hit(db, data_dir) -> None:
 
 
 def edited_lexicon(folder, monkeypatch, file: str, old: str, new: str) -> dict[str, Analyzer]:
-    """Analyzers built on the lexicon in ``folder`` with ``old`` replaced by ``new`` in ``file``, as version 1.0.1."""
-    for name, before, after in [(file, old, new), ("meta.yaml", 'version: "1.0.0"', 'version: "1.0.1"')]:
+    """Analyzers built on the lexicon in ``folder`` with ``old`` replaced by ``new`` in ``file``, as version 99.0.0."""
+    for name, before, after in [(file, old, new), ("meta.yaml", VERSION_LINE, NEXT_VERSION_LINE)]:
         path = folder / name
         text = path.read_text(encoding="utf-8")
         assert before in text
@@ -154,7 +155,7 @@ def test_a_lexicon_change_reanalyses_stored_text_without_the_file(db, data_dir, 
     assert summary.documents == 1 and summary.new_hits == 1
     assert {h.fingerprint: h.id for h in after if h.fingerprint in before} == before  # same rows, no new alert
     [new] = [h for h in after if h.fingerprint not in before]
-    assert new.matched == "mâts de surveillance" and new.lexicon_version.startswith("1.0.1+")
+    assert new.matched == "mâts de surveillance" and new.lexicon_version.startswith("99.0.0+")
     with db.session() as session:
         assert session.get(Document, doc_id).lexicon_version == new_lexicon["fr"].lexicon_version
     assert stage.reanalyse_stale(db).documents == 0

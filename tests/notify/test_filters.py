@@ -53,6 +53,20 @@ def test_a_hit_must_pass_every_filter_given(filters, wanted):
     assert matches(filters, HIT, DOCUMENT, SOURCE) is wanted
 
 
+FOUND = Hit(category="video_surveillance", vendor="Activ Ingenierie", score=0.65, kind="vendor",
+            details={"vendor_status": "found", "vendor_written": "ACTIV Ingénierie"})
+
+
+@pytest.mark.parametrize("wanted, passes", [
+    ("Activ Ingenierie", True),
+    ("ACTIV Ingénierie", True),  # as a council writes it: case and accents do not matter
+    ("activ-ingenierie", True),
+    ("Activ", False),
+])
+def test_a_vendor_found_in_the_documents_can_be_followed_by_its_name(wanted, passes):
+    assert matches({"vendors": [wanted]}, FOUND, DOCUMENT, SOURCE) is passes
+
+
 def test_only_matching_hits_created_after_the_subscription_are_owed(db, notify, now):
     old = add_hit(db, source={"id": "fr-marseille", "name": "Marseille", "official_code": "insee:13055"})
     with db.session() as session:

@@ -64,7 +64,7 @@ def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse
 def _analyse_paths(paths: tuple[str, ...], fmt: str, language: str) -> int:
     from nlp.analyze import Analyzer
     from nlp.extract import ExtractionError, extract
-    from nlp.language import document_language
+    from nlp.language import INSIST, document_language
 
     failed = 0
 
@@ -77,7 +77,8 @@ def _analyse_paths(paths: tuple[str, ...], fmt: str, language: str) -> int:
                 click.echo(f"{path}: {exc}", err=True)
                 failed += 1
                 continue
-            lang = document_language(extraction.pages, None if language == "auto" else language)
+            # A language given here is the reader's decision, not a default: the text does not override it.
+            lang = document_language(extraction.pages, None if language == "auto" else INSIST + language)
             for finding in Analyzer.for_language(lang).analyze(extraction.pages):
                 yield {"path": str(path), "language": lang, **finding.as_dict()}
 

@@ -70,7 +70,8 @@ def run(app: App, redis_url: str | None, redis_prefix: str) -> None:
 @click.option("--url", help="Start URL of a source given on the command line.")
 @click.option("--source", "source_id", help="Id of the source given on the command line.")
 @click.option("--name", help="Name of the source given on the command line (default: its id).")
-@click.option("--language", default="fr", show_default=True, help="Language of its documents.")
+@click.option("--language", help="Usual language of its documents (default: the platform's: oparl de, legistar en, "
+                                  "others fr); each document's is checked from its text, unless written =LANG.")
 @click.option("--country", default="FR", show_default=True, help="Its country (ISO 3166 alpha-2).")
 @click.option("--resume", is_flag=True,
               help="Keep each source's pending requests under <data>/jobs/ so that an interrupted crawl goes on "
@@ -94,8 +95,11 @@ def crawl(app: App, source_ids: tuple[str, ...], platform, url, source_id, name,
         if source_ids:
             fail_config("give either source ids or --platform/--url/--source, not both")
         try:
+            from spiders.platforms import platform_language
+
             specs = [parse_entry({"id": source_id, "name": name or source_id, "country": country,
-                                  "platform": platform, "url": url, "language": language},
+                                  "platform": platform, "url": url,
+                                  "language": language or platform_language(platform)},
                                  origin="command-line")]
         except RegistryError as exc:
             fail_config(str(exc))

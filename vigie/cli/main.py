@@ -18,6 +18,7 @@ from vigie.cli.site import site
 from vigie.cli.sources import source, sources
 from vigie.cli.subscriptions import subscription
 from vigie.cli.status import status
+from vigie.cli.vendors import vendors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +36,7 @@ def cli(ctx: click.Context, verbose: int) -> None:
 for command in (run, crawl, analyze, ingest, notify, subscription, documents, hits, demo, settings, status, site,
                 source, sources, evaluate):
     cli.add_command(command)
+cli.add_command(vendors)
 
 
 def main() -> None:
