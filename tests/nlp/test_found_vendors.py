@@ -46,8 +46,8 @@ FOUND = [
     ("de", "Der Auftrag an die Rheinwacht Sicherheitstechnik GmbH zur Lieferung der Videoüberwachungsanlage wird erteilt.",
      {"Rheinwacht Sicherheitstechnik"}),
     ("de", "Die Stadt will zusammen mit der SüdNetz eine Videoüberwachung am Marktplatz erproben.", {"SudNetz"}),
-    ("de", "Kennzeichenerfassung wird von mehreren Firmen angeboten, unter anderem von Genetec (AutoVu) und Parkscan "
-           "(ScanCar).", {"Genetec", "Parkscan"}),
+    ("de", "Die Kennzeichenerfassung liefern mehrere Anbieter, etwa Genetec (Kennzeichenmodul) und Parkwacht "
+           "(Messfahrzeug).", {"Genetec", "Parkwacht"}),
 ]
 
 NOT_FOUND = [
@@ -58,8 +58,8 @@ NOT_FOUND = [
     ("fr", "La surveillance de la qualité de l'eau est confiée à la société Aquanalyse."),
     ("fr", "Le contrat de vidéoprotection est conclu avec M. Durand, géomètre, pour le relevé des poteaux."),
     ("fr", "La convention de vidéoprotection est signée avec la Communauté de communes du Val d'Ondine."),
-    ("en", "The City Council approved a contract with Pyro Spectaculars, Inc. for the fireworks show; police will "
-           "monitor the crowd."),
+    ("en", "Council awarded the Independence Day display to Skyburst Displays, Inc.; officers will keep watch "
+           "over the crowd."),
     ("en", "A license agreement with the School Board of Palm County gives the police access to school cameras."),
     ("de", "In Zusammenarbeit mit der Polizei soll eine Videoüberwachung am Bahnhof geprüft werden."),
 ]

@@ -26,10 +26,10 @@ FOUND = [
     # English words borrowed by French and German texts.
     ("fr", "La commune expérimente un dispositif ANPR aux entrées de ville.", {"plate_recognition"}),
     ("fr", "Les projets Safe-Cities de la métropole inquiètent les associations.", {"urban_supervision"}),
-    ("de", "Die Scan-Fahrzeuge lesen die Daten mit einer License Plate Recognition Software aus.", {"plate_recognition"}),
+    ("de", "Ein Messfahrzeug gleicht die Parkscheine per License Plate Recognition Software ab.", {"plate_recognition"}),
     ("fr", "Les agents seront équipés de bodycams dès la rentrée.", {"body_cameras"}),
     # Plates read in lay words.
-    ("fr", "Quatre caméras permettront de lire les plaques d'immatriculation des véhicules entrant dans la commune.",
+    ("fr", "Deux des nouvelles caméras sauront lire la plaque d'immatriculation de chaque voiture à l'entrée du bourg.",
      {"plate_recognition"}),
     ("fr", "Le système assure l'identification des véhicules et de leurs plaques d'immatriculation.", {"plate_recognition"}),
     ("de", "Die Kameraanlage registriert jedes Fahrzeug über sein KFZ-Kennzeichen.", {"plate_recognition"}),
