@@ -103,15 +103,16 @@ class DeliberationRules:
     def _is_article(self, text: str, start: int) -> bool:
         return bool(self.article and self.article.match(text, _line_start(text, start)))
 
-    def read(self, text: str, start: int, end: int, voted: bool) -> Deliberation:
-        """What the deliberation at [start, end) of ``text`` says; ``voted``: may it hold a vote result?"""
+    def read(self, text: str, start: int, end: int, voted: bool, whole: bool = False) -> Deliberation:
+        """What the deliberation at [start, end) of ``text`` says; ``voted``: may it hold a vote result?
+        ``whole``: it is a whole document, whose first line is no subject (only an "Objet :" line is)."""
         piece = text[start:end]
         item = Deliberation(start, end)
         acts = self.act_numbers(piece)
         if acts:
             item.act_label = acts[0]
             item.act_number = normalise_act(acts[0])
-        item.subject = self.subject(piece)
+        item.subject = self.subject(piece, whole)
         item.amounts = self.amounts(piece)
         item.subsidies = [name for name, pattern in self.subsidies if pattern and pattern.search(piece)]
         item.vote = self.evidence.vote(piece) if voted else None
@@ -119,10 +120,12 @@ class DeliberationRules:
             item.vote = None  # counts alone ("pour : …") are a form to fill, not a result
         return item
 
-    def subject(self, piece: str) -> str | None:
+    def subject(self, piece: str, labelled_only: bool = False) -> str | None:
         """The subject line: after "Objet :" if the piece has one, else its first line, with the
         lines that continue it (starting in lower case), up to the rapporteur."""
         match = self.evidence.subjects.search(piece) if self.evidence.subjects else None
+        if match is None and labelled_only:
+            return None
         position = match.end() if match else 0
         if not match:
             start = self.evidence.starts.match(piece) if self.evidence.starts else None

@@ -78,7 +78,7 @@ def _deliberations(doc: Document, pages: Sequence[tuple[int, str]]) -> list[Deli
     bounds = [(0, len(text))] if whole else rules.split(text, starts)
     pieces = []
     for start, end in bounds:
-        piece = rules.read(text, start, end, voted)
+        piece = rules.read(text, start, end, voted, whole)
         piece.first_page, piece.last_page = _page_at(pages, starts, start), _page_at(pages, starts, max(end - 1, start))
         pieces.append(piece)
     if whole:

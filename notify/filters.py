@@ -83,11 +83,14 @@ def finding_query(filters: dict[str, Any]) -> Select:
     return query
 
 
-def matching(session: Session, filters: dict[str, Any], query: Select | None = None) -> Iterator[Finding]:
-    """The findings that pass ``filters`` (``query``: :func:`finding_query`'s, narrowed further)."""
+def matching(session: Session, filters: dict[str, Any], query: Select | None = None,
+             documents: bool = True) -> Iterator[Finding]:
+    """The findings that pass ``filters`` (``query``: :func:`finding_query`'s, narrowed further);
+    ``documents``: load the documents that show each (for showing them, not for counting)."""
     query = finding_query(filters) if query is None else query
-    options = selectinload(Finding.sightings).joinedload(FindingDocument.document)
-    for finding, source in session.execute(query.options(options)):
+    if documents:
+        query = query.options(selectinload(Finding.sightings).joinedload(FindingDocument.document))
+    for finding, source in session.execute(query):
         if matches(filters, finding, source):
             yield finding
 

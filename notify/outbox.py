@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from notify.filters import finding_query, matching
 from notify.policy import Policy
@@ -40,9 +40,9 @@ from storage.queue import claim
 # Findings are matched when they are new or revised; one committed late (a long analysis
 # transaction) is still caught by looking this far behind the last run.
 LOOKBACK = dt.timedelta(days=1)
-# Rows per INSERT: SQLite allows 999 variables in a statement (32,766 since 3.32), PostgreSQL
-# 65,535; a subscription can be owed far more findings than one statement may carry.
-VARIABLES_PER_STATEMENT = 900
+# Rows sent to the database at a time. A single multi-row INSERT of every row owed failed beyond
+# SQLite's 32,766 variables (about 35,700 hit rows) or PostgreSQL's 65,535 parameters (about 9,400).
+CHUNK = 1000
 # What rendering a delivery needs, loaded with it (the objects outlive their session).
 FINDING_LOADED = (joinedload(Finding.source), selectinload(Finding.sightings).joinedload(FindingDocument.document))
 LOADED = (joinedload(Delivery.finding).options(*FINDING_LOADED), joinedload(Delivery.hit))
@@ -50,19 +50,18 @@ LOADED = (joinedload(Delivery.finding).options(*FINDING_LOADED), joinedload(Deli
 
 def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, Any]], unique: list[str]) -> int:
     """INSERT … ON CONFLICT DO NOTHING (another notifier may insert the same row at the same time),
-    in statements small enough for any database however many rows there are."""
+    in chunks: a subscription may be owed more rows than one statement can carry."""
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    size = max(1, VARIABLES_PER_STATEMENT // len(rows[0]))
-    inserted = 0
-    for start in range(0, len(rows), size):
-        # RETURNING lists the rows inserted; rowcount is not reliable here across drivers.
-        statement = (insert(model).values(rows[start:start + size])
-                     .on_conflict_do_nothing(index_elements=unique).returning(model.id))
-        inserted += len(session.execute(statement).all())
-    return inserted
+    # RETURNING lists the rows inserted; rowcount is not reliable here across drivers. One
+    # statement, compiled once; each chunk is sent as multi-row INSERTs that SQLAlchemy keeps
+    # under the database's limit on parameters ("insertmanyvalues").
+    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=unique).returning(model.id)
+    connection = session.connection()
+    return sum(len(connection.execute(statement, rows[start:start + CHUNK]).all())
+               for start in range(0, len(rows), CHUNK))
 
 
 def _told(session: Session, sub_id: int) -> tuple[dict[int, int], set[int]]:
@@ -99,9 +98,11 @@ def owed(session: Session, sub: Subscription, since: dt.datetime) -> list[tuple[
     has not been told of in their current revision, with what is new for it."""
     filters = sub.filters or {}
     told, waiting = _told(session, sub.id)
-    query = finding_query(filters).where(Finding.news_at >= since)
+    needed = load_only(Finding.id, Finding.revision, Finding.history, Finding.categories, Finding.vendors,
+                       Finding.kinds, Finding.score, Finding.status)
+    query = finding_query(filters).where(Finding.news_at >= since).options(needed)
     found = []
-    for finding in matching(session, filters, query):
+    for finding in matching(session, filters, query, documents=False):
         revision = told.get(finding.id)
         if revision is not None and (revision >= finding.revision or finding.id in waiting):
             continue  # told already, or its message is still on its way (it will show the news)
