@@ -107,7 +107,7 @@ def finding_facts(finding: Finding, labels: Labels, language: str, public_url: s
         "departement": departement_of(source), "meeting_date": finding.meeting_date,
         "vote_date": vote_ahead(finding, today), "voted_on": finding.meeting_date if vote else None,
         "vote": vote and {k: vote.get(k) for k in ("result", "unanimous", "for", "against", "abstentions")},
-        "technologies": [{"id": c, "label": labels.category(c, language), "count": n}
+        "technologies": [{"id": clean_text(c), "label": clean_text(labels.category(c, language)), "count": n}
                          for c, n in (finding.categories or {}).items()],
         "vendors": [v for v in (clean_text(v) for v in finding.vendors or []) if v],
         "amounts": [_amount(a) for a in finding.amounts or []],
