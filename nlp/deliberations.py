@@ -70,6 +70,7 @@ class DeliberationRules:
         self.article = re.compile(data["article_lines"], re.M) if data.get("article_lines") else None
         self.tax_columns = re.compile(data["tax_columns"], re.I) if data.get("tax_columns") else None
         self.fillers = re.compile(data.get("purpose_fillers") or r"$^", re.I)
+        self.prefixes = re.compile(data.get("purpose_prefixes") or r"$^")
         self.subsidies = [(name, _any(patterns)) for name, patterns in (data.get("subsidies") or {}).items()]
 
     @classmethod
@@ -168,11 +169,12 @@ class DeliberationRules:
 
     def _purpose(self, before: str) -> str | None:
         text = " ".join(self.evidence.amount.sub(" ", before).split())
-        text = self.fillers.sub("", text).strip()
         # A table's row or a line of its own starts with a capital; a wrapped sentence does not.
-        if not text or not text[0].isupper() or not 1 <= len(text.split()) <= 14:
+        if not text or not text[0].isupper():
             return None
-        return text
+        # A row's label alone ("Total") stays, even when it is also a filler of sentences.
+        stripped = self.fillers.sub("", self.prefixes.sub("", text)).strip() if " " in text else text
+        return stripped if stripped and len(stripped.split()) <= 14 else None
 
     def _starts_unit(self, piece: str, line_start: int) -> bool:
         """Whether the line at ``line_start`` starts something (a table's row, a sentence) rather
