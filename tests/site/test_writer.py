@@ -45,7 +45,8 @@ def test_a_new_hit_rewrites_only_the_pages_that_show_it(db, build, sample: Sampl
         layout.council_page("fr-nice", "atom"), layout.category_page("biometrics"),
         layout.category_page("biometrics", "atom"), layout.category_page("drones", "atom"),  # the finding's entry
         layout.COUNCILS, layout.CATEGORIES, layout.FEED_ALL, layout.INDEX, layout.FINDINGS_CSV, layout.FINDINGS_JSON,
-        layout.DATA, writer.MANIFEST}
+        layout.DATA, layout.COUNCILS_GEOJSON, layout.MAP,  # Nice's counts by technology, and so its dot
+        writer.MANIFEST}
 
 
 def test_the_pages_of_a_deleted_document_go_and_the_operators_files_stay(db, build, sample: Sample,
