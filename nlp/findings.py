@@ -30,6 +30,7 @@ PRIORITY = {"deliberation": 0, "minutes": 1, "agenda": 2, "report": 3, "annex": 
 MULTIPLE = ("agenda", "minutes")
 AFTER_THE_VOTE = ("deliberation", "minutes")
 MAX_QUOTES = 3
+LONG_QUOTE = 280  # characters: longer "sentences" are mostly tables run together
 
 
 def update_document_findings(session: Session, doc: Document, pages: Sequence[tuple[int, str]] | None = None,
@@ -293,9 +294,10 @@ def _quotes(hits: list[Hit], documents: dict[int, Document]) -> list[dict[str, A
 
     def rank(hit: Hit) -> tuple:
         doc = documents.get(hit.document_id)
-        # The subject line repeats the title: a sentence of the text says more.
+        # The subject line repeats the title, and a run of table cells reads badly: a sentence says more.
         heading = bool(subjects and subjects.match(hit.snippet))
-        return (-hit.score, heading, PRIORITY.get(doc.kind if doc else "", 9), hit.page, hit.start, hit.id)
+        return (-hit.score, heading, len(hit.snippet) > LONG_QUOTE, PRIORITY.get(doc.kind if doc else "", 9),
+                hit.page, hit.start, hit.id)
 
     chosen, snippets, categories = [], set(), set()
     ordered = sorted(hits, key=rank)
