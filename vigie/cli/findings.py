@@ -48,6 +48,7 @@ def findings(app: App, fmt: str, language: str, min_score, **filters) -> None:
     from notify.facts import finding_facts
     from notify.filters import matching
     from notify.labels import load_labels
+    from notify.site.layout import finding_page
     from notify.subscriptions import SubscriptionError, normalise_filters
 
     try:
@@ -57,9 +58,11 @@ def findings(app: App, fmt: str, language: str, min_score, **filters) -> None:
         fail_config(str(exc))
     labels = load_labels(app.config.templates_dir or None)
     today = dt.datetime.now(ZoneInfo(app.config.alert_timezone)).date()
+    site = app.config.site_url.rstrip("/")
     with app.db.session() as session:
         records = [finding_record(finding_facts(f, labels, language, app.config.public_url, today), f.score,
-                                  f.source.country) for f in matching(session, wanted)]
+                                  f.source.country, f"{site}/{finding_page(f.id)}" if site else "")
+                   for f in matching(session, wanted)]
     if fmt == "jsonl":
         for record in records:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
