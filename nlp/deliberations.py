@@ -64,14 +64,18 @@ class DeliberationRules:
 
     def __init__(self, data: dict[str, Any], evidence: dict[str, Any], language: str) -> None:
         self.evidence = EvidenceRules(evidence, language)
-        self.acts = [re.compile(p, re.I) for p in data.get("act_numbers") or []]
+        # One pass over the text for all patterns (each has one group: the number as written).
+        self.acts = _any(data.get("act_numbers"))
         self.subject_end = _any(data.get("subject_ends"))
         self.draft = _any(data.get("drafts"))
         self.article = re.compile(data["article_lines"], re.M) if data.get("article_lines") else None
         self.tax_columns = re.compile(data["tax_columns"], re.I) if data.get("tax_columns") else None
         self.fillers = re.compile(data.get("purpose_fillers") or r"$^", re.I)
         self.prefixes = re.compile(data.get("purpose_prefixes") or r"$^")
-        self.subsidies = [(name, _any(patterns)) for name, patterns in (data.get("subsidies") or {}).items()]
+        subsidies = list((data.get("subsidies") or {}).items())
+        self.subsidy_names = [name for name, _ in subsidies]
+        self.subsidies = re.compile("|".join(f"(?P<s{n}>{'|'.join(patterns)})" for n, (_, patterns) in enumerate(subsidies)),
+                                    re.I) if subsidies else None
 
     @classmethod
     @lru_cache(maxsize=None)
@@ -83,10 +87,11 @@ class DeliberationRules:
     def is_draft(self, text: str) -> bool:
         return bool(self.draft and self.draft.search(text[:3000]))
 
-    def act_numbers(self, text: str) -> list[str]:
-        """The act numbers written in ``text``, as written, in order."""
-        found = sorted((m.start(1), m.group(1)) for p in self.acts for m in p.finditer(text))
-        return [label for _, label in found]
+    def act_numbers(self, text: str) -> list[tuple[int, str]]:
+        """The act numbers written in ``text``: (offset, number as written), in order."""
+        if self.acts is None:
+            return []
+        return [(m.start(), next(g for g in m.groups() if g)) for m in self.acts.finditer(text)]
 
     def split(self, text: str, page_starts: Sequence[int]) -> list[tuple[int, int]]:
         """[start, end) of each deliberation of ``text`` (the pages joined, each starting at ``page_starts``)."""
@@ -104,22 +109,29 @@ class DeliberationRules:
     def _is_article(self, text: str, start: int) -> bool:
         return bool(self.article and self.article.match(text, _line_start(text, start)))
 
-    def read(self, text: str, start: int, end: int, voted: bool, whole: bool = False) -> Deliberation:
-        """What the deliberation at [start, end) of ``text`` says; ``voted``: may it hold a vote result?
+    def identify(self, text: str, start: int, end: int, acts: Sequence[tuple[int, str]],
+                 whole: bool = False) -> Deliberation:
+        """The act number and subject of the deliberation at [start, end) of ``text``: what matches it
+        to the same deliberation in other documents. ``acts``: :meth:`act_numbers` of the whole text.
         ``whole``: it is a whole document, whose first line is no subject (only an "Objet :" line is)."""
         piece = text[start:end]
         item = Deliberation(start, end)
-        acts = self.act_numbers(piece)
-        if acts:
-            item.act_label = acts[0]
-            item.act_number = normalise_act(acts[0])
+        first = next((label for position, label in acts if start <= position < end), None)
+        if first:
+            item.act_label = first
+            item.act_number = normalise_act(first)
         item.subject = self.subject(piece, whole)
+        return item
+
+    def describe(self, item: Deliberation, text: str, voted: bool) -> None:
+        """Fill ``item``'s amounts, subsidies and vote (``voted``: may it hold a vote result?)."""
+        piece = text[item.start:item.end]
         item.amounts = self.amounts(piece)
-        item.subsidies = [name for name, pattern in self.subsidies if pattern and pattern.search(piece)]
+        found = {m.lastgroup for m in self.subsidies.finditer(piece)} if self.subsidies else set()
+        item.subsidies = [name for n, name in enumerate(self.subsidy_names) if f"s{n}" in found]
         item.vote = self.evidence.vote(piece) if voted else None
         if item.vote and "result" not in item.vote:
             item.vote = None  # counts alone ("pour : …") are a form to fill, not a result
-        return item
 
     def subject(self, piece: str, labelled_only: bool = False) -> str | None:
         """The subject line: after "Objet :" if the piece has one, else its first line, with the

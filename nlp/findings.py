@@ -43,7 +43,8 @@ def update_document_findings(session: Session, doc: Document, pages: Sequence[tu
     if pages is None:
         pages = [(p.number, p.text) for p in doc.pages]
     hits = [h for h in session.scalars(select(Hit).where(Hit.document_id == doc.id)) if not h.retracted_by]
-    pieces = _deliberations(doc, pages)
+    rules = DeliberationRules.for_language(doc.language or "fr")
+    pieces, text, voted = _deliberations(rules, doc, pages)
     holding = _assign(hits, pieces, pages)
     old = {s.finding_id: s for s in session.scalars(select(FindingDocument).where(FindingDocument.document_id == doc.id))}
     matches = _existing(session, doc.source_id, pieces, _meeting(doc))
@@ -54,6 +55,7 @@ def update_document_findings(session: Session, doc: Document, pages: Sequence[tu
             continue  # no mention, and no finding it adds to
         if finding is None:
             finding = _create(session, doc, piece, index, len(pieces), now)
+        rules.describe(piece, text, voted)  # only for what is kept: most of an agenda is not
         if finding.id in current:  # the document shows the deliberation twice
             _merge(current[finding.id], piece)
         else:
@@ -69,22 +71,23 @@ def update_document_findings(session: Session, doc: Document, pages: Sequence[tu
     return touched
 
 
-def _deliberations(doc: Document, pages: Sequence[tuple[int, str]]) -> list[Deliberation]:
-    """The deliberations of ``doc``; one for the whole document when it holds one act."""
-    rules = DeliberationRules.for_language(doc.language or "fr")
+def _deliberations(rules: DeliberationRules, doc: Document,
+                   pages: Sequence[tuple[int, str]]) -> tuple[list[Deliberation], str, bool]:
+    """The deliberations of ``doc`` (one for the whole document when it holds one act), identified
+    but not yet described; the document's text; whether its text may hold vote results."""
     text, starts = _joined(pages)
     voted = not rules.is_draft(text) and doc.kind != "agenda" and not _ahead(doc)
-    acts = {normalise_act(a) for a in rules.act_numbers(text)}
-    whole = not text or ((doc.kind not in MULTIPLE or _acte(doc)) and len(acts) <= 1)
+    acts = rules.act_numbers(text)
+    whole = not text or ((doc.kind not in MULTIPLE or _acte(doc)) and len({normalise_act(a) for _, a in acts}) <= 1)
     bounds = [(0, len(text))] if whole else rules.split(text, starts)
     pieces = []
     for start, end in bounds:
-        piece = rules.read(text, start, end, voted, whole)
+        piece = rules.identify(text, start, end, acts, whole)
         piece.first_page, piece.last_page = _page_at(pages, starts, start), _page_at(pages, starts, max(end - 1, start))
         pieces.append(piece)
     if whole:
         _whole_document(doc, pieces[0])
-    return pieces
+    return pieces, text, voted
 
 
 def _whole_document(doc: Document, piece: Deliberation) -> None:
