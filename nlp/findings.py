@@ -14,6 +14,7 @@ vendor), its ``revision`` grows and ``history`` says what: that is what alerts a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from typing import Any, Sequence
 
@@ -30,7 +31,8 @@ PRIORITY = {"deliberation": 0, "minutes": 1, "agenda": 2, "report": 3, "annex": 
 MULTIPLE = ("agenda", "minutes")
 AFTER_THE_VOTE = ("deliberation", "minutes")
 MAX_QUOTES = 3
-LONG_QUOTE = 280  # characters: longer "sentences" are mostly tables run together
+LONG_QUOTE = 280
+YEAR = re.compile(r"(?:^|-)(?:19|20)\d\d(?:-|$)")  # characters: longer "sentences" are mostly tables run together
 
 
 def update_document_findings(session: Session, doc: Document, pages: Sequence[tuple[int, str]] | None = None,
@@ -81,8 +83,11 @@ def _deliberations(rules: DeliberationRules, doc: Document,
     whole = not text or ((doc.kind not in MULTIPLE or _acte(doc)) and len({normalise_act(a) for _, a in acts}) <= 1)
     bounds = [(0, len(text))] if whole else rules.split(text, starts)
     pieces = []
+    meeting = _meeting(doc)
     for start, end in bounds:
         piece = rules.identify(text, start, end, acts, whole)
+        if piece.act_number and meeting and not YEAR.search(piece.act_number):
+            piece.act_number = f"{piece.act_number}@{meeting.year}"  # "n° 12" comes back every year
         piece.first_page, piece.last_page = _page_at(pages, starts, start), _page_at(pages, starts, max(end - 1, start))
         pieces.append(piece)
     if whole:

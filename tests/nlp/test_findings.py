@@ -187,3 +187,11 @@ def test_running_headers_and_numbered_articles_do_not_cut_a_deliberation():
     assert rules.split(text, [0, len(DELIBERATION[0]) + 2]) == [(0, text.index("Délibération n° 2026_045\nObjet")),
                                                                  (text.index("Délibération n° 2026_045\nObjet"),
                                                                   len(text))]
+
+
+def test_an_act_number_without_a_year_is_matched_within_its_year_only(db, publish):
+    text = "Délibération n° 12\nObjet : Extension de la vidéoprotection du centre-ville\nPose de caméras de vidéoprotection."
+    publish("delib-12-2025", text, "deliberation", meeting=dt.date(2025, 3, 1))
+    publish("delib-12-2026", text.replace("centre-ville", "port"), "deliberation", meeting=dt.date(2026, 3, 1))
+
+    assert sorted(f.act_number for f in findings(db)) == ["12@2025", "12@2026"]
