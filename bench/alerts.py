@@ -1,8 +1,9 @@
 """Alerts: deliveries per second to a local webhook, beside apprise alone sending as many messages.
 
 A database holds SUBSCRIPTIONS subscriptions, each with an apprise JSON webhook on loopback and
-no filter, and HITS new hits: one run of the notifier (``notify.deliver.send_pending``) owes
-every subscription every hit, renders one message per subscription and posts it. The baseline
+no filter, and DOCUMENTS new deliberations of HITS_PER_DOCUMENT mentions each (one finding each,
+built as the analysis builds them): one run of the notifier (``notify.deliver.send_pending``)
+owes every subscription every finding, renders one message per subscription and posts it. The baseline
 posts the same number of messages of a similar size with apprise directly, with as many threads
 as the notifier uses. The webhook answers from a process of its own.
 """
@@ -19,6 +20,7 @@ import apprise
 from bench.measure import timed
 from bench.site import ServerProcess
 from bench.workspace import Workspace
+from nlp.findings import update_document_findings
 from storage.models import Document, Hit, Source, Subscription
 from vigie.config import load_config
 
@@ -77,6 +79,8 @@ def _fill(workspace: Workspace, sink: WebhookSink) -> None:
                 session.add(Hit(document_id=doc.id, fingerprint=f"{d:04d}{h:04d}".ljust(64, "0"), kind="technology",
                                 category="videosurveillance", matched="caméras de vidéoprotection", page=h + 1,
                                 start=40, end=66, snippet=snippet, score=0.9, lexicon_version="bench", details={}))
+            session.flush()
+            update_document_findings(session, doc, [])
     db.dispose()
 
 
@@ -107,7 +111,7 @@ def run(work: Path, database_url: str) -> dict:
             raise RuntimeError(f"the notifier sent {summary.messages_sent} messages: {summary.failures[:3]}")
         body = "Nouvelle mention de caméras de vidéoprotection, page 2 : « Le conseil approuve… » " * 20
         plain_seconds = apprise_alone(sink, summary.messages_sent, body, Policy().workers)
-    deliveries = summary.hits_sent
+    deliveries = summary.findings_sent
     return {
         "alerts_deliveries": deliveries,
         "alerts_messages": summary.messages_sent,

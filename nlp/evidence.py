@@ -11,7 +11,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Sequence
+from itertools import islice
+from typing import Any, Iterator, Sequence
 
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 
@@ -48,7 +49,10 @@ class EvidenceRules:
                        for name, patterns in (votes.get("counts") or {}).items()}
 
     def amounts(self, text: str) -> list[dict[str, Any]]:
-        found = []
+        return [item for _, item in islice(self.amount_matches(text), self.max_amounts)]
+
+    def amount_matches(self, text: str) -> Iterator[tuple[re.Match, dict[str, Any]]]:
+        """Each amount of ``text`` with its match (where it is): ``{text, value, currency[, tax]}``."""
         for match in self.amount.finditer(text):
             number = match.group("n1") or match.group("n2")
             value = parse_number(number)
@@ -60,10 +64,7 @@ class EvidenceRules:
             item = {"text": " ".join(match.group().split()), "value": round(value, 2), "currency": currency}
             if match.group("tax"):
                 item["tax"] = match.group("tax").upper().replace(".", "")
-            found.append(item)
-            if len(found) == self.max_amounts:
-                break
-        return found
+            yield match, item
 
     def vote(self, text: str) -> dict[str, Any] | None:
         vote: dict[str, Any] = {}

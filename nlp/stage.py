@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from nlp.extract import Extraction, ExtractionError, PageText, extract
+from nlp.findings import backfill_findings
 from nlp.language import declared_language, document_language
 from nlp.store import store_analysis
 from storage.blobs import BlobStore
@@ -73,6 +74,7 @@ def analyse_pending(db: Database, data_dir: Path, limit: int | None = None, batc
     """
     blobs = BlobStore(Path(data_dir) / "files")
     summary = AnalysisSummary()
+    backfill_findings(db.session)  # documents analysed before findings existed
 
     def extracted(ids: list[int]) -> list[_Work]:
         return [w for w in (_extract(db, blobs, doc_id, summary) for doc_id in ids) if w]

@@ -1,4 +1,4 @@
-"""Writing one document's analysis: its pages, its new hits and its status, in one transaction.
+"""Writing one document's analysis: its pages, its new hits, its findings and its status, in one transaction.
 
 Hits are never deleted: a hit whose fingerprint is already stored is skipped, so nothing is
 alerted twice, and a stored hit the current lexicon no longer finds gets
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from nlp.extract import Extraction
 from nlp.detections import Detection, fingerprint as identity
+from nlp.findings import update_document_findings
 from storage.db import Database
 from storage.models import Document, Hit, Page, utcnow
 
@@ -43,6 +44,7 @@ def store_analysis(db: Database, doc_id: int, extraction: Extraction, detections
         votes = [f.details["vote"] for f in detections if f.details.get("vote")]
         if doc.votes is None and votes and all(v == votes[0] for v in votes):
             doc.votes = votes[0]
+        update_document_findings(session, doc, [(p.number, p.text) for p in pages])
     return new_hits
 
 

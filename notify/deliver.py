@@ -1,6 +1,7 @@
 """Send the alerts owed to subscriptions: `vigie notify`, and the last stage of `vigie run`.
 
-One run: write the deliveries owed for new hits (``outbox.queue_deliveries``), put back those
+One run: write the deliveries owed for new or revised findings (``outbox.queue_for``, one
+transaction per subscription), put back those
 of a process that died, then serve every subscription with something due, several at once, so
 that a slow or dead channel (each has its own timeouts) holds up no other subscriber. Serving
 a subscription: claim a batch, send it to each channel that has not accepted it yet, record
@@ -27,12 +28,13 @@ from functools import cached_property
 
 from sqlalchemy import select
 
+from nlp.findings import backfill_findings
 from notify.admin import alert_maintainers
 from notify.channels import Channel, ChannelError, subscription_channels
 from notify.messages import Composer, Preview, idempotency_key
-from notify.outbox import (Batch, claim_batch, defer_due, due_deliveries, finish_batch, messages_sent_since,
-                           overflow_due, queue_deliveries, record_accepted, release_stale, subscriptions_with_due,
-                           update_channel)
+from notify.outbox import (Batch, claim_batch, defer_due, due_items, finish_batch, messages_sent_since,
+                           overflow_due, queue_deliveries, queue_for, record_accepted, release_stale,
+                           subscriptions_with_due, update_channel)
 from notify.policy import Policy
 from notify.redact import install_log_redaction, redact_urls
 from storage.db import Database
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 class DeliverySummary:
     queued: int = 0
     messages_sent: int = 0  # messages a channel accepted
-    hits_sent: int = 0  # deliveries completed (every channel accepted them)
+    findings_sent: int = 0  # deliveries completed (every channel accepted them): findings and updates
     failed: int = 0  # deliveries given up after the last attempt
     released: int = 0  # deliveries taken back from a process that died
     deferred: int = 0  # held back by a rate cap
@@ -56,7 +58,7 @@ class DeliverySummary:
     notices: list[tuple[str, str]] = field(default_factory=list)  # (subject, body) for the maintainers
 
     def merge(self, other: "DeliverySummary") -> None:
-        for name in ("messages_sent", "hits_sent", "failed", "deferred"):
+        for name in ("messages_sent", "findings_sent", "failed", "deferred"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures += other.failures
         self.previews += other.previews
@@ -85,8 +87,13 @@ class Notifier:
 
     def run(self) -> DeliverySummary:
         summary = DeliverySummary()
+        backfill_findings(self.db.session)  # deliveries written before an upgrade name hits
         with self.db.session() as session:
-            summary.queued = queue_deliveries(session, self.now, self.policy)
+            subscriptions = list(session.scalars(select(Subscription.id).order_by(Subscription.id)))
+        for sub_id in subscriptions:  # one transaction each: one subscription's work is never undone by another's
+            with self.db.session() as session:
+                summary.queued += queue_for(session, session.get(Subscription, sub_id), self.now, self.policy)
+        with self.db.session() as session:
             summary.released = release_stale(session, self.now, self.policy)
             due = subscriptions_with_due(session, self.now)
         if due:
@@ -106,13 +113,13 @@ class Notifier:
             summary.queued = queue_deliveries(session, self.now, self.policy)
             for sub_id in subscriptions_with_due(session, self.now):
                 sub = session.get(Subscription, sub_id)
-                hits = [d.hit for d in due_deliveries(session, sub_id, self.now, self.policy.batch_size)]
+                items = due_items(session, sub_id, self.now, self.policy.batch_size)
                 try:
                     channels = subscription_channels(sub)
                 except ChannelError as exc:
                     summary.failures.append(str(exc))
                     continue
-                summary.previews += [self.composer.preview(sub, c, hits, digest_of(sub)) for c in channels]
+                summary.previews += [self.composer.preview(sub, c, items, digest_of(sub)) for c in channels]
         finally:
             session.rollback()
             session.close()
@@ -164,15 +171,17 @@ class Notifier:
             if not todo:
                 continue
             key = idempotency_key(batch.key, channel, [d.id for d in todo])
+            items = batch.items(todo)
             try:
-                error = self.composer.send(sub, channel, [d.hit for d in todo], key, digest_of(sub, batch))
+                # Nothing left to tell (the finding of an old delivery is gone): nothing to send.
+                error = self.composer.send(sub, channel, items, key, digest_of(sub, batch)) if items else None
             except Exception as exc:  # noqa: BLE001 - a plugin bug must not leave the batch claimed
                 error = f"unexpected {type(exc).__name__}"
             with self.db.session() as session:
                 if error is None:
                     record_accepted(session, batch, self.worker, channel.key, {d.id for d in todo})
                 change = update_channel(session, sub.id, channel.key, channel.label, error, self.now, self.policy)
-            if error is None:
+            if error is None and items:
                 result.messages_sent += 1
             else:
                 errors.append(f"{channel.label}: {error}")
@@ -185,7 +194,7 @@ class Notifier:
                                         "; ".join(errors) or None, self.now, self.policy)
             if sent and sub.mode != "immediate":
                 session.get(Subscription, sub.id).last_digest_at = self.now
-        result.hits_sent += sent
+        result.findings_sent += sent
         result.failed += failed
 
     def _channels_broken(self, session, sub: Subscription, error: str, result: DeliverySummary) -> None:
@@ -226,9 +235,9 @@ def send_test(db: Database, config: Config, name: str) -> list[tuple[str, str | 
         sub = session.scalar(select(Subscription).where(Subscription.name == name))
     if sub is None:
         raise LookupError(name)
-    hits = notifier.composer.sample_hits()
+    items = notifier.composer.sample_items()
     results = []
     for channel in subscription_channels(sub):
         key = f"test-{notifier.now.timestamp():.0f}-{channel.key}"
-        results.append((channel.label, notifier.composer.send(sub, channel, hits, key, None, test=True)))
+        results.append((channel.label, notifier.composer.send(sub, channel, items, key, None, test=True)))
     return results

@@ -1,25 +1,29 @@
-"""Which hits a subscription wants: its filters, including the French département of a source.
+"""Which findings a subscription (or `vigie findings`) wants: filters, and the département of a source.
 
-Filters (all optional; an empty or missing filter lets everything through, and a hit must
+Filters (all optional; an empty or missing filter lets everything through, and a finding must
 pass every filter given):
 
 - ``sources``: source ids;
 - ``countries``: ISO 3166 alpha-2 codes of the source (``sources.country``);
 - ``departements``: French départements of the source, derived from its INSEE commune code
   (see :func:`departement_of`);
-- ``categories``: detector categories; ``vendors``: vendor names, of the lexicon or found in the
-  documents (case, accents and punctuation do not matter: "ACTIV Ingénierie" is "Activ Ingenierie");
-- ``kinds``: document kinds (agenda, deliberation, minutes, report, annex, other);
-- ``min_score``: the detector's confidence, from 0 to 1.
+- ``categories``: detector categories (a finding has one of them; ``vendor``: it names a vendor);
+- ``vendors``: vendor names, of the lexicon or found in the documents (case, accents and punctuation
+  do not matter: "ACTIV Ingénierie" is "Activ Ingenierie");
+- ``kinds``: kinds of the documents that show the finding (agenda, deliberation, minutes, report, annex, other);
+- ``min_score``: the detector's confidence in its surest mention, from 0 to 1.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
 
 from nlp.companies import fold_key
-from storage.models import Document, Hit, Source
+from storage.models import Finding, FindingDocument, Source
 
 FILTER_KEYS = ("sources", "countries", "departements", "categories", "vendors", "kinds", "min_score")
 CODE = re.compile(r"\b(insee|departement)\s*:\s*([0-9][0-9AB][0-9]{0,3})\b", re.IGNORECASE)
@@ -44,24 +48,55 @@ def departement_of(source: Source) -> str | None:
     return None
 
 
-def matches(filters: dict[str, Any], hit: Hit, document: Document, source: Source) -> bool:
-    """Whether ``hit`` (in ``document`` of ``source``) passes every filter of a subscription."""
-    if hit.retracted_by:
+def matches(filters: dict[str, Any], finding: Finding, source: Source) -> bool:
+    """Whether ``finding`` (of ``source``) passes every filter of a subscription."""
+    if finding.status != "active":
         return False
+    categories = set(finding.categories or {}) | ({"vendor"} if finding.vendors else set())
     checks = (
-        ("sources", source.id),
-        ("countries", (source.country or "").upper()),
-        ("departements", departement_of(source)),
-        ("categories", hit.category),
-        ("vendors", fold_key(hit.vendor or "")),
-        ("kinds", document.kind),
+        ("sources", {source.id}),
+        ("countries", {(source.country or "").upper()}),
+        ("departements", {departement_of(source)}),
+        ("categories", categories),
+        ("vendors", {fold_key(v) for v in finding.vendors or []}),
+        ("kinds", set(finding.kinds or [])),
     )
-    for key, value in checks:
+    for key, values in checks:
         wanted = filters.get(key)
         if not wanted:
             continue
         if key == "vendors":
             wanted = [fold_key(w) for w in wanted]
-        if value not in wanted:
+        if not values & set(wanted):
             return False
-    return hit.score >= float(filters.get("min_score") or 0)
+    return finding.score >= float(filters.get("min_score") or 0)
+
+
+def finding_query(filters: dict[str, Any]) -> Select:
+    """(Finding, Source) rows, active, with the filters SQL can apply; :func:`matching` does the rest."""
+    query = (select(Finding, Source).join(Source, Finding.source_id == Source.id)
+             .where(Finding.status == "active").order_by(Finding.id))
+    if filters.get("sources"):
+        query = query.where(Finding.source_id.in_(filters["sources"]))
+    if filters.get("countries"):
+        query = query.where(Source.country.in_(filters["countries"]))
+    if filters.get("min_score"):
+        query = query.where(Finding.score >= float(filters["min_score"]))
+    return query
+
+
+def matching(session: Session, filters: dict[str, Any], query: Select | None = None,
+             documents: bool = True) -> Iterator[Finding]:
+    """The findings that pass ``filters`` (``query``: :func:`finding_query`'s, narrowed further);
+    ``documents``: load the documents that show each (for showing them, not for counting)."""
+    query = finding_query(filters) if query is None else query
+    if documents:
+        query = query.options(selectinload(Finding.sightings).joinedload(FindingDocument.document))
+    for finding, source in session.execute(query):
+        if matches(filters, finding, source):
+            yield finding
+
+
+def findings_of_vendor(session: Session, vendor: str) -> list[Finding]:
+    """The findings that name ``vendor`` (case does not matter): what `vigie vendors` counts."""
+    return list(matching(session, {"vendors": [vendor]}))

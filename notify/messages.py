@@ -1,4 +1,4 @@
-"""Turn hits into the message each channel gets, and hand it to the channel.
+"""Turn findings into the message each channel gets, and hand it to the channel.
 
 An email channel gets an HTML and a plain-text part (``email.py``); any other apprise service
 gets the short chat text, declared as TEXT so that apprise escapes it for Markdown and HTML
@@ -22,9 +22,10 @@ from notify.context import MessageInfo, alert_context
 from notify.email import send_email, unsubscribe_target
 from notify.labels import load_labels
 from notify.policy import Policy
+from notify.outbox import Told
 from notify.render import Renderer
 from notify.sanitize import one_line
-from storage.models import Document, Hit, Source
+from storage.models import Document, Finding, FindingDocument, Source
 from vigie.config import Config
 
 SAMPLE = Path(__file__).with_name("test_alert.yaml")
@@ -54,11 +55,11 @@ class Composer:
         self.renderer = Renderer(config.templates_dir or None)
         self.labels = load_labels(config.templates_dir or None)
 
-    def context(self, subscription, hits: list[Hit], digest: str | None, unsubscribe: str,
+    def context(self, subscription, items: list[Told], digest: str | None, unsubscribe: str,
                 test: bool = False) -> dict[str, Any]:
         info = MessageInfo(language=subscription.language, subscription=one_line(subscription.name), digest=digest,
                            unsubscribe_url=unsubscribe, public_url=self.config.public_url, test=test)
-        return alert_context(hits, self.labels, info, self.policy.today(self.now))
+        return alert_context(items, self.labels, info, self.policy.today(self.now))
 
     def _unsubscribe(self, subscription, channel: Channel) -> str:
         # Without VIGIE_UNSUBSCRIBE_URL only an email has somewhere to unsubscribe: its sender.
@@ -66,23 +67,23 @@ class Composer:
             return unsubscribe_target(self.config.unsubscribe_url, subscription.name, channel.plugin)
         return ""
 
-    def render(self, subscription, channel: Channel, hits: list[Hit], digest: str | None, test: bool = False):
+    def render(self, subscription, channel: Channel, items: list[Told], digest: str | None, test: bool = False):
         """(subject, body) for a preview, and the content to send."""
-        context = self.context(subscription, hits, digest, self._unsubscribe(subscription, channel), test)
+        context = self.context(subscription, items, digest, self._unsubscribe(subscription, channel), test)
         if channel.is_email:
             content = self.renderer.email(subscription.language, context)
             return content.subject, content.text, content
         content = self.renderer.chat(subscription.language, context, channel.body_maxlen, channel.title_maxlen)
         return content.title, content.body, content
 
-    def preview(self, subscription, channel: Channel, hits: list[Hit], digest: str | None) -> Preview:
-        subject, text, _ = self.render(subscription, channel, hits, digest)
+    def preview(self, subscription, channel: Channel, items: list[Told], digest: str | None) -> Preview:
+        subject, text, _ = self.render(subscription, channel, items, digest)
         return Preview(subscription.name, channel.label, subject, text)
 
-    def send(self, subscription, channel: Channel, hits: list[Hit], key: str, digest: str | None,
+    def send(self, subscription, channel: Channel, items: list[Told], key: str, digest: str | None,
              test: bool = False) -> str | None:
         """Send one message; None when the channel accepted it, else why (never a secret)."""
-        _, _, content = self.render(subscription, channel, hits, digest, test)
+        _, _, content = self.render(subscription, channel, items, digest, test)
         if channel.is_email:
             return send_email(channel.plugin, content, key, self._unsubscribe(subscription, channel), self.now)
         headers = getattr(channel.plugin, "headers", None)
@@ -93,14 +94,19 @@ class Composer:
                                    overflow=OverflowMode.TRUNCATE)
         return None if ok else "the service refused the message or could not be reached"
 
-    def sample_hits(self) -> list[Hit]:
-        """Made-up hits for `vigie subscription test` (``test_alert.yaml``), never stored."""
+    def sample_items(self) -> list[Told]:
+        """A made-up finding for `vigie subscription test` (``test_alert.yaml``), never stored."""
         data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
         source = Source(**data["source"])
-        hits = []
-        for number, entry in enumerate(data["documents"], start=1):
+        items = []
+        for number, entry in enumerate(data["findings"], start=1):
             meeting = self.policy.today(self.now) + dt.timedelta(days=entry.pop("meeting_in_days"))
-            hit_rows = entry.pop("hits")
-            document = Document(id=-number, source=source, meeting_date=meeting, **entry)
-            hits += [Hit(document=document, document_id=document.id, start=0, **row) for row in hit_rows]
-        return hits
+            documents = [Document(id=-10 * number - n, source=source, meeting_date=meeting, **doc)
+                         for n, doc in enumerate(entry.pop("documents"))]
+            finding = Finding(id=-number, source=source, meeting_date=meeting, revision=1, vote=None,
+                              first_seen_at=self.now, news_at=self.now, **entry)
+            finding.sightings = [FindingDocument(document=doc, document_id=doc.id) for doc in documents]
+            for quote in finding.quotes:
+                quote["document_id"] = documents[quote.pop("document", 0)].id
+            items.append(Told(finding, ["new"]))
+        return items

@@ -1,7 +1,9 @@
 """The deliveries table as an outbox: what is owed, claimed, sent, retried, failed.
 
-A delivery is one hit owed to one subscription, unique per (subscription, hit), written
-before anything is sent. Its life:
+A delivery is one revision of a finding owed to one subscription, unique per (subscription,
+finding, revision), written before anything is sent: the first revision a group hears of, then
+one more each time something new is known about the finding (``Finding.revision``), once the
+group has got the previous one. Its life:
 
     pending ──claim──▶ sending ──every channel accepted──▶ sent
        ▲                  │
@@ -28,68 +30,111 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
-from notify.filters import matches
+from notify.filters import finding_query, matching
 from notify.policy import Policy
-from storage.models import Channel, Delivery, Document, Hit, Source, Subscription
+from storage.models import Channel, Delivery, Finding, FindingDocument, Hit, Subscription
 from storage.queue import claim
 
-# Hits are matched once, when they are new; a hit committed late (a long analysis transaction)
-# is still caught by looking this far behind the last run.
+# Findings are matched when they are new or revised; one committed late (a long analysis
+# transaction) is still caught by looking this far behind the last run.
 LOOKBACK = dt.timedelta(days=1)
+# Rows sent to the database at a time. A single multi-row INSERT of every row owed failed beyond
+# SQLite's 32,766 variables (about 35,700 hit rows) or PostgreSQL's 65,535 parameters (about 9,400).
+CHUNK = 1000
 # What rendering a delivery needs, loaded with it (the objects outlive their session).
-LOADED = (joinedload(Delivery.hit).joinedload(Hit.document).joinedload(Document.source),)
+FINDING_LOADED = (joinedload(Finding.source), selectinload(Finding.sightings).joinedload(FindingDocument.document))
+LOADED = (joinedload(Delivery.finding).options(*FINDING_LOADED), joinedload(Delivery.hit))
 
 
 def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, Any]], unique: list[str]) -> int:
-    """INSERT … ON CONFLICT DO NOTHING: another notifier may insert the same row at the same time."""
+    """INSERT … ON CONFLICT DO NOTHING (another notifier may insert the same row at the same time),
+    in chunks: a subscription may be owed more rows than one statement can carry."""
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # RETURNING lists the rows inserted; rowcount is not reliable here across drivers.
-    statement = insert(model).values(rows).on_conflict_do_nothing(index_elements=unique).returning(model.id)
-    return len(session.execute(statement).all())
+    # RETURNING lists the rows inserted; rowcount is not reliable here across drivers. One
+    # statement, compiled once; each chunk is sent as multi-row INSERTs that SQLAlchemy keeps
+    # under the database's limit on parameters ("insertmanyvalues").
+    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=unique).returning(model.id)
+    connection = session.connection()
+    return sum(len(connection.execute(statement, rows[start:start + CHUNK]).all())
+               for start in range(0, len(rows), CHUNK))
 
 
-def _owed_hits(session: Session, sub: Subscription, since: dt.datetime) -> list[int]:
-    f = sub.filters or {}
-    query = (select(Hit, Document, Source).join(Document, Hit.document_id == Document.id)
-             .join(Source, Document.source_id == Source.id)
-             .where(Hit.created_at >= since)
-             .where(~select(Delivery.id).where(Delivery.subscription_id == sub.id, Delivery.hit_id == Hit.id).exists()))
-    # The simple filters in SQL; départements and vendors' case in Python (notify.filters.matches).
-    for key, column in (("sources", Document.source_id), ("categories", Hit.category), ("kinds", Document.kind),
-                        ("countries", Source.country)):
-        if f.get(key):
-            query = query.where(column.in_(f[key]))
-    if f.get("min_score"):
-        query = query.where(Hit.score >= float(f["min_score"]))
-    return [hit.id for hit, doc, src in session.execute(query.order_by(Hit.id)) if matches(f, hit, doc, src)]
+def _told(session: Session, sub_id: int) -> tuple[dict[int, int], set[int]]:
+    """What a subscription has been told: the latest revision owed per finding, and the findings
+    with a message still on its way (an update waits for it)."""
+    told: dict[int, int] = {}
+    waiting: set[int] = set()
+    rows = session.execute(select(Delivery.finding_id, func.max(Delivery.revision),
+                                  func.max(case((Delivery.status.in_(("pending", "sending")), 1), else_=0)))
+                           .where(Delivery.subscription_id == sub_id, Delivery.finding_id.is_not(None))
+                           .group_by(Delivery.finding_id))
+    for finding_id, revision, on_its_way in rows:
+        told[finding_id] = revision or 0
+        if on_its_way:
+            waiting.add(finding_id)
+    # Deliveries written before findings existed named a hit: its finding's first revision was told.
+    legacy = select(Hit.finding_id).join(Delivery, Delivery.hit_id == Hit.id).where(
+        Delivery.subscription_id == sub_id, Hit.finding_id.is_not(None)).distinct()
+    for finding_id in session.scalars(legacy):
+        told.setdefault(finding_id, 1)
+    return told, waiting
+
+
+def _news_since(finding: Finding, revision: int | None) -> list[str]:
+    """What a group told of ``revision`` has not heard: ["new"], or what changed since."""
+    if revision is None:
+        return ["new"]
+    news = [n for entry in finding.history or [] if entry.get("revision", 0) > revision for n in entry.get("news", [])]
+    return list(dict.fromkeys(n for n in news if n != "new")) or ["new"]
+
+
+def owed(session: Session, sub: Subscription, since: dt.datetime) -> list[tuple[Finding, list[str]]]:
+    """The findings new or revised since ``since`` that pass the subscription's filters and that it
+    has not been told of in their current revision, with what is new for it."""
+    filters = sub.filters or {}
+    told, waiting = _told(session, sub.id)
+    needed = load_only(Finding.id, Finding.revision, Finding.history, Finding.categories, Finding.vendors,
+                       Finding.kinds, Finding.score, Finding.status)
+    query = finding_query(filters).where(Finding.news_at >= since).options(needed)
+    found = []
+    for finding in matching(session, filters, query, documents=False):
+        revision = told.get(finding.id)
+        if revision is not None and (revision >= finding.revision or finding.id in waiting):
+            continue  # told already, or its message is still on its way (it will show the news)
+        found.append((finding, _news_since(finding, revision)))
+    return found
 
 
 def _digest_time(session: Session, sub: Subscription, now: dt.datetime, policy: Policy) -> dt.datetime:
-    """When a new hit of a digest subscription goes out: with the digest already waiting (even one
-    due in this very run), else at the next digest time."""
+    """When a new finding of a digest subscription goes out: with the digest already waiting (even
+    one due in this very run), else at the next digest time."""
     waiting = session.scalar(select(func.min(Delivery.next_attempt_at)).where(
         Delivery.subscription_id == sub.id, Delivery.status == "pending", Delivery.attempts == 0))
     return min(waiting, policy.next_digest(now, sub.mode)) if waiting else policy.next_digest(now, sub.mode)
 
 
-def queue_deliveries(session: Session, now: dt.datetime, policy: Policy) -> int:
-    """Write the deliveries owed for new hits (paused subscriptions too: nothing is lost while
-    paused). Digest subscriptions' deliveries are due at the next digest time."""
-    created = 0
-    for sub in session.scalars(select(Subscription).order_by(Subscription.id)):
-        since = max(sub.created_at, (sub.queued_until or sub.created_at) - LOOKBACK)
-        due = None if sub.mode == "immediate" else _digest_time(session, sub, now, policy)
-        rows = [{"subscription_id": sub.id, "hit_id": hit_id, "status": "pending", "attempts": 0,
-                 "next_attempt_at": due, "sent_channels": [], "created_at": now}
-                for hit_id in _owed_hits(session, sub, since)]
-        created += insert_ignoring_duplicates(session, Delivery, rows, ["subscription_id", "hit_id"])
-        sub.queued_until = max(now, sub.queued_until or now)
+def queue_for(session: Session, sub: Subscription, now: dt.datetime, policy: Policy) -> int:
+    """Write the deliveries one subscription is owed (paused too: nothing is lost while paused).
+    A digest subscription's deliveries are due at its next digest time."""
+    since = max(sub.created_at, (sub.queued_until or sub.created_at) - LOOKBACK)
+    due = None if sub.mode == "immediate" else _digest_time(session, sub, now, policy)
+    rows = [{"subscription_id": sub.id, "finding_id": finding.id, "revision": finding.revision, "news": news,
+             "status": "pending", "attempts": 0, "next_attempt_at": due, "sent_channels": [], "created_at": now}
+            for finding, news in owed(session, sub, since)]
+    created = insert_ignoring_duplicates(session, Delivery, rows, ["subscription_id", "finding_id", "revision"])
+    sub.queued_until = max(now, sub.queued_until or now)
     return created
+
+
+def queue_deliveries(session: Session, now: dt.datetime, policy: Policy) -> int:
+    """:func:`queue_for` every subscription, in ``session`` (a preview rolls it back)."""
+    return sum(queue_for(session, sub, now, policy)
+               for sub in session.scalars(select(Subscription).order_by(Subscription.id)))
 
 
 def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
@@ -124,10 +169,42 @@ def subscriptions_with_due(session: Session, now: dt.datetime) -> list[int]:
     return list(session.scalars(query))
 
 
-def due_deliveries(session: Session, sub_id: int, now: dt.datetime, limit: int) -> list[Delivery]:
-    """The deliveries due now, with hit, document and source loaded (for previews)."""
-    return list(session.scalars(select(Delivery).where(_due(sub_id, now)).options(*LOADED)
-                                .order_by(Delivery.id).limit(limit)).unique())
+@dataclass(frozen=True)
+class Told:
+    """One finding of a message, and what is new in it for the group: ["new"] or ["vote", …]."""
+
+    finding: Finding
+    news: list[str]
+
+    @property
+    def update(self) -> bool:
+        return self.news != ["new"]
+
+
+def told_items(session: Session, deliveries: list[Delivery]) -> dict[int, Told]:
+    """What each delivery tells, by delivery id. A delivery written before findings existed (it
+    names a hit) tells that hit's finding."""
+    items: dict[int, Told] = {}
+    legacy = {d.id: d.hit.finding_id for d in deliveries if d.finding is None and d.hit and d.hit.finding_id}
+    loaded = {f.id: f for f in session.scalars(select(Finding).where(Finding.id.in_(set(legacy.values())))
+                                               .options(*FINDING_LOADED))} if legacy else {}
+    for delivery in deliveries:
+        finding = delivery.finding or loaded.get(legacy.get(delivery.id))
+        if finding is not None:
+            items[delivery.id] = Told(finding, list(delivery.news or ["new"]))
+    return items
+
+
+def due_items(session: Session, sub_id: int, now: dt.datetime, limit: int) -> list[Told]:
+    """What is due now to a subscription, findings loaded (for previews)."""
+    deliveries = list(session.scalars(select(Delivery).where(_due(sub_id, now)).options(*LOADED)
+                                      .order_by(Delivery.id).limit(limit)).unique())
+    return unique_findings(told_items(session, deliveries).values())
+
+
+def unique_findings(items) -> list[Told]:
+    """Each finding once (old deliveries named several hits of one finding)."""
+    return list({item.finding.id: item for item in items}.values())
 
 
 @dataclass
@@ -137,10 +214,15 @@ class Batch:
     key: str
     deliveries: list[Delivery]
     deferred: bool  # held back by the rate cap (not a retry): shown as a digest
+    told: dict[int, Told]  # by delivery id
 
     def pending_for(self, channel_key: str) -> list[Delivery]:
         """What this channel has not accepted yet."""
         return [d for d in self.deliveries if channel_key not in (d.sent_channels or [])]
+
+    def items(self, deliveries: list[Delivery]) -> list[Told]:
+        """What a message of ``deliveries`` tells, each finding once."""
+        return unique_findings(self.told[d.id] for d in deliveries if d.id in self.told)
 
 
 def batch_key(sub_id: int, ids: list[int]) -> str:
@@ -172,7 +254,7 @@ def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, li
     deliveries = list(session.scalars(select(Delivery).where(Delivery.id.in_(ids)).options(*LOADED)
                                       .order_by(Delivery.id).execution_options(populate_existing=True)).unique())
     deferred = any(d.attempts == 0 and d.next_attempt_at is not None for d in deliveries)
-    return Batch(key, deliveries, deferred)
+    return Batch(key, deliveries, deferred, told_items(session, deliveries))
 
 
 def messages_sent_since(session: Session, sub_id: int, since: dt.datetime) -> int:

@@ -38,6 +38,23 @@ def date_en(value: dt.date) -> str:
     return f"{value.day} {MONTHS['en'][value.month - 1]} {value.year}"
 
 
+CURRENCIES = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def money_fr(value: float, currency: str = "EUR") -> str:
+    """223680.0 → "223 680 €" (narrow no-break spaces); cents only when there are some."""
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    sign = CURRENCIES.get(currency, currency)
+    return text.replace(",", "\u202f").replace(".", ",") + "\u00a0" + sign
+
+
+def money_en(value: float, currency: str = "EUR") -> str:
+    """223680.0 → "€223,680"; cents only when there are some."""
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    sign = CURRENCIES.get(currency)
+    return f"{sign}{text}" if sign else f"{text} {currency}"
+
+
 def upper_first(value: str) -> str:
     """Capitalise the first letter only (Jinja's ``capitalize`` lowercases "LAPI")."""
     return value[:1].upper() + value[1:]
@@ -64,8 +81,8 @@ def environment(override_dir: str | Path | None = None, bundled: Path = BUNDLED,
     loaders.append(FileSystemLoader(str(bundled)))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=autoescape,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(date_fr=date_fr, date_en=date_en, upper_first=upper_first, head=head, tail=tail,
-                       chat=chat_safe)
+    env.filters.update(date_fr=date_fr, date_en=date_en, money_fr=money_fr, money_en=money_en,
+                       upper_first=upper_first, head=head, tail=tail, chat=chat_safe)
     return env
 
 

@@ -87,3 +87,21 @@ def with_page(url: str, page: int | None) -> str:
     parts = urlsplit(url)
     fragment = f"page={page}" if page else parts.fragment
     return urlunsplit(parts._replace(fragment=fragment))
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…,
+# -2+3, @SUM(…)); tab and carriage return can hide one after white space.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A CSV cell: numbers as they are, text that a spreadsheet could run as a formula prefixed
+    with an apostrophe (OWASP's advice), which spreadsheets show as text and do not display."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

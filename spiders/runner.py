@@ -65,6 +65,8 @@ def _write_sources(db: Database, specs: list[SourceSpec]) -> None:
             row.official_code = spec.official_code_text()
             row.language, row.timezone, row.enabled = spec.language, spec.timezone, spec.enabled
             row.origin, row.config = spec.origin, dict(spec.config)
+            where = spec.coordinates or {}
+            row.latitude, row.longitude = where.get("lat"), where.get("lon")
             session.add(row)
 
 

@@ -62,6 +62,9 @@ class Source(Base):
     # registry: from the bundled registry; command-line: given to `vigie crawl --url`; local: `vigie ingest`.
     origin: Mapped[short] = mapped_column(default="registry")
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Where the council sits (WGS 84 degrees, from the registry's ``coordinates``): the site's map.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     created_at: Mapped[created]
 
     documents: Mapped[list[Document]] = relationship(back_populates="source")
@@ -146,6 +149,8 @@ class Hit(Base):
     score: Mapped[float]
     lexicon_version: Mapped[str] = mapped_column(String(40))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The deliberation this mention stands in (see Finding); set when findings are built.
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[created]
 
     document: Mapped[Document] = relationship(back_populates="hits")
@@ -157,6 +162,72 @@ class Hit(Base):
         The row stays as a record of what was found and alerted; it is not shown or alerted again.
         """
         return (self.details or {}).get("not_found_by")
+
+
+class Finding(Base):
+    """One deliberation (agenda item, act) of one council in which Vigie found mentions.
+
+    Documents that repeat it (the agenda, the deliberation, the minutes) are its sightings
+    (:class:`FindingDocument`); its hits are the evidence. What it says (amounts, vote, vendors…)
+    is gathered from them by ``nlp.findings``. ``revision`` grows when something new is known
+    (a vote result, an amount, a vendor): a subscription hears of it once per revision.
+    """
+
+    __tablename__ = "findings"
+    __table_args__ = (UniqueConstraint("source_id", "key"), Index("ix_findings_news_at", "news_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str_id] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    # Identity within the source, from the first sighting: "act:2026-61", "subject:<hash>", "document:<id>".
+    key: Mapped[str] = mapped_column(String(200))
+    act_number: Mapped[str | None] = mapped_column(String(60), index=True)  # normalised: "2026-61"
+    act_label: Mapped[str | None] = mapped_column(String(120))  # as written: "2026_061"
+    subject: Mapped[str | None] = mapped_column(Text)
+    meeting_date: Mapped[dt.date | None]  # the meeting that votes (or voted) it
+    categories: Mapped[dict[str, Any]] = mapped_column(default=dict)  # category -> mentions
+    vendors: Mapped[list[Any]] = mapped_column(default=list)
+    amounts: Mapped[list[Any]] = mapped_column(default=list)  # {value, currency, tax, text, purpose}
+    subsidies: Mapped[list[Any]] = mapped_column(default=list)
+    vote: Mapped[dict[str, Any] | None]  # {result, unanimous, for, against, abstentions, text}
+    quotes: Mapped[list[Any]] = mapped_column(default=list)  # the best 1-3 hits: {hit_id, document_id, page, …}
+    kinds: Mapped[list[Any]] = mapped_column(default=list)  # kinds of the documents that show it
+    score: Mapped[float] = mapped_column(default=0.0)
+    status: Mapped[short] = mapped_column(default="active")  # active; retracted: no hit left
+    revision: Mapped[int] = mapped_column(default=1)
+    history: Mapped[list[Any]] = mapped_column(default=list)  # [{revision, at, news: [vote, amount, vendor…]}]
+    news_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # when the last revision began
+    first_seen_at: Mapped[created]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    source: Mapped[Source] = relationship()
+    sightings: Mapped[list[FindingDocument]] = relationship(
+        back_populates="finding", cascade="all, delete-orphan", order_by="FindingDocument.id")
+    hits: Mapped[list[Hit]] = relationship(order_by=[Hit.document_id, Hit.page, Hit.start], viewonly=True)
+
+
+class FindingDocument(Base):
+    """One document's view of a finding: where it shows the deliberation and what it says there."""
+
+    __tablename__ = "finding_documents"
+    __table_args__ = (UniqueConstraint("finding_id", "document_id"), Index("ix_finding_documents_act_number", "act_number"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    first_page: Mapped[int | None]
+    last_page: Mapped[int | None]
+    act_number: Mapped[str | None] = mapped_column(String(60))
+    act_label: Mapped[str | None] = mapped_column(String(120))
+    subject: Mapped[str | None] = mapped_column(Text)
+    # The subject's first words, folded, and the meeting date: how another document is matched to it.
+    subject_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    amounts: Mapped[list[Any]] = mapped_column(default=list)
+    subsidies: Mapped[list[Any]] = mapped_column(default=list)
+    vote: Mapped[dict[str, Any] | None]
+    seen_at: Mapped[created]
+
+    finding: Mapped[Finding] = relationship(back_populates="sightings")
+    document: Mapped[Document] = relationship()
 
 
 class Subscription(Base):
@@ -205,14 +276,21 @@ class Channel(Base):
 
 
 class Delivery(Base):
-    """One hit owed to one subscription. Written before any send; unique, so never sent twice."""
+    """One revision of a finding owed to one subscription (the first, or an update). Written
+    before any send; unique, so never sent twice. Rows written before findings existed name a hit."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("subscription_id", "hit_id"), Index("ix_deliveries_status", "status"))
+    __table_args__ = (UniqueConstraint("subscription_id", "hit_id"),
+                      UniqueConstraint("subscription_id", "finding_id", "revision", name="uq_deliveries_finding_revision"),
+                      Index("ix_deliveries_status", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
-    hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id", ondelete="CASCADE"))
+    hit_id: Mapped[int | None] = mapped_column(ForeignKey("hits.id", ondelete="CASCADE"))
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int | None]
+    # What this message tells the group: ["new"], or what is new since it last heard ("vote", "amount", "vendor").
+    news: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[short] = mapped_column(default="pending")  # pending, sending, sent, failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime | None]
@@ -226,7 +304,8 @@ class Delivery(Base):
     created_at: Mapped[created]
 
     subscription: Mapped[Subscription] = relationship(back_populates="deliveries")
-    hit: Mapped[Hit] = relationship()
+    hit: Mapped[Hit | None] = relationship()
+    finding: Mapped[Finding | None] = relationship()
 
 
 class CrawlRun(Base):

@@ -54,11 +54,12 @@ def demo(tmp_path_factory):
         first = vigie("demo", "--port", port)
         second = vigie("demo", "--port", port)
         documents, hits = vigie("documents", "--format", "jsonl"), vigie("hits", "--format", "jsonl")
-        yield SimpleNamespace(first=first, second=second, data=data, documents=documents, hits=hits)
+        findings = vigie("findings", "--format", "jsonl")
+        yield SimpleNamespace(first=first, second=second, data=data, documents=documents, hits=hits, findings=findings)
 
 
 def rows(result: subprocess.CompletedProcess) -> list[dict]:
-    """The JSON lines printed by `vigie documents|hits --format jsonl`."""
+    """The JSON lines printed by `vigie documents|hits|findings --format jsonl`."""
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
@@ -81,12 +82,39 @@ def test_the_demo_collects_every_council_pdf_and_nothing_else(demo):
     assert len(COUNCIL_PDFS) == 15
 
 
-def test_first_run_emails_the_group_about_the_videoprotection(demo):
+def first_email(demo) -> str:
     paths = mail_paths(demo.first.stdout)
     assert len(paths) == 1, demo.first.stdout
     message = message_from_bytes(paths[0].read_bytes(), policy=policy.default)
     assert SUBSCRIBER in message["To"]
-    assert "vidéoprotection" in message.get_body(preferencelist=("plain",)).get_content()
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_the_email_has_one_block_per_deliberation_not_one_per_mention(demo):
+    text = first_email(demo)
+    findings = rows(demo.findings)
+    assert text.count("\n■ ") == len(findings) < len(rows(demo.hits)) / 2
+    for finding in findings:
+        assert f"■ {finding['subject']}" in text
+
+
+def test_the_videoprotection_block_has_its_amounts_vote_date_and_quotes(demo):
+    block = first_email(demo).split("■ Extension du système de vidéoprotection urbaine", 1)[1].split("\n■ ", 1)[0]
+    assert "(n° 2026_061)" in block
+    assert "15 DÉCEMBRE 2026" in block.upper()  # "VOTE LE …" while ahead, "séance du …" after
+    assert "Montants : 223\u202f680\u00a0€ TTC (Total) ; 186\u202f400\u00a0€ HT (Total)" in block
+    assert "Subventions : FIPD" in block
+    assert 1 <= block.count("\n  « ") <= 3 and "#page=" in block
+
+
+def test_vigie_findings_lists_the_extension_with_its_total_amount(demo):
+    findings = rows(demo.findings)
+    [extension] = [f for f in findings if f["act_number"] == "2026_061"]
+    assert (extension["amount_max"], extension["amount_currency"], extension["amount_tax"]) == (223680.0, "EUR", "TTC")
+    assert extension["meeting_date"] == "2026-12-15" and extension["document_kinds"] == ["agenda", "deliberation"]
+    [drone] = [f for f in findings if f["act_number"] == "2026_045"]
+    assert (drone["vote_result"], drone["vote_for"], drone["vote_against"]) == ("adopted", 21, 5)
+    assert drone["document_kinds"] == ["agenda", "deliberation", "minutes"]  # one deliberation seen three times
 
 
 def test_second_run_sends_nothing(demo):
@@ -95,12 +123,12 @@ def test_second_run_sends_nothing(demo):
     assert len(list((demo.data / "demo-mail").glob("*.eml"))) == 1
 
 
-def test_the_demo_prints_each_hit_on_one_line(demo):
-    """Scraped text is folded before it reaches the terminal (the minutes split "vidéo-/protection")."""
-    header, _, rest = demo.first.stdout.partition("Hits in the demo commune's documents (")
-    count, _, listing = rest.partition("):\n")
-    lines = listing.split("\n\n")[0].splitlines()
-    assert len(lines) == int(count) > 0 and all(line.startswith("  [") for line in lines), lines
+def test_the_demo_prints_each_finding_on_one_line(demo):
+    """Scraped text is folded before it reaches the terminal."""
+    header, _, rest = demo.first.stdout.partition("Findings in the demo commune's documents (")
+    count, _, listing = rest.partition(" deliberations, ")
+    lines = listing.partition(":\n")[2].split("\n\n")[0].splitlines()
+    assert len(lines) == int(count) == len(rows(demo.findings)) and all(line.startswith("  [") for line in lines)
 
 
 def test_hits_carry_page_and_snippet(demo):

@@ -49,7 +49,7 @@ class RunSummary:
             f"Documents: {self.documents_new} new, {self.documents_changed} changed, "
             f"{self.documents_unchanged} unchanged, {self.documents_failed} failed",
             f"Analysis: {self.analysed} document(s), {self.new_hits} new hit(s)",
-            f"Alerts: {self.alerts_sent} hit(s) sent" + (f", {self.alert_failures} channel failure(s)" if self.alert_failures else ""),
+            f"Alerts: {self.alerts_sent} finding(s) sent" + (f", {self.alert_failures} channel failure(s)" if self.alert_failures else ""),
         ]
         for source in self.failed_sources + empty:
             out.append(f"  {source}: {self.sources[source]}: {self.errors.get(source) or ''}".rstrip(": "))
@@ -126,7 +126,7 @@ def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> None
     analysis = analyse_documents(config, db)
     summary.analysed, summary.new_hits = analysis.documents, analysis.new_hits
     delivery = send_pending(db, config)
-    summary.alerts_sent, summary.alert_failures = delivery.hits_sent, len(delivery.failures)
+    summary.alerts_sent, summary.alert_failures = delivery.findings_sent, len(delivery.failures)
 
 
 def run_job(config: Config, db: Database, specs: list[SourceSpec], command: str,

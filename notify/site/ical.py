@@ -1,7 +1,8 @@
 """iCalendar files (RFC 5545) of the council meetings ahead where Vigie found something to vote on.
 
-One all-day event per council and meeting day (the time of a meeting is rarely known), so that
-a group can put "vote on the vidéoprotection extension" in its calendar. Written by hand rather
+One all-day event per council and meeting day (the time of a meeting is rarely known), listing
+the findings to be voted, so that a group can put "vote on the vidéoprotection extension" in
+its calendar. Written by hand rather
 than through a template: the format's escaping and its 75-octet line folding are code, and
 every scraped string passes through :func:`escape_text`.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from notify.site import layout
-from notify.site.content import DocumentView
+from notify.site.content import FindingView
 
 LINE_OCTETS = 75  # RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the CRLF
 
@@ -62,31 +63,32 @@ def _uri(url: str) -> str:
     return url.replace(" ", "%20")
 
 
-def meeting_events(documents: Iterable[DocumentView], words: dict[str, str],
-                   link: Callable[[DocumentView], str]) -> list[Event]:
-    """An event per (council, meeting day) among ``documents`` with a vote ahead, soonest first.
+def meeting_events(findings: Iterable[FindingView], words: dict[str, str],
+                   link: Callable[[FindingView], str]) -> list[Event]:
+    """An event per (council, meeting day) among ``findings`` with a vote ahead, soonest first.
 
-    ``link(document)`` is the URL an event points to: the document's page on the site when
-    the site's address is known, else the original document.
+    ``link(finding)`` is the URL an event points to: the finding's page on the site when the
+    site's address is known, else its first document.
     """
-    meetings: dict[tuple[str, dt.date], list[DocumentView]] = {}
-    for doc in documents:
-        if doc.vote_date:
-            meetings.setdefault((doc.council.id, doc.vote_date), []).append(doc)
+    meetings: dict[tuple[str, dt.date], list[FindingView]] = {}
+    for finding in findings:
+        if finding.facts["vote_date"]:
+            meetings.setdefault((finding.council.id, finding.facts["vote_date"]), []).append(finding)
     events = []
-    for (council_id, day), docs in sorted(meetings.items(), key=lambda item: (item[0][1], item[0][0])):
-        council = docs[0].council
-        what = ", ".join(dict.fromkeys(label for d in docs for label in d.categories))
+    for (council_id, day), found in sorted(meetings.items(), key=lambda item: (item[0][1], item[0][0])):
+        council = found[0].council
+        what = ", ".join(dict.fromkeys(label for f in found for label in f.categories))
         lines = [words["calendar_intro"]]
-        for doc in docs:
-            lines += ["", f"{doc.title} ({doc.kind_label})", link(doc)]
-            lines += [words["calendar_quote"].format(label=h.label, page=h.page, quote=h.before + h.match + h.after)
-                      for h in doc.hits]
+        for finding in found:
+            lines += ["", words["calendar_finding"].format(subject=finding.facts["subject"],
+                                                          what=", ".join(finding.categories)), link(finding)]
+            lines += [words["calendar_quote"].format(label=q["what"], page=q["page"],
+                                                     quote=q["before"] + q["match"] + q["after"])
+                      for q in finding.facts["quotes"]]
         events.append(Event(
-            uid=layout.meeting_uid(council_id, day), day=day, stamp=max(d.updated for d in docs),
+            uid=layout.meeting_uid(council_id, day), day=day, stamp=max(f.updated for f in found),
             summary=words["calendar_summary"].format(council=council.name, what=what),
-            description="\n".join(lines), location=council.name,
-            url=link(docs[0])))
+            description="\n".join(lines), location=council.name, url=link(found[0])))
     return events
 
 

@@ -24,6 +24,11 @@ FEED_ALL = "feed.atom"
 CALENDAR_ALL = "agenda.ics"
 COUNCILS = "conseils/index.html"
 CATEGORIES = "categories/index.html"
+MAP = "carte.html"
+DATA = "donnees.html"  # how to reuse the exports, and their licence
+FINDINGS_CSV = "findings.csv"
+FINDINGS_JSON = "findings.json"
+COUNCILS_GEOJSON = "councils.geojson"
 
 
 def slug(name: str) -> str:
@@ -37,6 +42,10 @@ def slug(name: str) -> str:
         return name
     readable = re.sub(r"[^a-z0-9]+", "-", lowered).strip("-")[:40] or "x"
     return f"{readable}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:10]}"
+
+
+def finding_page(finding_id: int) -> str:
+    return f"deliberations/{finding_id}.html"
 
 
 def document_page(document_id: int) -> str:
@@ -61,6 +70,11 @@ def root_of(path: str) -> str:
 def hit_id(source_id: str, document_url: str, fingerprint: str) -> str:
     """The Atom id of a hit: the same mention of the same document keeps it forever."""
     return uuid.uuid5(NAMESPACE, f"hit\x1f{source_id}\x1f{document_url}\x1f{fingerprint}").urn
+
+
+def finding_id(source_id: str, key: str) -> str:
+    """The Atom id of a finding: its identity in its council (act number, subject and date…)."""
+    return uuid.uuid5(NAMESPACE, f"finding\x1f{source_id}\x1f{key}").urn
 
 
 def feed_id(path: str, site_url: str) -> str:

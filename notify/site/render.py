@@ -16,7 +16,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from notify import LANGUAGES
-from notify.render import date_en, date_fr, environment
+from notify.render import date_en, date_fr, environment, money_en, money_fr
 from notify.site import layout
 
 HERE = Path(__file__).parent
@@ -60,7 +60,7 @@ class SiteRenderer:
         self.env = environment(Path(override_dir) / "site" if override_dir else None, bundled=TEMPLATES,
                                autoescape=True)
         self.env.filters.update(date=date_fr if language == "fr" else date_en, local_date=self.local_date,
-                                rfc3339=rfc3339)
+                                rfc3339=rfc3339, money=money_fr if language == "fr" else money_en)
         # Our own words, escaped once rather than at each of their thousands of uses.
         self.env.globals.update(t={k: Markup(escape(v)) for k, v in self.words.items()}, lang=language,
                                 layout=layout)

@@ -1,4 +1,5 @@
-"""Hits for alert tests, written straight into the database: no crawler, no detector."""
+"""Hits for alert tests, written straight into the database (no crawler, no detector), and their
+findings built as the analysis builds them (a document without stored text is one finding)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from nlp.findings import update_document_findings
+from notify.outbox import FINDING_LOADED, Told
 from storage.db import Database
-from storage.models import Document, Hit, Source, Subscription
+from storage.models import Document, Finding, Hit, Source, Subscription
 
 _numbers = itertools.count(1)
 
@@ -32,8 +35,9 @@ def add_hit(db: Database, *, source: dict[str, Any] | None = None, title: str = 
             category: str = "video_surveillance", vendor: str | None = None,
             matched: str = "caméras de vidéoprotection",
             snippet: str = "Le conseil approuve l'installation de caméras de vidéoprotection place du Marché.",
-            score: float = 0.9, content_hash: str | None = None) -> int:
-    """One hit in the document at ``url`` (a new one by default) of ``source``; returns the hit's id."""
+            score: float = 0.9, content_hash: str | None = None, details: dict[str, Any] | None = None) -> int:
+    """One hit in the document at ``url`` (a new one by default) of ``source``, with its finding
+    updated; returns the hit's id."""
     number = next(_numbers)
     source = {**BELLERIVE, **(source or {})}
     with db.session() as session:
@@ -44,7 +48,21 @@ def add_hit(db: Database, *, source: dict[str, Any] | None = None, title: str = 
                         content_hash=content_hash or f"{number:064x}", status="analysed", extra={})
         hit = Hit(document=document, fingerprint=f"{number:064x}", kind="vendor" if vendor else "technology",
                   category=category, vendor=vendor, matched=matched, page=page, start=0, end=len(matched),
-                  snippet=snippet, score=score, lexicon_version="test", details={})
+                  snippet=snippet, score=score, lexicon_version="test", details=details or {})
         session.add(hit)
         session.flush()
+        update_document_findings(session, document, [])
         return hit.id
+
+
+def finding_of(db: Database, hit_id: int) -> int:
+    """The id of the finding a hit stands in."""
+    with db.session() as session:
+        return session.get(Hit, hit_id).finding_id
+
+
+def told(db: Database) -> list[Told]:
+    """Every finding, as a message would tell it for the first time (loaded for rendering)."""
+    with db.session() as session:
+        findings = session.scalars(select(Finding).options(*FINDING_LOADED).order_by(Finding.id)).unique()
+        return [Told(finding, ["new"]) for finding in findings]

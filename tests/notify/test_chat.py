@@ -5,14 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from notify.context import MessageInfo, alert_context
 from notify.labels import load_labels
 from notify.render import Renderer
-from storage.models import Document, Hit
-from tests.notify.factory import add_hit, add_subscription
+from tests.notify.factory import add_hit, add_subscription, told
 from tests.notify.servers import Webhook
 
 MENTIONS = ["@everyone", "@here", "@room", "@channel", "<@U024BE7LH>", "<!channel>", "<!here>"]
@@ -24,7 +21,7 @@ def test_the_chat_payload_arrives_with_title_text_and_an_idempotency_key(db, not
 
     summary = notify()
 
-    assert (summary.messages_sent, summary.hits_sent) == (1, 1)
+    assert (summary.messages_sent, summary.findings_sent) == (1, 1)
     [post] = webhook.received
     assert post["path"] == "/alerts"
     assert post["json"]["title"].startswith("[Vigie] Vidéosurveillance")
@@ -60,16 +57,14 @@ def test_markdown_in_a_document_is_shown_not_interpreted(db, notify, webhook):
 
 def test_a_long_batch_is_cut_to_the_services_limit_and_says_how_many_are_left(db):
     for n in range(30):
-        add_hit(db, page=n + 1)
-    with db.session() as session:
-        hits = list(session.scalars(select(Hit).options(joinedload(Hit.document).joinedload(Document.source))).unique())
-    context = alert_context(hits, load_labels(), MessageInfo("fr", "chat"), dt.date.today())
+        add_hit(db, page=n + 1)  # thirty documents, thirty findings
+    context = alert_context(told(db), load_labels(), MessageInfo("fr", "chat"), dt.date.today())
 
     chat = Renderer().chat("fr", context, body_maxlen=2000, title_maxlen=250)
 
     assert len(chat.body) <= 2000
     assert chat.body.count("•") < 30
-    assert f"(+ {30 - chat.body.count('•')} autres mentions" in chat.body
+    assert f"(+ {30 - chat.body.count('•')} autres délibérations" in chat.body
 
 
 def test_an_apprise_config_file_sends_only_to_the_urls_with_the_subscriptions_tags(db, notify, tmp_path):

@@ -51,7 +51,7 @@ def test_killed_after_the_server_accepted_the_alert_is_resent_once_with_the_same
         after_lease = notify(at=dt.datetime.now(dt.timezone.utc) + LEASE + dt.timedelta(minutes=1))
 
     assert within_lease.messages_sent == 0  # the claim is respected while the sender may be alive
-    assert after_lease.released == 1 and after_lease.hits_sent == 1
+    assert after_lease.released == 1 and after_lease.findings_sent == 1
     assert statuses(db) == ["sent"]
     # At least once: the server has it twice, as the same message (same Message-ID).
     assert len(mail.messages) == 2

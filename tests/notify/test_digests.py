@@ -14,12 +14,12 @@ def text_of(message) -> str:
     return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
-def test_a_daily_digest_waits_for_the_digest_hour_then_groups_by_council_and_document(db, notify, now, mail_server):
+def test_a_daily_digest_waits_for_the_digest_hour_then_lists_one_block_per_finding(db, notify, now, mail_server):
     add_subscription(db, "quotidien", [mail_server.apprise_url("groupe@example.org")], mode="daily")
     add_hit(db, title="Délibération 12", page=2)
     add_hit(db, title="Délibération 12", page=2, url="https://bellerive.example/conseil/12.pdf")
     add_hit(db, title="Délibération 12", page=5, url="https://bellerive.example/conseil/12.pdf", vendor="BriefCam",
-            category="vendor", matched="BriefCam", snippet="Contrat avec BriefCam.")
+            category="algorithmic_video", matched="BriefCam", snippet="Contrat avec BriefCam.")
     add_hit(db, source={"id": "fr-lavandou", "name": "Commune du Lavandou-les-Pins", "official_code": "insee:83070"},
             title="Procès-verbal", kind="minutes")
     digest_time = Policy().next_digest(now, "daily")
@@ -28,15 +28,15 @@ def test_a_daily_digest_waits_for_the_digest_hour_then_groups_by_council_and_doc
     still_before = notify(at=digest_time - MINUTE)
     at_digest = notify(at=digest_time + MINUTE)
 
-    assert (before.queued, before.messages_sent, still_before.messages_sent) == (4, 0, 0)
-    assert (at_digest.messages_sent, at_digest.hits_sent) == (1, 4)
+    assert (before.queued, before.messages_sent, still_before.messages_sent) == (3, 0, 0)
+    assert (at_digest.messages_sent, at_digest.findings_sent) == (1, 3)
     [(_, message, _)] = mail_server.messages
-    assert message["Subject"] == "[Vigie] Résumé quotidien : 4 mentions dans 2 conseils"
+    assert message["Subject"] == "[Vigie] Résumé quotidien : 3 délibérations dans 2 conseils"
     text = text_of(message)
-    assert text.count("Ville de Bellerive-sur-Ondine (13)") == 1  # one heading per council
-    assert text.count("Commune du Lavandou-les-Pins (83)") == 1
-    assert text.count("  Délibération 12\n") == 2  # two documents share the title: one heading each
-    assert "BriefCam (entreprise de surveillance) : « BriefCam », page 5" in text
+    assert text.count("■ ") == 3  # one block per deliberation, however many mentions
+    assert text.count("Ville de Bellerive-sur-Ondine (13) — ") == 2
+    assert text.count("Commune du Lavandou-les-Pins (83) — ") == 1
+    assert "Entreprises : BriefCam" in text
 
 
 def test_a_weekly_digest_goes_out_on_monday(db, notify, now, mail_server):
@@ -64,7 +64,7 @@ def test_past_the_rate_cap_alerts_are_folded_into_the_next_digest(db, notify, no
     digest = notify(at=digest_time + MINUTE)
 
     assert capped.deferred == 2 and capped.messages_sent == 0
-    assert (digest.messages_sent, digest.hits_sent) == (1, 2)
+    assert (digest.messages_sent, digest.findings_sent) == (1, 2)
     assert len(mail_server.messages) == 3
     assert "beaucoup d'alertes" in text_of(mail_server.messages[2][1])
 
@@ -89,4 +89,4 @@ def test_hits_found_in_the_run_that_sends_a_digest_join_it(db, notify, now, mail
 
     summary = notify(at=digest_time + MINUTE)
 
-    assert (summary.messages_sent, summary.hits_sent) == (1, 2)
+    assert (summary.messages_sent, summary.findings_sent) == (1, 2)

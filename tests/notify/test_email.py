@@ -51,12 +51,12 @@ def test_an_alert_arrives_with_recipients_subject_and_unsubscribe_headers(db, no
 
     summary = notify(unsubscribe_url="https://vigie.example/desabonnement?liste={subscription}")
 
-    assert (summary.messages_sent, summary.hits_sent, summary.failures) == (1, 1, [])
+    assert (summary.messages_sent, summary.findings_sent, summary.failures) == (1, 1, [])
     [(recipients, message, _)] = mail_server.messages
     assert recipients == ["groupe@example.org"]
     assert message["To"] == "groupe@example.org"
-    assert message["Subject"].startswith("[Vigie] Vidéosurveillance")
-    assert "Ville de Bellerive-sur-Ondine" in message["Subject"] and "vote le" in message["Subject"]
+    assert message["Subject"].startswith("[Vigie] Vote le ")
+    assert message["Subject"].endswith("— Ordre du jour du conseil municipal — Ville de Bellerive-sur-Ondine")
     assert message["List-Unsubscribe"] == "<https://vigie.example/desabonnement?liste=bellerive>"
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Message-ID"].startswith("<vigie.")
@@ -70,8 +70,8 @@ def test_the_email_has_our_plain_text_part_and_an_html_part(db, notify, mail_ser
     text, html = parts(message)
     # Our text template, not apprise's conversion of the HTML.
     assert "« Le conseil approuve l'installation de *caméras de vidéoprotection* place du Marché. »" in text
-    assert "Original, page 4 : https://bellerive.example/odj.pdf#page=4" in text
-    assert f"https://archive.vigie.example/files/ab/ab/{'ab' * 32}#page=4" in text
+    assert "— Ordre du jour, page 4 : https://bellerive.example/odj.pdf#page=4" in text
+    assert f"Copie archivée : https://archive.vigie.example/files/ab/ab/{'ab' * 32}#page=4" in text
     assert "<mark>caméras de vidéoprotection</mark>" in html
     assert 'href="https://bellerive.example/odj.pdf#page=4"' in html
 
@@ -80,7 +80,7 @@ def test_without_a_public_archive_the_alert_says_the_copy_is_not_published(db, n
     _, message = one_alert(db, notify, mail_server, public_url="")
 
     text, html = parts(message)
-    assert "Copie archivée : non publiée" in text
+    assert "Copies archivées : non publiées" in text
     assert "copie archivée non publiée" in html
 
 
@@ -105,7 +105,7 @@ def test_a_hostile_document_puts_no_live_markup_in_the_html_part(db, notify, mai
     assert {name for name, _ in parser.attributes} <= {"lang", "charset", "style", "href"}
     assert not [value for name, value in parser.attributes if name == "href" and "javascript" in (value or "")]
     assert "&lt;" in html  # the words are kept, as text
-    assert "Document original : lien indisponible" in html  # a javascript: URL is no link
+    assert "document original : lien indisponible" in html  # a javascript: URL is no link
 
 
 def test_a_council_name_with_line_breaks_cannot_inject_a_header(db, notify, mail_server):
@@ -125,6 +125,7 @@ def test_an_english_subscription_gets_english(db, notify, mail_server):
 
     message = mail_server.messages[0][1]
     text, _ = parts(message)
-    assert "vote on" in message["Subject"]
-    assert "* Video surveillance: \"caméras de vidéoprotection\", page 3" in text
+    assert message["Subject"].startswith("[Vigie] Vote on ")
+    assert "Technologies: Video surveillance (1 mention)" in text
+    assert "— Agenda, page 3: https://bellerive.example/" in text
     assert "Unsubscribe:" in text

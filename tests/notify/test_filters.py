@@ -1,4 +1,4 @@
-"""Which hits a subscription gets: filters, and the département of a French source."""
+"""Which findings a subscription gets: filters, and the département of a French source."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from notify.filters import departement_of, matches
-from storage.models import Delivery, Document, Hit, Source
-from tests.notify.factory import add_hit, add_subscription
+from storage.models import Delivery, Finding, Source
+from tests.notify.factory import add_hit, add_subscription, finding_of
 
 
 @pytest.mark.parametrize("country, code, departement", [
@@ -27,8 +27,8 @@ def test_the_departement_comes_from_the_insee_code(country, code, departement):
 
 
 SOURCE = Source(id="fr-marseille", name="Marseille", country="FR", official_code="insee:13055")
-DOCUMENT = Document(source_id="fr-marseille", kind="agenda")
-HIT = Hit(category="video_surveillance", vendor="BriefCam", score=0.7)
+FINDING = Finding(categories={"video_surveillance": 3, "algorithmic_video": 1}, vendors=["BriefCam"],
+                  kinds=["agenda", "deliberation"], score=0.7, status="active")
 
 
 @pytest.mark.parametrize("filters, wanted", [
@@ -40,21 +40,23 @@ HIT = Hit(category="video_surveillance", vendor="BriefCam", score=0.7)
     ({"departements": ["13", "84"]}, True),
     ({"departements": ["69"]}, False),
     ({"categories": ["video_surveillance"]}, True),
+    ({"categories": ["algorithmic_video", "drones"]}, True),  # one of its categories is enough
     ({"categories": ["drones"]}, False),
+    ({"categories": ["vendor"]}, True),  # it names a vendor
     ({"vendors": ["briefcam"]}, True),
     ({"vendors": ["Hikvision"]}, False),
-    ({"kinds": ["agenda", "deliberation"]}, True),
+    ({"kinds": ["agenda"]}, True),  # one of the documents that show it
     ({"kinds": ["minutes"]}, False),
     ({"min_score": 0.7}, True),
     ({"min_score": 0.8}, False),
     ({"departements": ["13"], "categories": ["drones"]}, False),  # every filter must pass
 ])
-def test_a_hit_must_pass_every_filter_given(filters, wanted):
-    assert matches(filters, HIT, DOCUMENT, SOURCE) is wanted
+def test_a_finding_must_pass_every_filter_given(filters, wanted):
+    assert matches(filters, FINDING, SOURCE) is wanted
 
 
-FOUND = Hit(category="video_surveillance", vendor="Activ Ingenierie", score=0.65, kind="vendor",
-            details={"vendor_status": "found", "vendor_written": "ACTIV Ingénierie"})
+FOUND = Finding(categories={"video_surveillance": 1}, vendors=["Activ Ingenierie"], score=0.65, kinds=["deliberation"],
+                status="active")
 
 
 @pytest.mark.parametrize("wanted, passes", [
@@ -64,23 +66,30 @@ FOUND = Hit(category="video_surveillance", vendor="Activ Ingenierie", score=0.65
     ("Activ", False),
 ])
 def test_a_vendor_found_in_the_documents_can_be_followed_by_its_name(wanted, passes):
-    assert matches({"vendors": [wanted]}, FOUND, DOCUMENT, SOURCE) is passes
+    assert matches({"vendors": [wanted]}, FOUND, SOURCE) is passes
 
 
-def test_only_matching_hits_created_after_the_subscription_are_owed(db, notify, now):
-    old = add_hit(db, source={"id": "fr-marseille", "name": "Marseille", "official_code": "insee:13055"})
+def test_only_matching_findings_found_after_the_subscription_are_owed(db, notify, now):
+    old = finding_of(db, add_hit(db, source={"id": "fr-marseille", "name": "Marseille", "official_code": "insee:13055"}))
     with db.session() as session:
-        session.get(Hit, old).created_at = now - dt.timedelta(days=3)  # found before anyone subscribed
+        session.get(Finding, old).news_at = now - dt.timedelta(days=3)  # found before anyone subscribed
     add_subscription(db, "bouches-du-rhone", ["json://127.0.0.1:9/x"], filters={"departements": ["13"]})
-    wanted = add_hit(db, source={"id": "fr-marseille", "name": "Marseille", "official_code": "insee:13055"})
+    wanted = finding_of(db, add_hit(db, source={"id": "fr-marseille", "name": "Marseille",
+                                                "official_code": "insee:13055"}))
     add_hit(db, source={"id": "fr-lyon", "name": "Lyon", "official_code": "insee:69123"})
 
     notify()
 
     with db.session() as session:
-        assert list(session.scalars(select(Delivery.hit_id))) == [wanted]
+        assert list(session.scalars(select(Delivery.finding_id))) == [wanted]
 
 
-def test_a_hit_a_newer_lexicon_no_longer_finds_is_never_owed():
-    retracted = Hit(category="video_surveillance", vendor="BriefCam", score=0.7, details={"not_found_by": "1.1.0"})
-    assert not matches({}, retracted, DOCUMENT, SOURCE)
+def test_a_finding_whose_every_mention_a_newer_lexicon_no_longer_finds_is_never_owed(db, notify):
+    add_subscription(db, "tous", ["json://127.0.0.1:9/x"])
+    add_hit(db, details={"not_found_by": "1.1.0"})
+
+    summary = notify()
+
+    assert summary.queued == 0
+    with db.session() as session:
+        assert session.scalar(select(Finding.status)) is None  # never built: its only mention is retracted

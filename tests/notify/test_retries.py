@@ -41,7 +41,7 @@ def test_a_server_that_fails_then_recovers_gets_the_alert_exactly_once_after_ret
         third = notify(at=now + 6 * MINUTE + 11 * MINUTE)  # then 10 minutes
         after = notify(at=now + 60 * MINUTE)
 
-    assert [r.hits_sent for r in (first, too_soon, second, third, after)] == [0, 0, 0, 1, 0]
+    assert [r.findings_sent for r in (first, too_soon, second, third, after)] == [0, 0, 0, 1, 0]
     assert hook.attempts == 3
     assert len(hook.received) == 1
     [delivery] = deliveries(db)
@@ -103,6 +103,6 @@ def test_a_silent_channel_does_not_hold_up_the_other_subscribers(db, notify, now
 
         summary = notify(at=now)
 
-    assert summary.hits_sent == 1
+    assert summary.findings_sent == 1
     assert [f.split(":")[0] for f in summary.failures] == ["silent"]
     assert mail.arrived[0] < silent.gave_up[0]  # the email went out while the other send hung

@@ -34,8 +34,10 @@ def days_ago(days: float) -> dt.datetime:
 def populate_sample(db: Database) -> Sample:
     """Three councils: Lyon (healthy, a vote ahead), Nice (last crawl failed), Brest (never crawled)."""
     with db.session() as s:
-        lyon = add_source(s, "fr-lyon", "Ville de Lyon", "https://www.lyon.fr/deliberations")
-        nice = add_source(s, "fr-nice", "Ville de Nice", "https://www.nice.fr/conseil-municipal")
+        lyon = add_source(s, "fr-lyon", "Ville de Lyon", "https://www.lyon.fr/deliberations",
+                          latitude=45.764, longitude=4.8357)
+        nice = add_source(s, "fr-nice", "Ville de Nice", "https://www.nice.fr/conseil-municipal",
+                          latitude=43.7102, longitude=7.262)
         add_source(s, "fr-brest", "Ville de Brest", "https://www.brest.fr/conseil")
         add_source_run(s, lyon, "ok", started_at=days_ago(8), documents_new=5)
         add_source_run(s, lyon, "ok", started_at=days_ago(1), documents_new=3)

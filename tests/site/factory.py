@@ -12,6 +12,7 @@ import itertools
 
 from sqlalchemy.orm import Session
 
+from nlp.findings import update_document_findings
 from storage.models import Document, Hit, Source, SourceRun
 
 UTC = dt.timezone.utc
@@ -45,6 +46,8 @@ def add_document(session: Session, source: Source, url: str | None = None, *, ti
 def add_hit(session: Session, document: Document, matched: str = "vidéoprotection", *,
             snippet: str | None = None, category: str = "video_surveillance", kind: str = "technology",
             vendor: str | None = None, page: int = 1, created_at: dt.datetime = NOW, **fields) -> Hit:
+    """A hit, with the finding of its document updated as the analysis does (a document without
+    stored text is one finding), dated ``created_at``."""
     snippet = snippet if snippet is not None else f"Le conseil approuve l'extension du système de {matched} urbaine."
     start = max(snippet.lower().find(matched.lower()), 0)
     fingerprint = hashlib.sha256(f"{kind}|{category}|{vendor}|{matched}|{page}|{snippet}".encode()).hexdigest()
@@ -53,6 +56,7 @@ def add_hit(session: Session, document: Document, matched: str = "vidéoprotecti
               lexicon_version="test-1", details={}, created_at=created_at, **fields)
     session.add(hit)
     session.flush()
+    update_document_findings(session, document, [], now=created_at)
     return hit
 
 

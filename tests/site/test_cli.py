@@ -14,7 +14,7 @@ def test_the_site_is_built_under_the_data_folder_by_default(cli, sample, data_di
     result = cli("site", "build")
     assert result.exit_code == 0, result.output
     assert (data_dir / "site" / "index.html").is_file()
-    assert result.output.startswith(f"Site built in {data_dir / 'site'}: 3 council(s), 4 document(s), 5 hit(s);")
+    assert result.output.startswith(f"Site built in {data_dir / 'site'}: 3 council(s), 4 finding(s), 4 document(s), 5 hit(s);")
 
 
 def test_a_second_build_reports_that_nothing_changed(cli, sample, tmp_path: Path) -> None:

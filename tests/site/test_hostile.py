@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -11,7 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from notify.site import layout
-from tests.site.factory import add_document, add_hit, add_source
+from storage.models import Finding, SourceRun
+from tests.site.factory import NOW, add_document, add_hit, add_source
 from tests.site.pages import ATOM, events, html_files, ical_lines, page, text_of
 
 HOSTILE_TEXT = [
@@ -29,12 +32,18 @@ ICAL_LINE = re.compile(r"^[A-Z][A-Z-]*(;[A-Z-]+=[^:;]+)*:")
 
 
 def hostile_site(db, build, tmp_path: Path, text: str, url: str) -> tuple[Path, int]:
+    """A council, a document and its finding with ``text`` in every field a council's text can fill."""
     with db.session() as s:
-        source = add_source(s, "fr-hostile", name=f"Ville {text}", url=url)
+        source = add_source(s, "fr-hostile", name=f"Ville {text}", url=url, latitude=45.0, longitude=5.0)
         doc = add_document(s, source, url, title=text, kind="agenda", meeting_date=dt.date(2025, 3, 20))
         add_hit(s, doc, "vidéoprotection", snippet=f"{text} vidéoprotection {text}")
-        add_hit(s, doc, text.strip() or "x", category="vendor", kind="vendor", vendor=text, page=2,
-                snippet=f"Contrat avec {text}.")
+        hit = add_hit(s, doc, text.strip() or "x", category="vendor", kind="vendor", vendor=text, page=2,
+                      snippet=f"Contrat avec {text}.")
+        finding = s.get(Finding, hit.finding_id)
+        finding.subject, finding.act_label, finding.subsidies = text, text, [text]
+        finding.amounts = [{"value": 223680.0, "currency": text, "tax": text, "purpose": text, "text": text}]
+        finding.categories = {text: 1, **finding.categories}
+        s.add(SourceRun(source_id=source.id, started_at=NOW, status="failed", error=text, finish_reason=text))
         doc_id = doc.id
     build(site_url="https://vigie.example")
     return tmp_path / "site", doc_id
@@ -84,7 +93,7 @@ def test_hostile_text_cannot_add_a_line_to_a_calendar(db, build, tmp_path: Path,
         assert all(ICAL_LINE.match(line) for line in lines), [line for line in lines if not ICAL_LINE.match(line)]
         assert not [line for line in lines if line.startswith(("X-INJECTED", "DTSTART:"))]
         [event] = events(lines)
-        assert event["URL"].startswith("https://vigie.example/documents/")
+        assert event["URL"].startswith("https://vigie.example/deliberations/")
 
 
 @pytest.mark.parametrize("source_id", ["../../outside", "a/b", "fr-lyon/../../x", "CON", "ÉVRY", ".hidden"])
@@ -103,3 +112,15 @@ def test_a_strange_source_id_never_becomes_a_path(db, build, tmp_path: Path, sou
 def test_two_ids_that_differ_only_in_case_or_symbols_get_different_pages() -> None:
     ids = ["Fr-Lyon", "fr-lyon", "fr/lyon", "fr lyon", "fr_lyon", "FR-LYON"]
     assert len({layout.council_page(i) for i in ids}) == len(ids)
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_hostile_text_keeps_the_exports_parseable_and_out_of_formulas(db, build, tmp_path: Path, text: str) -> None:
+    site, _ = hostile_site(db, build, tmp_path, f"={text}", HOSTILE_URLS[0])
+    with (site / layout.FINDINGS_CSV).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == 2 and len(rows[1]) == len(rows[0])
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    for path in (layout.FINDINGS_JSON, layout.COUNCILS_GEOJSON):
+        json.loads((site / path).read_text(encoding="utf-8"))  # raises if a string broke it
+    assert "\x1b" not in (site / layout.FINDINGS_JSON).read_text(encoding="utf-8")

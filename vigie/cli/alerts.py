@@ -33,7 +33,7 @@ def notify(app: App, dry_run: bool) -> None:
         click.echo(f"Dry run: {len(summary.previews)} message(s) would be sent; nothing was sent or marked.")
         return
     click.echo(f"Queued {summary.queued} delivery(ies); sent {summary.messages_sent} message(s) completing "
-               f"{summary.hits_sent} delivery(ies); {len(summary.failures)} failure(s)"
+               f"{summary.findings_sent} finding(s) or update(s); {len(summary.failures)} failure(s)"
                + (f"; {summary.failed} given up" if summary.failed else "")
                + (f"; {summary.deferred} held by a rate cap" if summary.deferred else "")
                + (f"; {summary.released} taken back from a stopped process" if summary.released else ""))

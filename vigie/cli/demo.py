@@ -20,9 +20,9 @@ def demo(app: App, port: int) -> None:
     Everything stays on this machine: the site and the SMTP server run on 127.0.0.1. Run it
     twice: the second run finds nothing new and sends nothing.
     """
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
-    from storage.models import Document, Hit
+    from storage.models import Document, Finding, Hit
     from vigie.demo.run import SOURCE_ID, run_demo
 
     result = run_demo(app, port)
@@ -30,15 +30,16 @@ def demo(app: App, port: int) -> None:
     for line in result.summary.lines():
         click.echo(line)
     with app.db.session() as session:
-        rows = session.execute(
-            select(Hit, Document).join(Document, Hit.document_id == Document.id)
-            .where(Document.source_id == SOURCE_ID).order_by(Hit.id)
-        ).all()
-        rows = [(hit, doc) for hit, doc in rows if not hit.retracted_by]  # as `vigie hits` lists them
-        click.echo(f"\nHits in the demo commune's documents ({len(rows)}):")
-        for hit, doc in rows:
-            click.echo(f"  [{hit.vendor or hit.category}] « {printable(hit.matched)} » — {printable(doc.title)}, "
-                       f"page {hit.page}")
+        findings = list(session.scalars(select(Finding).where(Finding.source_id == SOURCE_ID,
+                                                              Finding.status == "active").order_by(Finding.id)))
+        hits = session.scalar(select(func.count(Hit.id)).join(Document, Hit.document_id == Document.id)
+                              .where(Document.source_id == SOURCE_ID, Hit.finding_id.is_not(None)))
+        click.echo(f"\nFindings in the demo commune's documents ({len(findings)} deliberations, {hits} mentions):")
+        for finding in findings:
+            amount = finding.amounts[0] if finding.amounts else None
+            money = f", {amount['value']:,.0f} {amount['currency']} {amount.get('tax') or ''}".rstrip() if amount else ""
+            click.echo(f"  [{', '.join(finding.categories)}] {printable(finding.subject)[:90]}"
+                       f" — {finding.meeting_date or 'undated'}{money}")
     if result.mail_files:
         click.echo("\nEmail received by the demo group:")
         for path in result.mail_files:

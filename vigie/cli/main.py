@@ -11,6 +11,7 @@ from vigie.cli.crawl import crawl, run
 from vigie.cli.context import make_app
 from vigie.cli.demo import demo
 from vigie.cli.eval import evaluate
+from vigie.cli.findings import findings
 from vigie.cli.ingest import ingest
 from vigie.cli.listing import documents, hits
 from vigie.cli.settings import settings
@@ -34,7 +35,7 @@ def cli(ctx: click.Context, verbose: int) -> None:
 
 
 for command in (run, crawl, analyze, ingest, notify, subscription, documents, hits, demo, settings, status, site,
-                source, sources, evaluate):
+                source, sources, evaluate, findings):
     cli.add_command(command)
 cli.add_command(vendors)
 

@@ -38,6 +38,6 @@ def build(app: App, out: Path | None, language: str, site_url: str | None) -> No
         summary = build_site(app.db, options)
     except SiteFolderError as exc:
         fail_config(str(exc))
-    click.echo(f"Site built in {summary.out}: {summary.councils} council(s), {summary.documents} document(s), "
-               f"{summary.hits} hit(s); {summary.written} file(s) written, {summary.unchanged} unchanged, "
+    click.echo(f"Site built in {summary.out}: {summary.councils} council(s), {summary.findings} finding(s), "
+               f"{summary.documents} document(s), {summary.hits} hit(s); {summary.written} file(s) written, {summary.unchanged} unchanged, "
                f"{summary.removed} removed in {summary.seconds:.1f} s")

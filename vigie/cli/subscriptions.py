@@ -16,6 +16,7 @@ import click
 from notify import LANGUAGES
 from notify.policy import MODES
 from vigie.cli.context import App, fail_config, pass_app
+from vigie.cli.findings import filter_options
 from vigie.cli.output import FORMATS, write_rows
 
 if TYPE_CHECKING:
@@ -50,15 +51,7 @@ def subscription() -> None:
 @click.option("--config", "apprise_config", type=click.Path(dir_okay=False),
               help="Apprise config file (YAML/TEXT) of channels.")
 @click.option("--tag", "tags", multiple=True, help="Only the config file's URLs with this tag (repeatable).")
-@click.option("--source", "sources", multiple=True, help="Only hits of this source id (repeatable).")
-@click.option("--country", "countries", multiple=True, help="Only sources of this country, e.g. FR (repeatable).")
-@click.option("--departement", "departements", multiple=True,
-              help="Only French sources of this département, e.g. 13, 2A, 974 (from their INSEE code).")
-@click.option("--category", "categories", multiple=True, help="Only hits of this category (repeatable).")
-@click.option("--vendor", "vendors", multiple=True, help="Only hits naming this vendor (repeatable).")
-@click.option("--kind", "kinds", multiple=True,
-              help="Only documents of this kind: agenda, deliberation, minutes… (repeatable).")
-@click.option("--min-score", type=float, help="Only hits with at least this score (0 to 1).")
+@filter_options
 @click.option("--mode", type=click.Choice(MODES), default="immediate", show_default=True)
 @click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
 @click.option("--rate-cap", type=int,
@@ -67,7 +60,7 @@ def subscription() -> None:
 def add(app: App, name: str, urls, apprise_config, tags, min_score, mode, language, rate_cap, **filters) -> None:
     """Subscribe NAME to alerts sent to apprise URL(s) or to an apprise config file's URLs.
 
-    Only hits created from now on are sent. Every URL is checked with apprise first.
+    Only findings made or updated from now on are sent. Every URL is checked with apprise first.
     """
     from notify.subscriptions import SubscriptionError, SubscriptionSpec, save
 

@@ -18,6 +18,9 @@ from vigie.lock import exclusive_run
 SOURCE_ID = "demo-bellerive"
 SUBSCRIBER = "groupe-local@example.org"
 START_PATH = "/conseil-municipal/"
+# A made-up point in the middle of France, so that the demo's map and GeoJSON show something:
+# Bellerive-sur-Ondine does not exist, and this marks no real commune (see site/README.md).
+FICTIONAL_LOCATION = {"lat": 46.5, "lon": 2.6}
 # Our own server on loopback: no need to be slow with it.
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
 
@@ -33,7 +36,8 @@ def demo_source(site_url: str):
     return parse_entry({
         "id": SOURCE_ID, "name": "Ville de Bellerive-sur-Ondine (fictive)", "country": "FR",
         "platform": "html", "url": site_url + START_PATH, "language": "fr",
-        "notes": "Fictional commune served on loopback by `vigie demo`.",
+        "notes": "Fictional commune served on loopback by `vigie demo`; its coordinates are made up too.",
+        "coordinates": FICTIONAL_LOCATION,
     }, origin="demo")
 
 

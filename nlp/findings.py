@@ -1,0 +1,342 @@
+"""Findings: the deliberations in which Vigie found mentions, built right after a document's analysis.
+
+A finding is one deliberation of one council: its hits are the evidence, and the documents that
+show it (the agenda, the deliberation, the minutes) are its sightings. A document is read into
+deliberations by :mod:`nlp.deliberations`; each one with hits becomes a finding, or a new sighting
+of the finding whose act number, or subject and meeting date, it shares. A deliberation without
+hits still adds its vote or amounts to a finding it matches (minutes that only say "adopted").
+
+Identity is stable across re-analyses: a finding is found again by its act number, its subject
+and meeting date, or its key. When something new is known about it (a vote result, an amount, a
+vendor), its ``revision`` grows and ``history`` says what: that is what alerts an update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from typing import Any, Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from nlp.deliberations import Deliberation, DeliberationRules, normalise_act, subject_key
+from nlp.folding import fold_squeezed
+from storage.models import Document, Finding, FindingDocument, Hit, utcnow
+
+# Which document says best what a deliberation is and how it was voted.
+PRIORITY = {"deliberation": 0, "minutes": 1, "agenda": 2, "report": 3, "annex": 4}
+# Documents holding several deliberations: cut them.
+MULTIPLE = ("agenda", "minutes")
+AFTER_THE_VOTE = ("deliberation", "minutes")
+MAX_QUOTES = 3
+LONG_QUOTE = 280
+YEAR = re.compile(r"(?:^|-)(?:19|20)\d\d(?:-|$)")  # characters: longer "sentences" are mostly tables run together
+
+
+def update_document_findings(session: Session, doc: Document, pages: Sequence[tuple[int, str]] | None = None,
+                             now: dt.datetime | None = None) -> set[int]:
+    """Build or update the findings of ``doc`` from its hits and text; returns the ids touched.
+
+    ``pages``: (number, text) of the document's pages (default: those stored).
+    """
+    now = now or utcnow()
+    if pages is None:
+        pages = [(p.number, p.text) for p in doc.pages]
+    hits = [h for h in session.scalars(select(Hit).where(Hit.document_id == doc.id)) if not h.retracted_by]
+    rules = DeliberationRules.for_language(doc.language or "fr")
+    pieces, text, voted = _deliberations(rules, doc, pages)
+    holding = _assign(hits, pieces, pages)
+    old = {s.finding_id: s for s in session.scalars(select(FindingDocument).where(FindingDocument.document_id == doc.id))}
+    matches = _existing(session, doc.source_id, pieces, _meeting(doc))
+    current: dict[int, FindingDocument] = {}
+    for index, piece in enumerate(pieces):
+        finding = matches.get(index)
+        if finding is None and not holding.get(index):
+            continue  # no mention, and no finding it adds to
+        if finding is None:
+            finding = _create(session, doc, piece, index, len(pieces), now)
+        rules.describe(piece, text, voted)  # only for what is kept: most of an agenda is not
+        if finding.id in current:  # the document shows the deliberation twice
+            _merge(current[finding.id], piece)
+        else:
+            current[finding.id] = _sight(session, finding.id, doc, piece, old.pop(finding.id, None))
+        for hit in holding.get(index, []):
+            hit.finding_id = finding.id
+    for stale in old.values():  # deliberations this document no longer shows
+        session.delete(stale)
+    session.flush()
+    touched = set(current) | set(old)
+    for finding_id in sorted(touched):
+        refresh(session, session.get(Finding, finding_id), now)
+    return touched
+
+
+def _deliberations(rules: DeliberationRules, doc: Document,
+                   pages: Sequence[tuple[int, str]]) -> tuple[list[Deliberation], str, bool]:
+    """The deliberations of ``doc`` (one for the whole document when it holds one act), identified
+    but not yet described; the document's text; whether its text may hold vote results."""
+    text, starts = _joined(pages)
+    voted = not rules.is_draft(text) and doc.kind != "agenda" and not _ahead(doc)
+    acts = rules.act_numbers(text)
+    whole = not text or ((doc.kind not in MULTIPLE or _acte(doc)) and len({normalise_act(a) for _, a in acts}) <= 1)
+    bounds = [(0, len(text))] if whole else rules.split(text, starts)
+    pieces = []
+    meeting = _meeting(doc)
+    for start, end in bounds:
+        piece = rules.identify(text, start, end, acts, whole)
+        if piece.act_number and meeting and not YEAR.search(piece.act_number):
+            piece.act_number = f"{piece.act_number}@{meeting.year}"  # "n° 12" comes back every year
+        piece.first_page, piece.last_page = _page_at(pages, starts, start), _page_at(pages, starts, max(end - 1, start))
+        pieces.append(piece)
+    if whole:
+        _whole_document(doc, pieces[0])
+    return pieces, text, voted
+
+
+def _whole_document(doc: Document, piece: Deliberation) -> None:
+    """A document of one act: its number from the platform's metadata first, its title as subject."""
+    acte = (doc.extra or {}).get("acte") or {}
+    label = acte.get("number") or (doc.acte_id.split("-")[-2] if doc.acte_id and doc.acte_id.count("-") >= 4 else None)
+    if label:
+        piece.act_label, piece.act_number = label, normalise_act(label)
+    if not piece.subject and doc.title:
+        piece.subject = " ".join(doc.title.split())[:300]
+
+
+def _acte(doc: Document) -> bool:
+    return bool(doc.acte_id or (doc.extra or {}).get("acte"))
+
+
+def _ahead(doc: Document) -> bool:
+    meeting = doc.meeting_date or doc.adoption_date
+    return bool(meeting and meeting > dt.date.today())
+
+
+def _meeting(doc: Document) -> dt.date | None:
+    return doc.meeting_date or doc.adoption_date
+
+
+def _joined(pages: Sequence[tuple[int, str]]) -> tuple[str, list[int]]:
+    starts, position = [], 0
+    for _, text in pages:
+        starts.append(position)
+        position += len(text) + 2
+    return "\n\n".join(text for _, text in pages), starts
+
+
+def _page_at(pages: Sequence[tuple[int, str]], starts: list[int], offset: int) -> int | None:
+    if not pages:
+        return None
+    index = max(i for i, s in enumerate(starts) if s <= offset) if offset >= 0 else 0
+    return pages[index][0]
+
+
+def _assign(hits: list[Hit], pieces: list[Deliberation], pages: Sequence[tuple[int, str]]) -> dict[int, list[Hit]]:
+    """The hits of each deliberation (by index), from their page and offset."""
+    _, starts = _joined(pages)
+    page_start = {number: starts[i] for i, (number, _) in enumerate(pages)}
+    holding: dict[int, list[Hit]] = {}
+    for hit in hits:
+        position = page_start.get(hit.page, 0) + hit.start
+        index = max((i for i, p in enumerate(pieces) if p.start <= position), default=0)
+        holding.setdefault(index, []).append(hit)
+    return holding
+
+
+def _existing(session: Session, source_id: str, pieces: list[Deliberation], meeting: dt.date | None) -> dict[int, Finding]:
+    """The finding each deliberation repeats, by act number, else by subject and meeting date."""
+    acts = {p.act_number for p in pieces if p.act_number}
+    subjects = {k for p in pieces if (k := subject_key(p.subject, meeting))}
+    if not acts and not subjects:
+        return {}
+    rows = session.execute(
+        select(FindingDocument.act_number, FindingDocument.subject_key, Finding)
+        .join(Finding, FindingDocument.finding_id == Finding.id)
+        .where(Finding.source_id == source_id,
+               or_(FindingDocument.act_number.in_(acts or {""}), FindingDocument.subject_key.in_(subjects or {""})))
+        .order_by(Finding.id)).all()
+    by_act = {a: f for a, _, f in reversed(rows) if a}
+    by_subject = {s: f for _, s, f in reversed(rows) if s}
+    found = {}
+    for index, piece in enumerate(pieces):
+        finding = by_act.get(piece.act_number) or by_subject.get(subject_key(piece.subject, meeting))
+        if finding is not None:
+            found[index] = finding
+    return found
+
+
+def _create(session: Session, doc: Document, piece: Deliberation, index: int, count: int,
+            now: dt.datetime) -> Finding:
+    key = subject_key(piece.subject, _meeting(doc))
+    if piece.act_number:
+        key = f"act:{piece.act_number}"
+    elif key:
+        key = f"subject:{key}"
+    else:
+        key = f"document:{doc.id}" if count == 1 else f"document:{doc.id}:{index}"
+    finding = session.scalar(select(Finding).where(Finding.source_id == doc.source_id, Finding.key == key[:200]))
+    if finding is None:
+        finding = Finding(source_id=doc.source_id, key=key[:200], revision=0, history=[], news_at=now,
+                          first_seen_at=now, updated_at=now, categories={}, vendors=[], amounts=[], subsidies=[],
+                          quotes=[], kinds=[])
+        session.add(finding)
+        session.flush()
+    return finding
+
+
+def _sight(session: Session, finding_id: int, doc: Document, piece: Deliberation,
+           sighting: FindingDocument | None) -> FindingDocument:
+    """Record what ``doc`` says of a finding."""
+    if sighting is None:
+        sighting = FindingDocument(finding_id=finding_id, document_id=doc.id)
+        session.add(sighting)
+    sighting.first_page, sighting.last_page = piece.first_page, piece.last_page
+    sighting.act_number, sighting.act_label, sighting.subject = piece.act_number, piece.act_label, piece.subject
+    sighting.subject_key = subject_key(piece.subject, _meeting(doc))
+    sighting.amounts, sighting.subsidies, sighting.vote = piece.amounts, piece.subsidies, piece.vote
+    return sighting
+
+
+def _merge(sighting: FindingDocument, piece: Deliberation) -> None:
+    """A second passage of the same document about the same deliberation."""
+    sighting.last_page = piece.last_page or sighting.last_page
+    sighting.amounts = [*(sighting.amounts or []), *piece.amounts]
+    sighting.subsidies = list(dict.fromkeys([*(sighting.subsidies or []), *piece.subsidies]))
+    sighting.vote = sighting.vote or piece.vote
+
+
+def refresh(session: Session, finding: Finding, now: dt.datetime) -> None:
+    """Gather what the finding's sightings and hits say; a new revision when something is new."""
+    sightings = list(session.scalars(select(FindingDocument).where(FindingDocument.finding_id == finding.id)
+                                     .options(joinedload(FindingDocument.document))))
+    sightings.sort(key=lambda s: (PRIORITY.get(s.document.kind, 9), -s.document_id))
+    hits = [h for h in session.scalars(select(Hit).where(Hit.finding_id == finding.id).order_by(Hit.id))
+            if not h.retracted_by]
+    before = _known(finding)
+    finding.status = "active" if hits else "retracted"
+    finding.act_number = next((s.act_number for s in sightings if s.act_number), None)
+    finding.act_label = next((s.act_label for s in sightings if s.act_label), None)
+    finding.subject = next((s.subject for s in sightings if s.subject), None)
+    finding.meeting_date = _vote_date(sightings)
+    finding.categories = _categories(hits)
+    finding.vendors = list(dict.fromkeys(h.vendor for h in hits if h.kind == "vendor" and h.vendor))
+    finding.amounts = _amounts(sightings)
+    finding.subsidies = list(dict.fromkeys(name for s in sightings for name in s.subsidies or []))
+    finding.vote = _vote(sightings)
+    finding.kinds = sorted({s.document.kind for s in sightings})
+    finding.score = max((h.score for h in hits), default=0.0)
+    finding.quotes = _quotes(hits, {s.document_id: s.document for s in sightings})
+    finding.updated_at = now
+    news = ["new"] if finding.revision == 0 else _news(before, _known(finding))
+    if news and finding.status == "active":
+        finding.revision += 1
+        finding.history = [*(finding.history or []), {"revision": finding.revision, "at": now.isoformat(), "news": news}]
+        finding.news_at = now
+
+
+def _known(finding: Finding) -> dict[str, Any]:
+    """What a group that heard of the finding knows: the vote's result, the amounts, the vendors."""
+    vote = finding.vote or {}
+    return {"vote": vote.get("result"), "amounts": {(a.get("value"), a.get("currency")) for a in finding.amounts or []},
+            "vendors": {v.casefold() for v in finding.vendors or []}}
+
+
+def _news(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    news = []
+    if after["vote"] and after["vote"] != before["vote"]:
+        news.append("vote")
+    if after["amounts"] - before["amounts"]:
+        news.append("amount")
+    if after["vendors"] - before["vendors"]:
+        news.append("vendor")
+    return news
+
+
+def _vote_date(sightings: list[FindingDocument]) -> dt.date | None:
+    decided = [_meeting(s.document) for s in sightings if s.document.kind in AFTER_THE_VOTE and _meeting(s.document)]
+    if decided:
+        return max(decided)
+    planned = [_meeting(s.document) for s in sightings if _meeting(s.document)]
+    return max(planned) if planned else None
+
+
+def _vote(sightings: list[FindingDocument]) -> dict[str, Any] | None:
+    votes = [s.vote for s in sightings if s.vote and s.vote.get("result")]
+    if not votes:
+        return None
+    vote = dict(votes[0])
+    for other in votes[1:]:  # counts the deliberation leaves out, from the minutes
+        for name in ("for", "against", "abstentions"):
+            if name not in vote and name in other and other.get("result") == vote["result"]:
+                vote[name] = other[name]
+    return vote
+
+
+def _amounts(sightings: list[FindingDocument]) -> list[dict[str, Any]]:
+    """Every amount once (value, currency and tax), the largest first, with what it pays for."""
+    merged: dict[tuple, dict[str, Any]] = {}
+    for sighting in sightings:
+        for amount in sighting.amounts or []:
+            key = (amount.get("value"), amount.get("currency"), amount.get("tax"))
+            entry = merged.setdefault(key, dict(amount))
+            if "purpose" not in entry and amount.get("purpose"):
+                entry["purpose"] = amount["purpose"]
+    untaxed = {(v, c) for v, c, t in merged if t}
+    # "223 680,00 €" in a table and "223 680,00 € TTC" in the decision are one amount.
+    kept = [a for (v, c, t), a in merged.items() if t or (v, c) not in untaxed]
+    return sorted(kept, key=lambda a: (-(a.get("value") or 0), a.get("tax") or ""))
+
+
+def _categories(hits: list[Hit]) -> dict[str, int]:
+    """Mentions per category; the same sentence repeated (pages printed twice) counts once."""
+    distinct = {(h.category, fold_squeezed(h.snippet)) for h in hits}
+    counts = Counter(category for category, _ in distinct)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _quotes(hits: list[Hit], documents: dict[int, Document]) -> list[dict[str, Any]]:
+    """The best one to three hits: the surest first, one per category before a second of any."""
+    subjects = DeliberationRules.for_language().evidence.subjects
+
+    def rank(hit: Hit) -> tuple:
+        doc = documents.get(hit.document_id)
+        # The subject line repeats the title, and a run of table cells reads badly: a sentence says more.
+        heading = bool(subjects and subjects.match(hit.snippet))
+        return (-hit.score, heading, len(hit.snippet) > LONG_QUOTE, PRIORITY.get(doc.kind if doc else "", 9),
+                hit.page, hit.start, hit.id)
+
+    chosen, snippets, categories = [], set(), set()
+    ordered = sorted(hits, key=rank)
+    for second_pass in (False, True):
+        for hit in ordered:
+            folded = fold_squeezed(hit.snippet)
+            if len(chosen) == MAX_QUOTES or folded in snippets or (hit.category in categories and not second_pass):
+                continue
+            chosen.append(hit)
+            snippets.add(folded)
+            categories.add(hit.category)
+    return [{"hit_id": h.id, "document_id": h.document_id, "page": h.page, "category": h.category,
+             "vendor": h.vendor, "matched": h.matched, "snippet": h.snippet} for h in chosen]
+
+
+def backfill_findings(session_factory, limit: int = 500) -> int:
+    """Build the findings of documents analysed before findings existed (their hits have none).
+
+    Their revisions are dated from their hits, so that an upgrade alerts nothing already alerted.
+    Returns how many documents were done.
+    """
+    done = 0
+    with session_factory() as session:
+        waiting = select(Hit.document_id).where(Hit.finding_id.is_(None), Hit.details["not_found_by"].as_string().is_(None))
+        ids = list(session.scalars(waiting.distinct().limit(limit)))
+    for doc_id in ids:
+        with session_factory() as session:
+            doc = session.get(Document, doc_id)
+            if doc is None or doc.status != "analysed":
+                continue
+            found = session.scalar(select(func.max(Hit.created_at)).where(Hit.document_id == doc_id))
+            update_document_findings(session, doc, now=found)
+            done += 1
+    return done
