@@ -44,6 +44,7 @@ def test_one_company_is_one_vendor_across_councils_whatever_its_spelling(council
     assert set(listed) == {"Ondine Securite Systemes", "BriefCam"}  # not the heating contractor
     integrator = listed["Ondine Securite Systemes"]
     assert (integrator["status"], integrator["councils"], integrator["documents"]) == ("found", 2, 2)
+    assert integrator["findings"] == 2  # one deliberation in each council
     assert integrator["sources"] == ["castelnau", "valmont"]
     assert integrator["written"] in ("ONDINE SÉCURITÉ SYSTÈMES", "Ondine Sécurité Systèmes")
     assert set(integrator["technologies"]) == {"video_surveillance", "algorithmic_video"}

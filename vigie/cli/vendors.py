@@ -9,7 +9,7 @@ import click
 from vigie.cli.context import App, pass_app
 from vigie.cli.output import FORMATS, write_rows
 
-COLUMNS = ("vendor", "written", "status", "councils", "documents", "hits", "technologies", "sources", "first_seen",
+COLUMNS = ("vendor", "written", "status", "councils", "findings", "documents", "hits", "technologies", "sources", "first_seen",
            "last_seen")
 # In tables and CSV, lists are joined; JSON lines keep them as lists.
 LIST_COLUMNS = ("technologies", "sources")
@@ -23,6 +23,7 @@ class VendorRow:
     written: dict[str, int] = field(default_factory=dict)  # as the documents write it, accents and all
     status: str = "found"  # known as soon as one of its hits is of a vendor of the lexicon
     sources: set[str] = field(default_factory=set)
+    findings: set[int] = field(default_factory=set)  # the deliberations that name it
     documents: set[int] = field(default_factory=set)
     hits: int = 0
     technologies: set[str] = field(default_factory=set)
@@ -32,7 +33,8 @@ class VendorRow:
         technologies, sources = sorted(self.technologies), sorted(self.sources)
         name = max(self.spellings, key=lambda s: (self.spellings[s], s))
         written = max(self.written, key=lambda s: (self.written[s], s)) if self.written else name
-        return {"vendor": name, "written": written, "status": self.status, "councils": len(self.sources), "documents": len(self.documents),
+        return {"vendor": name, "written": written, "status": self.status, "councils": len(self.sources),
+                "findings": len(self.findings), "documents": len(self.documents),
                 "hits": self.hits, "technologies": ", ".join(technologies) if joined else technologies,
                 "sources": ", ".join(sources) if joined else sources,
                 "first_seen": min(self.dates) if self.dates else None, "last_seen": max(self.dates) if self.dates else None}
@@ -70,6 +72,8 @@ def vendor_rows(session, source_id: str | None = None, category: str | None = No
             row.status = "known"
         row.sources.add(source)
         row.documents.add(hit.document_id)
+        if hit.finding_id is not None:
+            row.findings.add(hit.finding_id)
         row.hits += 1
         row.technologies.update([hit.category, *details.get("technologies", ())])
         date = meeting or published or (hit.created_at.date() if hit.created_at else None)
