@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from apprise import NotifyFormat
 from apprise.common import OverflowMode
 
@@ -25,6 +24,7 @@ from notify.policy import Policy
 from notify.render import Renderer
 from notify.sanitize import one_line
 from storage.models import Document, Hit, Source
+from storage.safe_yaml import parse_yaml
 from vigie.config import Config
 
 SAMPLE = Path(__file__).with_name("test_alert.yaml")
@@ -95,7 +95,7 @@ class Composer:
 
     def sample_hits(self) -> list[Hit]:
         """Made-up hits for `vigie subscription test` (``test_alert.yaml``), never stored."""
-        data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+        data = parse_yaml(SAMPLE.read_text(encoding="utf-8"))
         source = Source(**data["source"])
         hits = []
         for number, entry in enumerate(data["documents"], start=1):

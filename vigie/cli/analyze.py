@@ -47,7 +47,7 @@ def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse
     error and the others are still analysed (exit status 1).
     """
     if paths:
-        sys.exit(_analyse_paths(paths, fmt, language))
+        sys.exit(_analyse_paths(app, paths, fmt, language))
     from nlp.stage import reanalyse_stale
     from vigie.jobs import analyse_documents
 
@@ -61,25 +61,30 @@ def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse
         click.echo(f"Re-analysed {again.documents} document(s) with the current lexicon: {again.new_hits} new hit(s)")
 
 
-def _analyse_paths(paths: tuple[str, ...], fmt: str, language: str) -> int:
+def _analyse_paths(app: App, paths: tuple[str, ...], fmt: str, language: str) -> int:
     from nlp.analyze import Analyzer
-    from nlp.extract import ExtractionError, extract
+    from nlp.extract import ExtractionError
     from nlp.language import document_language
+    from nlp.sandbox import Job, Sandbox
+    from vigie.jobs import extraction_limits
 
+    chosen = None if language == "auto" else language
+    files = list(iter_files(paths))
     failed = 0
 
-    def rows():
+    def rows(sandbox: Sandbox):
         nonlocal failed
-        for path in iter_files(paths):
-            try:
-                extraction = extract(path.read_bytes(), None, path.name, None if language == "auto" else language)
-            except (ExtractionError, OSError) as exc:
-                click.echo(f"{path}: {exc}", err=True)
+        outcomes = sandbox.extract_all([Job(str(path), None, path.name, chosen) for path in files])
+        for path, extraction in zip(files, outcomes):
+            if isinstance(extraction, ExtractionError):
+                click.echo(f"{path}: {extraction}", err=True)
                 failed += 1
                 continue
-            lang = document_language(extraction.pages, None if language == "auto" else language)
+            lang = document_language(extraction.pages, chosen)
             for finding in Analyzer.for_language(lang).analyze(extraction.pages):
                 yield {"path": str(path), "language": lang, **finding.as_dict()}
 
-    write_rows(rows(), COLUMNS, fmt, table_columns=("path", "page", "category", "vendor", "matched", "score", "snippet"))
+    with Sandbox(extraction_limits(app.config)) as sandbox:
+        write_rows(rows(sandbox), COLUMNS, fmt,
+                   table_columns=("path", "page", "category", "vendor", "matched", "score", "snippet"))
     return 1 if failed else 0

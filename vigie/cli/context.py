@@ -30,9 +30,16 @@ class App:
 
     @cached_property
     def db(self) -> Database:
-        from storage.db import Database
+        """The database, migrated; one that cannot be opened is a configuration error."""
+        from storage.db import Database, DatabaseUnavailable
 
-        return Database(self.config.database)
+        try:
+            return Database(self.config.database)
+        except DatabaseUnavailable as exc:
+            if self.config.database_url:
+                raise ConfigError(f"VIGIE_DATABASE_URL: {exc}; check the URL, and that the server runs and "
+                                  "accepts this user") from None
+            raise ConfigError(f"VIGIE_DATA_DIR: {exc}; choose a folder Vigie can write") from None
 
     @cached_property
     def registry(self) -> dict[str, SourceSpec]:
@@ -44,6 +51,17 @@ def fail_config(message: str) -> None:
     """Print a configuration error and exit with status 2."""
     click.secho(f"Configuration error: {message}", fg="red", err=True)
     sys.exit(EXIT_CONFIG)
+
+
+class VigieGroup(click.Group):
+    """The `vigie` group: a configuration error found while a command runs (a setting, the
+    database) ends it with one line and status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            fail_config(str(exc))
 
 
 def _quiet_robots_txt(record: logging.LogRecord) -> bool:
