@@ -15,13 +15,16 @@ only their pages of text: a pool exchanging pickled pages was slower than one pr
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import resource
 import signal
+import socket
+import subprocess
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Iterator
 
@@ -114,17 +117,22 @@ class Sandbox:
 
 
 class _Worker:
-    """One child process and its pipe, seen from the parent."""
+    """One child process and its socket, seen from the parent."""
 
     def __init__(self, limits: Limits) -> None:
-        # spawn, not fork: the parent holds database connections, threads and spaCy, none of which
-        # a child should inherit.
-        context = multiprocessing.get_context("spawn")
-        self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=serve, args=(child_end, limits.memory_mb, log.getEffectiveLevel()),
-                                       name="vigie-extraction", daemon=True)
-        self.process.start()
-        child_end.close()
+        # A new interpreter (not a fork: the parent holds database connections, threads and
+        # spaCy), started as a plain command rather than by multiprocessing, which would run
+        # the parent's main script again in the child. Its own session: killing its process
+        # group kills the Tesseract processes it started, and a Ctrl-C reaches the parent only.
+        ours, theirs = socket.socketpair()
+        path = os.pathsep.join(p for p in sys.path if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from nlp.sandbox import main; main()", str(theirs.fileno()),
+             str(limits.memory_mb), str(log.getEffectiveLevel())],
+            pass_fds=(theirs.fileno(),), start_new_session=True, stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": path})
+        theirs.close()
+        self.connection = Connection(ours.detach())
         self.peak_kb = 0
         self.answered_at = time.monotonic()
 
@@ -170,8 +178,10 @@ class _Worker:
             pass
 
     def _died(self, limits: Limits) -> ExtractionError:
-        self.process.join(5)
-        code = self.process.exitcode
+        try:
+            code = self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            code = None
         self.stop()
         signal_number = -code if code is not None and code < 0 else None
         # pdfium aborts (SIGABRT) when an allocation is refused; other crashes are told apart by
@@ -183,19 +193,26 @@ class _Worker:
 
     def stop(self) -> None:
         """Kill the worker and what it started (Tesseract), without waiting for it to finish."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)  # its own process group: see serve()
-        except (ProcessLookupError, PermissionError, TypeError):
-            self.process.kill()
-        self.process.join(5)
         self.connection.close()
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # its own session: see __init__
+        except (ProcessLookupError, PermissionError):
+            self.process.kill()
+        self.process.wait()
 
     def close(self) -> None:
-        """Let the worker end on its own (it stops when its pipe closes), killing it if it lingers."""
+        """Let the worker end on its own (it stops when its socket closes), killing it if it lingers."""
         self.connection.close()
-        self.process.join(5)
-        if self.process.is_alive():
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
             self.stop()
+
+
+def main() -> None:
+    """The worker process: ``python -c 'from nlp.sandbox import main; main()' FD MEMORY_MB LOG_LEVEL``."""
+    descriptor, memory_mb, log_level = (int(arg) for arg in sys.argv[1:4])
+    serve(Connection(descriptor), memory_mb, log_level)
 
 
 def serve(connection, memory_mb: int, log_level: int) -> None:
@@ -205,7 +222,6 @@ def serve(connection, memory_mb: int, log_level: int) -> None:
     …)`` or ``("limit", (resource, detail), …)``; ``alive`` is False when the worker is about to
     exit (its memory ran out: its heap, or pdfium's, may be left in any state).
     """
-    os.setpgid(0, 0)  # Tesseract processes started for OCR are killed with the worker
     _limit_memory(memory_mb)
     logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     while True:

@@ -108,7 +108,7 @@ class Notifier:
                 sub = session.get(Subscription, sub_id)
                 hits = [d.hit for d in due_deliveries(session, sub_id, self.now, self.policy.batch_size)]
                 try:
-                    channels = subscription_channels(sub)
+                    channels = subscription_channels(sub, self.policy.channel_timeout)
                 except ChannelError as exc:
                     summary.failures.append(str(exc))
                     continue
@@ -132,7 +132,7 @@ class Notifier:
         with self.db.session() as session:
             sub = session.get(Subscription, sub_id)
             try:
-                channels = subscription_channels(sub)
+                channels = subscription_channels(sub, self.policy.channel_timeout)
             except ChannelError as exc:
                 self._channels_broken(session, sub, str(exc), result)
                 return
@@ -228,7 +228,7 @@ def send_test(db: Database, config: Config, name: str) -> list[tuple[str, str | 
         raise LookupError(name)
     hits = notifier.composer.sample_hits()
     results = []
-    for channel in subscription_channels(sub):
+    for channel in subscription_channels(sub, notifier.policy.channel_timeout):
         key = f"test-{notifier.now.timestamp():.0f}-{channel.key}"
         results.append((channel.label, notifier.composer.send(sub, channel, hits, key, None, test=True)))
     return results

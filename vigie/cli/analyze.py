@@ -49,13 +49,14 @@ def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse
     if paths:
         sys.exit(_analyse_paths(app, paths, fmt, language))
     from nlp.stage import reanalyse_stale
+    from storage.untrusted import without_controls
     from vigie.jobs import analyse_documents
 
     summary = analyse_documents(app.config, app.db, limit)
     click.echo(f"Analysed {summary.documents} document(s), {summary.pages} page(s): "
                f"{summary.new_hits} new hit(s), {summary.failed} failed")
     for error in summary.errors:
-        click.echo(f"  {error}", err=True)
+        click.echo(f"  {without_controls(error, keep='')}", err=True)
     if reanalyse:
         again = reanalyse_stale(app.db, limit=limit)
         click.echo(f"Re-analysed {again.documents} document(s) with the current lexicon: {again.new_hits} new hit(s)")
