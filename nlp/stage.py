@@ -98,7 +98,7 @@ def analyse_pending(db: Database, data_dir: Path, limit: int | None = None, batc
     lease = claim_lease(limits)
 
     def to_do() -> ColumnElement[bool]:
-        now, stopped = utcnow(), stopped_workers(_holders(db))
+        now, stopped = utcnow(), stopped_workers_of(db)
         _give_up_on_killers(db, now, lease, stopped, summary)
         return _to_analyse(now, lease, stopped)
 
@@ -125,9 +125,8 @@ def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BA
 
 def pending_count(db: Database, limits: Limits | None = None) -> int:
     """Documents to analyse: pending, or held by a worker that died."""
-    lease = claim_lease(limits or Limits())
+    lease, stopped = claim_lease(limits or Limits()), stopped_workers_of(db)
     with db.session() as session:
-        stopped = stopped_workers(_holders(db))
         return session.scalar(select(func.count(Document.id)).where(_to_analyse(utcnow(), lease, stopped)))
 
 
@@ -145,7 +144,7 @@ class Held:
 def held_documents(db: Database, limits: Limits | None = None) -> list[Held]:
     """The documents being analysed, and those held by a worker that died."""
     lease = claim_lease(limits or Limits())
-    stopped = set(stopped_workers(_holders(db)))
+    stopped = set(stopped_workers_of(db))
     with db.session() as session:
         rows = session.execute(select(Document.url, Document.claimed_by, Document.claimed_at, Document.analysis_attempts)
                                .where(Document.status == "analysing").order_by(Document.claimed_at, Document.id))
@@ -198,11 +197,11 @@ def _to_analyse(now: dt.datetime, lease: dt.timedelta, stopped: list[str]) -> Co
                     or_(Document.claimed_at < now - lease, Document.claimed_by.in_(stopped))))
 
 
-def _holders(db: Database) -> list[str]:
-    """The workers holding documents."""
+def stopped_workers_of(db: Database) -> list[str]:
+    """The workers of this machine that hold documents and no longer run."""
     with db.session() as session:
-        return [w for w in session.scalars(select(Document.claimed_by).where(Document.status == "analysing")
-                                           .distinct()) if w]
+        holders = session.scalars(select(Document.claimed_by).where(Document.status == "analysing").distinct())
+        return stopped_workers(w for w in holders if w)
 
 
 def _give_up_on_killers(db: Database, now: dt.datetime, lease: dt.timedelta, stopped: list[str],
