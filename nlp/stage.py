@@ -8,8 +8,8 @@ through the analyzer together, and each document is written in its own transacti
 
 One worker process extracts document after document: on the two cores measured, a pool of two
 processes extracting PDF text ran at 371 pages/s against 523 for one process (pickling pages
-costs more than it saves, as spaCy's documentation says of multiprocessing for small tasks). OCR,
-the slow step, reads several pages at once in parallel Tesseract processes (:mod:`nlp.extract.pdf`).
+costs more than it saves). OCR, the slow step, reads several pages at once in parallel Tesseract
+processes (:mod:`nlp.extract.pdf`).
 
 A worker that dies (killed, out of memory) leaves its documents claimed. They are taken back
 after the lease, or at once when the worker was a process of this machine that no longer runs;
