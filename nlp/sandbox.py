@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import resource
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -82,24 +84,39 @@ class Sandbox:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self._worker: _Worker | None = None
+        self._unread: deque[Job] = deque()  # jobs sent whose outcomes were not read yet
 
     def extract_all(self, jobs: list[Job]) -> Iterator[Extraction | ExtractionError]:
-        """Each job's :class:`Extraction`, or the :class:`ExtractionError` saying why it failed, in order."""
-        queue = deque(jobs)
+        """Each job's :class:`Extraction`, or the :class:`ExtractionError` saying why it failed, in order.
+
+        The jobs are sent at once: the worker reads them while the caller does other work (the
+        analysis of the previous batch), and its answers wait in this process until asked for.
+        Ask for every outcome of one call before the next call.
+        """
+        if self._unread and self._worker is not None:
+            self._worker.stop()  # the outcomes of the previous call were not all read: start afresh
+            self._worker = None
+        remaining = self._unread = deque(jobs)
+        if remaining:
+            self._send(remaining)
+        return self._outcomes(remaining)
+
+    def _send(self, remaining: deque[Job]) -> None:
+        self._worker = self._worker or _Worker(self.limits)
+        self._worker.send(list(remaining))
+
+    def _outcomes(self, remaining: deque[Job]) -> Iterator[Extraction | ExtractionError]:
         try:
-            while queue:
-                worker = self._worker = self._worker or _Worker(self.limits)
-                worker.send(list(queue))
-                while queue:
-                    outcome, alive = worker.receive(self.limits)
-                    queue.popleft()
-                    if not alive:
-                        self._worker = None  # the rest of the queue goes to a new worker
-                    yield outcome
-                    if not alive:
-                        break
+            while remaining:
+                outcome, alive = self._worker.receive(self.limits)
+                remaining.popleft()
+                if not alive:
+                    self._worker = None
+                    if remaining:
+                        self._send(remaining)  # the rest goes to a new worker
+                yield outcome
         finally:
-            if queue and self._worker is not None:
+            if remaining and self._worker is not None:
                 # Abandoned midway: the worker would still be answering jobs nobody reads.
                 self._worker.stop()
                 self._worker = None
@@ -134,30 +151,42 @@ class _Worker:
         theirs.close()
         self.connection = Connection(ours.detach())
         self.peak_kb = 0
-        self.answered_at = time.monotonic()
+        # The worker's answers, each with the moment it came, read as they come by a thread: the
+        # worker never waits for this process to ask (the socket's buffer holds a few pages only).
+        self.answers: queue.Queue[tuple[float, tuple | None]] = queue.Queue()
+        self.started_at = time.monotonic()
+        self.pump = threading.Thread(target=self._pump, name="vigie-extraction-answers", daemon=True)
+        self.pump.start()
+
+    def _pump(self) -> None:
+        try:
+            while True:
+                self.answers.put((time.monotonic(), self.connection.recv()))
+        except (EOFError, OSError):
+            self.answers.put((time.monotonic(), None))  # the worker is gone, or stopped by us
 
     def send(self, jobs: list[Job]) -> None:
         self.connection.send(jobs)
-        self.answered_at = time.monotonic()
+        self.started_at = time.monotonic()
 
     def receive(self, limits: Limits) -> tuple[Extraction | ExtractionError, bool]:
         """The next document's outcome, and whether the worker lives on to read the next one."""
-        # The worker starts on a document as soon as it answered the previous one.
-        deadline = self.answered_at + limits.time_s
+        # The worker starts on a document as soon as it has answered the previous one.
+        deadline = self.started_at + limits.time_s
         while True:
             wait = deadline - time.monotonic()
             if wait <= 0:
                 self.stop()
                 return limit_exceeded("time", f"more than {limits.time_s:g} s"), False
             try:
-                ready = self.connection.poll(min(wait, SAMPLE_S))
-                if ready:
-                    kind, payload, alive = self.connection.recv()
-                    break
-            except (EOFError, OSError):
-                return self._died(limits), False
-            self._sample()
-        self.answered_at = time.monotonic()
+                answered_at, answer = self.answers.get(timeout=min(wait, SAMPLE_S))
+                break
+            except queue.Empty:
+                self._sample()
+        if answer is None:
+            return self._died(limits), False
+        kind, payload, alive = answer
+        self.started_at = answered_at
         if not alive:
             self.close()
         if kind == "pages":
@@ -193,20 +222,30 @@ class _Worker:
 
     def stop(self) -> None:
         """Kill the worker and what it started (Tesseract), without waiting for it to finish."""
-        self.connection.close()
         try:
             os.killpg(self.process.pid, signal.SIGKILL)  # its own session: see __init__
         except (ProcessLookupError, PermissionError):
             self.process.kill()
-        self.process.wait()
+        self._end()
 
     def close(self) -> None:
-        """Let the worker end on its own (it stops when its socket closes), killing it if it lingers."""
-        self.connection.close()
+        """Let the worker end on its own (it stops when told to), killing it if it lingers."""
         try:
+            self.connection.send(None)
             self.process.wait(5)
+        except OSError:
+            pass  # it has ended already
         except subprocess.TimeoutExpired:
             self.stop()
+            return
+        self._end()
+
+    def _end(self) -> None:
+        self.process.wait()
+        # The socket is closed only once the thread reading it has seen its end: a descriptor
+        # closed under a reading thread may be reused, and read, by another file meanwhile.
+        self.pump.join(5)
+        self.connection.close()
 
 
 def main() -> None:
@@ -216,7 +255,7 @@ def main() -> None:
 
 
 def serve(connection, memory_mb: int, log_level: int) -> None:
-    """The worker's loop: receive a list of jobs, answer each one in turn, until the pipe closes.
+    """The worker's loop: receive a list of jobs, answer each one in turn, until told to stop (None).
 
     Each answer is ``(kind, payload, alive)``: ``("pages", Extraction, …)``, ``("error", message,
     …)`` or ``("limit", (resource, detail), …)``; ``alive`` is False when the worker is about to
@@ -228,6 +267,8 @@ def serve(connection, memory_mb: int, log_level: int) -> None:
         try:
             jobs = connection.recv()
         except (EOFError, OSError):
+            return
+        if jobs is None:  # the end of the work
             return
         for job in jobs:
             answer = _read(job, memory_mb)

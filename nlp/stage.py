@@ -79,8 +79,9 @@ class _Work:
     extraction: Extraction
 
 
-# Reads the pages of a batch of claimed documents; a document it cannot read is left out.
-_Reader = Callable[[list[int]], list[_Work]]
+# Starts reading a batch of claimed documents, and returns the function that collects their pages
+# (a document it cannot read is left out).
+_Reader = Callable[[list[int]], Callable[[], list[_Work]]]
 
 
 def analyse_pending(db: Database, data_dir: Path, limit: int | None = None, batch_size: int = BATCH_SIZE,
@@ -118,7 +119,7 @@ def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BA
     summary = AnalysisSummary()
     stale = _stale(db)
     if stale is not None:
-        _work_through(db, lambda: stale, lambda ids: _stored(db, ids), summary, limit, batch_size, None,
+        _work_through(db, lambda: stale, lambda ids: lambda: _stored(db, ids), summary, limit, batch_size, None,
                       replace_pages=False)
     return summary
 
@@ -176,15 +177,27 @@ def claim_batch(db: Database, worker: str, size: int, to_do: ColumnElement[bool]
 def _work_through(db: Database, to_do: Callable[[], ColumnElement[bool]], read: _Reader, summary: AnalysisSummary,
                   limit: int | None, batch_size: int, progress: Callable[[int], None] | None,
                   replace_pages: bool) -> None:
-    """Claim, read, analyse and store batches of the documents ``to_do()`` selects, until none is left."""
-    worker = worker_name()
-    while limit is None or summary.documents < limit:
-        size = batch_size if limit is None else min(batch_size, limit - summary.documents)
-        batch = claim_batch(db, worker, size, to_do())
-        if not batch:
-            break
+    """Claim, read, analyse and store batches of the documents ``to_do()`` selects, until none is left.
+
+    The next batch is claimed, and its reading started, before this one is analysed: the
+    sandbox's worker extracts it meanwhile, on another core.
+    """
+    worker, claimed = worker_name(), 0
+
+    def start_next() -> tuple[list[int], Callable[[], list[_Work]]] | None:
+        nonlocal claimed
+        size = batch_size if limit is None else min(batch_size, limit - claimed)
+        batch = claim_batch(db, worker, size, to_do()) if size > 0 else []
+        claimed += len(batch)
+        return (batch, read(batch)) if batch else None
+
+    current = start_next()
+    while current:
+        batch, pages = current
+        works = pages()
         summary.documents += len(batch)
-        _analyse_and_store(db, read(batch), summary, replace_pages)
+        current = start_next()
+        _analyse_and_store(db, works, summary, replace_pages)
         if progress:
             progress(len(batch))
 
@@ -245,8 +258,10 @@ def _supported(language: str | None) -> str:
     return language if language in LANGUAGES else "fr"
 
 
-def _extract(db: Database, blobs: BlobStore, sandbox: Sandbox, ids: list[int], summary: AnalysisSummary) -> list[_Work]:
-    """Extract the files of a batch in the sandbox; each failure is recorded on its document at once."""
+def _extract(db: Database, blobs: BlobStore, sandbox: Sandbox, ids: list[int],
+             summary: AnalysisSummary) -> Callable[[], list[_Work]]:
+    """Start extracting the files of a batch in the sandbox; the function returned collects their
+    pages, recording each failure on its document."""
     with db.session() as session:
         # A document deleted since it was claimed (its source was removed) is simply not there.
         docs = session.execute(select(Document.id, Document.url, Document.language, Document.content_hash,
@@ -257,18 +272,23 @@ def _extract(db: Database, blobs: BlobStore, sandbox: Sandbox, ids: list[int], s
             _failed(db, doc.id, doc.url, "no stored file: crawl the source again", summary)
         else:
             readable.append(doc)
-    jobs = [Job(str(blobs.path(d.content_hash)), d.media_type, d.url, _supported(d.language)) for d in readable]
-    works, renewed, worker = [], time.monotonic(), worker_name()
-    for doc, outcome in zip(readable, sandbox.extract_all(jobs)):
-        if isinstance(outcome, ExtractionError):
-            _failed(db, doc.id, doc.url, str(outcome), summary)
-        else:
-            works.append(_Work(doc.id, document_language(outcome.pages, doc.language), outcome))
-        if time.monotonic() - renewed > RENEW_EVERY_S:
-            with db.session() as session:
-                renew_claims(session, Document, worker)
-            renewed = time.monotonic()
-    return works
+    outcomes = sandbox.extract_all([Job(str(blobs.path(d.content_hash)), d.media_type, d.url, _supported(d.language))
+                                    for d in readable])
+
+    def collect() -> list[_Work]:
+        works, renewed, worker = [], time.monotonic(), worker_name()
+        for doc, outcome in zip(readable, outcomes):
+            if isinstance(outcome, ExtractionError):
+                _failed(db, doc.id, doc.url, str(outcome), summary)
+            else:
+                works.append(_Work(doc.id, document_language(outcome.pages, doc.language), outcome))
+            if time.monotonic() - renewed > RENEW_EVERY_S:
+                with db.session() as session:
+                    renew_claims(session, Document, worker)
+                renewed = time.monotonic()
+        return works
+
+    return collect
 
 
 def _failed(db: Database, doc_id: int, url: str, reason: str, summary: AnalysisSummary) -> None:
