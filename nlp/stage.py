@@ -137,7 +137,7 @@ class Held:
 
     url: str
     worker: str
-    since: dt.datetime
+    since: dt.datetime | None
     attempts: int
     stopped: bool  # its worker died: it is taken back at the next analysis
 
