@@ -171,17 +171,17 @@ class _Worker:
 
     def receive(self, limits: Limits) -> tuple[Extraction | ExtractionError, bool]:
         """The next document's outcome, and whether the worker lives on to read the next one."""
-        # The worker starts on a document as soon as it has answered the previous one.
+        # The worker starts on a document as soon as it has answered the previous one. Its answer
+        # may have come long ago, while this process was busy: it is looked for before the clock.
         deadline = self.started_at + limits.time_s
         while True:
-            wait = deadline - time.monotonic()
-            if wait <= 0:
-                self.stop()
-                return limit_exceeded("time", f"more than {limits.time_s:g} s"), False
             try:
-                answered_at, answer = self.answers.get(timeout=min(wait, SAMPLE_S))
+                answered_at, answer = self.answers.get(timeout=max(min(deadline - time.monotonic(), SAMPLE_S), 0))
                 break
             except queue.Empty:
+                if time.monotonic() >= deadline:
+                    self.stop()
+                    return limit_exceeded("time", f"more than {limits.time_s:g} s"), False
                 self._sample()
         if answer is None:
             return self._died(limits), False

@@ -72,3 +72,17 @@ def test_an_unreadable_file_is_reported_and_the_worker_reads_on(tmp_path):
     assert "corrupted PDF" in str(results["faux.pdf"])
     assert "the stored file cannot be read (No such file or directory)" == str(results["absent.pdf"])
     assert "Délibération" in results["vrai.pdf"].pages[0].text
+
+
+def test_an_answer_that_waited_while_the_caller_was_busy_is_not_a_timeout(tmp_path):
+    jobs = jobs_for(tmp_path, {f"d{n}.pdf": make_pdf(f"Délibération {n}") for n in range(3)})
+    with Sandbox(Limits(memory_mb=1024, time_s=1)) as sandbox:
+        outcomes = sandbox.extract_all(jobs)
+        first = next(outcomes)
+        worker = sandbox._worker
+        answered = [worker.answers.get(timeout=60) for _ in jobs[1:]]  # the worker has answered them all…
+        for answer in answered:
+            worker.answers.put(answer)
+        worker.started_at -= 5  # … while the caller spent 5 s analysing the previous batch
+        rest = list(outcomes)
+    assert all(isinstance(outcome, Extraction) for outcome in [first, *rest])
