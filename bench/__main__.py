@@ -99,7 +99,9 @@ def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
         "would take longer than the benchmark's budget).",
         f"Analysis: bench.analysis.run(scale={options.analysis_scale}) by the detection work; see results.json "
         "for its corpus and method.",
-        "Peak memory: the peak resident set of the `vigie run` process (wait4), the largest of the end-to-end runs.",
+        "Peak memory: the peak resident set of the `vigie run` process (wait4), the largest of the end-to-end runs. "
+        "wait4 reports the larger of that process and its children, not their sum: the extraction worker "
+        "(nlp.sandbox, tens of MB on this corpus, at most VIGIE_ANALYSIS_MEMORY_MB) runs beside it.",
     ]
 
 

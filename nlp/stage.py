@@ -1,14 +1,20 @@
 """The analysis stage: extract and analyse the documents waiting in the database.
 
-Documents are taken in batches: their files are read from the blob store and extracted one by one
-(a file that cannot be read marks only that document as failed, with the reason), then the
-batch's pages go through the analyzer together, and each document is written in its own
-transaction: its pages (the cleaned text that hits' offsets refer to), its new hits, its status.
+Documents are taken in batches: their files are extracted one by one in a sandbox (a worker
+process with a memory and a time limit, :mod:`nlp.sandbox`; a file that cannot be read, or that
+breaks a limit, marks only that document as failed, with the reason), then the batch's pages go
+through the analyzer together, and each document is written in its own transaction: its pages
+(the cleaned text that hits' offsets refer to), its new hits, its status.
 
-One process does it all: on the two cores measured, a pool of two processes extracting PDF text ran
-at 371 pages/s against 523 for one process (pickling pages costs more than it saves, as
-``shared/reference/performance.md`` found for spaCy). OCR, the slow step, already reads several
-pages at once in parallel Tesseract processes (:mod:`nlp.extract.pdf`).
+One worker process extracts document after document: on the two cores measured, a pool of two
+processes extracting PDF text ran at 371 pages/s against 523 for one process (pickling pages
+costs more than it saves). OCR, the slow step, reads several pages at once in parallel Tesseract
+processes (:mod:`nlp.extract.pdf`).
+
+A worker that dies (killed, out of memory) leaves its documents claimed. They are taken back
+after the lease, or at once when the worker was a process of this machine that no longer runs;
+each is then claimed alone, and a document claimed twice by workers that died is failed rather
+than claimed a third time (``analysis_attempts``): no file can stop the analysis for ever.
 
 What is stored, and how hits already stored are kept, is :mod:`nlp.store`'s. After a lexicon
 change, :func:`reanalyse_stale` runs the stored text of documents analysed with another lexicon
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,20 +33,32 @@ from typing import Callable
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from nlp.extract import Extraction, ExtractionError, PageText, extract
+from nlp.extract import Extraction, ExtractionError, PageText
 from nlp.findings import backfill_findings
 from nlp.language import declared_language, document_language
+from nlp.sandbox import Job, Limits, Sandbox
 from nlp.store import store_analysis
 from storage.blobs import BlobStore
 from storage.db import Database
 from storage.models import Document, utcnow
-from storage.queue import claim, worker_name
+from storage.queue import claim, renew_claims, stopped_workers, worker_name
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 32
-# How long a worker may hold documents it claimed before others take them back (it died).
-CLAIM_LEASE = dt.timedelta(hours=1)
+# Claims of a document by workers that died, before it is failed instead of claimed again.
+MAX_ATTEMPTS = 2
+# A worker renews its claims this often (seconds) while it works through a batch.
+RENEW_EVERY_S = 60
+
+
+def claim_lease(limits: Limits) -> dt.timedelta:
+    """How long a claim lasts unrenewed before others take the documents back (their worker died):
+    one document's time limit, and room for the analysis of the batch."""
+    return dt.timedelta(seconds=limits.time_s) + dt.timedelta(minutes=10)
+
+
+CLAIM_LEASE = claim_lease(Limits())
 
 
 @dataclass
@@ -60,26 +79,34 @@ class _Work:
     extraction: Extraction
 
 
-# Reads the pages of a batch of claimed documents; a document it cannot read is left out.
-_Reader = Callable[[list[int]], list[_Work]]
+# Starts reading a batch of claimed documents, and returns the function that collects their pages
+# (a document it cannot read is left out).
+_Reader = Callable[[list[int]], Callable[[], list[_Work]]]
 
 
 def analyse_pending(db: Database, data_dir: Path, limit: int | None = None, batch_size: int = BATCH_SIZE,
-                    progress: Callable[[int], None] | None = None) -> AnalysisSummary:
+                    progress: Callable[[int], None] | None = None, limits: Limits | None = None) -> AnalysisSummary:
     """Extract and analyse every document whose status is ``pending``; returns what was done.
 
     Several workers may run at once (several `vigie analyze`, on several machines sharing a
     PostgreSQL database): each claims a batch (:func:`claim_batch`) before working on it.
-    ``progress`` is called with the number of documents of each batch done.
+    ``progress`` is called with the number of documents of each batch done. ``limits`` bound
+    the extraction of each document (:class:`nlp.sandbox.Limits`).
     """
+    limits = limits or Limits()
     blobs = BlobStore(Path(data_dir) / "files")
     summary = AnalysisSummary()
     backfill_findings(db.session)  # documents analysed before findings existed
+    lease = claim_lease(limits)
 
-    def extracted(ids: list[int]) -> list[_Work]:
-        return [w for w in (_extract(db, blobs, doc_id, summary) for doc_id in ids) if w]
+    def to_do() -> ColumnElement[bool]:
+        now, stopped = utcnow(), stopped_workers_of(db)
+        _give_up_on_killers(db, now, lease, stopped, summary)
+        return _to_analyse(now, lease, stopped)
 
-    _work_through(db, lambda: _to_analyse(utcnow()), extracted, summary, limit, batch_size, progress, replace_pages=True)
+    with Sandbox(limits) as sandbox:
+        _work_through(db, to_do, lambda ids: _extract(db, blobs, sandbox, ids, summary), summary, limit, batch_size,
+                      progress, replace_pages=True)
     return summary
 
 
@@ -93,26 +120,57 @@ def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BA
     summary = AnalysisSummary()
     stale = _stale(db)
     if stale is not None:
-        _work_through(db, lambda: stale, lambda ids: _stored(db, ids), summary, limit, batch_size, None,
+        _work_through(db, lambda: stale, lambda ids: lambda: _stored(db, ids), summary, limit, batch_size, None,
                       replace_pages=False)
     return summary
 
 
-def pending_count(db: Database) -> int:
+def pending_count(db: Database, limits: Limits | None = None) -> int:
+    """Documents to analyse: pending, or held by a worker that died."""
+    lease, stopped = claim_lease(limits or Limits()), stopped_workers_of(db)
     with db.session() as session:
-        return session.scalar(select(func.count(Document.id)).where(_to_analyse(utcnow())))
+        return session.scalar(select(func.count(Document.id)).where(_to_analyse(utcnow(), lease, stopped)))
+
+
+@dataclass
+class Held:
+    """A document claimed by an analysis worker, as `vigie status` shows it."""
+
+    url: str
+    worker: str
+    since: dt.datetime | None
+    attempts: int
+    stopped: bool  # its worker died: it is taken back at the next analysis
+
+
+def held_documents(db: Database, limits: Limits | None = None) -> list[Held]:
+    """The documents being analysed, and those held by a worker that died."""
+    lease = claim_lease(limits or Limits())
+    stopped = set(stopped_workers_of(db))
+    with db.session() as session:
+        rows = session.execute(select(Document.url, Document.claimed_by, Document.claimed_at, Document.analysis_attempts)
+                               .where(Document.status == "analysing").order_by(Document.claimed_at, Document.id))
+        now = utcnow()
+        return [Held(url, worker or "", since, attempts, worker in stopped or since is None or since < now - lease)
+                for url, worker, since, attempts in rows]
 
 
 def claim_batch(db: Database, worker: str, size: int, to_do: ColumnElement[bool] | None = None) -> list[int]:
-    """Claim up to ``size`` documents for ``worker``: status ``analysing``, stamped.
+    """Claim up to ``size`` documents for ``worker``: status ``analysing``, stamped, attempts counted.
 
-    ``to_do`` selects the documents; by default those pending (or held by a worker that died).
+    ``to_do`` selects the documents; by default those pending (or held by a worker that died). A
+    document claimed before by a worker that died is claimed alone: if it is what killed that
+    worker, it takes no other document down with it.
     """
     with db.session() as session:
-        condition = _to_analyse(utcnow()) if to_do is None else to_do
-        ids = claim(session, Document, select(Document.id).where(condition).order_by(Document.id), worker, limit=size)
+        condition = _to_analyse(utcnow(), CLAIM_LEASE, []) if to_do is None else to_do
+        query = select(Document.id).where(condition).order_by(Document.id)
+        ids = claim(session, Document, query.where(Document.analysis_attempts > 0), worker, limit=1)
+        if not ids:
+            ids = claim(session, Document, query.where(Document.analysis_attempts == 0), worker, limit=size)
         if ids:
-            session.execute(update(Document).where(Document.id.in_(ids)).values(status="analysing")
+            session.execute(update(Document).where(Document.id.in_(ids))
+                            .values(status="analysing", analysis_attempts=Document.analysis_attempts + 1)
                             .execution_options(synchronize_session=False))
     return ids
 
@@ -120,23 +178,60 @@ def claim_batch(db: Database, worker: str, size: int, to_do: ColumnElement[bool]
 def _work_through(db: Database, to_do: Callable[[], ColumnElement[bool]], read: _Reader, summary: AnalysisSummary,
                   limit: int | None, batch_size: int, progress: Callable[[int], None] | None,
                   replace_pages: bool) -> None:
-    """Claim, read, analyse and store batches of the documents ``to_do()`` selects, until none is left."""
-    worker = worker_name()
-    while limit is None or summary.documents < limit:
-        size = batch_size if limit is None else min(batch_size, limit - summary.documents)
-        batch = claim_batch(db, worker, size, to_do())
-        if not batch:
-            break
+    """Claim, read, analyse and store batches of the documents ``to_do()`` selects, until none is left.
+
+    The next batch is claimed, and its reading started, before this one is analysed: the
+    sandbox's worker extracts it meanwhile, on another core.
+    """
+    worker, claimed = worker_name(), 0
+
+    def start_next() -> tuple[list[int], Callable[[], list[_Work]]] | None:
+        nonlocal claimed
+        size = batch_size if limit is None else min(batch_size, limit - claimed)
+        batch = claim_batch(db, worker, size, to_do()) if size > 0 else []
+        claimed += len(batch)
+        return (batch, read(batch)) if batch else None
+
+    current = start_next()
+    while current:
+        batch, pages = current
+        works = pages()
         summary.documents += len(batch)
-        _analyse_and_store(db, read(batch), summary, replace_pages)
+        current = start_next()
+        _analyse_and_store(db, works, summary, replace_pages)
         if progress:
             progress(len(batch))
 
 
-def _to_analyse(now: dt.datetime) -> ColumnElement[bool]:
-    # A claim older than the lease belongs to a worker that died: its documents are pending again.
+def _to_analyse(now: dt.datetime, lease: dt.timedelta, stopped: list[str]) -> ColumnElement[bool]:
+    """Pending documents, and those whose worker died: its claim is older than the lease, or it was
+    a process of this machine that no longer runs (``stopped``)."""
     return or_(Document.status == "pending",
-               and_(Document.status == "analysing", Document.claimed_at < now - CLAIM_LEASE))
+               and_(Document.status == "analysing",
+                    or_(Document.claimed_at < now - lease, Document.claimed_by.in_(stopped))))
+
+
+def stopped_workers_of(db: Database) -> list[str]:
+    """The workers of this machine that hold documents and no longer run."""
+    with db.session() as session:
+        holders = session.scalars(select(Document.claimed_by).where(Document.status == "analysing").distinct())
+        return stopped_workers(w for w in holders if w)
+
+
+def _give_up_on_killers(db: Database, now: dt.datetime, lease: dt.timedelta, stopped: list[str],
+                        summary: AnalysisSummary) -> None:
+    """Fail the documents whose worker died on each of their last claims, rather than claim them again."""
+    reason = (f"analysis stopped: the worker died {MAX_ATTEMPTS} times while reading this document (out of memory, "
+              "or killed); it is not tried again until its file changes")
+    with db.session() as session:
+        killers = _to_analyse(now, lease, stopped) & (Document.status == "analysing") & (
+            Document.analysis_attempts >= MAX_ATTEMPTS)
+        for doc_id, url in session.execute(select(Document.id, Document.url).where(killers)).all():
+            session.execute(update(Document).where(Document.id == doc_id, killers).values(
+                status="failed", error=reason, claimed_by=None, claimed_at=None, analysis_attempts=0))
+            summary.failed += 1
+            summary.errors.append(f"{url}: {reason}")
+            log.warning("Document %s: %s", url, reason)
 
 
 def _stale(db: Database) -> ColumnElement[bool] | None:
@@ -164,26 +259,47 @@ def _supported(language: str | None) -> str:
     return declared_language(language)[0] or "fr"  # "=de" (a source that insists) is German too
 
 
-def _extract(db: Database, blobs: BlobStore, doc_id: int, summary: AnalysisSummary) -> _Work | None:
-    """Read and extract one document's file; a failure is recorded on the document at once."""
+def _extract(db: Database, blobs: BlobStore, sandbox: Sandbox, ids: list[int],
+             summary: AnalysisSummary) -> Callable[[], list[_Work]]:
+    """Start extracting the files of a batch in the sandbox; the function returned collects their
+    pages, recording each failure on its document."""
     with db.session() as session:
-        doc = session.get(Document, doc_id)
-        if doc is None:
-            return None  # deleted since it was claimed (its source was removed)
-        url, declared, content_hash, media_type = doc.url, doc.language, doc.content_hash, doc.media_type
-    try:
-        if content_hash is None:
-            raise ExtractionError("no stored file: crawl the source again")
-        extraction = extract(blobs.get(content_hash), media_type, url, _supported(declared))
-    except (ExtractionError, OSError) as exc:
-        with db.session() as session:
-            session.execute(update(Document).where(Document.id == doc_id).values(
-                status="failed", error=f"extraction failed: {exc}", claimed_by=None, claimed_at=None))
-        summary.failed += 1
-        summary.errors.append(f"{url}: {exc}")
-        log.warning("Document %s: extraction failed: %s", url, exc)
-        return None
-    return _Work(doc_id, document_language(extraction.pages, declared), extraction)
+        # A document deleted since it was claimed (its source was removed) is simply not there.
+        docs = session.execute(select(Document.id, Document.url, Document.language, Document.content_hash,
+                                      Document.media_type).where(Document.id.in_(ids)).order_by(Document.id)).all()
+    readable = []
+    for doc in docs:
+        if doc.content_hash is None or not blobs.exists(doc.content_hash):
+            _failed(db, doc.id, doc.url, "no stored file: crawl the source again", summary)
+        else:
+            readable.append(doc)
+    outcomes = sandbox.extract_all([Job(str(blobs.path(d.content_hash)), d.media_type, d.url, _supported(d.language))
+                                    for d in readable])
+
+    def collect() -> list[_Work]:
+        works, renewed, worker = [], time.monotonic(), worker_name()
+        for doc, outcome in zip(readable, outcomes):
+            if isinstance(outcome, ExtractionError):
+                _failed(db, doc.id, doc.url, str(outcome), summary)
+            else:
+                works.append(_Work(doc.id, document_language(outcome.pages, doc.language), outcome))
+            if time.monotonic() - renewed > RENEW_EVERY_S:
+                with db.session() as session:
+                    renew_claims(session, Document, worker)
+                renewed = time.monotonic()
+        return works
+
+    return collect
+
+
+def _failed(db: Database, doc_id: int, url: str, reason: str, summary: AnalysisSummary) -> None:
+    with db.session() as session:
+        session.execute(update(Document).where(Document.id == doc_id).values(
+            status="failed", error=f"extraction failed: {reason}", claimed_by=None, claimed_at=None,
+            analysis_attempts=0))
+    summary.failed += 1
+    summary.errors.append(f"{url}: {reason}")
+    log.warning("Document %s: extraction failed: %s", url, reason)
 
 
 def _stored(db: Database, ids: list[int]) -> list[_Work]:

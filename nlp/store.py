@@ -34,6 +34,7 @@ def store_analysis(db: Database, doc_id: int, extraction: Extraction, detections
             session.add_all(Page(document_id=doc.id, number=p.number, text=p.text, method=p.method) for p in pages)
         new_hits = record_hits(session, doc.id, detections, version)
         doc.status, doc.error, doc.claimed_by, doc.claimed_at = "analysed", None, None, None
+        doc.analysis_attempts = 0
         doc.analysed_at, doc.lexicon_version = utcnow(), version
         if metadata.get("acte_id"):
             doc.acte_id = metadata["acte_id"]

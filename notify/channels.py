@@ -92,11 +92,30 @@ def parse_config(path: str, tags: list[str], owner: str) -> list[Channel]:
     return [_channel(p) for p in plugins]
 
 
-def subscription_channels(subscription) -> list[Channel]:
-    """Every channel of a subscription, its URLs first, then its config file's. Raises ChannelError."""
+def subscription_channels(subscription, timeout_s: float | None = None) -> list[Channel]:
+    """Every channel of a subscription, its URLs first, then its config file's. Raises ChannelError.
+
+    ``timeout_s``: the seconds each channel gets to connect, and then to answer (see :func:`allow`).
+    """
     owner = f"subscription {subscription.name!r}"
     channels = parse_urls(list(subscription.urls or []), owner)
     if subscription.apprise_config:
         channels += parse_config(subscription.apprise_config, list(subscription.tags or []), owner)
     unique = {c.key: c for c in channels}
+    if timeout_s:
+        for channel in unique.values():
+            allow(channel.plugin, timeout_s)
     return list(unique.values())
+
+
+def allow(plugin, timeout_s: float) -> None:
+    """Give ``plugin`` at least ``timeout_s`` seconds to connect and to answer, where its URL set no
+    timeout of its own (``cto=``, ``rto=``): apprise's 4 s fail a webhook that takes 5 every time.
+
+    Applied after the channel's key is computed: the key (a hash of the URL apprise writes back,
+    timeouts included) stays that of the URL as subscribed.
+    """
+    for name in ("socket_connect_timeout", "socket_read_timeout"):
+        default = getattr(type(plugin), name)
+        if getattr(plugin, name) == default:
+            setattr(plugin, name, max(timeout_s, default))

@@ -115,7 +115,7 @@ class Notifier:
                 sub = session.get(Subscription, sub_id)
                 items = due_items(session, sub_id, self.now, self.policy.batch_size)
                 try:
-                    channels = subscription_channels(sub)
+                    channels = subscription_channels(sub, self.policy.channel_timeout)
                 except ChannelError as exc:
                     summary.failures.append(str(exc))
                     continue
@@ -139,7 +139,7 @@ class Notifier:
         with self.db.session() as session:
             sub = session.get(Subscription, sub_id)
             try:
-                channels = subscription_channels(sub)
+                channels = subscription_channels(sub, self.policy.channel_timeout)
             except ChannelError as exc:
                 self._channels_broken(session, sub, str(exc), result)
                 return
@@ -237,7 +237,7 @@ def send_test(db: Database, config: Config, name: str) -> list[tuple[str, str | 
         raise LookupError(name)
     items = notifier.composer.sample_items()
     results = []
-    for channel in subscription_channels(sub):
+    for channel in subscription_channels(sub, notifier.policy.channel_timeout):
         key = f"test-{notifier.now.timestamp():.0f}-{channel.key}"
         results.append((channel.label, notifier.composer.send(sub, channel, items, key, None, test=True)))
     return results

@@ -12,9 +12,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from nlp.lexicon import LexiconError, load_lexicon
+from storage.safe_yaml import YAMLError, parse_yaml
 
 BUNDLED = Path(__file__).with_name("labels.yaml")
 log = logging.getLogger(__name__)
@@ -52,8 +51,8 @@ def lexicon_categories() -> dict[str, dict[str, str]]:
 
 def _read(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
+    except YAMLError as exc:
         raise ValueError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or not all(isinstance(data.get(k) or {}, dict) for k in ("categories", "kinds")):
         raise ValueError(f"{path}: expected 'categories' and 'kinds' mappings of id -> {{fr: ..., en: ...}}")

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from apprise import NotifyFormat
 from apprise.common import OverflowMode
 
@@ -26,6 +25,7 @@ from notify.outbox import Told
 from notify.render import Renderer
 from notify.sanitize import one_line
 from storage.models import Document, Finding, FindingDocument, Source
+from storage.safe_yaml import parse_yaml
 from vigie.config import Config
 
 SAMPLE = Path(__file__).with_name("test_alert.yaml")
@@ -96,7 +96,7 @@ class Composer:
 
     def sample_items(self) -> list[Told]:
         """A made-up finding for `vigie subscription test` (``test_alert.yaml``), never stored."""
-        data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+        data = parse_yaml(SAMPLE.read_text(encoding="utf-8"))
         source = Source(**data["source"])
         items = []
         for number, entry in enumerate(data["findings"], start=1):

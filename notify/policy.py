@@ -29,6 +29,7 @@ class Policy:
     rate_window: dt.timedelta = dt.timedelta(hours=24)
     batch_size: int = 100  # hits in one message at most
     workers: int = 8  # subscriptions served at once, so that a slow channel holds up no one else
+    channel_timeout: float = 30.0  # seconds a channel gets to connect, then to answer
 
     @classmethod
     def from_config(cls, config: Config) -> "Policy":
@@ -42,7 +43,7 @@ class Policy:
         if config.alert_max_attempts < 1 or config.alert_rate_cap < 1:
             raise ConfigError("VIGIE_ALERT_MAX_ATTEMPTS and VIGIE_ALERT_RATE_CAP must be at least 1")
         return cls(max_attempts=config.alert_max_attempts, rate_cap=config.alert_rate_cap,
-                   digest_hour=config.alert_digest_hour, timezone=zone)
+                   digest_hour=config.alert_digest_hour, timezone=zone, channel_timeout=config.channel_timeout_s)
 
     def backoff(self, attempts: int) -> dt.timedelta:
         """Wait after the ``attempts``-th failed attempt: 5 min, 10 min, 20 min… at most 12 h."""

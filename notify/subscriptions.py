@@ -35,6 +35,7 @@ from notify.labels import lexicon_categories
 from notify.policy import MODES
 from notify.redact import mask_url
 from storage.models import Subscription
+from storage.safe_yaml import parse_yaml
 
 FIELDS = ("name", "urls", "apprise_config", "tags", "mode", "language", "rate_cap", "paused", "filters")
 
@@ -182,7 +183,7 @@ def save(session: Session, spec: SubscriptionSpec, replace: bool) -> bool:
 def load_yaml(path: Path) -> list[SubscriptionSpec]:
     """Read and validate a subscriptions file; raises SubscriptionError naming the file and entry."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise SubscriptionError(f"{path}: cannot read it as YAML ({type(exc).__name__})") from None
     entries = data.get("subscriptions") if isinstance(data, dict) else None

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from storage.untrusted import one_line
+
 
 @dataclass
 class DocumentItem:
@@ -36,6 +38,11 @@ class DocumentItem:
     acte_id: str | None = None
     votes: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A title comes from a link text, a file name or a server's header: terminal escapes and
+        # bidirectional overrides hidden in it must not reach listings, alerts or the site.
+        self.title = one_line(self.title) or None
 
     def __repr__(self) -> str:  # keep bodies out of Scrapy's logs
         state = "error" if self.error else "body" if self.body is not None else "text" if self.text else "304"

@@ -8,9 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from spiders.text import fold
+from storage.safe_yaml import parse_yaml
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 KINDS = ("agenda", "deliberation", "minutes", "report", "annex", "other")
@@ -19,7 +18,7 @@ KINDS = ("agenda", "deliberation", "minutes", "report", "annex", "other")
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Any]:
     """The spider vocabulary (``spiders/vocabulary.yaml``), loaded once."""
-    data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    data = parse_yaml(VOCABULARY_FILE.read_text(encoding="utf-8"))
     for key in ("council_words", "subpage_words", "subpage_url_patterns", "meeting_words", "pagination_words",
                 "pagination_url_patterns", "document_extensions", "download_url_patterns", "document_link_words",
                 "document_size_patterns", "chrome_tokens", "chrome_roles", "main_tokens", "kinds", "months"):

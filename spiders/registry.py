@@ -10,9 +10,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from spiders.registry_checks import PLATFORMS, entry_problems, file_problems
+from storage.safe_yaml import YAMLError, parse_yaml
 
 __all__ = ["PLATFORMS", "REGISTRY_DIR", "RegistryError", "SourceSpec", "load_registry", "parse_entry"]
 
@@ -94,8 +93,8 @@ def load_registry(extra_dirs: Iterable[Path | str] = (), bundled: bool = True) -
             raise RegistryError(f"{folder}: registry folder not found (check VIGIE_SOURCES_DIRS)")
         for path in sorted(folder.rglob("*.yaml")):
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except yaml.YAMLError as exc:
+                data = parse_yaml(path.read_text(encoding="utf-8"))
+            except YAMLError as exc:
                 raise RegistryError(f"{path}: not valid YAML: {exc}") from None
             spec = parse_entry(data, path)
             if spec.id in specs and specs[spec.id].path and specs[spec.id].path.parent.is_relative_to(folder):

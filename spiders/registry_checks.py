@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
+from storage.safe_yaml import parse_yaml
 
 if TYPE_CHECKING:
     from spiders.registry import SourceSpec
@@ -36,7 +36,7 @@ OFFICIAL_CODES = {
 @lru_cache(maxsize=1)
 def platform_options() -> dict[str, set[str]]:
     """The ``config`` options each platform accepts (``spiders/platform_options.yaml``)."""
-    data = yaml.safe_load(OPTIONS_FILE.read_text(encoding="utf-8"))
+    data = parse_yaml(OPTIONS_FILE.read_text(encoding="utf-8"))
     return {platform: set(options or []) for platform, options in data.items()}
 
 

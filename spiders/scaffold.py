@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 from string import Template
 
-import yaml
-
 from spiders.registry import REGISTRY_DIR, RegistryError, SourceSpec, parse_entry
+from storage.safe_yaml import parse_yaml
 
 __all__ = ["FIXTURES_DIR", "REGISTRY_DIR", "TESTS_DIR", "test_path", "write_entry", "write_fixture_readme", "write_test"]
 
@@ -36,7 +35,7 @@ def write_entry(registry_dir: Path, values: dict) -> SourceSpec:
     scalars = {k: _yaml_scalar(v) for k, v in values.items() if k != "established"}
     # `established` sits in a folded block: any text on one line is fine there.
     text = render("source.yaml.tmpl", established=" ".join(str(values["established"]).split()), **scalars)
-    spec = parse_entry(yaml.safe_load(text), path)  # refuse before writing anything invalid
+    spec = parse_entry(parse_yaml(text), path)  # refuse before writing anything invalid
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return spec

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from contextlib import contextmanager
 from functools import lru_cache
@@ -11,6 +12,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -31,16 +33,43 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened; the message says why (its URL shown without password)."""
+
+
+# SQLite's companions of the database file: the write-ahead log, its index, the rollback journal.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the database file readable by its owner only, and make an older one so.
+
+    It holds the channels' secrets (apprise URLs). SQLite gives its companion files the mode of
+    the database file; those an older version left readable are closed too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in [path, *(path.with_name(path.name + suffix) for suffix in SQLITE_COMPANIONS)]:
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except FileNotFoundError:
+            pass
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; for SQLite, create the file's folder and tune the connection."""
+    """Create an engine; for SQLite, create the file (private to its owner) and tune the connection.
+
+    Statement parameters are never shown in errors: they carry channel URLs with their secrets.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            _private_sqlite_file(Path(parsed.database))
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _lock_for_migration(connection: Connection) -> None:
@@ -93,11 +122,26 @@ class Database:
     """One database: an engine, a session factory and its migrations."""
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
+        """Open the database at ``url`` and migrate it; raises :class:`DatabaseUnavailable` when
+        the URL is wrong, the server cannot be reached or the file cannot be created."""
         self.url = url
-        self.engine = make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        if migrate:
-            self.migrate()
+        try:
+            self.engine = make_engine(url)
+            self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+            if migrate:
+                self.migrate()
+        except ArgumentError as exc:
+            raise DatabaseUnavailable(f"not a database URL SQLAlchemy can read ({exc}); "
+                                      "e.g. postgresql+psycopg://user@host/db") from None
+        except ModuleNotFoundError as exc:
+            raise DatabaseUnavailable(f"the database driver {exc.name} is not installed: "
+                                      ".venv/bin/pip install -e '.[postgres]'") from None
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot create {exc.filename or 'the database file'}: "
+                                      f"{exc.strerror or exc}") from None
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise DatabaseUnavailable(f"cannot open {_shown(url)}: {reason}") from None
 
     def migrate(self) -> None:
         """Apply any migration the database lacks (a no-op when it is up to date)."""
@@ -127,6 +171,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _shown(url: str) -> str:
+    """``url`` without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the database"
 
 
 _open: dict[str, Database] = {}

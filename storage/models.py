@@ -96,6 +96,9 @@ class Document(Base):
     status: Mapped[short] = mapped_column(default="pending")
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[dt.datetime | None]
+    # Claims of this document since its last analysis: one whose worker died is taken again
+    # alone, and a document that stopped its worker twice is failed instead of taken a third time.
+    analysis_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(Text)
     acte_id: Mapped[str | None] = mapped_column(String(120))
     votes: Mapped[dict[str, Any] | None]

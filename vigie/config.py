@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
+from storage.safe_yaml import YAMLError, parse_yaml
 from vigie.settings import BY_KEY, SETTINGS
 
 
@@ -37,8 +36,10 @@ def _coerce(key: str, value: Any, origin: str) -> Any:
             raise ValueError(text)
         return wanted(text)
     except ValueError:
+        # A file names its settings by key, the environment by variable.
+        name = BY_KEY[key].env if origin.startswith(("environment", "command line", "override")) else key
         raise ConfigError(
-            f"{origin}: {BY_KEY[key].env} must be {_WANTED.get(wanted) or wanted.__doc__}, got {text!r}"
+            f"{origin}: {name} must be {_WANTED.get(wanted) or wanted.__doc__}, got {text!r}"
         ) from None
 
 
@@ -88,8 +89,8 @@ def load_config(environ: Mapping[str, str] | None = None, **overrides: Any) -> C
     from_file: dict[str, Any] = {}
     if path.is_file():
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
+            loaded = parse_yaml(path.read_text(encoding="utf-8")) or {}
+        except YAMLError as exc:
             raise ConfigError(f"{path}: not valid YAML ({exc}); fix the file or unset VIGIE_CONFIG") from None
         if not isinstance(loaded, dict):
             raise ConfigError(f"{path}: expected a mapping of settings at the top level")

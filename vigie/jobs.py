@@ -1,9 +1,16 @@
-"""The jobs behind `vigie run`, `vigie crawl` and `vigie demo`: crawl, analyse, alert, and record the run."""
+"""The jobs behind `vigie run`, `vigie crawl` and `vigie demo`: crawl, analyse, alert, and record the run.
+
+Each stage runs whatever happened in the one before: a crawl or an analysis that stops on an
+unexpected error is recorded in the run's summary (and its exit status), and the alerts owed
+are still sent. No council's file can silence the alerts of the others.
+"""
 
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from typing import Iterator
 
 from sqlalchemy import select
 
@@ -28,8 +35,11 @@ class RunSummary:
     documents_failed: int = 0
     analysed: int = 0
     new_hits: int = 0
+    analysis_failed: int = 0
+    analysis_errors: list[str] = field(default_factory=list)  # "url: reason", the first few
     alerts_sent: int = 0
     alert_failures: int = 0
+    stopped: list[str] = field(default_factory=list)  # stages that ended on an unexpected error
 
     @property
     def failed_sources(self) -> list[str]:
@@ -37,7 +47,7 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed_sources or self.alert_failures else 0
+        return 1 if self.failed_sources or self.alert_failures or self.stopped else 0
 
     def lines(self) -> list[str]:
         """A short human summary, printed at the end of a run."""
@@ -48,11 +58,16 @@ class RunSummary:
             f"{len(empty)} empty, {len(self.failed_sources)} failed",
             f"Documents: {self.documents_new} new, {self.documents_changed} changed, "
             f"{self.documents_unchanged} unchanged, {self.documents_failed} failed",
-            f"Analysis: {self.analysed} document(s), {self.new_hits} new hit(s)",
+            f"Analysis: {self.analysed} document(s), {self.new_hits} new hit(s)"
+            + (f", {self.analysis_failed} failed" if self.analysis_failed else ""),
             f"Alerts: {self.alerts_sent} finding(s) sent" + (f", {self.alert_failures} channel failure(s)" if self.alert_failures else ""),
         ]
         for source in self.failed_sources + empty:
             out.append(f"  {source}: {self.sources[source]}: {self.errors.get(source) or ''}".rstrip(": "))
+        out += [f"  failed: {error}" for error in self.analysis_errors]
+        if self.analysis_failed > len(self.analysis_errors):
+            out.append(f"  … and {self.analysis_failed - len(self.analysis_errors)} more: `vigie documents --status failed`")
+        out += [f"Stopped: {problem}" for problem in self.stopped]
         return out
 
 
@@ -101,11 +116,19 @@ def crawl_sources(config: Config, db: Database, specs: list[SourceSpec], command
     sync_sources(db, specs)
     summary = RunSummary(start_run(db, command))
     if specs:
-        crawl(config, specs, summary.run_id, overrides)
+        with _stage(summary, "crawl"):
+            crawl(config, specs, summary.run_id, overrides)
     collect_crawl(db, summary, specs)
     # Sources that start failing or go silent are the maintainers' business, not subscribers'.
     report_new_problems(config, db, specs, summary.run_id)
     return summary
+
+
+def extraction_limits(config: Config):
+    """What reading one document may take (:class:`nlp.sandbox.Limits`), from the settings."""
+    from nlp.sandbox import Limits
+
+    return Limits(memory_mb=config.analysis_memory_mb, time_s=config.analysis_time_limit_s)
 
 
 def analyse_documents(config: Config, db: Database, limit: int | None = None):
@@ -114,19 +137,40 @@ def analyse_documents(config: Config, db: Database, limit: int | None = None):
     from nlp.stage import analyse_pending, pending_count
     from vigie.progress import Progress
 
-    total = pending_count(db)
+    limits = extraction_limits(config)
+    total = pending_count(db, limits)
     with Progress("analysis", total=min(total, limit) if limit else total, unit="documents") as progress:
-        return analyse_pending(db, config.data_path, limit=limit, progress=progress.advance)
+        return analyse_pending(db, config.data_path, limit=limit, progress=progress.advance, limits=limits)
+
+
+# Failed documents named in a run's summary; the others are counted.
+SUMMARY_ERRORS = 10
 
 
 def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> None:
-    """Analyse what is pending and send the alerts owed, adding the counts to ``summary``."""
+    """Analyse what is pending and send the alerts owed, adding the counts to ``summary``.
+
+    The alerts are sent even when the analysis stopped: those owed from earlier runs, at least.
+    """
     from notify.deliver import send_pending
 
-    analysis = analyse_documents(config, db)
-    summary.analysed, summary.new_hits = analysis.documents, analysis.new_hits
-    delivery = send_pending(db, config)
-    summary.alerts_sent, summary.alert_failures = delivery.findings_sent, len(delivery.failures)
+    with _stage(summary, "analysis"):
+        analysis = analyse_documents(config, db)
+        summary.analysed, summary.new_hits = analysis.documents, analysis.new_hits
+        summary.analysis_failed, summary.analysis_errors = analysis.failed, analysis.errors[:SUMMARY_ERRORS]
+    with _stage(summary, "alerts"):
+        delivery = send_pending(db, config)
+        summary.alerts_sent, summary.alert_failures = delivery.findings_sent, len(delivery.failures)
+
+
+@contextmanager
+def _stage(summary: RunSummary, name: str) -> Iterator[None]:
+    """Run one stage of the job; an unexpected error is logged and recorded, and the job goes on."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the next stages (the alerts) must run whatever this one did
+        log.error("The %s stopped on an unexpected error; the run goes on without it", name, exc_info=True)
+        summary.stopped.append(f"the {name}: {type(exc).__name__}: {exc}")
 
 
 def run_job(config: Config, db: Database, specs: list[SourceSpec], command: str,

@@ -9,6 +9,7 @@ setting's ``key``) and from its default. ``docs/settings.md`` is generated from 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,6 +20,68 @@ def time_zone(text: str) -> str:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(text) from None
+    return text
+
+
+def at_least(minimum: int | float, kind: type = int) -> Callable[[str], object]:
+    """A parser of whole numbers (``kind=int``) or numbers (``float``) of ``minimum`` or more."""
+
+    def parse(text: str) -> object:
+        value = kind(text)
+        if value < minimum:
+            raise ValueError(text)
+        return value
+
+    parse.__doc__ = f"{'an integer' if kind is int else 'a number'} of {minimum} or more"
+    return parse
+
+
+def hour(text: str) -> int:
+    """an hour from 0 to 23"""
+    value = int(text)
+    if not 0 <= value <= 23:
+        raise ValueError(text)
+    return value
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def log_level(text: str) -> str:
+    """DEBUG, INFO, WARNING or ERROR"""
+    if text.upper() not in LOG_LEVELS:
+        raise ValueError(text)
+    return text.upper()
+
+
+def _url(text: str, schemes: tuple[str, ...]) -> str:
+    # No white space or control character: these values end up in HTTP and email headers.
+    if text and (text.split(":", 1)[0].lower() not in schemes or not text.isprintable() or any(c.isspace() for c in text)):
+        raise ValueError(text)
+    return text
+
+
+def web_url(text: str) -> str:
+    """an http:// or https:// URL (or nothing)"""
+    return _url(text, ("http", "https"))
+
+
+def link_url(text: str) -> str:
+    """an http://, https:// or mailto: URL (or nothing)"""
+    return _url(text, ("http", "https", "mailto"))
+
+
+def apprise_target(text: str) -> str:
+    """an apprise URL (scheme://…) or the path of an existing apprise config file (or nothing)"""
+    if text and "://" not in text and not Path(text).expanduser().is_file():
+        raise ValueError(text)
+    return text
+
+
+def folder(text: str) -> str:
+    """an existing folder (or nothing)"""
+    if text and not Path(text).expanduser().is_dir():
+        raise ValueError(text)
     return text
 
 
@@ -42,33 +105,41 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bundled_sources", True, "Read the registry of sources bundled with Vigie (`spiders/sources/`).", bool),
     Setting("sources_dirs", "", "Extra folders of source registry entries (YAML), separated by `:`, read after the bundled registry."),
     Setting("contact_url", "https://github.com/vigie-civic/vigie",
-            "Contact URL put in the User-Agent so that council webmasters can reach the operator."),
-    Setting("admin_url", "", "Apprise URL (or apprise config file path) of the maintainers: failing sources and failing channels are reported there, never to subscribers."),
-    Setting("max_file_size_mb", 50, "Largest document downloaded, in megabytes; larger ones are recorded as failed.", int),
-    Setting("recheck_after_days", 30, "A stored document is re-requested (conditionally) only after this many days; listing pages are always fetched.", int),
-    Setting("source_time_budget_s", 1800, "Time budget of one source in a crawl, in seconds, so that one slow council cannot hold up a run.", int),
-    Setting("concurrent_requests_per_domain", 2, "Requests in flight at once to one council domain.", int),
-    Setting("download_delay_s", 1.0, "Minimum delay between two requests to one domain, in seconds (AutoThrottle adapts above it).", float),
-    Setting("download_timeout_s", 60, "Seconds before a request times out.", int),
-    Setting("retries", 3, "Retries of a request that failed with a timeout or a 5xx/429 answer.", int),
-    Setting("retry_backoff_s", 2.0, "Wait before the first retry, in seconds; doubled at each attempt (Retry-After is honoured).", float),
+            "Contact URL put in the User-Agent so that council webmasters can reach the operator.", web_url),
+    Setting("admin_url", "", "Apprise URL (or apprise config file path) of the maintainers: failing sources and failing channels are reported there, never to subscribers.", apprise_target),
+    Setting("max_file_size_mb", 50, "Largest document downloaded, in megabytes; larger ones are recorded as failed.", at_least(1)),
+    Setting("recheck_after_days", 30, "A stored document is re-requested (conditionally) only after this many days; listing pages are always fetched.", at_least(0)),
+    Setting("source_time_budget_s", 1800, "Time budget of one source in a crawl, in seconds, so that one slow council cannot hold up a run.", at_least(1)),
+    Setting("concurrent_requests_per_domain", 2, "Requests in flight at once to one council domain.", at_least(1)),
+    Setting("download_delay_s", 1.0, "Minimum delay between two requests to one domain, in seconds (AutoThrottle adapts above it).", at_least(0, float)),
+    Setting("download_timeout_s", 60, "Seconds before a request times out.", at_least(1)),
+    Setting("retries", 3, "Retries of a request that failed with a timeout or a 5xx/429 answer.", at_least(0)),
+    Setting("retry_backoff_s", 2.0, "Wait before the first retry, in seconds; doubled at each attempt (Retry-After is honoured).", at_least(0, float)),
     Setting("autothrottle", True, "Adapt the delay to each server's latency (Scrapy AutoThrottle).", bool),
     Setting("obey_robots_txt", True, "Obey each site's robots.txt (switch off only for your own test servers).", bool),
     Setting("http_cache", False, "Keep a Scrapy HTTP cache under the data folder (for development, never for scheduled runs).", bool),
-    Setting("templates_dir", "", "Folder of Jinja2 templates that override the bundled alert templates."),
+    Setting("templates_dir", "", "Folder of Jinja2 templates that override the bundled alert templates.", folder),
     Setting("unsubscribe_url", "", "Page or mailto: address put in every email's unsubscribe link and List-Unsubscribe header; "
-            "`{subscription}` in it is replaced by the subscription's name. Empty: a mailto: link to the email's sender."),
+            "`{subscription}` in it is replaced by the subscription's name. Empty: a mailto: link to the email's sender.", link_url),
     Setting("public_url", "", "Base URL where the archive of documents is published (the data folder's `files/` as it is, so that "
-            "`<public_url>/ab/cd/<sha256>` is one document), used in alerts' links to archived copies. Empty: alerts say the copy is not published."),
+            "`<public_url>/ab/cd/<sha256>` is one document), used in alerts' links to archived copies. Empty: alerts say the copy is not published.", web_url),
     Setting("site_url", "", "Base URL where the public site built by `vigie site build` is published; feeds and calendars then carry "
-            "absolute links to its pages. Empty: their links are relative (see docs/site.md)."),
+            "absolute links to its pages. Empty: their links are relative (see docs/site.md).", web_url),
     Setting("alert_rate_cap", 12, "Most immediate alert messages one subscription gets in 24 hours (its own `rate_cap` overrides this); "
-            "the overflow is folded into one digest at the next digest hour.", int),
-    Setting("alert_digest_hour", 7, "Local hour (0-23) at which daily digests, and weekly ones on Mondays, are sent.", int),
+            "the overflow is folded into one digest at the next digest hour.", at_least(1)),
+    Setting("alert_digest_hour", 7, "Local hour (0-23) at which daily digests, and weekly ones on Mondays, are sent.", hour),
     Setting("alert_timezone", "Europe/Paris", "Time zone of the digest hour and of alerts' dates (is a vote still ahead?).", time_zone),
     Setting("alert_max_attempts", 8, "Attempts to deliver an alert, across runs with exponential backoff (5 min, doubling, at most 12 h), "
-            "before it is marked failed; a channel failing 3 times in a row is reported to VIGIE_ADMIN_URL.", int),
-    Setting("log_level", "WARNING", "Logging level: DEBUG, INFO, WARNING or ERROR. `vigie -v` is INFO."),
+            "before it is marked failed; a channel failing 3 times in a row is reported to VIGIE_ADMIN_URL.", at_least(1)),
+    Setting("analysis_memory_mb", 2048, "Memory (address space) that reading one document may take, in megabytes: PDF text and OCR "
+            "run in a worker process under this limit, and a document that needs more is failed alone (\"resource limit "
+            "exceeded: memory\").", at_least(256)),
+    Setting("analysis_time_limit_s", 900, "Seconds that reading one document (its OCR included) may take before it is "
+            "failed alone (\"resource limit exceeded: time\").", at_least(1)),
+    Setting("channel_timeout_s", 30.0, "Seconds an alert channel (a webhook, a chat or mail server) may take to connect, "
+            "and then to answer, before the attempt counts as failed (apprise's own default, 4 s, fails slow servers).",
+            at_least(1, float)),
+    Setting("log_level", "WARNING", "Logging level: DEBUG, INFO, WARNING or ERROR. `vigie -v` is INFO.", log_level),
 )
 
 BY_KEY = {s.key: s for s in SETTINGS}

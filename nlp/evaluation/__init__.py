@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-import yaml
-
 from nlp.extract import PageText
 from nlp.lexicon import LANGUAGES
+from storage.safe_yaml import parse_yaml
 
 if TYPE_CHECKING:
     from nlp.analyze import Analyzer
@@ -58,7 +57,7 @@ def load_dataset(folder: Path | str = DEFAULT_DATASET) -> list[Passage]:
         language = path.stem.split("-")[0]
         if language not in LANGUAGES:
             raise DatasetError(f"{path}: the file name must start with a language ({', '.join(LANGUAGES)})")
-        for index, item in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+        for index, item in enumerate(parse_yaml(path.read_text(encoding="utf-8")) or []):
             if not isinstance(item, dict) or not item.get("id") or not isinstance(item.get("text"), str):
                 raise DatasetError(f"{path}: passage #{index + 1} needs an 'id' and a 'text'")
             if item["id"] in seen:

@@ -12,11 +12,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from nlp.evaluation import Passage
 from nlp.folding import fold_phrase, fold_squeezed
 from nlp.lexicon import load_lexicon
+from storage.safe_yaml import parse_yaml
 
 KEYWORDS = Path(__file__).with_name("baseline.yaml")
 
@@ -25,7 +24,7 @@ KEYWORDS = Path(__file__).with_name("baseline.yaml")
 def _patterns() -> tuple[frozenset[str], dict[bool, list[tuple[str, re.Pattern]]]]:
     """The compound languages, and the keyword regexes with and without a word start."""
     lexicon = load_lexicon()
-    keywords = yaml.safe_load(KEYWORDS.read_text(encoding="utf-8"))
+    keywords = parse_yaml(KEYWORDS.read_text(encoding="utf-8"))
     labels = [(category, words) for category, words in keywords["categories"].items()]
     labels += [(f"vendor:{v.name}", [a.text.lstrip("=") for a in v.aliases if not a.product]) for v in lexicon.vendors]
     patterns = {compound: [(label, re.compile(("" if compound else r"(?<!\w)") + "(?:" +

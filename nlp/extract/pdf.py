@@ -4,7 +4,8 @@ pages without a text layer (scans) are read by OCR when Tesseract is installed."
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -83,7 +84,11 @@ def _has_image(page: pdfium.PdfPage) -> bool:
 
 def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], scans: list[int], language: str | None,
                 name: str | None, metadata: dict[str, Any]) -> None:
-    """OCR of the scanned pages, a few at a time: rendered in turn, read by parallel Tesseract processes."""
+    """OCR of the scanned pages: rendered in turn, read by parallel Tesseract processes.
+
+    At most one rendered page per Tesseract process is held at a time: the next page is rendered
+    only once a process is free, so memory stays at a few bitmaps whatever the document's length.
+    """
     if not ocr.tesseract():
         ocr.warn_unavailable()
         metadata.update(ocr="unavailable", ocr_skipped_pages=[i + 1 for i in scans])
@@ -92,22 +97,37 @@ def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], scans: list[int]
         metadata["ocr_skipped_pages"] = [i + 1 for i in scans[MAX_OCR_PAGES:]]
         scans = scans[:MAX_OCR_PAGES]
     workers = ocr.workers()
+    reading: deque[tuple[int, Future[str]]] = deque()
     with ThreadPoolExecutor(workers) as pool:
-        for start in range(0, len(scans), workers):
-            chunk = scans[start:start + workers]
-            images = []
-            for index in chunk:
-                page = pdf[index]
-                try:
-                    images.append(ocr.render(page))
-                finally:
-                    page.close()
-            futures = [pool.submit(ocr.read_image, image, language) for image in images]
-            for index, future in zip(chunk, futures):
-                try:
-                    pages[index] = PageText(index + 1, future.result(), "ocr")
-                    metadata.setdefault("ocr_pages", []).append(index + 1)
-                    metadata["ocr"] = "tesseract"
-                except ocr.OcrError as exc:
-                    log.warning("%s: OCR of page %d failed: %s", name or "PDF", index + 1, exc)
-                    metadata.setdefault("ocr_failed_pages", []).append(index + 1)
+        for index in scans:
+            if len(reading) >= workers:
+                _record_ocr(pages, metadata, name, *reading.popleft())
+            page = pdf[index]
+            try:
+                image, dpi = ocr.render(page)
+            except ocr.OcrError as exc:
+                _ocr_failed(metadata, name, index, exc)
+                continue
+            finally:
+                page.close()
+            reading.append((index, pool.submit(ocr.read_image, image, language, dpi)))
+            del image
+        while reading:
+            _record_ocr(pages, metadata, name, *reading.popleft())
+
+
+def _record_ocr(pages: list[PageText], metadata: dict[str, Any], name: str | None, index: int,
+                future: Future[str]) -> None:
+    try:
+        pages[index] = PageText(index + 1, future.result(), "ocr")
+    except ocr.OcrError as exc:
+        _ocr_failed(metadata, name, index, exc)
+        return
+    metadata.setdefault("ocr_pages", []).append(index + 1)
+    metadata["ocr"] = "tesseract"
+
+
+def _ocr_failed(metadata: dict[str, Any], name: str | None, index: int, exc: Exception) -> None:
+    log.warning("%s: OCR of page %d failed: %s", name or "PDF", index + 1, exc)
+    metadata.setdefault("ocr_failed_pages", []).append(index + 1)
+    metadata.setdefault("ocr_errors", []).append(f"page {index + 1}: {exc}")

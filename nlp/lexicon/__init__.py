@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from storage.safe_yaml import YAMLError, parse_yaml
+
 
 LEXICON_DIR = Path(__file__).parent
 LANGUAGES = ("fr", "en", "de")
@@ -147,8 +148,8 @@ def parse_lexicon(files: dict[str, str], origin: Path | str = "<lexicon>") -> Le
 
 def _yaml(path: Path, text: str) -> Any:
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        return parse_yaml(text)
+    except YAMLError as exc:
         raise LexiconError(f"{path}: invalid YAML: {exc}") from None
 
 

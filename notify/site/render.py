@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from markupsafe import Markup, escape
 
 from notify import LANGUAGES
 from notify.render import date_en, date_fr, environment, money_en, money_fr
 from notify.site import layout
+from storage.safe_yaml import YAMLError, parse_yaml
 
 HERE = Path(__file__).parent
 STRINGS = HERE / "strings.yaml"
@@ -28,8 +28,8 @@ STYLESHEET = HERE / "static" / "style.css"
 def load_strings(language: str, path: Path = STRINGS) -> dict[str, str]:
     """The site's words in ``language``; every language must define the same keys."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
         raise ValueError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or language not in data:
         raise ValueError(f"{path}: no words for language {language!r} (expected one of {', '.join(LANGUAGES)})")

@@ -45,3 +45,17 @@ def test_tesseract_languages_fall_back_to_an_installed_one(monkeypatch) -> None:
 def test_a_grey_bitmap_becomes_a_pgm_without_its_row_padding() -> None:
     image = ocr.pgm(2, 2, 4, bytes([1, 2, 0, 0, 3, 4, 0, 0]))
     assert image == b"P5\n2 2\n255\n" + bytes([1, 2, 3, 4])
+
+
+def test_a_large_plan_is_rendered_at_a_lower_resolution_within_the_pixel_cap() -> None:
+    import pypdfium2 as pdfium
+
+    from tests.nlp.hostile_pdfs import wall_sized_scan
+
+    plan = pdfium.PdfDocument(wall_sized_scan(points=3370))  # 119 cm square: 196 megapixels at 300 dpi
+    try:
+        image, dpi = ocr.render(plan[0])
+    finally:
+        plan.close()
+    width, height = map(int, image.split(b"\n")[1].split())
+    assert dpi == 128 and width * height <= ocr.MAX_PIXELS

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import select
@@ -220,3 +223,51 @@ def test_documents_of_a_worker_that_died_are_taken_back_after_the_lease(db, data
     with db.session() as session:
         session.get(Document, doc_id).claimed_at = utcnow() - stage.CLAIM_LEASE - dt.timedelta(minutes=1)
     assert stage.analyse_pending(db, data_dir).documents == 1
+
+
+def stopped_worker() -> str:
+    """The name a worker of this machine had, whose process has ended (killed, out of memory)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return f"{socket.gethostname()}:{process.pid}"
+
+
+def test_documents_of_a_stopped_worker_of_this_machine_are_taken_back_at_once(db, data_dir) -> None:
+    doc_id = add_document(db, data_dir, "d.pdf", make_pdf(DELIBERATION))
+    assert stage.claim_batch(db, stopped_worker(), 32) == [doc_id]
+    assert stage.pending_count(db) == 1  # not hidden until the lease ends
+    [held] = stage.held_documents(db)
+    assert (held.url, held.attempts, held.stopped) == ("https://x.example/d.pdf", 1, True)
+
+    summary = stage.analyse_pending(db, data_dir)
+
+    assert (summary.documents, summary.failed) == (1, 0)
+    with db.session() as session:
+        doc = session.get(Document, doc_id)
+        assert (doc.status, doc.analysis_attempts) == ("analysed", 0)
+
+
+def test_a_document_whose_worker_stopped_is_claimed_alone(db, data_dir) -> None:
+    suspect = add_document(db, data_dir, "suspect.pdf", make_pdf(DELIBERATION))
+    others = [add_document(db, data_dir, f"d{n}.pdf", make_pdf(f"Délibération {n}")) for n in range(3)]
+    assert stage.claim_batch(db, stopped_worker(), 1) == [suspect]
+
+    assert stage.claim_batch(db, "machine-a:1", 32, stage._to_analyse(utcnow(), stage.CLAIM_LEASE,
+                                                                       stage.stopped_workers_of(db))) == [suspect]
+    assert stage.claim_batch(db, "machine-a:1", 32) == others
+
+
+def test_a_document_that_stopped_its_worker_twice_is_failed_not_claimed_again(db, data_dir) -> None:
+    killer = add_document(db, data_dir, "bombe.pdf", make_pdf(DELIBERATION))
+    innocent = add_document(db, data_dir, "d.pdf", make_pdf("Délibération 2"))
+    assert stage.claim_batch(db, stopped_worker(), 32) == [killer, innocent]  # both die with the worker
+    assert stage.claim_batch(db, stopped_worker(), 32, stage._to_analyse(utcnow(), stage.CLAIM_LEASE,
+                                                                         stage.stopped_workers_of(db))) == [killer]
+
+    summary = stage.analyse_pending(db, data_dir)
+
+    with db.session() as session:
+        doc = session.get(Document, killer)
+        assert doc.status == "failed" and doc.error.startswith("analysis stopped: the worker died 2 times")
+        assert session.get(Document, innocent).status == "analysed"
+    assert (summary.documents, summary.failed) == (1, 1)

@@ -151,3 +151,55 @@ class Silent:
 
     def __exit__(self, *exc) -> None:
         self.listener.close()
+
+
+class SlowWebhook:
+    """A webhook that answers each POST ``delay`` seconds after reading it, as a busy receiver does.
+
+    An asyncio server in a thread of its own: the wait is a timer of its event loop, so the
+    server keeps accepting and reading other requests meanwhile. ``answered`` counts the answers
+    it could write (a client that gave up first is not answered).
+    """
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.received = 0
+        self.answered = 0
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.server = self.loop.run_until_complete(asyncio.start_server(self._answer, "127.0.0.1", 0))
+
+    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), 0)
+        await reader.readexactly(length)
+        self.received += 1
+        await asyncio.sleep(self.delay)
+        try:
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            await writer.drain()
+            self.answered += 1
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    def url(self, path: str = "/hook") -> str:
+        return f"json://127.0.0.1:{self.server.sockets[0].getsockname()[1]}{path}"
+
+    def __enter__(self) -> "SlowWebhook":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        async def shut_down() -> None:
+            self.server.close()
+            for task in asyncio.all_tasks():
+                if task is not asyncio.current_task():
+                    task.cancel()  # answers still waiting: their clients gave up
+
+        asyncio.run_coroutine_threadsafe(shut_down(), self.loop).result(5)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()

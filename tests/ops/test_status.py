@@ -68,3 +68,21 @@ def test_status_of_an_unknown_run_is_a_clear_error(db: Database, cli) -> None:
     result = cli("status", "--run", "42")
     assert result.exit_code == 2
     assert "no run #42" in result.output
+
+
+def test_status_shows_a_document_held_by_a_worker_that_stopped(db: Database, cli, data_dir) -> None:
+    # The analysis process was killed (out of memory, say) while it held the document.
+    from nlp import stage
+    from tests.nlp.test_stage import add_document, stopped_worker
+
+    add_document(db, data_dir, "bombe.pdf", b"%PDF-1.7")
+    worker = stopped_worker()
+    stage.claim_batch(db, worker, 32)
+
+    lines = cli("status").output.splitlines()
+
+    assert lines[-3] == "Waiting: 1 document(s) to analyse, 0 alert delivery(ies) to send."
+    assert lines[-2].endswith("0 being analysed, 1 held by a worker that stopped (analysed again, alone, at the "
+                              "next analysis).")
+    assert lines[-1].startswith(f"  stopped   https://x.example/bombe.pdf (worker {worker}, since ")
+    assert lines[-1].endswith("UTC, attempt 1: failed if its worker stops again)")

@@ -16,11 +16,20 @@ from tests.support.databases import fresh_database_url, vigie_environment
 Runner = Callable[..., subprocess.CompletedProcess]
 
 
-def vigie_runner(env: dict[str, str], cwd: Path) -> Runner:
-    """``run(*args, extra_env=None, timeout=120)``: `vigie ARGS…` in a new process, in ``cwd``."""
+# Runs `vigie` with an address-space limit (RLIMIT_AS), as a machine with little memory would.
+CAPPED = ("import resource, runpy, sys; limit = int(sys.argv.pop(1)); "
+          "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); sys.argv[0] = 'vigie'; "
+          "runpy.run_module('vigie', run_name='__main__')")
 
-    def run(*args: str, extra_env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "vigie", *args], cwd=cwd, env={**env, **(extra_env or {})},
+
+def vigie_runner(env: dict[str, str], cwd: Path) -> Runner:
+    """``run(*args, extra_env=None, timeout=120, memory_mb=None)``: `vigie ARGS…` in a new process,
+    in ``cwd``; with ``memory_mb``, its address space is limited to that many megabytes."""
+
+    def run(*args: str, extra_env: dict[str, str] | None = None, timeout: float = 120,
+            memory_mb: int | None = None) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-c", CAPPED, str(memory_mb << 20)] if memory_mb else [sys.executable, "-m", "vigie"]
+        return subprocess.run([*command, *args], cwd=cwd, env={**env, **(extra_env or {})},
                               capture_output=True, text=True, timeout=timeout)
 
     return run

@@ -47,40 +47,46 @@ def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse
     error and the others are still analysed (exit status 1).
     """
     if paths:
-        sys.exit(_analyse_paths(paths, fmt, language))
+        sys.exit(_analyse_paths(app, paths, fmt, language))
     from nlp.stage import reanalyse_stale
+    from storage.untrusted import without_controls
     from vigie.jobs import analyse_documents
 
     summary = analyse_documents(app.config, app.db, limit)
     click.echo(f"Analysed {summary.documents} document(s), {summary.pages} page(s): "
                f"{summary.new_hits} new hit(s), {summary.failed} failed")
     for error in summary.errors:
-        click.echo(f"  {error}", err=True)
+        click.echo(f"  {without_controls(error, keep='')}", err=True)
     if reanalyse:
         again = reanalyse_stale(app.db, limit=limit)
         click.echo(f"Re-analysed {again.documents} document(s) with the current lexicon: {again.new_hits} new hit(s)")
 
 
-def _analyse_paths(paths: tuple[str, ...], fmt: str, language: str) -> int:
+def _analyse_paths(app: App, paths: tuple[str, ...], fmt: str, language: str) -> int:
     from nlp.analyze import Analyzer
-    from nlp.extract import ExtractionError, extract
+    from nlp.extract import ExtractionError
     from nlp.language import INSIST, document_language
+    from nlp.sandbox import Job, Sandbox
+    from vigie.jobs import extraction_limits
 
+    chosen = None if language == "auto" else language
+    files = list(iter_files(paths))
     failed = 0
 
-    def rows():
+    def rows(sandbox: Sandbox):
         nonlocal failed
-        for path in iter_files(paths):
-            try:
-                extraction = extract(path.read_bytes(), None, path.name, None if language == "auto" else language)
-            except (ExtractionError, OSError) as exc:
-                click.echo(f"{path}: {exc}", err=True)
+        outcomes = sandbox.extract_all([Job(str(path), None, path.name, chosen) for path in files])
+        for path, extraction in zip(files, outcomes):
+            if isinstance(extraction, ExtractionError):
+                click.echo(f"{path}: {extraction}", err=True)
                 failed += 1
                 continue
             # A language given here is the reader's decision, not a default: the text does not override it.
-            lang = document_language(extraction.pages, None if language == "auto" else INSIST + language)
+            lang = document_language(extraction.pages, None if chosen is None else INSIST + chosen)
             for finding in Analyzer.for_language(lang).analyze(extraction.pages):
                 yield {"path": str(path), "language": lang, **finding.as_dict()}
 
-    write_rows(rows(), COLUMNS, fmt, table_columns=("path", "page", "category", "vendor", "matched", "score", "snippet"))
+    with Sandbox(extraction_limits(app.config)) as sandbox:
+        write_rows(rows(sandbox), COLUMNS, fmt,
+                   table_columns=("path", "page", "category", "vendor", "matched", "score", "snippet"))
     return 1 if failed else 0

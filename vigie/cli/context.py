@@ -30,9 +30,16 @@ class App:
 
     @cached_property
     def db(self) -> Database:
-        from storage.db import Database
+        """The database, migrated; one that cannot be opened is a configuration error."""
+        from storage.db import Database, DatabaseUnavailable
 
-        return Database(self.config.database)
+        try:
+            return Database(self.config.database)
+        except DatabaseUnavailable as exc:
+            if self.config.database_url:
+                raise ConfigError(f"VIGIE_DATABASE_URL: {exc}; check the URL, and that the server runs and "
+                                  "accepts this user") from None
+            raise ConfigError(f"VIGIE_DATA_DIR: {exc}; choose a folder Vigie can write") from None
 
     @cached_property
     def registry(self) -> dict[str, SourceSpec]:
@@ -44,6 +51,32 @@ def fail_config(message: str) -> None:
     """Print a configuration error and exit with status 2."""
     click.secho(f"Configuration error: {message}", fg="red", err=True)
     sys.exit(EXIT_CONFIG)
+
+
+class VigieGroup(click.Group):
+    """The `vigie` group: a configuration error found while a command runs (a setting, the
+    database) ends it with one line and status 2, never a traceback; so does a database error,
+    with status 1, its URLs masked (PostgreSQL quotes a refused row, channel URLs included)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            fail_config(str(exc))
+        except Exception as exc:
+            if not _is_database_error(exc):
+                raise
+            from notify.redact import redact_urls
+
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            click.secho(f"Database error: {redact_urls(reason)}", fg="red", err=True)
+            sys.exit(EXIT_SOURCE_FAILED)
+
+
+def _is_database_error(exc: Exception) -> bool:
+    # Looked up rather than imported: commands that never open the database do not load SQLAlchemy.
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.SQLAlchemyError)
 
 
 def _quiet_robots_txt(record: logging.LogRecord) -> bool:

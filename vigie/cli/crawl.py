@@ -12,8 +12,10 @@ from vigie.cli.context import App, fail_config, pass_app, registry_or_exit
 
 
 def _print_summary(summary) -> None:
+    from storage.untrusted import without_controls
+
     for line in summary.lines():
-        click.echo(line)
+        click.echo(without_controls(line, keep=""))  # errors may quote what a server sent
 
 
 def distributed_options(command):

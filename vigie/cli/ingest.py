@@ -26,6 +26,7 @@ def ingest(app: App, paths: tuple[Path, ...], source_id: str, title, meeting_dat
     from sqlalchemy import select
 
     from storage.models import Document, Source, utcnow
+    from storage.untrusted import one_line
 
     blobs = BlobStore(app.config.data_path / "files")
     added = 0
@@ -44,7 +45,7 @@ def ingest(app: App, paths: tuple[Path, ...], source_id: str, title, meeting_dat
                 continue
             doc = doc or Document(source_id=source_id, url=url, extra={})
             session.add(doc)
-            doc.title, doc.kind = title or path.name, kind
+            doc.title, doc.kind = one_line(title or path.name), kind  # a file name may hide terminal escapes
             doc.meeting_date = meeting_date.date() if isinstance(meeting_date, dt.datetime) else None
             doc.content_hash, doc.size = digest, len(data)
             doc.media_type = MEDIA_TYPES.get(sniff_kind(data, None, path.name), "application/octet-stream")

@@ -8,7 +8,7 @@ from vigie import __version__
 from vigie.cli.alerts import notify
 from vigie.cli.analyze import analyze
 from vigie.cli.crawl import crawl, run
-from vigie.cli.context import make_app
+from vigie.cli.context import VigieGroup, make_app
 from vigie.cli.demo import demo
 from vigie.cli.eval import evaluate
 from vigie.cli.findings import findings
@@ -22,7 +22,7 @@ from vigie.cli.status import status
 from vigie.cli.vendors import vendors
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=VigieGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More logging (-v: INFO, -vv: DEBUG).")
 @click.version_option(__version__, prog_name="vigie")
 @click.pass_context

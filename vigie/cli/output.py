@@ -1,4 +1,8 @@
-"""Write rows as JSON lines, CSV or an aligned table: the output formats of listing commands."""
+"""Write rows as JSON lines, CSV or an aligned table: the output formats of listing commands.
+
+Every value may come from a council's site: no format lets a control character through (a
+terminal would obey it), and no CSV cell can start a spreadsheet formula (:mod:`storage.untrusted`).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,16 @@ import json
 import sys
 from typing import Any, Iterable, Sequence, TextIO
 
+from storage.untrusted import csv_cell, without_controls
+
 FORMATS = ("table", "jsonl", "csv")
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, str):
+        return without_controls(value)
     return value
 
 
@@ -30,7 +38,7 @@ def write_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str,
         writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({c: _plain(row.get(c)) for c in columns})
+            writer.writerow({c: csv_cell(_plain(row.get(c))) for c in columns})
             count += 1
     else:
         shown = list(table_columns or columns)

@@ -19,6 +19,7 @@ SOURCE_COLUMNS = ("source", "status", "requests", "documents_new", "documents_ch
                   "documents_failed", "duration_s", "error")
 # Counts a run's summary holds; an unfinished run (still going, or killed) has them from source_runs.
 _COUNTS = ("documents_new", "documents_changed", "documents_failed")
+HELD_SHOWN = 10  # documents held by analysis workers listed one by one
 
 
 def run_row(run: CrawlRun, source_runs: list[SourceRun]) -> dict:
@@ -53,7 +54,7 @@ def status(app: App, last: int, run_id: int | None, fmt: str) -> None:
     """Show the last runs (newest first) and the work waiting; with --run, that run's sources."""
     from sqlalchemy import func, select
 
-    from storage.models import CrawlRun, Delivery, Document, SourceRun
+    from storage.models import CrawlRun, Delivery, SourceRun
 
     with app.db.session() as session:
         if run_id is not None:
@@ -68,7 +69,6 @@ def status(app: App, last: int, run_id: int | None, fmt: str) -> None:
         for record in session.scalars(select(SourceRun).where(SourceRun.run_id.in_(list(by_run)))):
             by_run[record.run_id].append(record)
         rows = [run_row(r, by_run[r.id]) for r in runs]
-        pending = session.scalar(select(func.count()).select_from(Document).where(Document.status == "pending"))
         owed = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "pending"))
     write_rows(rows, RUN_COLUMNS, fmt, table_columns=(
         "run", "command", "started_at", "duration_s", "exit_code", "sources", "sources_failed",
@@ -76,4 +76,24 @@ def status(app: App, last: int, run_id: int | None, fmt: str) -> None:
     if fmt == "table":
         if not rows:
             click.echo("No run yet: `vigie run` crawls, analyses and alerts.")
-        click.echo(f"Waiting: {pending} document(s) to analyse, {owed} alert delivery(ies) to send.")
+        _waiting(app, owed)
+
+
+def _waiting(app: App, owed: int) -> None:
+    """The work waiting, and the documents analysis workers hold: being read, or held by one that stopped."""
+    from nlp.stage import MAX_ATTEMPTS, held_documents, pending_count
+    from storage.untrusted import without_controls
+    from vigie.jobs import extraction_limits
+
+    limits = extraction_limits(app.config)
+    click.echo(f"Waiting: {pending_count(app.db, limits)} document(s) to analyse, {owed} alert delivery(ies) to send.")
+    held = held_documents(app.db, limits)
+    stopped = [h for h in held if h.stopped]
+    if held:
+        click.echo(f"Held by analysis workers: {len(held) - len(stopped)} being analysed, {len(stopped)} held by a "
+                   "worker that stopped (analysed again, alone, at the next analysis).")
+    for h in held[:HELD_SHOWN]:
+        last = ": failed if its worker stops again" if h.attempts >= MAX_ATTEMPTS - 1 and h.stopped else ""
+        click.echo(f"  {'stopped' if h.stopped else 'analysing':<9} {without_controls(h.url, keep='')} (worker "
+                   f"{h.worker}, since {h.since:%Y-%m-%d %H:%M} UTC, attempt {h.attempts}{last})" if h.since else
+                   f"{h.worker}, attempt {h.attempts}{last})")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from notify.render import date_fr
+from storage.safe_yaml import YAMLError, parse_yaml
 
 HERE = Path(__file__).parent
 TEXTS = HERE / "texts"
@@ -117,8 +117,8 @@ def _read_document(stem: str) -> dict[str, Any]:
 
 def read_yaml(path: Path) -> dict[str, Any]:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        return parse_yaml(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
         raise TextError(f"{path}: not valid YAML ({exc}); quote text holding ': ' or '{{'") from None
 
 
