@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
+from storage.safe_yaml import parse_yaml
 
 from nlp.evidence import EvidenceRules
 from nlp.folding import fold_squeezed
@@ -80,8 +80,8 @@ class DeliberationRules:
     @classmethod
     @lru_cache(maxsize=None)
     def for_language(cls, language: str = "fr") -> "DeliberationRules":
-        data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")) or {}
-        evidence = yaml.safe_load((LEXICON_DIR / "evidence.yaml").read_text(encoding="utf-8")) or {}
+        data = parse_yaml(RULES_FILE.read_text(encoding="utf-8")) or {}
+        evidence = parse_yaml((LEXICON_DIR / "evidence.yaml").read_text(encoding="utf-8")) or {}
         return cls(data, evidence, language)
 
     def is_draft(self, text: str) -> bool:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-import yaml
+from storage.safe_yaml import parse_yaml
 
 from spiders.annuaire import TownHall
 from spiders.communes import Commune, insee_code
@@ -32,7 +32,7 @@ ANNUAIRE = "https://www.data.gouv.fr/fr/datasets/service-public-fr-annuaire-de-l
 @lru_cache(maxsize=1)
 def platform_rules() -> list[tuple[str, re.Pattern[str], str]]:
     """(platform, pattern, url template) of ``spiders/platform_urls.yaml``, in order."""
-    rules = yaml.safe_load(PLATFORM_URLS.read_text(encoding="utf-8"))
+    rules = parse_yaml(PLATFORM_URLS.read_text(encoding="utf-8"))
     return [(r["platform"], re.compile(r["match"]), r["url"]) for r in rules]
 
 

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+from storage.safe_yaml import parse_yaml
 
 from spiders.registry import RegistryError, SourceSpec, parse_entry
 
@@ -65,7 +65,7 @@ def update_entry(spec: SourceSpec, changes: dict[str, Any]) -> SourceSpec:
         raise RegistryError(f"{spec.id} comes from {spec.origin}, not from a registry file: nothing to write")
     path = Path(spec.path)
     text = replace_keys(path.read_text(encoding="utf-8"), changes)
-    updated = parse_entry(yaml.safe_load(text), path)
+    updated = parse_entry(parse_yaml(text), path)
     path.write_text(text, encoding="utf-8")
     return updated
 
@@ -81,7 +81,7 @@ def write_new_entry(folder: Path, entry: dict[str, Any], folded: tuple[str, ...]
         elif value is not None:
             lines.append(f"{key}: {yaml_value(value)}")
     text = "\n".join(lines) + "\n"
-    parse_entry(yaml.safe_load(text), path)
+    parse_entry(parse_yaml(text), path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

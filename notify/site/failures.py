@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from storage.safe_yaml import parse_yaml
 
 PATTERNS = Path(__file__).with_name("failures.yaml")
 DEFAULT = "download_failed"
@@ -19,7 +19,7 @@ DEFAULT = "download_failed"
 
 @lru_cache(maxsize=1)
 def _kinds() -> list[tuple[str, re.Pattern]]:
-    data = yaml.safe_load(PATTERNS.read_text(encoding="utf-8")) or {}
+    data = parse_yaml(PATTERNS.read_text(encoding="utf-8")) or {}
     return [(kind, re.compile("|".join(f"(?:{p})" for p in patterns), re.I)) for kind, patterns in data.items()]
 
 

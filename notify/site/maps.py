@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from storage.safe_yaml import parse_yaml
 
 from notify.site.content import CouncilView
 
@@ -52,7 +52,7 @@ def _outlines() -> dict:
 
 @lru_cache(maxsize=1)
 def style() -> dict:
-    return yaml.safe_load(STYLE.read_text(encoding="utf-8"))
+    return parse_yaml(STYLE.read_text(encoding="utf-8"))
 
 
 def colour(category: str) -> str:
