@@ -74,7 +74,7 @@ def test_vigie_run_still_sends_the_alerts_owed(db, council, run_vigie, mail_serv
     assert result.returncode == 0, result.stderr
     assert "Analysis: 4 document(s), 3 new hit(s), 1 failed" in result.stdout
     assert "resource limit exceeded: memory" in result.stdout  # the summary names the failed document
-    assert "Alerts: 3 hit(s) sent" in result.stdout
+    assert "Alerts: 3 finding(s) sent" in result.stdout
     [(recipients, message, _)] = mail_server.messages
     body = message.get_body(("plain",)).get_content()
     assert recipients == ["groupe@example.org"]

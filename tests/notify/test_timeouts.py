@@ -14,7 +14,7 @@ def test_a_webhook_slower_than_apprise_s_default_timeout_gets_its_alert(db, noti
 
         result = notify(at=now)
 
-    assert (result.hits_sent, result.failures) == (1, [])
+    assert (result.findings_sent, result.failures) == (1, [])
     assert (hook.received, hook.answered) == (1, 1)
 
 
@@ -25,5 +25,5 @@ def test_a_timeout_in_the_url_itself_is_kept(db, notify, now):
 
         result = notify(at=now)
 
-    assert result.hits_sent == 0 and hook.received == 1
+    assert result.findings_sent == 0 and hook.received == 1
     assert "pressee" in result.failures[0]
