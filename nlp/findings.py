@@ -21,6 +21,7 @@ from typing import Any, Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from nlp.companies import fold_key
 from nlp.deliberations import Deliberation, DeliberationRules, normalise_act, subject_key
 from nlp.folding import fold_squeezed
 from storage.models import Document, Finding, FindingDocument, Hit, utcnow
@@ -221,7 +222,7 @@ def refresh(session: Session, finding: Finding, now: dt.datetime) -> None:
     finding.subject = next((s.subject for s in sightings if s.subject), None)
     finding.meeting_date = _vote_date(sightings)
     finding.categories = _categories(hits)
-    finding.vendors = list(dict.fromkeys(h.vendor for h in hits if h.kind == "vendor" and h.vendor))
+    finding.vendors = _vendors(hits)
     finding.amounts = _amounts(sightings)
     finding.subsidies = list(dict.fromkeys(name for s in sightings for name in s.subsidies or []))
     finding.vote = _vote(sightings)
@@ -240,7 +241,18 @@ def _known(finding: Finding) -> dict[str, Any]:
     """What a group that heard of the finding knows: the vote's result, the amounts, the vendors."""
     vote = finding.vote or {}
     return {"vote": vote.get("result"), "amounts": {(a.get("value"), a.get("currency")) for a in finding.amounts or []},
-            "vendors": {v.casefold() for v in finding.vendors or []}}
+            "vendors": {fold_key(v) for v in finding.vendors or []}}
+
+
+def _vendors(hits: list[Hit]) -> list[str]:
+    """The vendors the finding's hits name, one each (grouped by folded name), as the documents
+    write them most often: "Ondine Sécurité Systèmes", not its folded key."""
+    spellings: dict[str, Counter[str]] = {}
+    for hit in hits:
+        if hit.kind == "vendor" and hit.vendor:
+            written = (hit.details or {}).get("vendor_written") or hit.vendor
+            spellings.setdefault(fold_key(hit.vendor), Counter())[written] += 1
+    return [names.most_common(1)[0][0] for names in spellings.values()]
 
 
 def _news(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

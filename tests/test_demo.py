@@ -104,6 +104,7 @@ def test_the_videoprotection_block_has_its_amounts_vote_date_and_quotes(demo):
     assert "15 DÉCEMBRE 2026" in block.upper()  # "VOTE LE …" while ahead, "séance du …" after
     assert "Montants : 223\u202f680\u00a0€ TTC (Total) ; 186\u202f400\u00a0€ HT (Total)" in block
     assert "Subventions : FIPD" in block
+    assert "Entreprises : Ondine Sécurité Systèmes" in block  # named as the text writes it, found by no list
     assert 1 <= block.count("\n  « ") <= 3 and "#page=" in block
 
 

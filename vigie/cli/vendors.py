@@ -102,5 +102,5 @@ def vendors(app: App, source_id, category, country, status, min_councils, fmt) -
         found = vendor_rows(session, source_id, category, country, status)
     rows = sorted((row.as_row(joined=fmt != "jsonl") for row in found.values() if len(row.sources) >= min_councils),
                   key=lambda r: (-r["councils"], -r["documents"], r["vendor"].casefold()))
-    write_rows(rows, COLUMNS, fmt, table_columns=("vendor", "written", "status", "councils", "documents", "technologies",
+    write_rows(rows, COLUMNS, fmt, table_columns=("vendor", "written", "status", "councils", "findings", "documents", "technologies",
                                                   "sources"))
