@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test test-postgres demo bench clean
+.PHONY: install run test test-fast test-postgres demo bench clean
 
 install: $(VENV)/.installed
 
@@ -21,15 +21,22 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/vigie run || [ $$? -eq 1 ]
 
+# The whole suite, on every core (pytest-xdist; each test has its own database, folders and ports).
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
-# The same suite on PostgreSQL: each test gets a schema of its own in the database below.
+# The inner loop: every test that neither starts a process nor takes seconds, in under a minute.
+# The summary line says how many were left out ("deselected"); `make test` runs them all.
+test-fast: install
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
+
+# The suite on PostgreSQL: each test gets a schema of its own in the database below. Only the tests
+# that use a database run (tests/conftest.py): the others do not depend on it and ran in `make test`.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 test-postgres: install
 	@$(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(TEST_POSTGRES_URL))').close()" \
 		|| { echo "No PostgreSQL at $(TEST_POSTGRES_URL): start one, or set TEST_POSTGRES_URL"; exit 1; }
-	VIGIE_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -q
+	VIGIE_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -q -n auto
 
 demo: install
 	$(BIN)/vigie demo

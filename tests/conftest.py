@@ -3,6 +3,7 @@ VIGIE_TEST_DATABASE_URL), real servers on loopback, and the `vigie` command."""
 
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 
@@ -10,13 +11,57 @@ import pytest
 from click.testing import CliRunner
 
 from storage.db import Database
-from tests.support.databases import fresh_database_url, vigie_environment
+from tests.support.databases import POSTGRES_URL, fresh_database_url, vigie_environment
 from tests.support.workspace import vigie_runner
 from vigie.demo.servers import MailServer, SiteServer
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
+
+
+# Names whose use in a test or in one of its fixtures means "this test starts a process" (a crawl
+# needs a fresh Twisted reactor, so `vigie run` goes into a subprocess) or "uses a database".
+STARTS_A_PROCESS = {"subprocess", "vigie_runner", "vigie_workspace", "run_vigie", "Sandbox"}
+USES_A_DATABASE = {"fresh_database_url", "vigie_workspace", "Database"}
+
+
+def _names_used(item: pytest.Item) -> set[str]:
+    """The global names read by the test function, by every fixture it depends on (inner
+    functions included), and by the suite's helper functions that these call."""
+    functions = [item.function] if isinstance(item, pytest.Function) else []
+    fixture_info = getattr(item, "_fixtureinfo", None)
+    if fixture_info is not None:
+        functions += [defs[-1].func for defs in fixture_info.name2fixturedefs.values() if defs]
+    pending = [(f.__code__, f.__globals__) for f in map(inspect.unwrap, functions) if hasattr(f, "__code__")]
+    names: set[str] = set(getattr(item, "fixturenames", ()))
+    seen: set = set()
+    while pending:
+        code, module_globals = pending.pop()
+        if code in seen:
+            continue
+        seen.add(code)
+        names.update(code.co_names)
+        pending += [(inner, module_globals) for inner in code.co_consts if inspect.iscode(inner)]
+        for name in code.co_names:
+            helper = module_globals.get(name)
+            if inspect.isfunction(helper) and helper.__module__.startswith("tests."):
+                pending.append((helper.__code__, helper.__globals__))
+    return names
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that starts a process `slow`, so that `make test-fast` (``-m "not slow"``)
+    leaves them out without anyone having to remember the marker. On PostgreSQL, run only the
+    tests that use a database: the others do not depend on it and have already run on SQLite."""
+    for item in items:
+        if STARTS_A_PROCESS & _names_used(item):
+            item.add_marker(pytest.mark.slow)
+    if POSTGRES_URL:
+        kept = [item for item in items if USES_A_DATABASE & _names_used(item)]
+        left_out = [item for item in items if item not in kept]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
 
 
 @pytest.hookimpl(hookwrapper=True)

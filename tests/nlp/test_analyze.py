@@ -82,6 +82,7 @@ def test_english_and_german_use_blank_pipelines(language: str) -> None:
     assert analyzer.model_pipes == [] and analyzer.nlp.lang == language
 
 
+@pytest.mark.slow  # runs the whole pipeline over many generated pages
 def test_windows_find_what_the_component_finds_on_whole_pages_of_generated_minutes(fr: Analyzer) -> None:
     from bench.corpus_text import generate_documents
 

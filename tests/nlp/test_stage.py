@@ -145,6 +145,7 @@ def analysed_with_the_bundled_lexicon(db, data_dir) -> int:
     return doc_id
 
 
+@pytest.mark.slow  # builds a second spaCy pipeline from an edited lexicon
 def test_a_lexicon_change_reanalyses_stored_text_without_the_file(db, data_dir, new_lexicon) -> None:
     doc_id = analysed_with_the_bundled_lexicon(db, data_dir)
     before = {h.fingerprint: h.id for h in hits_of(db, doc_id)}
@@ -164,6 +165,7 @@ def test_a_lexicon_change_reanalyses_stored_text_without_the_file(db, data_dir, 
     assert stage.reanalyse_stale(db).documents == 0
 
 
+@pytest.mark.slow  # builds a second spaCy pipeline from an edited lexicon
 def test_a_hit_the_new_lexicon_no_longer_finds_is_kept_and_marked_retracted(db, data_dir, lexicon_copy,
                                                                            monkeypatch) -> None:
     doc_id = analysed_with_the_bundled_lexicon(db, data_dir)
@@ -179,6 +181,7 @@ def test_a_hit_the_new_lexicon_no_longer_finds_is_kept_and_marked_retracted(db, 
         "video_surveillance": None, "body_cameras": edited["fr"].lexicon_version}
 
 
+@pytest.mark.slow  # builds a second spaCy pipeline from an edited lexicon
 def test_a_document_being_reanalysed_is_not_taken_by_a_second_worker(db, data_dir, new_lexicon, monkeypatch) -> None:
     analysed_with_the_bundled_lexicon(db, data_dir)
     second_worker = []

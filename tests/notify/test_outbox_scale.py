@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, insert, select
 
 from notify.outbox import queue_for
@@ -16,6 +17,7 @@ from storage.models import Delivery, Finding, Source, Subscription
 OWED = 40_000  # more than one INSERT could carry on either database
 
 
+@pytest.mark.slow  # 40,000 findings inserted and queued
 def test_forty_thousand_findings_owed_to_one_subscription_are_all_queued(db, now):
     with db.session() as session:
         session.add(Source(id="fr-grande-ville", name="Grande Ville", country="FR", platform="html",
