@@ -66,6 +66,7 @@ class CompanyReader:
         self.public = {fold_phrase(w) for w in companies.get("public_bodies") or ()}
         self.stops = {fold_phrase(w) for w in companies.get("stop_words") or ()}
         self.generic = {fold_phrase(w) for w in companies.get("generic_words") or ()}
+        self.particles = {fold_phrase(w) for w in (companies.get("name_particles") or {}).get(language, ())}
         self.legal_keys = {fold_key(f) for f in forms}
 
     def cues(self, text: str) -> Iterator[int]:
@@ -143,6 +144,14 @@ class CompanyReader:
             word = match.group()
             if words and fold_key(word) in self.legal_keys:
                 break
+            if words and fold_phrase(word) in self.particles:
+                # "Réseaux du Léon": a particle carries the name on only to a capitalised word.
+                following = _WORD.match(text, match.end() + 1)
+                if not (following and text[match.end()] == " " and following.group()[0].isupper()
+                        and self._name_word(following.group(), first=False, forward=True)):
+                    break
+                words.append(match)
+                continue
             if not self._name_word(word, first=not words, forward=True):
                 break
             words.append(match)

@@ -24,6 +24,8 @@ FOUND = [
     ("fr", "Les emplacements des caméras de vidéoprotection ont été proposés par l'entreprise LVS titulaire du marché.",
      {"LVS"}),
     ("fr", "Extension de la vidéoprotection. Titulaire : ELEC'SÉCUR – montant : 52 300 € HT.", {"Elec'Secur"}),
+    ("fr", "Le groupement Kerlys Sécurité / Réseaux du Trégor est désigné attributaire du lot vidéoprotection.",
+     {"Kerlys Securite", "Reseaux du Tregor"}),
     ("fr", "Le groupement Armor Réseaux / Kerlys Sécurité réalisera le centre de supervision urbain.",
      {"Armor Reseaux", "Kerlys Securite"}),
     ("fr", "Le contrat de maintenance de la vidéo-protection est signé avec les entreprises Lumen et Barbier Frères.",

@@ -46,6 +46,11 @@ FOUND = [
     ("fr", "Le conseil municipal demande l'interdiction de la reconnaissance faciale sur les caméras de la ville.",
      {"biometrics"}),
     ("en", "The Police Department will purchase two unmanned aerial vehicles for its patrol unit.", {"drones"}),
+    # Software that analyses the images of cameras already in place: algorithmic video, and those cameras.
+    ("fr", "La commune confie à un prestataire l'analyse des flux de véhicules à partir de ses caméras de voirie.",
+     {"algorithmic_video", "video_surveillance"}),
+    ("en", "Funding is requested for video analytics software with object detection on the camera network.",
+     {"algorithmic_video", "video_surveillance"}),
 ]
 
 NOT_FOUND = [
@@ -63,6 +68,7 @@ NOT_FOUND = [
     ("water quality", "fr", "La surveillance de la qualité de l'eau potable est confiée au laboratoire départemental."),
     ("heritage plaque", "fr", "Une plaque commémorative rappelant le passage du poète sera posée place de l'Église."),
     ("vehicle registration", "de", "Das Kennzeichen des Dienstfahrzeugs wurde geändert."),
+    ("counting cyclists", "fr", "L'analyse des flux de cyclistes à partir des caméras de comptage guidera les aménagements."),
 ]
 
 
