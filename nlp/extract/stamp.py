@@ -7,8 +7,11 @@ Acts sent to the prefecture carry a stamp, printed on their pages by the transmi
     Affiché le                                  Date de télétransmission : 25/10/2021
     ID : 013-211301106-20210201-1212-AI         Date de réception préfecture : 25/10/2021
 
-(``shared/reference/standards-and-sources.md``, "@ctes / ACTES transmission identifier"). Its words
-are not the act's: it is taken out before matching, and the stored page text is the cleaned text.
+The identifier reads ``DDD-SIREN-YYYYMMDD-<internal number>-<NATURE>``: the département, the SIREN
+of the council, the transmission date (not the meeting's), the council's own number (which may hold
+``_`` and ``-``) and the nature (``DE`` délibération, ``AR`` acte réglementaire, ``AI`` acte
+individuel…). The stamp's
+words are not the act's: it is taken out before matching, and the stored page text is the cleaned text.
 OCR'd stamps are noisy ("Reça pn préfecture", "1D :"), so the line patterns are lenient.
 """
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -37,9 +39,21 @@ def test_every_seed_city_and_metropole_has_a_channel_to_check(registry):
         assert spec.coordinates, source_id
 
 
-def test_french_entries_cite_public_sources_only(registry):
+# A file path cited outside a URL: ``tests/fixtures/x.json``, ``documentation/legistar.md``.
+_CITED_PATH = re.compile(r"(?<![\w/:.-])((?:[\w.-]+/)+[\w.-]+\.(?:md|ya?ml|json|csv|pdf|txt))\b")
+# A public repository named just before the path: ``jisaacstone/legisearch, documentation/legistar.md``.
+_REPOSITORY_BEFORE = re.compile(r"\b[\w-]+/[\w.-]+[,:]?\s*\(?$")
+
+
+def test_entries_cite_only_public_sources_or_files_of_the_project(registry):
+    project = Path(__file__).resolve().parents[2]
     for spec in registry.values():
-        assert "shared/" not in spec.established + spec.notes, spec.id
+        text = spec.established + " " + spec.notes
+        for match in _CITED_PATH.finditer(text):
+            before = text[max(0, match.start() - 60):match.start()]
+            assert (project / match.group(1)).is_file() or _REPOSITORY_BEFORE.search(before), (
+                f"{spec.id}: cites {match.group(1)}, which is neither a file of Vigie nor in a public "
+                "repository named before it: cite a public URL")
 
 
 @pytest.mark.parametrize("platform, at_least", [("oparl", 3), ("legistar", 3)])
