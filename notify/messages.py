@@ -26,7 +26,6 @@ from notify.render import Renderer
 from notify.sanitize import one_line
 from storage.models import Document, Finding, FindingDocument, Source
 from storage.safe_yaml import parse_yaml
-from vigie.config import Config
 
 SAMPLE = Path(__file__).with_name("test_alert.yaml")
 
@@ -47,24 +46,37 @@ def idempotency_key(batch_key: str, channel: Channel, delivery_ids: Iterable[int
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where messages point and what they look like, from the settings (built by vigie)."""
+
+    public_url: str = ""  # VIGIE_PUBLIC_URL: the published archive of documents
+    unsubscribe_url: str = ""  # VIGIE_UNSUBSCRIBE_URL
+    templates_dir: str = ""  # VIGIE_TEMPLATES_DIR: templates overriding the bundled ones
+
+
 class Composer:
     """Renders and sends alert messages for one run."""
 
-    def __init__(self, config: Config, policy: Policy, now: dt.datetime) -> None:
-        self.config, self.policy, self.now = config, policy, now
-        self.renderer = Renderer(config.templates_dir or None)
-        self.labels = load_labels(config.templates_dir or None)
+    def __init__(self, links: Links | Any, policy: Policy, now: dt.datetime) -> None:
+        if not isinstance(links, Links):
+            # Compatibility: notify/deliver.py (owned by the scale branch) still passes the whole
+            # configuration; the lead removes this after merging.
+            links = Links(links.public_url, links.unsubscribe_url, links.templates_dir)
+        self.links, self.policy, self.now = links, policy, now
+        self.renderer = Renderer(links.templates_dir or None)
+        self.labels = load_labels(links.templates_dir or None)
 
     def context(self, subscription, items: list[Told], digest: str | None, unsubscribe: str,
                 test: bool = False) -> dict[str, Any]:
         info = MessageInfo(language=subscription.language, subscription=one_line(subscription.name), digest=digest,
-                           unsubscribe_url=unsubscribe, public_url=self.config.public_url, test=test)
+                           unsubscribe_url=unsubscribe, public_url=self.links.public_url, test=test)
         return alert_context(items, self.labels, info, self.policy.today(self.now))
 
     def _unsubscribe(self, subscription, channel: Channel) -> str:
         # Without VIGIE_UNSUBSCRIBE_URL only an email has somewhere to unsubscribe: its sender.
-        if channel.is_email or self.config.unsubscribe_url:
-            return unsubscribe_target(self.config.unsubscribe_url, subscription.name, channel.plugin)
+        if channel.is_email or self.links.unsubscribe_url:
+            return unsubscribe_target(self.links.unsubscribe_url, subscription.name, channel.plugin)
         return ""
 
     def render(self, subscription, channel: Channel, items: list[Told], digest: str | None, test: bool = False):

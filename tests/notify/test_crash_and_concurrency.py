@@ -13,12 +13,14 @@ import sys
 
 from sqlalchemy import func, select
 
-from notify.policy import Policy
+from vigie.config import load_config
 from storage.models import Delivery
 from tests.notify.factory import add_hit, add_subscription
 from tests.notify.servers import GatedSMTP, KillingSMTP
 
-LEASE = Policy().lease
+DEFAULT_POLICY = load_config(environ={}).delivery_policy()  # the delivery rules of the default settings
+
+LEASE = DEFAULT_POLICY.lease
 
 
 def start_notifier(vigie_env, tmp_path) -> subprocess.Popen:
@@ -69,10 +71,10 @@ def test_killed_before_the_server_accepted_the_alert_is_sent_exactly_once(db, no
 
 
 def test_two_notifiers_at_once_send_each_alert_once_and_lose_none(db, vigie_env, tmp_path):
-    subscribers = 3 * Policy().workers
+    subscribers = 3 * DEFAULT_POLICY.workers
     # The gate opens only when more messages wait at once than one notifier sends at a time:
     # both processes are then sending, each holding its own claims.
-    with GatedSMTP(threshold=Policy().workers + 1) as mail:
+    with GatedSMTP(threshold=DEFAULT_POLICY.workers + 1) as mail:
         for n in range(subscribers):
             add_subscription(db, f"groupe-{n}", [mail.apprise_url(f"groupe-{n}@example.org")])
         add_hit(db)

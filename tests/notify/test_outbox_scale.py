@@ -10,8 +10,10 @@ import datetime as dt
 from sqlalchemy import func, insert, select
 
 from notify.outbox import queue_for
-from notify.policy import Policy
+from vigie.config import load_config
 from storage.models import Delivery, Finding, Source, Subscription
+
+DEFAULT_POLICY = load_config(environ={}).delivery_policy()  # the delivery rules of the default settings
 
 OWED = 40_000  # more than one INSERT could carry on either database
 
@@ -29,9 +31,9 @@ def test_forty_thousand_findings_owed_to_one_subscription_are_all_queued(db, now
              "updated_at": now} for n in range(OWED)])
 
     with db.session() as session:
-        queued = queue_for(session, session.scalars(select(Subscription)).one(), now, Policy())
+        queued = queue_for(session, session.scalars(select(Subscription)).one(), now, DEFAULT_POLICY)
     with db.session() as session:  # the next run owes nothing more
-        again = queue_for(session, session.scalars(select(Subscription)).one(), now, Policy())
+        again = queue_for(session, session.scalars(select(Subscription)).one(), now, DEFAULT_POLICY)
 
     assert (queued, again) == (OWED, 0)
     with db.session() as session:
