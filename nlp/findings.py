@@ -25,6 +25,7 @@ from nlp.companies import fold_key
 from nlp.deliberations import Deliberation, DeliberationRules, normalise_act, subject_key
 from nlp.folding import fold_squeezed
 from storage.models import Document, Finding, FindingDocument, Hit, utcnow
+from storage.states import DocumentStatus, FindingStatus
 
 # Which document says best what a deliberation is and how it was voted.
 PRIORITY = {"deliberation": 0, "minutes": 1, "agenda": 2, "report": 3, "annex": 4}
@@ -216,7 +217,7 @@ def refresh(session: Session, finding: Finding, now: dt.datetime) -> None:
     hits = [h for h in session.scalars(select(Hit).where(Hit.finding_id == finding.id).order_by(Hit.id))
             if not h.retracted_by]
     before = _known(finding)
-    finding.status = "active" if hits else "retracted"
+    finding.status = FindingStatus.ACTIVE if hits else FindingStatus.RETRACTED
     finding.act_number = next((s.act_number for s in sightings if s.act_number), None)
     finding.act_label = next((s.act_label for s in sightings if s.act_label), None)
     finding.subject = next((s.subject for s in sightings if s.subject), None)
@@ -231,7 +232,7 @@ def refresh(session: Session, finding: Finding, now: dt.datetime) -> None:
     finding.quotes = _quotes(hits, {s.document_id: s.document for s in sightings})
     finding.updated_at = now
     news = ["new"] if finding.revision == 0 else _news(before, _known(finding))
-    if news and finding.status == "active":
+    if news and finding.status == FindingStatus.ACTIVE:
         finding.revision += 1
         finding.history = [*(finding.history or []), {"revision": finding.revision, "at": now.isoformat(), "news": news}]
         finding.news_at = now
@@ -346,7 +347,7 @@ def backfill_findings(session_factory, limit: int = 500) -> int:
     for doc_id in ids:
         with session_factory() as session:
             doc = session.get(Document, doc_id)
-            if doc is None or doc.status != "analysed":
+            if doc is None or doc.status != DocumentStatus.ANALYSED:
                 continue
             found = session.scalar(select(func.max(Hit.created_at)).where(Hit.document_id == doc_id))
             update_document_findings(session, doc, now=found)

@@ -42,6 +42,7 @@ from storage.blobs import BlobStore
 from storage.db import Database
 from storage.models import Document, utcnow
 from storage.queue import claim, renew_claims, stopped_workers, worker_name
+from storage.states import DocumentStatus
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ def held_documents(db: Database, limits: Limits | None = None) -> list[Held]:
     stopped = set(stopped_workers_of(db))
     with db.session() as session:
         rows = session.execute(select(Document.url, Document.claimed_by, Document.claimed_at, Document.analysis_attempts)
-                               .where(Document.status == "analysing").order_by(Document.claimed_at, Document.id))
+                               .where(Document.status == DocumentStatus.ANALYSING).order_by(Document.claimed_at, Document.id))
         now = utcnow()
         return [Held(url, worker or "", since, attempts, worker in stopped or since is None or since < now - lease)
                 for url, worker, since, attempts in rows]
@@ -170,7 +171,7 @@ def claim_batch(db: Database, worker: str, size: int, to_do: ColumnElement[bool]
             ids = claim(session, Document, query.where(Document.analysis_attempts == 0), worker, limit=size)
         if ids:
             session.execute(update(Document).where(Document.id.in_(ids))
-                            .values(status="analysing", analysis_attempts=Document.analysis_attempts + 1)
+                            .values(status=DocumentStatus.ANALYSING, analysis_attempts=Document.analysis_attempts + 1)
                             .execution_options(synchronize_session=False))
     return ids
 
@@ -206,15 +207,15 @@ def _work_through(db: Database, to_do: Callable[[], ColumnElement[bool]], read: 
 def _to_analyse(now: dt.datetime, lease: dt.timedelta, stopped: list[str]) -> ColumnElement[bool]:
     """Pending documents, and those whose worker died: its claim is older than the lease, or it was
     a process of this machine that no longer runs (``stopped``)."""
-    return or_(Document.status == "pending",
-               and_(Document.status == "analysing",
+    return or_(Document.status == DocumentStatus.PENDING,
+               and_(Document.status == DocumentStatus.ANALYSING,
                     or_(Document.claimed_at < now - lease, Document.claimed_by.in_(stopped))))
 
 
 def stopped_workers_of(db: Database) -> list[str]:
     """The workers of this machine that hold documents and no longer run."""
     with db.session() as session:
-        holders = session.scalars(select(Document.claimed_by).where(Document.status == "analysing").distinct())
+        holders = session.scalars(select(Document.claimed_by).where(Document.status == DocumentStatus.ANALYSING).distinct())
         return stopped_workers(w for w in holders if w)
 
 
@@ -224,11 +225,11 @@ def _give_up_on_killers(db: Database, now: dt.datetime, lease: dt.timedelta, sto
     reason = (f"analysis stopped: the worker died {MAX_ATTEMPTS} times while reading this document (out of memory, "
               "or killed); it is not tried again until its file changes")
     with db.session() as session:
-        killers = _to_analyse(now, lease, stopped) & (Document.status == "analysing") & (
+        killers = _to_analyse(now, lease, stopped) & (Document.status == DocumentStatus.ANALYSING) & (
             Document.analysis_attempts >= MAX_ATTEMPTS)
         for doc_id, url in session.execute(select(Document.id, Document.url).where(killers)).all():
             session.execute(update(Document).where(Document.id == doc_id, killers).values(
-                status="failed", error=reason, claimed_by=None, claimed_at=None, analysis_attempts=0))
+                status=DocumentStatus.FAILED, error=reason, claimed_by=None, claimed_at=None, analysis_attempts=0))
             summary.failed += 1
             summary.errors.append(f"{url}: {reason}")
             log.warning("Document %s: %s", url, reason)
@@ -237,13 +238,13 @@ def _give_up_on_killers(db: Database, now: dt.datetime, lease: dt.timedelta, sto
 def _stale(db: Database) -> ColumnElement[bool] | None:
     """The analysed documents whose lexicon version is not today's (None: no document is analysed)."""
     with db.session() as session:
-        languages = list(session.scalars(select(Document.language).where(Document.status == "analysed").distinct()))
+        languages = list(session.scalars(select(Document.language).where(Document.status == DocumentStatus.ANALYSED).distinct()))
     if not languages:
         return None
     # Every analyzer loads the same lexicon folder, so this is one version; a set keeps a document
     # stored under any current version from being taken again and again.
     current = {_analyzer(_supported(language)).lexicon_version for language in languages}
-    return and_(Document.status == "analysed",
+    return and_(Document.status == DocumentStatus.ANALYSED,
                 or_(Document.lexicon_version.is_(None), Document.lexicon_version.notin_(current)))
 
 
@@ -295,7 +296,7 @@ def _extract(db: Database, blobs: BlobStore, sandbox: Sandbox, ids: list[int],
 def _failed(db: Database, doc_id: int, url: str, reason: str, summary: AnalysisSummary) -> None:
     with db.session() as session:
         session.execute(update(Document).where(Document.id == doc_id).values(
-            status="failed", error=f"extraction failed: {reason}", claimed_by=None, claimed_at=None,
+            status=DocumentStatus.FAILED, error=f"extraction failed: {reason}", claimed_by=None, claimed_at=None,
             analysis_attempts=0))
     summary.failed += 1
     summary.errors.append(f"{url}: {reason}")

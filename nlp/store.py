@@ -10,11 +10,13 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from nlp.detections import Detection
+from nlp.detections import fingerprint as identity
 from nlp.extract import Extraction
-from nlp.detections import Detection, fingerprint as identity
 from nlp.findings import update_document_findings
 from storage.db import Database
 from storage.models import Document, Hit, Page, utcnow
+from storage.states import DocumentStatus
 
 
 def store_analysis(db: Database, doc_id: int, extraction: Extraction, detections: list[Detection], version: str,
@@ -33,7 +35,7 @@ def store_analysis(db: Database, doc_id: int, extraction: Extraction, detections
             session.execute(delete(Page).where(Page.document_id == doc.id))
             session.add_all(Page(document_id=doc.id, number=p.number, text=p.text, method=p.method) for p in pages)
         new_hits = record_hits(session, doc.id, detections, version)
-        doc.status, doc.error, doc.claimed_by, doc.claimed_at = "analysed", None, None, None
+        doc.status, doc.error, doc.claimed_by, doc.claimed_at = DocumentStatus.ANALYSED, None, None, None
         doc.analysis_attempts = 0
         doc.analysed_at, doc.lexicon_version = utcnow(), version
         if metadata.get("acte_id"):

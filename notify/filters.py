@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nlp.companies import fold_key
 from storage.models import Finding, FindingDocument, Source
+from storage.states import FindingStatus
 
 FILTER_KEYS = ("sources", "countries", "departements", "categories", "vendors", "kinds", "min_score")
 CODE = re.compile(r"\b(insee|departement)\s*:\s*([0-9][0-9AB][0-9]{0,3})\b", re.IGNORECASE)
@@ -50,7 +51,7 @@ def departement_of(source: Source) -> str | None:
 
 def matches(filters: dict[str, Any], finding: Finding, source: Source) -> bool:
     """Whether ``finding`` (of ``source``) passes every filter of a subscription."""
-    if finding.status != "active":
+    if finding.status != FindingStatus.ACTIVE:
         return False
     categories = set(finding.categories or {}) | ({"vendor"} if finding.vendors else set())
     checks = (
@@ -75,7 +76,7 @@ def matches(filters: dict[str, Any], finding: Finding, source: Source) -> bool:
 def finding_query(filters: dict[str, Any]) -> Select:
     """(Finding, Source) rows, active, with the filters SQL can apply; :func:`matching` does the rest."""
     query = (select(Finding, Source).join(Source, Finding.source_id == Source.id)
-             .where(Finding.status == "active").order_by(Finding.id))
+             .where(Finding.status == FindingStatus.ACTIVE).order_by(Finding.id))
     if filters.get("sources"):
         query = query.where(Finding.source_id.in_(filters["sources"]))
     if filters.get("countries"):

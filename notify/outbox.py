@@ -36,6 +36,7 @@ from notify.filters import finding_query, matching
 from notify.policy import Policy
 from storage.models import Channel, Delivery, Finding, FindingDocument, Hit, Subscription
 from storage.queue import claim
+from storage.states import AlertMode, DeliveryStatus
 
 # Findings are matched when they are new or revised; one committed late (a long analysis
 # transaction) is still caught by looking this far behind the last run.
@@ -70,7 +71,7 @@ def _told(session: Session, sub_id: int) -> tuple[dict[int, int], set[int]]:
     told: dict[int, int] = {}
     waiting: set[int] = set()
     rows = session.execute(select(Delivery.finding_id, func.max(Delivery.revision),
-                                  func.max(case((Delivery.status.in_(("pending", "sending")), 1), else_=0)))
+                                  func.max(case((Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)), 1), else_=0)))
                            .where(Delivery.subscription_id == sub_id, Delivery.finding_id.is_not(None))
                            .group_by(Delivery.finding_id))
     for finding_id, revision, on_its_way in rows:
@@ -114,7 +115,7 @@ def _digest_time(session: Session, sub: Subscription, now: dt.datetime, policy: 
     """When a new finding of a digest subscription goes out: with the digest already waiting (even
     one due in this very run), else at the next digest time."""
     waiting = session.scalar(select(func.min(Delivery.next_attempt_at)).where(
-        Delivery.subscription_id == sub.id, Delivery.status == "pending", Delivery.attempts == 0))
+        Delivery.subscription_id == sub.id, Delivery.status == DeliveryStatus.PENDING, Delivery.attempts == 0))
     return min(waiting, policy.next_digest(now, sub.mode)) if waiting else policy.next_digest(now, sub.mode)
 
 
@@ -122,9 +123,9 @@ def queue_for(session: Session, sub: Subscription, now: dt.datetime, policy: Pol
     """Write the deliveries one subscription is owed (paused too: nothing is lost while paused).
     A digest subscription's deliveries are due at its next digest time."""
     since = max(sub.created_at, (sub.queued_until or sub.created_at) - LOOKBACK)
-    due = None if sub.mode == "immediate" else _digest_time(session, sub, now, policy)
+    due = None if sub.mode == AlertMode.IMMEDIATE else _digest_time(session, sub, now, policy)
     rows = [{"subscription_id": sub.id, "finding_id": finding.id, "revision": finding.revision, "news": news,
-             "status": "pending", "attempts": 0, "next_attempt_at": due, "sent_channels": [], "created_at": now}
+             "status": DeliveryStatus.PENDING, "attempts": 0, "next_attempt_at": due, "sent_channels": [], "created_at": now}
             for finding, news in owed(session, sub, since)]
     created = insert_ignoring_duplicates(session, Delivery, rows, ["subscription_id", "finding_id", "revision"])
     sub.queued_until = max(now, sub.queued_until or now)
@@ -146,15 +147,15 @@ def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
     """
     exhausted = Delivery.attempts + 1 >= policy.max_attempts
     result = session.execute(
-        update(Delivery).where(Delivery.status == "sending", Delivery.claimed_at < now - policy.lease)
-        .values(status=case((exhausted, "failed"), else_="pending"), attempts=Delivery.attempts + 1,
+        update(Delivery).where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - policy.lease)
+        .values(status=case((exhausted, DeliveryStatus.FAILED), else_=DeliveryStatus.PENDING), attempts=Delivery.attempts + 1,
                 next_attempt_at=now, last_error="the process sending it stopped before recording the result")
         .execution_options(synchronize_session=False))
     return max(result.rowcount or 0, 0)
 
 
 def _due_now(now: dt.datetime):
-    return and_(Delivery.status == "pending", or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+    return and_(Delivery.status == DeliveryStatus.PENDING, or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
 
 
 def _due(sub_id: int, now: dt.datetime):
@@ -239,12 +240,12 @@ def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, li
                 limit=limit)
     if not ids:
         return None
-    taken = session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == "pending")
-                            .values(status="sending", claimed_by=worker, claimed_at=now)
+    taken = session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
+                            .values(status=DeliveryStatus.SENDING, claimed_by=worker, claimed_at=now)
                             .execution_options(synchronize_session=False))
     if taken.rowcount != len(ids):
         # Someone else changed some of them since the select: keep only what this claim took.
-        ids = list(session.scalars(select(Delivery.id).where(Delivery.id.in_(ids), Delivery.status == "sending",
+        ids = list(session.scalars(select(Delivery.id).where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.SENDING,
                                                              Delivery.claimed_by == worker, Delivery.claimed_at == now)))
         if not ids:
             return None
@@ -260,7 +261,7 @@ def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, li
 def messages_sent_since(session: Session, sub_id: int, since: dt.datetime) -> int:
     """Messages (distinct batches) a subscription received since ``since``: for the rate cap."""
     return session.scalar(select(func.count(func.distinct(Delivery.message_key)))
-                          .where(Delivery.subscription_id == sub_id, Delivery.status == "sent",
+                          .where(Delivery.subscription_id == sub_id, Delivery.status == DeliveryStatus.SENT,
                                  Delivery.sent_at >= since)) or 0
 
 
@@ -280,7 +281,7 @@ def defer_due(session: Session, sub_id: int, now: dt.datetime, until: dt.datetim
 def mine(session: Session, batch: Batch, worker: str) -> list[Delivery]:
     """The batch's deliveries still claimed by ``worker`` (a lease lost to another process is not)."""
     ids = [d.id for d in batch.deliveries]
-    return list(session.scalars(select(Delivery).where(Delivery.id.in_(ids), Delivery.status == "sending",
+    return list(session.scalars(select(Delivery).where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.SENDING,
                                                        Delivery.claimed_by == worker)))
 
 
@@ -300,16 +301,16 @@ def finish_batch(session: Session, batch: Batch, worker: str, channel_keys: list
     sent = failed = 0
     for delivery in mine(session, batch, worker):
         if channel_keys and set(channel_keys) <= set(delivery.sent_channels or []):
-            delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
+            delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, None
             sent += 1
             continue
         delivery.attempts += 1
         delivery.last_error = error or "no channel to send to"
         if delivery.attempts >= policy.max_attempts:
-            delivery.status = "failed"
+            delivery.status = DeliveryStatus.FAILED
             failed += 1
         else:
-            delivery.status, delivery.next_attempt_at = "pending", now + policy.backoff(delivery.attempts)
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.PENDING, now + policy.backoff(delivery.attempts)
     return sent, failed
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-MODES = ("immediate", "daily", "weekly")
+from storage.states import AlertMode
+
+MODES = tuple(mode.value for mode in AlertMode)  # immediate, daily, weekly
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Policy:
         moment = local.replace(hour=self.digest_hour, minute=0, second=0, microsecond=0)
         if moment <= local:
             moment += dt.timedelta(days=1)
-        if mode == "weekly":
+        if mode == AlertMode.WEEKLY:
             moment += dt.timedelta(days=(7 - moment.weekday()) % 7)
         # Rebuild through the zone so that a daylight-saving change keeps the wall-clock hour.
         moment = moment.replace(tzinfo=None).replace(tzinfo=self.timezone)

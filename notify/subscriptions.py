@@ -36,6 +36,7 @@ from notify.policy import MODES
 from notify.redact import mask_url
 from storage.models import Subscription
 from storage.safe_yaml import parse_yaml
+from storage.states import AlertMode
 
 FIELDS = ("name", "urls", "apprise_config", "tags", "mode", "language", "rate_cap", "paused", "filters")
 
@@ -112,7 +113,7 @@ class SubscriptionSpec:
     urls: list[str] = field(default_factory=list)
     apprise_config: str | None = None
     tags: list[str] = field(default_factory=list)
-    mode: str = "immediate"
+    mode: str = AlertMode.IMMEDIATE
     language: str = "fr"
     rate_cap: int | None = None
     paused: bool = False
@@ -128,7 +129,7 @@ class SubscriptionSpec:
         where = f"{where} ({data['name']})"
         spec = cls(name=str(data["name"]), urls=_strings(data.get("urls"), f"{where}: urls"),
                    apprise_config=data.get("apprise_config") or None, tags=_strings(data.get("tags"), f"{where}: tags"),
-                   mode=str(data.get("mode") or "immediate"), language=str(data.get("language") or "fr"),
+                   mode=str(data.get("mode") or AlertMode.IMMEDIATE), language=str(data.get("language") or "fr"),
                    rate_cap=data.get("rate_cap"), paused=bool(data.get("paused", False)),
                    filters=data.get("filters") or {})
         spec.validate(where)  # normalises the filters too
@@ -168,6 +169,7 @@ def spec_of(row: Subscription, reveal: bool = False) -> dict[str, Any]:
     """A stored subscription as YAML-ready data; URLs masked unless ``reveal``."""
     data = {name: getattr(row, name) for name in FIELDS}
     data["urls"] = [url if reveal else mask_url(url) for url in row.urls or []]
+    data["mode"] = AlertMode(row.mode).value  # plain text: YAML has no tag for an enum
     return {k: v for k, v in data.items() if v not in (None, [], {})}
 
 

@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 from spiders.registry import SourceSpec
 from storage.db import Database
 from storage.models import Document, SourceRun, utcnow
+from storage.states import RunStatus
+
 
 @dataclass
 class Health:
@@ -65,9 +67,9 @@ def flag_for(health: Health, now: dt.datetime) -> str:
         return ""
     if health.last_result is None:
         return "never crawled"
-    if health.last_result == "failed":
+    if health.last_result == RunStatus.FAILED:
         return "failing"
-    if health.last_result == "empty":
+    if health.last_result == RunStatus.EMPTY:
         return "empty"
     silent_since = health.silent_since
     if silent_since is not None and now >= silent_since:
@@ -108,7 +110,7 @@ def new_problems(db: Database, specs: Iterable[SourceSpec], run_id: int, now: dt
     lines = []
     for health in healths:
         previous = previous_runs.get(health.spec.id)
-        if health.flag in ("failing", "empty") and (previous is None or previous.status == "ok"):
+        if health.flag in ("failing", "empty") and (previous is None or previous.status == RunStatus.OK):
             lines.append(f"{health.spec.id} ({health.spec.platform}): {health.flag}: "
                          f"{health.last_error or 'no error recorded'} — {health.spec.url}")
         elif health.flag == "silent" and (previous is None or previous.finished_at is None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spiders.registry import SourceSpec
+from storage.states import RunStatus
 
 # (words in the failure, advice); the first that matches wins. {path} and {id} are filled in.
 ADVICE = (
@@ -45,9 +46,9 @@ def judge(spec: SourceSpec, status: str, error: str | None, titles: list[str | N
           today: dt.date | None = None) -> Outcome:
     """The outcome of a sample crawl that ended with ``status`` (ok, empty, failed) and ``error``,
     having stored documents with these ``titles``."""
-    ok = bool(titles) and status != "failed"
+    ok = bool(titles) and status != RunStatus.FAILED
     record: dict[str, Any] = {"date": (today or dt.date.today()).isoformat(),
-                              "result": "ok" if ok else ("failed" if status == "failed" else "empty"),
+                              "result": "ok" if ok else ("failed" if status == RunStatus.FAILED else "empty"),
                               "documents": len(titles)}
     sample = next((" ".join(str(t).split())[:120] for t in titles if t), None)
     if sample:

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.types import UTCDateTime
+from storage.states import AlertMode, DeliveryStatus, DocumentStatus, FindingStatus, RunStatus
+from storage.types import StateText, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -90,10 +91,7 @@ class Document(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(String(64))
-    # pending: stored, to analyse; analysing: claimed by an analysis worker (claimed_by/at);
-    # analysed; failed: download or extraction failed (see error); skipped: deliberately not
-    # fetched (an address out of reach, not a document after all); blocked: robots.txt forbids it.
-    status: Mapped[short] = mapped_column(default="pending")
+    status: Mapped[DocumentStatus] = mapped_column(StateText(DocumentStatus), default=DocumentStatus.PENDING)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[dt.datetime | None]
     # Claims of this document since its last analysis: one whose worker died is taken again
@@ -195,7 +193,7 @@ class Finding(Base):
     quotes: Mapped[list[Any]] = mapped_column(default=list)  # the best 1-3 hits: {hit_id, document_id, page, …}
     kinds: Mapped[list[Any]] = mapped_column(default=list)  # kinds of the documents that show it
     score: Mapped[float] = mapped_column(default=0.0)
-    status: Mapped[short] = mapped_column(default="active")  # active; retracted: no hit left
+    status: Mapped[FindingStatus] = mapped_column(StateText(FindingStatus), default=FindingStatus.ACTIVE)
     revision: Mapped[int] = mapped_column(default=1)
     history: Mapped[list[Any]] = mapped_column(default=list)  # [{revision, at, news: [vote, amount, vendor…]}]
     news_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # when the last revision began
@@ -244,7 +242,7 @@ class Subscription(Base):
     apprise_config: Mapped[str | None] = mapped_column(Text)  # path of an apprise config file
     tags: Mapped[list[Any]] = mapped_column(default=list)
     filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    mode: Mapped[short] = mapped_column(default="immediate")  # immediate, daily, weekly
+    mode: Mapped[AlertMode] = mapped_column(StateText(AlertMode), default=AlertMode.IMMEDIATE)
     language: Mapped[str] = mapped_column(String(8), default="fr")
     paused: Mapped[bool] = mapped_column(default=False)
     failing_since: Mapped[dt.datetime | None]
@@ -294,7 +292,7 @@ class Delivery(Base):
     revision: Mapped[int | None]
     # What this message tells the group: ["new"], or what is new since it last heard ("vote", "amount", "vendor").
     news: Mapped[list[Any]] = mapped_column(default=list)
-    status: Mapped[short] = mapped_column(default="pending")  # pending, sending, sent, failed
+    status: Mapped[DeliveryStatus] = mapped_column(StateText(DeliveryStatus), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(100))
@@ -336,7 +334,7 @@ class SourceRun(Base):
     source_id: Mapped[str_id] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[dt.datetime]
     finished_at: Mapped[dt.datetime | None]
-    status: Mapped[short]  # ok, empty, failed
+    status: Mapped[RunStatus] = mapped_column(StateText(RunStatus))
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     requests: Mapped[int] = mapped_column(default=0)
     documents_new: Mapped[int] = mapped_column(default=0)

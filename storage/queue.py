@@ -12,7 +12,7 @@ state and commits; another worker never gets the same rows meanwhile:
 Usage, one unit of work per transaction::
 
     with db.session() as session:
-        ids = claim(session, Document, select(Document.id).where(Document.status == "pending")
+        ids = claim(session, Document, select(Document.id).where(Document.status == DocumentStatus.PENDING)
                     .order_by(Document.id), limit=1)
         ...  # work on them, set their status, in this session
 

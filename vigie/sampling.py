@@ -17,6 +17,7 @@ from spiders.registry import SourceSpec
 from spiders.runner import crawl, sync_sources
 from storage.db import Database
 from storage.models import Document, SourceRun
+from storage.states import RunStatus
 from vigie.config import Config
 from vigie.jobs import start_run
 
@@ -25,7 +26,7 @@ from vigie.jobs import start_run
 class Sample:
     """What a sample crawl found: its health record's result, and every document it stored."""
 
-    status: str  # ok, empty, failed
+    status: RunStatus
     error: str | None
     documents: list[Document]
     finish_reason: str | None
@@ -61,7 +62,7 @@ def sample_crawls(config: Config, specs: list[SourceSpec], pages: int, documents
             found = [d for d in docs if d.source_id == spec.id]
             run = runs.get(spec.id)
             samples[spec.id] = (Sample(run.status, run.error, found, run.finish_reason) if run
-                                else Sample("failed", "the crawl did not run", found, None))
+                                else Sample(RunStatus.FAILED, "the crawl did not run", found, None))
         return samples
     finally:
         db.dispose()

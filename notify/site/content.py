@@ -24,6 +24,7 @@ from notify.sanitize import clean_text, safe_href, with_page
 from notify.site import layout
 from notify.site.failures import failure_kind
 from storage.models import Document, Finding, Hit, Source, SourceRun
+from storage.states import DocumentStatus, FindingStatus, RunStatus
 
 
 @dataclass
@@ -244,10 +245,10 @@ def _health(session: Session) -> dict[str, Health]:
                                                   & (SourceRun.started_at == latest.c.at)))
     health = {r.source_id: Health(last_at=r.finished_at or r.started_at, status=r.status,
                                   new_documents=r.documents_new,
-                                  failure=failure_kind(r.error, r.finish_reason) if r.status == "failed" else "")
+                                  failure=failure_kind(r.error, r.finish_reason) if r.status == RunStatus.FAILED else "")
               for r in runs}
     last_ok = session.execute(select(SourceRun.source_id, func.max(SourceRun.finished_at))
-                              .where(SourceRun.status == "ok").group_by(SourceRun.source_id))
+                              .where(SourceRun.status == RunStatus.OK).group_by(SourceRun.source_id))
     for source_id, finished_at in last_ok:
         health.setdefault(source_id, Health()).last_ok_at = finished_at
     return health
@@ -265,7 +266,7 @@ def _findings(session: Session, councils: dict[str, CouncilView], hits: list[Hit
               language: str, public_url: str, today: dt.date) -> list[FindingView]:
     """Every active finding with its evidence, the latest revised first."""
     views = []
-    query = select(Finding).where(Finding.status == "active").options(*FINDING_LOADED).order_by(
+    query = select(Finding).where(Finding.status == FindingStatus.ACTIVE).options(*FINDING_LOADED).order_by(
         Finding.news_at.desc(), Finding.id.desc())
     for finding in session.scalars(query).unique():
         council = councils[finding.source_id]
@@ -291,7 +292,7 @@ def load_content(session: Session, labels: Labels, language: str, public_url: st
                               longitude=s.longitude, health=health.get(s.id, Health()))
                 for s in session.scalars(select(Source))}
     for source_id, error in session.execute(select(Document.source_id, Document.error)
-                                            .where(Document.status == "failed")):
+                                            .where(Document.status == DocumentStatus.FAILED)):
         kinds = councils[source_id].failed_documents
         kind = failure_kind(error)
         kinds[kind] = kinds.get(kind, 0) + 1

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from storage.states import FindingStatus
 from vigie.cli.context import App, pass_app
 from vigie.cli.output import printable
 
@@ -31,7 +32,7 @@ def demo(app: App, port: int) -> None:
         click.echo(line)
     with app.db.session() as session:
         findings = list(session.scalars(select(Finding).where(Finding.source_id == SOURCE_ID,
-                                                              Finding.status == "active").order_by(Finding.id)))
+                                                              Finding.status == FindingStatus.ACTIVE).order_by(Finding.id)))
         hits = session.scalar(select(func.count(Hit.id)).join(Document, Hit.document_id == Document.id)
                               .where(Document.source_id == SOURCE_ID, Hit.finding_id.is_not(None)))
         click.echo(f"\nFindings in the demo commune's documents ({len(findings)} deliberations, {hits} mentions):")

@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 
 from spiders.registry import PLATFORMS, RegistryError
+from storage.states import RunStatus
 from vigie.cli.context import App, fail_config, pass_app, registry_or_exit
-from vigie.cli.output import FORMATS, write_rows
 from vigie.cli.discover import coverage, coverage_line, discover
+from vigie.cli.output import FORMATS, write_rows
 from vigie.cli.verify import verify
 
 HEALTH_COLUMNS = ("id", "platform", "country", "status", "verified", "enabled", "last_result", "last_run", "documents",
@@ -83,7 +84,7 @@ def check(app: App, source_id: str, pages: int, documents: int) -> None:
     spec = _crawlable_spec(app, source_id)
     sample = sample_crawl(app.config, spec, pages, documents)
     _report(spec, sample)
-    sys.exit(0 if sample.documents and sample.status != "failed" else 1)
+    sys.exit(0 if sample.documents and sample.status != RunStatus.FAILED else 1)
 
 
 def _report(spec, sample) -> None:
@@ -107,8 +108,8 @@ def _report(spec, sample) -> None:
 def _record(app: App, spec, fixtures_dir: Path, pages: int, documents: int, command: str):
     """Record the source's live pages into ``<fixtures_dir>/<id>/`` (replacing what was there)."""
     from spiders.recorder import INDEX
-    from vigie.sampling import sample_crawl
     from spiders.scaffold import write_fixture_readme
+    from vigie.sampling import sample_crawl
 
     folder = Path(fixtures_dir) / spec.id
     if folder.exists():

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from storage.states import DeliveryStatus
 from vigie.cli.context import App, fail_config, pass_app
 from vigie.cli.output import FORMATS, write_rows
 
@@ -69,7 +70,7 @@ def status(app: App, last: int, run_id: int | None, fmt: str) -> None:
         for record in session.scalars(select(SourceRun).where(SourceRun.run_id.in_(list(by_run)))):
             by_run[record.run_id].append(record)
         rows = [run_row(r, by_run[r.id]) for r in runs]
-        owed = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "pending"))
+        owed = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == DeliveryStatus.PENDING))
     write_rows(rows, RUN_COLUMNS, fmt, table_columns=(
         "run", "command", "started_at", "duration_s", "exit_code", "sources", "sources_failed",
         "documents_new", "new_hits", "alerts_sent", "failed_sources"))

@@ -15,6 +15,7 @@ import click
 
 from notify import LANGUAGES
 from notify.policy import MODES
+from storage.states import AlertMode, DeliveryStatus
 from vigie.cli.context import App, fail_config, pass_app
 from vigie.cli.findings import filter_options
 from vigie.cli.output import FORMATS, write_rows
@@ -52,7 +53,7 @@ def subscription() -> None:
               help="Apprise config file (YAML/TEXT) of channels.")
 @click.option("--tag", "tags", multiple=True, help="Only the config file's URLs with this tag (repeatable).")
 @filter_options
-@click.option("--mode", type=click.Choice(MODES), default="immediate", show_default=True)
+@click.option("--mode", type=click.Choice(MODES), default=AlertMode.IMMEDIATE.value, show_default=True)
 @click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
 @click.option("--rate-cap", type=int,
               help="At most this many immediate messages in 24 hours (default: VIGIE_ALERT_RATE_CAP).")
@@ -146,8 +147,8 @@ def _set_paused(app: App, name: str, paused: bool) -> int:
         row.failing_since = None
         session.execute(update(Channel).where(Channel.subscription_id == row.id)
                         .values(failures=0, failing_since=None, last_error=None))
-        result = session.execute(update(Delivery).where(Delivery.subscription_id == row.id, Delivery.status == "failed")
-                                 .values(status="pending", attempts=0, next_attempt_at=None))
+        result = session.execute(update(Delivery).where(Delivery.subscription_id == row.id, Delivery.status == DeliveryStatus.FAILED)
+                                 .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None))
         return result.rowcount or 0
 
 
