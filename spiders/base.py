@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from spiders.incremental import crawl_since
 from spiders.items import DocumentItem
 from spiders.known import KnownDocuments
+from spiders.options import Option
 from spiders.reach import OutOfReach
 from spiders.recorder import NotSampled
 from spiders.registry import SourceSpec
@@ -104,6 +105,9 @@ class CouncilSpider(scrapy.Spider):
     # a full crawl. Left None for the others: a listing they read in full that yields nothing
     # is "empty", never "nothing changed" (spiders.extensions.source_status).
     since: dt.datetime | None = None
+    # The options the platform reads from a source's ``config``, with their defaults and meaning
+    # (spiders.options): set by each platform spider; any other option is refused on load.
+    options: ClassVar[dict[str, Option]] = {}
 
     def __init__(self, source: SourceSpec, **kwargs: Any) -> None:
         super().__init__(name=self.name, **kwargs)
@@ -115,6 +119,10 @@ class CouncilSpider(scrapy.Spider):
         # When the source's time budget runs out (VIGIE_SOURCE_TIME_BUDGET_S): long parsing
         # checks it, since Scrapy's own timer cannot fire while a page is being parsed.
         self.deadline = float("inf")
+
+    def option(self, name: str) -> Any:
+        """The source's value of the platform option ``name``, or its declared default."""
+        return self.config.get(name, self.options[name].default)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

@@ -10,19 +10,15 @@ unverified source stays disabled.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from storage.safe_yaml import parse_yaml
+from spiders.options import PLATFORMS, platform_options
 
 if TYPE_CHECKING:
     from spiders.registry import SourceSpec
 
-# One spider each in spiders/platforms/ (its `name`), and one key each in platform_options.yaml.
-PLATFORMS = ("html", "scdl", "opendatasoft", "oparl", "legistar", "megalis", "webdelib", "lutece_ods", "searchform")
-OPTIONS_FILE = Path(__file__).with_name("platform_options.yaml")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}$")
 # Official identifiers: INSEE commune code (2A/2B for Corsica), SIREN, SIRET, German AGS.
 OFFICIAL_CODES = {
@@ -31,13 +27,6 @@ OFFICIAL_CODES = {
     "siret": re.compile(r"^\d{14}$"),
     "ags": re.compile(r"^\d{8}$"),
 }
-
-
-@lru_cache(maxsize=1)
-def platform_options() -> dict[str, set[str]]:
-    """The ``config`` options each platform accepts (``spiders/platform_options.yaml``)."""
-    data = parse_yaml(OPTIONS_FILE.read_text(encoding="utf-8"))
-    return {platform: set(options or []) for platform, options in data.items()}
 
 
 def entry_problems(spec: SourceSpec) -> list[str]:
@@ -99,7 +88,7 @@ def _config_problems(spec: SourceSpec) -> list[str]:
         return ["config must be a mapping of the platform's options"]
     if spec.platform not in PLATFORMS:
         return []  # said above; its options cannot be checked
-    allowed = platform_options().get(spec.platform, set())
+    allowed = set(platform_options()[spec.platform])
     unknown = set(spec.config) - allowed
     if not unknown:
         return []

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from string import Template
 
+from spiders.options import PLATFORMS, commented_config
 from spiders.registry import REGISTRY_DIR, RegistryError, SourceSpec, parse_entry
 from storage.safe_yaml import parse_yaml
 
@@ -35,6 +36,8 @@ def write_entry(registry_dir: Path, values: dict) -> SourceSpec:
     scalars = {k: _yaml_scalar(v) for k, v in values.items() if k != "established"}
     # `established` sits in a folded block: any text on one line is fine there.
     text = render("source.yaml.tmpl", established=" ".join(str(values["established"]).split()), **scalars)
+    if values["platform"] in PLATFORMS:  # an unknown one is refused just below, naming the platforms
+        text += commented_config(values["platform"])
     spec = parse_entry(parse_yaml(text), path)  # refuse before writing anything invalid
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

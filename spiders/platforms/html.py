@@ -6,14 +6,7 @@ without an extension), follows its pagination, and goes down into sub-pages whos
 of the council, its meetings, boards, committees or years (newest years first). Listing pages
 stay on the source's hosts; documents are fetched wherever they are hosted (a regional
 platform, cloud storage), within the rule of ``spiders.reach``. Optional settings in the
-source's ``config`` refine it for sites that need them:
-
-``document_links`` (CSS)       where the document links are;
-``follow_links`` (CSS)         which links lead to sub-pages or further listing pages;
-``max_depth`` (2)              how many levels of sub-pages to go down;
-``max_pages`` (200)            how many listing pages to read at most, the start page included;
-``allowed_domains`` ([])       other hosts whose pages are the source's listings too;
-``document_extensions``        the extensions of document files (``spiders/vocabulary.yaml``).
+source's ``config`` refine it for sites that need them: see ``HtmlCouncilSpider.options``.
 """
 
 from __future__ import annotations
@@ -39,6 +32,7 @@ from spiders.links import (
     says_document,
 )
 from spiders.metadata import guess_kind, meeting_date
+from spiders.options import Option
 from storage.filetypes import DOCUMENT_KINDS, file_kind
 
 # What a home page presents as council documents, among its links to files.
@@ -73,13 +67,21 @@ def response_kind(response: Response) -> str:
 
 class HtmlCouncilSpider(CouncilSpider):
     name = "html"
+    options = {
+        "document_links": Option("CSS of the document links (all links to documents by default)."),
+        "follow_links": Option("CSS of the links that lead to sub-pages or further listing pages."),
+        "max_depth": Option("How many levels of sub-pages to go down.", 2),
+        "max_pages": Option("How many listing pages to read at most, the start page included.", 200),
+        "allowed_domains": Option("Other hosts whose pages are the source's listings too.", []),
+        "document_extensions": Option("The extensions of document files (those of `spiders/vocabulary.yaml` by default)."),
+    }
 
     def __init__(self, source, **kwargs: Any) -> None:
         super().__init__(source, **kwargs)
         # Every listing page requested, so that `max_pages` counts pages, not links to them.
         self.pages_requested: set[str] = set()
-        self.max_depth = self.config.get("max_depth", 2)
-        self.max_pages = self.config.get("max_pages", 200)
+        self.max_depth = self.option("max_depth")
+        self.max_pages = self.option("max_pages")
 
     async def start(self):
         yield self.page_request(self.source.url, 0)
@@ -137,8 +139,8 @@ class HtmlCouncilSpider(CouncilSpider):
         on a council page (the start page unless it is the site's home page, or a page whose title
         speaks of the council), or elsewhere those whose words speak of the council or that the
         page presents as agendas, minutes or deliberations."""
-        css = self.config.get("document_links")
-        extensions = self.config.get("document_extensions")
+        css = self.option("document_links")
+        extensions = self.option("document_extensions")
         site_root = urlsplit(response.url).path in ("", "/")
         collect_all = collect_all or bool(css) or (
             not site_root and (level == 0 or page_is_about_council(response.selector, response.url))
@@ -177,9 +179,9 @@ class HtmlCouncilSpider(CouncilSpider):
         """Requests for the listing's next pages (same level) and the sub-pages (one level down:
         council, meetings, boards, committees, years), on the source's hosts, within
         ``max_depth`` and ``max_pages``; when the budget is short, the newest years first."""
-        extensions = self.config.get("document_extensions")
+        extensions = self.option("document_extensions")
         rel_next = rel_next_urls(response.selector, response.url)
-        follow_css = self.config.get("follow_links")
+        follow_css = self.option("follow_links")
         candidates = extract_links(response.selector, response.url, follow_css) if follow_css else links
         wanted: list[tuple[int, Link]] = []
         for link in candidates:

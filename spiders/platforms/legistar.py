@@ -9,9 +9,8 @@ The URL is the client's API base, ``https://webapi.legistar.com/v1/<client>``. I
 
 The API returns at most 1,000 rows per call: pages are asked with ``$skip`` until a short page
 comes back, and rows are de-duplicated by id. After a complete crawl, only what was modified
-since (``…LastModifiedUtc``) is asked for. Options in the source's ``config``:
-``history_days`` (365) how far back a first crawl goes; ``matters`` (true); ``token`` for the
-clients that require one; ``page_size`` (1000).
+since (``…LastModifiedUtc``) is asked for. Options in the source's ``config``: see
+``LegistarSpider.options``.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from scrapy.http import Response
 
 from spiders.api import ApiSpider, with_query
 from spiders.metadata import guess_kind
+from spiders.options import Option
 
 # The paged collections: the prefix of their fields, and the date a first crawl starts from.
 PAGED = {"events": ("Event", "EventDate"), "matters": ("Matter", "MatterIntroDate")}
@@ -45,6 +45,12 @@ def legistar_date(value: Any) -> dt.date | None:
 
 class LegistarSpider(ApiSpider):
     name = "legistar"
+    options = {
+        "history_days": Option("How far back a first crawl goes, in days.", 365),
+        "matters": Option("Read the matters (legislation) and their attachments too.", True),
+        "token": Option("The API token, for the clients that require one (keep it out of the bundled registry)."),
+        "page_size": Option("Rows per call, at most the API's 1,000.", 1000),
+    }
     language = "en"  # Legistar serves councils in the United States
     incremental = True
 
@@ -58,16 +64,16 @@ class LegistarSpider(ApiSpider):
 
     @property
     def page_size(self) -> int:
-        return int(self.config.get("page_size", 1000))
+        return int(self.option("page_size"))
 
     def api_url(self, path: str, **params: Any) -> str:
-        return with_query(f"{self.base}/{path}", token=self.config.get("token"), **params)
+        return with_query(f"{self.base}/{path}", token=self.option("token"), **params)
 
     def filter_for(self, prefix: str, date_field: str) -> str:
         """Changes since the last complete crawl, or the recent history on a first crawl."""
         if self.since is not None:
             return f"{prefix}LastModifiedUtc gt {odata_time(self.since)}"
-        start = dt.date.today() - dt.timedelta(days=int(self.config.get("history_days", 365)))
+        start = dt.date.today() - dt.timedelta(days=int(self.option("history_days")))
         return f"{date_field} ge {odata_time(start)}"
 
     def paged_request(self, collection: str, callback, skip: int = 0):
@@ -79,7 +85,7 @@ class LegistarSpider(ApiSpider):
 
     def listings(self):
         yield self.paged_request("events", self.parse_events)
-        if self.config.get("matters", True):
+        if self.option("matters"):
             yield self.paged_request("matters", self.parse_matters)
 
     def next_page(self, response: Response, data: Any, callback):

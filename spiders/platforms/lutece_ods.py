@@ -12,11 +12,7 @@ Each result is a ``div.itemODS`` block: the title links to ``page=ods-solr.displ
 file is ``…/plugins/solr/modules/ods/DoDownload.jsp?id_document=N`` (no extension). So public
 third-party readers of the portal found it (quoted phrases return nothing, ``AND`` works); no
 recorded page backs it here. Newest first: after a complete crawl, paging stops at the first page
-that brings nothing new. Options in the source's ``config``:
-
-``query``       the search words (``vidéoprotection AND caméras``); none by default;
-``page_size``   (50) results per page, the ``items_per_page`` parameter;
-``max_pages``   (40) how many pages a first crawl reads at most (the archive holds far more).
+that brings nothing new. Options in the source's ``config``: see ``LuteceOdsSpider.options``.
 """
 
 from __future__ import annotations
@@ -29,6 +25,7 @@ from scrapy.http import Response
 from spiders.api import ApiSpider, with_query
 from spiders.metadata import guess_kind, meeting_date
 from spiders.text import fold
+from spiders.options import Option
 
 _SEANCE = re.compile(r"^[A-ZÉÛÈ]+ \d{4}$")
 _REFERENCE = re.compile(r"^\d{4} [A-Z]{1,8} \d+")
@@ -51,11 +48,16 @@ def item_metadata(metas: list[str]) -> dict[str, str | None]:
 
 class LuteceOdsSpider(ApiSpider):
     name = "lutece_ods"
+    options = {
+        "query": Option("The search words (`vidéoprotection AND caméras`); none by default."),
+        "page_size": Option("Results per page, the `items_per_page` parameter.", 50),
+        "max_pages": Option("How many pages a first crawl reads at most (the archive holds far more).", 40),
+    }
     incremental = True
 
     def page_request(self, index: int):
-        url = with_query(self.source.url, query=self.config.get("query"),
-                         items_per_page=self.config.get("page_size", 50), page_index=index)
+        url = with_query(self.source.url, query=self.option("query"),
+                         items_per_page=self.option("page_size"), page_index=index)
         return self.listing_request(url, self.parse_page, accept="text/html", page_index=index)
 
     def listings(self):
@@ -79,7 +81,7 @@ class LuteceOdsSpider(ApiSpider):
                 yield from self.document_request(url, **fields)
         if self.since is not None and not fresh:
             return  # newest first: the rest was read by an earlier crawl
-        if self.since is None and index >= int(self.config.get("max_pages", 40)):
+        if self.since is None and index >= int(self.option("max_pages")):
             self.logger.info("Stopped after %d pages (config max_pages)", index)
             return
         yield self.page_request(index + 1)

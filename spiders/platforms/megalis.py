@@ -19,14 +19,7 @@ publication-actes.fr say so): pages are read until the cursor ends. Each ``acte`
 ``typologie`` (``99_DE``, ``99_AT``…), ``objet``, ``date_acte``, ``date_publication``,
 ``classification_code``/``classification_libelle`` (the @ctes subject tree: 6.1 police municipale),
 ``url`` (the PDF on the platform's file host, data.megalis.bretagne.bzh/OpenData/<SIREN>/…) and
-``annexes`` (``url`` each). Options in the source's ``config``:
-
-``types_actes``      only these act types ("1,2"), as the API takes them; all by default;
-``classifications``  only these @ctes classes ("6,1"); all by default;
-``annexes``          (true) download the annexes too;
-``page_size``        (100) acts per page, the most the API returns;
-``lookback_days``    (30) how far before the last complete crawl an incremental crawl asks again;
-``max_pages``        (1000) a guard against a cursor that never ends.
+``annexes`` (``url`` each). Options in the source's ``config``: see ``MegalisSpider.options``.
 """
 
 from __future__ import annotations
@@ -37,6 +30,7 @@ from typing import Any
 from scrapy.http import Response
 
 from spiders.api import ApiSpider, with_query
+from spiders.options import Option
 
 # The API's act types (`type`): the document kind they are (orders are decisions, as in
 # spiders/vocabulary.yaml), and what to call them.
@@ -51,6 +45,14 @@ ACT_TYPES = {
 
 class MegalisSpider(ApiSpider):
     name = "megalis"
+    options = {
+        "types_actes": Option("Only these act types (\"1,2\"), as the API takes them; all by default."),
+        "classifications": Option("Only these @ctes classes (\"6,1\"); all by default."),
+        "annexes": Option("Download the annexes too.", True),
+        "page_size": Option("Acts per page, the most the API returns.", 100),
+        "lookback_days": Option("How far before the last complete crawl an incremental crawl asks again.", 30),
+        "max_pages": Option("A guard against a cursor that never ends.", 1000),
+    }
     incremental = True
 
     def __init__(self, source, **kwargs: Any) -> None:
@@ -61,11 +63,11 @@ class MegalisSpider(ApiSpider):
     def search_url(self, cursor: str | None = None) -> str:
         since = None
         if self.since is not None:
-            start = self.since.date() - dt.timedelta(days=int(self.config.get("lookback_days", 30)))
+            start = self.since.date() - dt.timedelta(days=int(self.option("lookback_days")))
             since = f"{start.isoformat()}T00:00:00Z"
-        return with_query(self.source.url, query="", lignes=self.config.get("page_size", 100),
-                          types_actes=self.config.get("types_actes"),
-                          classifications=self.config.get("classifications"),
+        return with_query(self.source.url, query="", lignes=self.option("page_size"),
+                          types_actes=self.option("types_actes"),
+                          classifications=self.option("classifications"),
                           date_debut=since, page_suivante=cursor)
 
     def listings(self):
@@ -88,7 +90,7 @@ class MegalisSpider(ApiSpider):
             self.listing_error(response.url, f"the API gave the same next page ({cursor[:40]}) twice: "
                                              "stopped there, the acts read so far are kept")
             return
-        if self.pages >= int(self.config.get("max_pages", 1000)):
+        if self.pages >= int(self.option("max_pages")):
             self.listing_error(response.url, f"stopped after {self.pages} pages (config max_pages)")
             return
         self.cursors.add(cursor)
@@ -111,7 +113,7 @@ class MegalisSpider(ApiSpider):
         }
         if acte.get("url"):
             yield from self.document_request(str(acte["url"]), kind=kind, **fields)
-        if not self.config.get("annexes", True):
+        if not self.option("annexes"):
             return
         for number, annexe in enumerate(acte.get("annexes") or [], start=1):
             if isinstance(annexe, dict) and annexe.get("url"):

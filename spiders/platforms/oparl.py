@@ -9,9 +9,7 @@ asks only for objects modified since the last complete crawl (``modified_since``
   its resolution file (deliberation) and other files;
 - each paper's main file (report) and other files (annex).
 
-Options in the source's ``config``: ``body`` (the id URL, name, short name or AGS of the one
-body to read, when a system hosts several), ``papers`` (true), ``file_url``
-(``downloadUrl`` or ``accessUrl``: which URL of a File to fetch first).
+Options in the source's ``config``: see ``OParlSpider.options``.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from scrapy.http import Response
 
 from spiders.api import ApiSpider, parse_datetime, with_query
 from spiders.metadata import guess_kind
+from spiders.options import Option
 
 _VOTES = {"for": r"(\d+)\s*Ja", "against": r"(\d+)\s*Nein", "abstention": r"(\d+)\s*Enthaltung"}
 
@@ -51,6 +50,11 @@ def body_matches(body: dict, wanted: str | None) -> bool:
 
 class OParlSpider(ApiSpider):
     name = "oparl"
+    options = {
+        "body": Option("The id URL, name, short name or AGS of the one body to read, when a system hosts several."),
+        "papers": Option("Read the papers (Vorlagen) too, not only the meetings.", True),
+        "file_url": Option("Which URL of a File to fetch first: `downloadUrl` or `accessUrl`.", "downloadUrl"),
+    }
     language = "de"  # OParl is the German councils' standard
     incremental = True
 
@@ -95,7 +99,7 @@ class OParlSpider(ApiSpider):
     def parse_bodies(self, response: Response):
         bodies, following = self.paged(response, self.parse_bodies)
         for body in bodies:
-            if body_matches(body, self.config.get("body")):
+            if body_matches(body, self.option("body")):
                 yield from self.body_lists(body)
         if following:
             yield following
@@ -103,7 +107,7 @@ class OParlSpider(ApiSpider):
     def body_lists(self, body: dict):
         if isinstance(body.get("meeting"), str):
             yield self.listing_request(self.changed(body["meeting"]), self.parse_meetings)
-        if self.config.get("papers", True) and isinstance(body.get("paper"), str):
+        if self.option("papers") and isinstance(body.get("paper"), str):
             yield self.listing_request(self.changed(body["paper"]), self.parse_papers)
 
     # -- Meetings and their agenda items -----------------------------------------------
@@ -160,7 +164,7 @@ class OParlSpider(ApiSpider):
     # -- Files -------------------------------------------------------------------------
 
     def file_url(self, file: dict) -> str | None:
-        order = ("downloadUrl", "accessUrl") if self.config.get("file_url", "downloadUrl") == "downloadUrl" \
+        order = ("downloadUrl", "accessUrl") if self.option("file_url") == "downloadUrl" \
             else ("accessUrl", "downloadUrl")
         return next((file[k] for k in order if file.get(k)), None)
 

@@ -16,11 +16,8 @@ the spider follows that move and stores the file under the ``openfile.jsp`` addr
 public page gives. Seen in public third-party readers of Limoges', Lyon's, Béziers' and CAPSO's hosts
 (e.g. https://conseilmunicipal.limoges.fr/webdelibplus/jsp/seances.jsp?role=usager and
 https://lyon-webdelib.digitechcloud.fr/webdelibplus_Central/jsp/summary_orders.jsp?role=usager);
-that ``seances.jsp`` takes ``&date=`` like the orders tab is inferred. Options in ``config``:
-
-``tabs``            ([seances, summary_orders]) the tabs to read;
-``history_months``  (12) how many months a first crawl reads, this one included;
-``lookback_months`` (1) how many months before the last complete crawl an incremental crawl reads again.
+that ``seances.jsp`` takes ``&date=`` like the orders tab is inferred. Options in ``config``: see
+``WebdelibSpider.options``.
 """
 
 from __future__ import annotations
@@ -35,6 +32,7 @@ from w3lib.url import safe_url_string
 
 from spiders.api import ApiSpider
 from spiders.metadata import first_date, guess_kind
+from spiders.options import Option
 
 _MOVE = re.compile(r"""location(?:\.href)?\s*=\s*['"]([^'"]*showFile\.jsp[^'"]*)['"]""", re.I)
 DEFAULT_KIND = {"seances": "agenda", "seance_agenda": "deliberation", "summary_orders": "deliberation"}
@@ -61,6 +59,11 @@ def meeting_day(value: str) -> dt.date | None:
 
 class WebdelibSpider(ApiSpider):
     name = "webdelib"
+    options = {
+        "tabs": Option("The tabs to read.", ["seances", "summary_orders"]),
+        "history_months": Option("How many months a first crawl reads, this one included.", 12),
+        "lookback_months": Option("How many months before the last complete crawl an incremental crawl reads again.", 1),
+    }
     incremental = True
 
     def __init__(self, source, **kwargs: Any) -> None:
@@ -70,14 +73,14 @@ class WebdelibSpider(ApiSpider):
 
     def month_count(self) -> int:
         if self.since is None:
-            return int(self.config.get("history_months", 12))
+            return int(self.option("history_months"))
         today = dt.date.today()
         start = self.since.date()
-        return (today.year - start.year) * 12 + today.month - start.month + 1 + int(self.config.get("lookback_months", 1))
+        return (today.year - start.year) * 12 + today.month - start.month + 1 + int(self.option("lookback_months"))
 
     def listings(self):
         for year, month in months_back(dt.date.today(), self.month_count()):
-            for tab in self.config.get("tabs", ["seances", "summary_orders"]):
+            for tab in self.option("tabs"):
                 url = f"{self.base}{tab}.jsp?role=usager&date={month:02d}-{year}"
                 yield self.listing_request(url, self.parse_listing, accept="text/html", tab=tab)
 

@@ -181,6 +181,22 @@ def new(app: App, source_id, platform, url, name, country, language, timezone, i
                "(verified, enabled, established); see CONTRIBUTING.md.")
 
 
+@source.command()
+@click.option("--markdown", is_flag=True, help="Print the options table of docs/sources.md.")
+def options(markdown: bool) -> None:
+    """The options each platform reads from a source's `config`, with their defaults."""
+    from spiders.options import markdown_table, platform_options
+
+    if markdown:
+        click.echo(markdown_table(), nl=False)
+        return
+    for platform, declared in platform_options().items():
+        click.echo(f"{platform}:")
+        for name, option in declared.items():
+            default = f" ({option.default_text()})" if option.default is not None else ""
+            click.echo(f"  {name}{default}: {option.help}")
+
+
 # The registry's own commands live in modules of their own (vigie/cli/verify.py, …).
 for command in (verify, discover, coverage):
     sources.add_command(command)
