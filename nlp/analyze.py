@@ -10,20 +10,21 @@ that hold a generalist vendor, the tokenizer and ``vigie_detector`` for the othe
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Iterator, Sequence
+from functools import cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.companies import fold_key
+from nlp.detections import Detection
 from nlp.detector import SPAN_KEY  # importing nlp.detector registers the "vigie_detector" factory
 from nlp.disambiguate import Mention
 from nlp.evidence import DocumentEvidence, EvidenceRules
 from nlp.extract import PageText
-from nlp.detections import Detection
 from nlp.folding import FoldedText, fold_chars
 from nlp.language import page_languages
 from nlp.lexicon import LANGUAGES
@@ -91,8 +92,8 @@ class Analyzer:
         self.evidence = EvidenceRules(detector.lexicon.evidence, self.language)
 
     @classmethod
-    @lru_cache(maxsize=None)
-    def for_language(cls, language: str) -> "Analyzer | MultilingualAnalyzer":
+    @cache
+    def for_language(cls, language: str) -> Analyzer | MultilingualAnalyzer:
         """One shared analyzer per language key (loading a pipeline takes a second or two): ``"fr"``, or
         ``"de+fr"`` for documents in two languages (see :func:`nlp.language.document_language`)."""
         return MultilingualAnalyzer(language) if "+" in language else cls(language)
@@ -233,7 +234,7 @@ class MultilingualAnalyzer:
             for page in pages:
                 for language in page_languages(page, self.language):
                     by_language.setdefault(language, []).append(page)
-            found: dict[tuple, Detection] = {}
+            found: dict[tuple[Any, ...], Detection] = {}
             for language, chosen in by_language.items():
                 for detection in self.analyzers[language].analyze(chosen):
                     key = (detection.page, detection.start, detection.end, detection.kind, detection.category,

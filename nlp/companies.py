@@ -17,8 +17,9 @@ legal forms and accents dropped, long all-capital words capitalised ("ACTIV INGÃ
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from nlp.folding import fold_chars, fold_phrase
 
@@ -82,7 +83,7 @@ class CompanyReader:
         for match in self._legal_forms(text):
             yield match.start(1)
 
-    def _legal_forms(self, text: str) -> Iterator[re.Match]:
+    def _legal_forms(self, text: str) -> Iterator[re.Match[str]]:
         """Legal forms as written: in lower case they are words ("sa commune", "limited to")."""
         if self.legal_form is not None:
             for match in self.legal_form.finditer(text):
@@ -135,7 +136,7 @@ class CompanyReader:
     # -- reading a name ---------------------------------------------------------------------
 
     def _forward(self, text: str, start: int, role: str, cue: str, strong: bool) -> CompanyName | None:
-        words: list[re.Match] = []
+        words: list[re.Match[str]] = []
         for match in _WORD.finditer(text, start, min(len(text), start + 200)):
             gap = text[words[-1].end() if words else start:match.start()]
             if len(words) == MAX_WORDS or not _joins(gap, first=not words):
@@ -149,7 +150,7 @@ class CompanyReader:
         return self._name(text, words, role, cue, strong)
 
     def _backward(self, text: str, end: int, role: str, cue: str) -> CompanyName | None:
-        words: list[re.Match] = []
+        words: list[re.Match[str]] = []
         position = end
         for match in reversed(list(_WORD.finditer(text, max(0, end - 200), end))):
             if match.end() > position or not _joins(text[match.end():position], first=False):
@@ -181,7 +182,7 @@ class CompanyReader:
         words = list(_WORD.finditer(text, name.start, end))
         return self._name(text, words, name.role, name.cue, name.strong)
 
-    def _name(self, text: str, words: list, role: str, cue: str, strong: bool) -> CompanyName | None:
+    def _name(self, text: str, words: list[Any], role: str, cue: str, strong: bool) -> CompanyName | None:
         if not words:
             return None
         start, end = words[0].start(), words[-1].end()
@@ -207,7 +208,7 @@ def _one_per_place(names: list[CompanyName]) -> list[CompanyName]:
     return kept
 
 
-def canonical_name(raw: str, legal_keys: set[str] = frozenset()) -> str:
+def canonical_name(raw: str, legal_keys: Set[str] = frozenset()) -> str:
     """The name a company is known by across councils: without legal forms or accents, case normalised."""
     words = [w for w in re.split(r"[\s,]+", raw) if w]
     while words and fold_key(words[-1]) in legal_keys:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Sequence
-
-from storage.safe_yaml import parse_yaml
+from typing import Any
 
 from nlp.evidence import EvidenceRules
 from nlp.folding import fold_squeezed
 from nlp.lexicon import LEXICON_DIR
+from storage.safe_yaml import parse_yaml
 
 RULES_FILE = Path(__file__).with_name("deliberations.yaml")
 SUBJECT_WORDS = 8  # a subject's first words identify it (wrapped continuations differ between documents)
@@ -78,8 +78,8 @@ class DeliberationRules:
                                     re.I) if subsidies else None
 
     @classmethod
-    @lru_cache(maxsize=None)
-    def for_language(cls, language: str = "fr") -> "DeliberationRules":
+    @cache
+    def for_language(cls, language: str = "fr") -> DeliberationRules:
         data = parse_yaml(RULES_FILE.read_text(encoding="utf-8")) or {}
         evidence = parse_yaml((LEXICON_DIR / "evidence.yaml").read_text(encoding="utf-8")) or {}
         return cls(data, evidence, language)
@@ -200,7 +200,7 @@ class DeliberationRules:
         return any(self.tax_columns.search(line) for line in lines)
 
 
-def _any(patterns: Any) -> re.Pattern | None:
+def _any(patterns: Any) -> re.Pattern[str] | None:
     if not patterns:
         return None
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)

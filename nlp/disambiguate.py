@@ -84,7 +84,7 @@ class Disambiguator:
             self.negative[category.id] = regex(category.negative_contexts)
             self.limits[category.id] = regex(category.limit_contexts)
             self.qualifiers[category.id] = [(q, regex(q.contexts)) for q in category.qualifiers]
-        self.near: dict[tuple[str, ...], re.Pattern | None] = {}
+        self.near: dict[tuple[str, ...], re.Pattern[str] | None] = {}
         numbers = "|".join(re.escape(fold_phrase(w)) for w in (meta.get("number_words") or {}).get(language, []))
         # A count right before a weak term, maybe with one word between ("12 nouvelles caméras").
         self.count = re.compile(rf"(?<![\w.,])(?:[2-9]|[1-9]\d{{1,4}}|{numbers or '(?!)'})\s+(?:[^\W\d]+\s+)?$")
@@ -260,11 +260,11 @@ class Disambiguator:
         return _findall(self.procurement, sentence) if self.procurement else []
 
 
-def _search(regex: re.Pattern, text: str) -> bool:
+def _search(regex: re.Pattern[str], text: str) -> bool:
     return regex.search(fold_chars(text)) is not None
 
 
-def _findall(regex: re.Pattern, text: str) -> list[str]:
+def _findall(regex: re.Pattern[str], text: str) -> list[str]:
     """The words found, as written in ``text`` (folding keeps the length, so offsets carry over)."""
     return [text[m.start():m.end()] for m in regex.finditer(fold_chars(text))]
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -289,7 +290,7 @@ def _vote(sightings: list[FindingDocument]) -> dict[str, Any] | None:
 
 def _amounts(sightings: list[FindingDocument]) -> list[dict[str, Any]]:
     """Every amount once (value, currency and tax), the largest first, with what it pays for."""
-    merged: dict[tuple, dict[str, Any]] = {}
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for sighting in sightings:
         for amount in sighting.amounts or []:
             key = (amount.get("value"), amount.get("currency"), amount.get("tax"))
@@ -313,7 +314,7 @@ def _quotes(hits: list[Hit], documents: dict[int, Document]) -> list[dict[str, A
     """The best one to three hits: the surest first, one per category before a second of any."""
     subjects = DeliberationRules.for_language().evidence.subjects
 
-    def rank(hit: Hit) -> tuple:
+    def rank(hit: Hit) -> tuple[Any, ...]:
         doc = documents.get(hit.document_id)
         # The subject line repeats the title, and a run of table cells reads badly: a sentence says more.
         heading = bool(subjects and subjects.match(hit.snippet))

@@ -85,7 +85,7 @@ def _latin1_byte(code: int) -> int:
 _BYTES_TABLE = bytes(_latin1_byte(code) for code in range(256))
 
 
-def _fold_one(match: re.Match) -> str:
+def _fold_one(match: re.Match[str]) -> str:
     return _TABLE[ord(match.group())]
 
 
@@ -121,7 +121,7 @@ def fold_phrase(text: str) -> str:
 class FoldedText:
     """``text`` is ``original`` folded; :meth:`span` maps a folded span back to the original."""
 
-    __slots__ = ("original", "text", "_folded_starts", "_original_starts", "_widths")
+    __slots__ = ("_folded_starts", "_original_starts", "_widths", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original

@@ -55,7 +55,6 @@ class VendorFinder:
     def found(self, text: str, sentences: Sentences, technologies: list[Mention], accepted: list[Mention],
               names: list[CompanyName], entities: list[Entity] | None) -> list[Mention]:
         """Vendor mentions for the names tied to ``technologies``; names already ``accepted`` are skipped."""
-        from nlp.disambiguate import Mention
 
         vendors = [m for m in accepted if m.entry.kind == "vendor"]
         names = names + self.reader.coordinated(text, [(m.end, "supplier", text[m.start:m.end]) for m in vendors])
@@ -122,7 +121,7 @@ class VendorFinder:
 class _Span:
     """The start and end that :meth:`Disambiguator._mention` reads from a candidate."""
 
-    __slots__ = ("start", "end")
+    __slots__ = ("end", "start")
 
     def __init__(self, start: int, end: int) -> None:
         self.start, self.end = start, end

@@ -16,7 +16,7 @@ The result is a language key: ``"fr"``, or ``"de+fr"`` for a document read in tw
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from nlp.extract import PageText
 from nlp.lexicon import LANGUAGES

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from nlp.folding import FoldedText, fold_phrase
 from nlp.lexicon import ANY, Lexicon, Terms
@@ -225,7 +226,7 @@ class Scanner:
 _CHARS = {" ": SEPARATOR, "-": r"[\s\"\-]*", "'": r"'\s*"}
 
 
-def words_regex(phrases: tuple[str, ...] | list[str], compound: bool = False) -> re.Pattern | None:
+def words_regex(phrases: tuple[str, ...] | list[str], compound: bool = False) -> re.Pattern[str] | None:
     """Phrases matched at the start of a word, inflection allowed after them ("enregistr" → "enregistrées");
     anywhere in a word for a ``compound`` language ("polizei" in "Stadtpolizei"). A phrase written with a
     leading "=" is a whole word ("=ni": "ni", not "niveau")."""

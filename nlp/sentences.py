@@ -8,6 +8,7 @@ snippets (and so the fingerprints of hits) stable across re-analyses.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 
@@ -67,7 +68,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of each sentence of ``text``, white space trimmed, in order."""
     cuts = sorted({0, *(m.end() for m in _PUNCTUATION.finditer(text)), *_line_starts(text), len(text)})
     spans = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

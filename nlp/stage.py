@@ -26,9 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -43,6 +44,9 @@ from storage.db import Database
 from storage.models import Document, utcnow
 from storage.queue import claim, renew_claims, stopped_workers, worker_name
 from storage.states import DocumentStatus
+
+if TYPE_CHECKING:  # spaCy is imported on first use (see _analyzer)
+    from nlp.analyze import Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +134,7 @@ def pending_count(db: Database, limits: Limits | None = None) -> int:
     """Documents to analyse: pending, or held by a worker that died."""
     lease, stopped = claim_lease(limits or Limits()), stopped_workers_of(db)
     with db.session() as session:
-        return session.scalar(select(func.count(Document.id)).where(_to_analyse(utcnow(), lease, stopped)))
+        return session.scalar(select(func.count(Document.id)).where(_to_analyse(utcnow(), lease, stopped))) or 0
 
 
 @dataclass
@@ -248,7 +252,7 @@ def _stale(db: Database) -> ColumnElement[bool] | None:
                 or_(Document.lexicon_version.is_(None), Document.lexicon_version.notin_(current)))
 
 
-def _analyzer(language: str):
+def _analyzer(language: str) -> Analyzer:
     # Imported on first use: spaCy takes most of a second to import, which a scheduled run with
     # nothing new to analyse should not pay.
     from nlp.analyze import Analyzer

@@ -10,14 +10,15 @@ Longer phrases come first at every node, so the engine prefers the longest match
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 _END = ""
 
 
 def trie_pattern(phrases: Iterable[str], render: Callable[[str], str] = re.escape) -> str:
     """A regex source matching any of ``phrases``; ``render`` turns one character into regex."""
-    root: dict = {}
+    root: dict[str, Any] = {}
     for phrase in phrases:
         if not phrase:
             continue
@@ -28,7 +29,7 @@ def trie_pattern(phrases: Iterable[str], render: Callable[[str], str] = re.escap
     return _render(root, render) if root else "(?!)"
 
 
-def _render(node: dict, render: Callable[[str], str]) -> str:
+def _render(node: dict[str, Any], render: Callable[[str], str]) -> str:
     optional = _END in node
     leaves, branches = [], []
     for char in sorted(c for c in node if c != _END):

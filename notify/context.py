@@ -8,8 +8,9 @@ amount. A finding the group has heard of before is an update, said as such, with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from notify.facts import finding_facts, reading_order
 from notify.labels import Labels

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from notify.sanitize import spreadsheet_safe
 
@@ -50,7 +51,7 @@ def finding_record(facts: dict[str, Any], score: float, country: str, page: str 
 
 def _date(value: Any) -> str | None:
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return value.isoformat() if isinstance(value, dt.date) else value
 
 

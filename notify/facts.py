@@ -60,7 +60,7 @@ def vote_ahead(finding: Finding, today: dt.date) -> dt.date | None:
     return meeting
 
 
-def reading_order(vote: dt.date | None, meeting: dt.date | None, ident: int) -> tuple:
+def reading_order(vote: dt.date | None, meeting: dt.date | None, ident: int) -> tuple[Any, ...]:
     """Sort key: votes ahead first, soonest first; then the latest meetings, the newest first;
     undated last."""
     if vote:

@@ -17,7 +17,8 @@ pass every filter given):
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
@@ -73,7 +74,7 @@ def matches(filters: dict[str, Any], finding: Finding, source: Source) -> bool:
     return finding.score >= float(filters.get("min_score") or 0)
 
 
-def finding_query(filters: dict[str, Any]) -> Select:
+def finding_query(filters: dict[str, Any]) -> Select[Any]:
     """(Finding, Source) rows, active, with the filters SQL can apply; :func:`matching` does the rest."""
     query = (select(Finding, Source).join(Source, Finding.source_id == Source.id)
              .where(Finding.status == FindingStatus.ACTIVE).order_by(Finding.id))
@@ -86,7 +87,7 @@ def finding_query(filters: dict[str, Any]) -> Select:
     return query
 
 
-def matching(session: Session, filters: dict[str, Any], query: Select | None = None,
+def matching(session: Session, filters: dict[str, Any], query: Select[Any] | None = None,
              documents: bool = True) -> Iterator[Finding]:
     """The findings that pass ``filters`` (``query``: :func:`finding_query`'s, narrowed further);
     ``documents``: load the documents that show each (for showing them, not for counting)."""

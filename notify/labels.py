@@ -11,6 +11,7 @@ import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nlp.lexicon import LexiconError, load_lexicon
 from storage.safe_yaml import YAMLError, parse_yaml
@@ -49,7 +50,7 @@ def lexicon_categories() -> dict[str, dict[str, str]]:
     return {name: dict(category.label) for name, category in categories.items()}
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except YAMLError as exc:

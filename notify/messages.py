@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from apprise import NotifyFormat
 from apprise.common import OverflowMode
@@ -20,8 +21,8 @@ from notify.channels import Channel
 from notify.context import MessageInfo, alert_context
 from notify.email import send_email, unsubscribe_target
 from notify.labels import load_labels
-from notify.policy import Policy
 from notify.outbox import Told
+from notify.policy import Policy
 from notify.render import Renderer
 from notify.sanitize import one_line
 from storage.models import Document, Finding, FindingDocument, Source

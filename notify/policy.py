@@ -42,7 +42,8 @@ class Policy:
 
     def backoff(self, attempts: int) -> dt.timedelta:
         """Wait after the ``attempts``-th failed attempt: 5 min, 10 min, 20 min… at most 12 h."""
-        return min(self.first_backoff * (2 ** max(attempts - 1, 0)), self.max_backoff)
+        backoff: dt.timedelta = self.first_backoff * (2 ** max(attempts - 1, 0))
+        return min(backoff, self.max_backoff)
 
     def next_digest(self, now: dt.datetime, mode: str) -> dt.datetime:
         """The next digest time after ``now``: the digest hour, the next day for daily, the next
@@ -55,7 +56,7 @@ class Policy:
             moment += dt.timedelta(days=(7 - moment.weekday()) % 7)
         # Rebuild through the zone so that a daylight-saving change keeps the wall-clock hour.
         moment = moment.replace(tzinfo=None).replace(tzinfo=self.timezone)
-        return moment.astimezone(dt.timezone.utc)
+        return moment.astimezone(dt.UTC)
 
     def today(self, now: dt.datetime) -> dt.date:
         """The local date of ``now``: a meeting on that date or later is still ahead."""

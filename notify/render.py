@@ -11,6 +11,7 @@ scraped string through the ``chat`` filter (no Markdown, no mentions, no live li
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,8 @@ def tail(value: str, limit: int) -> str:
     return "…" + value[-limit:].split(" ", 1)[-1]
 
 
-def environment(override_dir: str | Path | None = None, bundled: Path = BUNDLED, autoescape=HTML) -> Environment:
+def environment(override_dir: str | Path | None = None, bundled: Path = BUNDLED,
+                autoescape: bool | Callable[[str | None], bool] = HTML) -> Environment:
     """Templates from ``override_dir`` first, then the ``bundled`` ones (the alerts', or the
     site's). HTML is autoescaped: every string that comes from a council document is untrusted."""
     loaders = [FileSystemLoader(str(override_dir))] if override_dir else []

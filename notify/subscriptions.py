@@ -59,7 +59,7 @@ def _departement(code: str, where: str) -> str:
     code = code.upper()
     if code.isdigit() and len(code) == 1:
         code = "0" + code  # YAML reads 01 as 1
-    if not (len(code) == 2 and (code.isdigit() or code in ("2A", "2B")) or len(code) == 3 and code.startswith("97")):
+    if not ((len(code) == 2 and (code.isdigit() or code in ("2A", "2B"))) or (len(code) == 3 and code.startswith("97"))):
         raise SubscriptionError(f"{where}: {code!r} is not a département code (01…95, 2A, 2B, 971…976)")
     return code
 
@@ -120,7 +120,7 @@ class SubscriptionSpec:
     filters: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: Any, where: str) -> "SubscriptionSpec":
+    def from_dict(cls, data: Any, where: str) -> SubscriptionSpec:
         if not isinstance(data, dict) or not data.get("name"):
             raise SubscriptionError(f"{where}: each subscription needs a name")
         unknown = sorted(set(data) - set(FIELDS))

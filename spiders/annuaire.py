@@ -20,9 +20,10 @@ import io
 import json
 import tarfile
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _records(data: bytes, origin: str) -> list[dict]:
 def read_bytes(source: str) -> bytes:
     """The export's bytes, from a file or an http(s) URL."""
     if source.startswith(("http://", "https://")):
-        with urllib.request.urlopen(source, timeout=120) as answer:  # noqa: S310 - the operator's URL
+        with urllib.request.urlopen(source, timeout=120) as answer:  # the operator's URL
             return answer.read()
     return Path(source).read_bytes()
 

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
-
-from storage.safe_yaml import parse_yaml
 
 from spiders.annuaire import TownHall
 from spiders.communes import Commune, insee_code
 from spiders.registry import SourceSpec
 from spiders.registry_write import write_new_entry
 from spiders.text import fold
+from storage.safe_yaml import parse_yaml
 
 PLATFORM_URLS = Path(__file__).with_name("platform_urls.yaml")
 ANNUAIRE = "https://www.data.gouv.fr/fr/datasets/service-public-fr-annuaire-de-l-administration-base-de-donnees-locales/"

@@ -140,7 +140,7 @@ class DistributedScheduler(Scheduler):
         self.spider = spider
         source = getattr(spider, "source", None)
         self.crawl_id = source.id if source is not None else spider.name
-        workers_key, queue_key, dupefilter_key, _ = self._keys()
+        _, queue_key, dupefilter_key, _ = self._keys()
         self.queue = PriorityQueue(server=self.server, spider=spider, key=queue_key, serializer=self.serializer)
         self.df = RFPDupeFilter(self.server, key=dupefilter_key)
         live = self._script(_JOIN)

@@ -12,8 +12,8 @@ crossed its interval), so that a cron job does not repeat the same alert every n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import func, select
 

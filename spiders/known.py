@@ -34,7 +34,7 @@ class KnownDocuments:
         self.recheck_after = recheck_after
 
     @classmethod
-    def load(cls, db: Database, source_id: str, recheck_after_days: float) -> "KnownDocuments":
+    def load(cls, db: Database, source_id: str, recheck_after_days: float) -> KnownDocuments:
         with db.session() as session:
             rows = session.execute(
                 select(Document.url, Document.status, Document.etag, Document.last_modified,

@@ -130,7 +130,7 @@ class ReachMiddleware:
 
         try:
             return parse_address(await maybe_deferred_to_future(reactor.resolve(host)))
-        except Exception:  # noqa: BLE001 - any resolver failure: let the download report it
+        except Exception:  # any resolver failure: let the download report it
             return None
 
 

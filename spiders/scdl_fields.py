@@ -14,8 +14,9 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from spiders.actes import find_acte_id
 
@@ -62,7 +63,7 @@ class Deliberation:
         """A stable identity within its file: DELIB_ID, or a digest of date and subject."""
         if self.delib_id:
             return self.delib_id
-        seed = f"{self.adopted}|{self.subject}".encode("utf-8")
+        seed = f"{self.adopted}|{self.subject}".encode()
         return "sha1-" + hashlib.sha1(seed).hexdigest()[:16]
 
     def text(self) -> str:

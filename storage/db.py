@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +26,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_KEY = 0x76696769654D6967  # "vigieMig"
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers work while the crawler writes; NORMAL is durable across application
     # crashes (not power loss) and several times faster than FULL.
     cursor = dbapi_connection.cursor()
@@ -109,7 +113,7 @@ def current_revision(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def alembic_config(url: str):
+def alembic_config(url: str) -> AlembicConfig:
     from alembic.config import Config as AlembicConfig
 
     cfg = AlembicConfig()

@@ -31,7 +31,7 @@ text = Annotated[str, mapped_column(Text)]
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 created = Annotated[dt.datetime, mapped_column(default=utcnow, server_default=func.now())]
@@ -39,7 +39,7 @@ created = Annotated[dt.datetime, mapped_column(default=utcnow, server_default=fu
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {
+    type_annotation_map = {  # noqa: RUF012 - read by SQLAlchemy from the class, never changed
         dict[str, Any]: JSON,
         list[Any]: JSON,
         dt.datetime: UTCDateTime(),

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Select, update
+from sqlalchemy import Connection, Select, update
 from sqlalchemy.orm import Session
 
 from storage.models import utcnow
@@ -57,13 +58,13 @@ def stopped_workers(workers: Iterable[str]) -> list[str]:
     return stopped
 
 
-def renew_claims(session: Session, model: type, worker: str) -> None:
+def renew_claims(session: Session, model: type[Any], worker: str) -> None:
     """Stamp again the rows ``worker`` holds: it is alive, and its lease starts again."""
     session.execute(update(model).where(model.claimed_by == worker).values(claimed_at=utcnow())
                     .execution_options(synchronize_session=False))
 
 
-def claim(session: Session, model: type, ids_query: Select, worker: str | None = None,
+def claim(session: Session, model: type[Any], ids_query: Select[Any], worker: str | None = None,
           limit: int = 1) -> list[Any]:
     """Claim up to ``limit`` rows of ``model`` among those ``ids_query`` selects; returns their ids.
 
@@ -81,9 +82,10 @@ def claim(session: Session, model: type, ids_query: Select, worker: str | None =
     return ids
 
 
-def _take_sqlite_write_lock(connection) -> None:
+def _take_sqlite_write_lock(connection: Connection) -> None:
     # The sqlite3 driver opens a transaction only before the first write, so two claimers could
     # read the same rows before either writes. Opening it IMMEDIATE takes the write lock before
     # the read; a second claimer waits (busy_timeout) until the first commits.
-    if not connection.connection.dbapi_connection.in_transaction:
+    driver_connection: Any = connection.connection.dbapi_connection  # sqlite3.Connection here
+    if not driver_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -49,7 +49,7 @@ def test_a_wrong_value_is_refused_naming_the_setting(environ, message):
 def test_an_unknown_key_in_the_file_is_refused(tmp_path):
     file = tmp_path / "vigie.yaml"
     file.write_text("max_file_sise_mb: 10\n")
-    with pytest.raises(ConfigError, match="unknown setting.*max_file_sise_mb"):
+    with pytest.raises(ConfigError, match=r"unknown setting.*max_file_sise_mb"):
         load_config(environ={"VIGIE_CONFIG": str(file)})
 
 
@@ -98,4 +98,4 @@ def test_a_bad_setting_or_an_unreachable_database_exits_2_with_one_line(run_vigi
     result = run_vigie("run", extra_env=env)
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
-    assert line.startswith(f"Configuration error: ") and setting in line
+    assert line.startswith("Configuration error: ") and setting in line

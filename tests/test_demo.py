@@ -126,7 +126,7 @@ def test_second_run_sends_nothing(demo):
 
 def test_the_demo_prints_each_finding_on_one_line(demo):
     """Scraped text is folded before it reaches the terminal."""
-    header, _, rest = demo.first.stdout.partition("Findings in the demo commune's documents (")
+    _, _, rest = demo.first.stdout.partition("Findings in the demo commune's documents (")
     count, _, listing = rest.partition(" deliberations, ")
     lines = listing.partition(":\n")[2].split("\n\n")[0].splitlines()
     assert len(lines) == int(count) == len(rows(demo.findings)) and all(line.startswith("  [") for line in lines)

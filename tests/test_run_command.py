@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import CrawlRun, Document, SourceRun
-from tests.support.http import ScriptedServer, answer
 from tests.crawl.pdfs import make_pdf
+from tests.support.http import ScriptedServer, answer
 
 LISTING = b"""<html><head><title>Deliberations du conseil municipal</title></head><body>
 <h2>Seance du 3 mars 2026</h2><ul><li><a href="/d/1.pdf">Deliberation videoprotection</a></li></ul></body></html>"""

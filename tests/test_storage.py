@@ -31,7 +31,7 @@ def test_times_come_back_aware_and_in_utc(db):
         session.add(Document(source_id="s1", url="u", extra={}, last_checked_at=dt.datetime(2026, 3, 1, 12, tzinfo=paris)))
     with db.session() as session:
         doc = session.query(Document).one()
-    assert doc.last_checked_at == dt.datetime(2026, 3, 1, 11, tzinfo=dt.timezone.utc)
+    assert doc.last_checked_at == dt.datetime(2026, 3, 1, 11, tzinfo=dt.UTC)
     assert doc.first_seen_at.tzinfo is not None
 
 

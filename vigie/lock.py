@@ -22,9 +22,9 @@ import hashlib
 import os
 import socket
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
@@ -44,7 +44,7 @@ class LockHeld(Exception):
 def _holder_text(command: str) -> str:
     # pid first: PostgreSQL keeps only 63 characters of an application_name.
     return f"vigie {command} (pid {os.getpid()} on {socket.gethostname()}) since " \
-           f"{dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}"
+           f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}"
 
 
 class FileLock:
@@ -141,7 +141,7 @@ class RunLock:
         else:
             self._lock = AdvisoryLock(db.engine, command)
 
-    def __enter__(self) -> "RunLock":
+    def __enter__(self) -> RunLock:
         """Take the lock, or raise :class:`LockHeld` at once (never waits)."""
         if self._lock is not None:
             self._lock.acquire()

@@ -21,7 +21,7 @@ KEYWORDS = Path(__file__).with_name("baseline.yaml")
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[frozenset[str], dict[bool, list[tuple[str, re.Pattern]]]]:
+def _patterns() -> tuple[frozenset[str], dict[bool, list[tuple[str, re.Pattern[str]]]]]:
     """The compound languages, and the keyword regexes with and without a word start."""
     lexicon = load_lexicon()
     keywords = parse_yaml(KEYWORDS.read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ recursion, and a page nested deeper still is refused with the reason rather than
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -53,7 +54,7 @@ def extract_html(data: bytes, media_type: str | None = None) -> Extraction:
     return Extraction([PageText(1, "\n\n".join(paragraphs), "html")], {"encoding": encoding, "title": title})
 
 
-def _walk(root, pieces: list[str]) -> None:
+def _walk(root: Any, pieces: list[str]) -> None:
     """The text of ``root`` and its descendants into ``pieces``, depth first, without recursion."""
     stack = [(root, False)]
     while stack:

@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 from functools import lru_cache
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def warn_unavailable() -> None:
                 "Install it to read them: %s", INSTALL_HINT)
 
 
-def pgm(width: int, height: int, stride: int, buffer) -> bytes:
+def pgm(width: int, height: int, stride: int, buffer: Any) -> bytes:
     """A grey-level bitmap as a binary PGM image (rows copied without their stride padding)."""
     header = f"P5\n{width} {height}\n255\n".encode()
     pixels = memoryview(buffer).cast("B")
@@ -75,7 +76,7 @@ def pgm(width: int, height: int, stride: int, buffer) -> bytes:
     return header + b"".join(pixels[row * stride: row * stride + width].tobytes() for row in range(height))
 
 
-def render(page) -> tuple[bytes, int]:
+def render(page: Any) -> tuple[bytes, int]:
     """A pypdfium2 page as a grey-level PGM image, and its resolution: :data:`DPI`, or less for a
     page too large for :data:`MAX_PIXELS`. Raises :class:`OcrError` for a page too large to read
     at :data:`MIN_DPI`. pdfium is not thread-safe: call it in turn."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from importlib import import_module
-from typing import Callable
 
 from nlp.extract import Extraction, ExtractionError, PageText
 

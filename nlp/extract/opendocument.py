@@ -8,6 +8,8 @@ paragraph whose style asks for a page break before it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 from nlp.extract import Extraction, ExtractionError
@@ -54,7 +56,7 @@ def extract(data: bytes) -> Extraction:
     return writer.extraction()
 
 
-def _inside_paragraph(element) -> bool:
+def _inside_paragraph(element: Any) -> bool:
     parent = element.getparent()
     while parent is not None:
         if parent.tag in _PARAGRAPHS:

@@ -11,8 +11,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from nlp.extract import Extraction, ExtractionError, PageText
-from nlp.extract import ocr
+from nlp.extract import Extraction, ExtractionError, PageText, ocr
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,7 @@ def extract_pdf(data: bytes, language: str | None = None, name: str | None = Non
 def _text(page: pdfium.PdfPage) -> str:
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_bounded()
+        text: str = textpage.get_text_bounded()
     finally:
         textpage.close()
     # PDFium writes U+0002 for a word hyphenated at the end of a line ("vidéo\x02protection"), line

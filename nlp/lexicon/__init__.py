@@ -20,7 +20,6 @@ from typing import Any
 
 from storage.safe_yaml import YAMLError, parse_yaml
 
-
 LEXICON_DIR = Path(__file__).parent
 LANGUAGES = ("fr", "en", "de")
 ANY = "any"  # terms used whatever the document's language (acronyms, brand-like words)
@@ -204,7 +203,7 @@ def _pairs(path: Path, value: Any) -> dict[str, tuple[Pair, ...]]:
     return out
 
 
-def _language_map(path: Path, where: str, value: Any) -> dict[str, list]:
+def _language_map(path: Path, where: str, value: Any) -> dict[str, list[Any]]:
     """A mapping of languages (or "any") to lists, checked."""
     if value is None:
         return {}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from notify import exports
 from notify.labels import load_labels
 from notify.site import layout, opendata
 from notify.site.content import FindingView, SiteContent, load_content
@@ -129,7 +130,7 @@ def _write_open_data(writer: SiteWriter, renderer: SiteRenderer, content: SiteCo
     shown = {dot.category for m in maps for dot in m.dots}
     legend = [(category.label, colour(category.id)) for category in content.categories if category.id in shown]
     writer.write(layout.MAP, renderer.page("map.html.j2", layout.MAP, maps=maps, elsewhere=elsewhere, legend=legend))
-    writer.write(layout.DATA, renderer.page("data.html.j2", layout.DATA, columns=opendata.COLUMNS,
+    writer.write(layout.DATA, renderer.page("data.html.j2", layout.DATA, columns=exports.COLUMNS,
                                             licence=opendata.LICENCE, updated=content.updated))
 
 

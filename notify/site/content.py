@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -124,7 +125,7 @@ class FindingView:
     """A finding as the site shows it: its facts (:func:`notify.facts.finding_facts`) and evidence."""
 
     id: int
-    facts: dict
+    facts: dict[str, Any]
     council: CouncilView
     entry_id: str
     score: float
@@ -254,11 +255,11 @@ def _health(session: Session) -> dict[str, Health]:
     return health
 
 
-def _document_order(doc: DocumentView) -> tuple:
+def _document_order(doc: DocumentView) -> tuple[Any, ...]:
     return reading_order(doc.vote_date, doc.meeting_date, doc.id)
 
 
-def _finding_order(finding: FindingView) -> tuple:
+def _finding_order(finding: FindingView) -> tuple[Any, ...]:
     return reading_order(finding.facts["vote_date"], finding.facts["meeting_date"], finding.id)
 
 
@@ -324,4 +325,4 @@ def load_content(session: Session, labels: Labels, language: str, public_url: st
         councils=sorted(councils.values(), key=lambda c: (c.name.casefold(), c.id)), documents=ordered, hits=hits,
         categories=sorted(categories.values(), key=lambda c: (c.label.casefold(), c.id)),
         upcoming=[d for d in ordered if d.vote_date],
-        updated=max(dates, default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)), findings=findings)
+        updated=max(dates, default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)), findings=findings)

@@ -10,8 +10,8 @@ every scraped string passes through :func:`escape_text`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from notify.site import layout
 from notify.site.content import FindingView
@@ -40,7 +40,9 @@ def fold(line: str) -> str:
     """``line`` cut into lines of at most 75 octets, never inside a UTF-8 character (§3.1)."""
     if len(line.encode("utf-8")) <= LINE_OCTETS:
         return line
-    parts, current, size, limit = [], [], 0, LINE_OCTETS
+    parts: list[str] = []
+    current: list[str] = []
+    size, limit = 0, LINE_OCTETS
     for char in line:
         octets = len(char.encode("utf-8"))
         if size + octets > limit:
@@ -54,7 +56,7 @@ def fold(line: str) -> str:
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _uri(url: str) -> str:

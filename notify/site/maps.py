@@ -14,10 +14,10 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-from storage.safe_yaml import parse_yaml
+from typing import Any
 
 from notify.site.content import CouncilView
+from storage.safe_yaml import parse_yaml
 
 HERE = Path(__file__).parent
 OUTLINES = HERE / "geodata" / "outlines.json"
@@ -46,12 +46,12 @@ class CountryMap:
 
 
 @lru_cache(maxsize=1)
-def _outlines() -> dict:
+def _outlines() -> dict[str, Any]:
     return json.loads(OUTLINES.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
-def style() -> dict:
+def style() -> dict[str, Any]:
     return parse_yaml(STYLE.read_text(encoding="utf-8"))
 
 

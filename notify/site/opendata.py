@@ -8,7 +8,8 @@ latitude] in WGS 84, no "crs" member) with its findings counted by technology.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from notify.exports import COLUMNS, csv_text, finding_record
 from notify.site.content import CouncilView, FindingView

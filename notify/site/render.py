@@ -43,7 +43,7 @@ def load_strings(language: str, path: Path = STRINGS) -> dict[str, str]:
 
 def rfc3339(moment: dt.datetime) -> str:
     """An Atom date (RFC 3339, UTC)."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class SiteRenderer:
@@ -67,7 +67,7 @@ class SiteRenderer:
 
     def local_date(self, moment: dt.datetime) -> str:
         """The day of ``moment`` where the councils are, in words."""
-        return self.env.filters["date"](moment.astimezone(self.zone).date())
+        return str(self.env.filters["date"](moment.astimezone(self.zone).date()))
 
     def absolute(self, path: str) -> str:
         """The public URL of a page, or "" when the site's URL is not configured."""

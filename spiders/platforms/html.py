@@ -11,7 +11,7 @@ source's ``config`` refine it for sites that need them: see ``HtmlCouncilSpider.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -60,14 +60,14 @@ def response_kind(response: Response) -> str:
     disposition = (response.headers.get(b"Content-Disposition") or b"").decode("latin-1")
     name = disposition.rsplit("filename=", 1)[-1].strip("\"' ;") if "filename=" in disposition else response.url
     kind = file_kind(response.body, media, name)
-    if kind in DOCUMENT_KINDS or kind == "text" and "text/plain" in media:
+    if kind in DOCUMENT_KINDS or (kind == "text" and "text/plain" in media):
         return "document"
     return "page" if kind == "html" else "other"
 
 
 class HtmlCouncilSpider(CouncilSpider):
     name = "html"
-    options = {
+    options: ClassVar[dict[str, Option]] = {
         "document_links": Option("CSS of the document links (all links to documents by default)."),
         "follow_links": Option("CSS of the links that lead to sub-pages or further listing pages."),
         "max_depth": Option("How many levels of sub-pages to go down.", 2),

@@ -16,7 +16,7 @@ since (``…LastModifiedUtc``) is asked for. Options in the source's ``config``:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.http import Response
 
@@ -31,7 +31,7 @@ PAGED = {"events": ("Event", "EventDate"), "matters": ("Matter", "MatterIntroDat
 def odata_time(moment: dt.datetime | dt.date) -> str:
     """An OData v3 ``datetime'…'`` literal (Legistar's …Utc fields are UTC without offset)."""
     if isinstance(moment, dt.datetime):
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     return f"datetime'{moment.isoformat()}'"
 
 
@@ -45,7 +45,7 @@ def legistar_date(value: Any) -> dt.date | None:
 
 class LegistarSpider(ApiSpider):
     name = "legistar"
-    options = {
+    options: ClassVar[dict[str, Option]] = {
         "history_days": Option("How far back a first crawl goes, in days.", 365),
         "matters": Option("Read the matters (legislation) and their attachments too.", True),
         "token": Option("The API token, for the clients that require one (keep it out of the bundled registry)."),

@@ -18,14 +18,15 @@ that brings nothing new. Options in the source's ``config``: see ``LuteceOdsSpid
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapy.http import Response
 
 from spiders.api import ApiSpider, with_query
 from spiders.metadata import guess_kind, meeting_date
-from spiders.text import fold
 from spiders.options import Option
+from spiders.text import fold
 
 _SEANCE = re.compile(r"^[A-ZÉÛÈ]+ \d{4}$")
 _REFERENCE = re.compile(r"^\d{4} [A-Z]{1,8} \d+")
@@ -48,7 +49,7 @@ def item_metadata(metas: list[str]) -> dict[str, str | None]:
 
 class LuteceOdsSpider(ApiSpider):
     name = "lutece_ods"
-    options = {
+    options: ClassVar[dict[str, Option]] = {
         "query": Option("The search words (`vidéoprotection AND caméras`); none by default."),
         "page_size": Option("Results per page, the `items_per_page` parameter.", 50),
         "max_pages": Option("How many pages a first crawl reads at most (the archive holds far more).", 40),

@@ -25,7 +25,7 @@ publication-actes.fr say so): pages are read until the cursor ends. Each ``acte`
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.http import Response
 
@@ -45,7 +45,7 @@ ACT_TYPES = {
 
 class MegalisSpider(ApiSpider):
     name = "megalis"
-    options = {
+    options: ClassVar[dict[str, Option]] = {
         "types_actes": Option("Only these act types (\"1,2\"), as the API takes them; all by default."),
         "classifications": Option("Only these @ctes classes (\"6,1\"); all by default."),
         "annexes": Option("Download the annexes too.", True),

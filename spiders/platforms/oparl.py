@@ -15,7 +15,7 @@ Options in the source's ``config``: see ``OParlSpider.options``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.http import Response
 
@@ -50,7 +50,7 @@ def body_matches(body: dict, wanted: str | None) -> bool:
 
 class OParlSpider(ApiSpider):
     name = "oparl"
-    options = {
+    options: ClassVar[dict[str, Option]] = {
         "body": Option("The id URL, name, short name or AGS of the one body to read, when a system hosts several."),
         "papers": Option("Read the papers (Vorlagen) too, not only the meetings.", True),
         "file_url": Option("Which URL of a File to fetch first: `downloadUrl` or `accessUrl`.", "downloadUrl"),

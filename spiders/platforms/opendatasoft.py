@@ -10,13 +10,14 @@ dataset maps its fields in the source's ``config`` (see ``OpenDataSoftSpider.opt
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from scrapy.http import Response
 
 from spiders.api import ApiSpider, with_query
+from spiders.options import Option
 from spiders.platforms.scdl import deliberation_documents
 from spiders.scdl_fields import parse_record
-from spiders.options import Option
 
 MAX_WINDOW = 10_000  # offset + limit must stay within this (InvalidRESTParameterError)
 SCDL_FIELDS = {"subject": "delib_objet", "url": "delib_url", "date": "delib_date", "id": "delib_id"}
@@ -42,7 +43,7 @@ def next_offset(offset: int, got: int, total_count: int, page_size: int) -> int 
 
 class OpenDataSoftSpider(ApiSpider):
     name = "opendatasoft"
-    options = {
+    options: ClassVar[dict[str, Option]] = {
         "fields": Option("{subject, url, date, id} → the dataset's field names (SCDL's by default).", {}),
         "date_field": Option("The date field used to ask only for recent records (the `date` field by default)."),
         "lookback_days": Option("How far before the last complete crawl to ask again, since records are often "

@@ -11,12 +11,13 @@ the subject is analysed even when no file is published. Options in the source's 
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from scrapy.http import Response
 
 from spiders.api import ApiSpider
-from spiders.scdl_fields import Deliberation, ScdlError, read_table
 from spiders.options import Option
+from spiders.scdl_fields import Deliberation, ScdlError, read_table
 
 _DATAGOUV_PAGE = re.compile(r"^(https?://[^/]*data\.gouv\.fr)/(?:[a-z]{2}/)?datasets/([^/?#]+)/?")
 
@@ -58,7 +59,7 @@ def _record_fields(record: Deliberation) -> dict:
 
 class ScdlSpider(ApiSpider):
     name = "scdl"
-    options = {
+    options: ClassVar[dict[str, Option]] = {
         "more_urls": Option("Other CSV files of the same body (one per year, say).", []),
         "delimiter": Option("The separator, when sniffing the header is not enough."),
         "encoding": Option("The file's encoding, when it is neither UTF-8 nor Windows-1252."),

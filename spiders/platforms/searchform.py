@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import ClassVar
 from urllib.parse import quote
 
 from scrapy.http import Response
@@ -39,7 +40,7 @@ def windows(start: dt.date, end: dt.date, days: int) -> list[tuple[dt.date, dt.d
 
 class SearchFormSpider(ApiSpider):
     name = "searchform"
-    options = {
+    options: ClassVar[dict[str, Option]] = {
         "method": Option("POST or GET.", "POST"),
         "form": Option("The form's fixed fields, e.g. {nbresults: \"200\", hideRecDetail: \"false\"}.", {}),
         "date_fields": Option("The names of the range's fields.", {"start": "dtdebut", "end": "dtfin"}),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapy.http import Response, TextResponse
@@ -59,7 +59,7 @@ def meeting_day(value: str) -> dt.date | None:
 
 class WebdelibSpider(ApiSpider):
     name = "webdelib"
-    options = {
+    options: ClassVar[dict[str, Option]] = {
         "tabs": Option("The tabs to read.", ["seances", "summary_orders"]),
         "history_months": Option("How many months a first crawl reads, this one included.", 12),
         "lookback_months": Option("How many months before the last complete crawl an incremental crawl reads again.", 1),

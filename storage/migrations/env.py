@@ -1,7 +1,7 @@
 """Alembic environment: runs on the connection Vigie hands over, or on the configured URL."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 from storage.models import Base
 
@@ -28,7 +28,7 @@ def run_migrations_online() -> None:
         connection.commit()
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     # Batch mode lets later migrations alter SQLite tables (it rebuilds them).
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():

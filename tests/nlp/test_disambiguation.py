@@ -40,7 +40,7 @@ NEAR_MISSES = [
 ]
 
 
-@pytest.mark.parametrize("case, language, text", NEAR_MISSES, ids=[f"{c}-{l}" for c, l, _ in NEAR_MISSES])
+@pytest.mark.parametrize("case, language, text", NEAR_MISSES, ids=[f"{case}-{language}" for case, language, _ in NEAR_MISSES])
 def test_near_misses_are_not_hits(case: str, language: str, text: str) -> None:
     assert labels(Analyzer.for_language(language), text) == set()
 

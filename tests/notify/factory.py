@@ -22,7 +22,7 @@ BELLERIVE = {"id": "fr-bellerive", "name": "Ville de Bellerive-sur-Ondine", "cou
 
 def add_subscription(db: Database, name: str, urls: list[str], **fields: Any) -> int:
     """A subscription created a minute ago, so that hits added now are owed to it."""
-    fields.setdefault("created_at", dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1))
+    fields.setdefault("created_at", dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
     with db.session() as session:
         sub = Subscription(name=name, urls=urls, **fields)
         session.add(sub)

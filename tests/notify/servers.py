@@ -28,7 +28,7 @@ class Webhook(LoopbackHTTPServer):
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
+            def log_message(self, format, *args):  # the standard library's signature
                 pass
 
             def do_POST(self):
@@ -113,7 +113,7 @@ class GatedSMTP(ScriptedSMTP):
             self._gate.set()
         try:
             await asyncio.wait_for(self._gate.wait(), self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return "451 Gate never opened"
         return await super().handle_DATA(server, session, envelope)
 
@@ -145,7 +145,7 @@ class Silent:
     def url(self, timeout_s: float) -> str:
         return f"json://127.0.0.1:{self.listener.getsockname()[1]}/hook?cto={timeout_s}&rto={timeout_s}"
 
-    def __enter__(self) -> "Silent":
+    def __enter__(self) -> Silent:
         self.thread.start()
         return self
 
@@ -188,7 +188,7 @@ class SlowWebhook:
     def url(self, path: str = "/hook") -> str:
         return f"json://127.0.0.1:{self.server.sockets[0].getsockname()[1]}{path}"
 
-    def __enter__(self) -> "SlowWebhook":
+    def __enter__(self) -> SlowWebhook:
         self.thread.start()
         return self
 

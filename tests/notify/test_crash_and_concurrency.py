@@ -13,10 +13,10 @@ import sys
 
 from sqlalchemy import func, select
 
-from vigie.config import load_config
 from storage.models import Delivery
 from tests.notify.factory import add_hit, add_subscription
 from tests.notify.servers import GatedSMTP, KillingSMTP
+from vigie.config import load_config
 
 DEFAULT_POLICY = load_config(environ={}).delivery_policy()  # the delivery rules of the default settings
 
@@ -49,8 +49,8 @@ def test_killed_after_the_server_accepted_the_alert_is_resent_once_with_the_same
     with KillingSMTP(accept=True) as mail:
         kill_notifier_mid_send(db, mail, vigie_env, tmp_path)
 
-        within_lease = notify(at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=1))
-        after_lease = notify(at=dt.datetime.now(dt.timezone.utc) + LEASE + dt.timedelta(minutes=1))
+        within_lease = notify(at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1))
+        after_lease = notify(at=dt.datetime.now(dt.UTC) + LEASE + dt.timedelta(minutes=1))
 
     assert within_lease.messages_sent == 0  # the claim is respected while the sender may be alive
     assert after_lease.released == 1 and after_lease.findings_sent == 1
@@ -64,7 +64,7 @@ def test_killed_before_the_server_accepted_the_alert_is_sent_exactly_once(db, no
     with KillingSMTP(accept=False) as mail:
         kill_notifier_mid_send(db, mail, vigie_env, tmp_path)
 
-        notify(at=dt.datetime.now(dt.timezone.utc) + LEASE + dt.timedelta(minutes=1))
+        notify(at=dt.datetime.now(dt.UTC) + LEASE + dt.timedelta(minutes=1))
 
     assert len(mail.messages) == 1
     assert statuses(db) == ["sent"]

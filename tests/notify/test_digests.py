@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from vigie.config import load_config
 from tests.notify.factory import add_hit, add_subscription
+from vigie.config import load_config
 
 DEFAULT_POLICY = load_config(environ={}).delivery_policy()  # the delivery rules of the default settings
 
@@ -74,7 +74,7 @@ def test_past_the_rate_cap_alerts_are_folded_into_the_next_digest(db, notify, no
 def test_the_next_digest_time_keeps_the_local_hour_across_daylight_saving():
     policy = DEFAULT_POLICY
     # 30 March 2025 02:00 Paris: clocks go forward.
-    before_change = dt.datetime(2025, 3, 29, 12, 0, tzinfo=dt.timezone.utc)
+    before_change = dt.datetime(2025, 3, 29, 12, 0, tzinfo=dt.UTC)
 
     moment = policy.next_digest(before_change, "daily")
 

@@ -10,8 +10,8 @@ import datetime as dt
 from sqlalchemy import func, insert, select
 
 from notify.outbox import queue_for
-from vigie.config import load_config
 from storage.models import Delivery, Finding, Source, Subscription
+from vigie.config import load_config
 
 DEFAULT_POLICY = load_config(environ={}).delivery_policy()  # the delivery rules of the default settings
 

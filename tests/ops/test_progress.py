@@ -51,5 +51,5 @@ def test_a_crawl_under_cron_logs_its_progress_in_key_value_form(run_vigie, serve
     site = serve(tmp_path / "site")
     result = run_vigie("-v", "crawl", "--platform", "html", "--url", f"{site}/deliberations/", "--source", "ville")
     assert result.returncode == 0, result.stderr
-    [line] = [l for l in result.stderr.splitlines() if "progress task=crawl" in l]
+    [line] = [entry for entry in result.stderr.splitlines() if "progress task=crawl" in entry]
     assert "done=1 total=1 unit=sources" in line and "documents=2" in line and "last=ville" in line

@@ -10,7 +10,7 @@ from storage.db import Database
 from storage.models import CrawlRun, Document, Source, SourceRun
 from tests.ops.sites import build_council_site
 
-T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
 
 
 def jsonl(result) -> list[dict]:

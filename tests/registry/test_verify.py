@@ -6,8 +6,8 @@ import datetime as dt
 
 import yaml
 
-from spiders.verification import judge
 from spiders.registry import parse_entry
+from spiders.verification import judge
 from tests.support.apiserver import ApiServer, Reply
 
 COUNCIL_PAGE = """<html><head><title>Conseil municipal - délibérations</title></head><body><main>

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from nlp.findings import update_document_findings
 from storage.models import Document, Hit, Source, SourceRun
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TODAY = dt.date(2025, 3, 10)  # the tests' "today": meetings after it are still ahead
 NOW = dt.datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 _counter = itertools.count(1)

@@ -14,6 +14,7 @@ from tests.site.conftest import Sample
 from tests.site.factory import NOW, add_document, add_hit
 from tests.site.pages import ATOM, atom, entries, events, ical_lines
 
+
 def test_the_main_feed_is_valid_atom_with_every_required_element(site: Path) -> None:
     feed = atom(site, layout.FEED_ALL)
     assert feed.tag == f"{ATOM}feed"

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import Document, SourceRun
-from tests.support.workspace import vigie_workspace
 from tests.support.apiserver import ApiServer
+from tests.support.workspace import vigie_workspace
 
 
 def _servers():

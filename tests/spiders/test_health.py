@@ -12,7 +12,7 @@ from spiders.registry import parse_entry
 from tests.spiders.conftest import write_scdl_entry
 from tests.support.fixtures import fixture_path
 
-NOW = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 
 
 def spec(**changes):
@@ -45,7 +45,7 @@ def csv_site(api_server):
 
 
 def test_vigie_sources_shows_each_sources_last_result(csv_site, run_vigie, tmp_path):
-    server, state = csv_site
+    server, _ = csv_site
     env = write_scdl_entry(tmp_path / "registry", f"{server.url}/d.csv")
     assert run_vigie("crawl", "bellerive-scdl", extra_env=env).returncode == 0
     result = run_vigie("sources", "--format", "jsonl", extra_env=env)

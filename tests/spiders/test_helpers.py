@@ -38,8 +38,8 @@ def test_query_parameters_are_added_or_replaced(url, params, expected):
 
 
 @pytest.mark.parametrize("raw, expected", [
-    ("2021-06-24T18:37:00+02:00", dt.datetime(2021, 6, 24, 16, 37, tzinfo=dt.timezone.utc)),
-    ("2024-09-21T00:49:38.617Z", dt.datetime(2024, 9, 21, 0, 49, 38, 617000, tzinfo=dt.timezone.utc)),
+    ("2021-06-24T18:37:00+02:00", dt.datetime(2021, 6, 24, 16, 37, tzinfo=dt.UTC)),
+    ("2024-09-21T00:49:38.617Z", dt.datetime(2024, 9, 21, 0, 49, 38, 617000, tzinfo=dt.UTC)),
     ("", None),
     ("not a date", None),
 ])
@@ -47,7 +47,7 @@ def test_date_times(raw, expected):
     assert parse_datetime(raw) == expected
 
 
-NOW = dt.datetime(2026, 3, 12, 10, 0, tzinfo=dt.timezone.utc).timestamp()
+NOW = dt.datetime(2026, 3, 12, 10, 0, tzinfo=dt.UTC).timestamp()
 
 
 @pytest.mark.parametrize("header, expected", [

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from spiders.platforms.oparl import body_matches, type_name, vote_counts
-from tests.support.apiserver import fake_pdf, Reply
 from tests.spiders.conftest import crawl_twice, stored_documents
+from tests.support.apiserver import Reply, fake_pdf
 from tests.support.fixtures import fixture_path, load_json
 
 HUERTGENWALD = "https://sdnetrim.kdvz-frechen.de"

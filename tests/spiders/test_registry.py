@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spiders.registry import PLATFORMS, RegistryError, load_registry, parse_entry
 from spiders.options import markdown_table, platform_options
+from spiders.registry import PLATFORMS, RegistryError, load_registry, parse_entry
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import collections
 import threading
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from vigie.demo.servers import LoopbackHTTPServer, QuietHandler

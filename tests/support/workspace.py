@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable, Iterator
 
 from storage.db import Database
 from tests.support.databases import fresh_database_url, vigie_environment

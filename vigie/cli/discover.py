@@ -74,7 +74,8 @@ def coverage(app: App, fmt: str, min_population: int, populations: Path | None) 
 
 def coverage_line(registry) -> str:
     """One line for `vigie sources`: the national coverage of the communes that must publish online."""
-    from spiders.communes import coverage as count, load_communes
+    from spiders.communes import coverage as count
+    from spiders.communes import load_communes
 
     total = count(load_communes(), registry)[-1]
     return (f"Communes of 3,500+ inhabitants: {total['communes']}, {total['enabled']} with an enabled source, "

@@ -10,7 +10,8 @@ import csv
 import datetime as dt
 import json
 import sys
-from typing import Any, Iterable, Sequence, TextIO
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 from storage.untrusted import csv_cell, without_controls
 

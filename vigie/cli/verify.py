@@ -25,8 +25,8 @@ def verify(app: App, source_ids: tuple[str, ...], every: bool, pages: int, docum
     """
     from spiders.registry import RegistryError
     from spiders.registry_write import update_entry
-    from vigie.sampling import sample_crawls
     from spiders.verification import judge
+    from vigie.sampling import sample_crawls
 
     registry = registry_or_exit(app)
     if every == bool(source_ids):

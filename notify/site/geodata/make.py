@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 # ISO 3166 alpha-2 -> (ISO numeric id in world-atlas, frame [west, south, east, north]).
@@ -24,7 +25,7 @@ COUNTRIES = {"FR": ("250", [-5.5, 41.2, 9.8, 51.2]), "DE": ("276", [5.6, 47.1, 1
 TOLERANCE = 0.03
 
 
-def _arcs(topology: dict) -> list[list[list[float]]]:
+def _arcs(topology: dict[str, Any]) -> list[list[list[float]]]:
     scale, translate = topology["transform"]["scale"], topology["transform"]["translate"]
     decoded = []
     for arc in topology["arcs"]:
@@ -37,7 +38,7 @@ def _arcs(topology: dict) -> list[list[list[float]]]:
     return decoded
 
 
-def _ring(indexes: list[int], arcs: list) -> list[list[float]]:
+def _ring(indexes: list[int], arcs: list[Any]) -> list[list[float]]:
     points: list[list[float]] = []
     for index in indexes:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]

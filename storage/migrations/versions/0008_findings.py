@@ -4,10 +4,10 @@ Revision ID: 0008
 Revises: 0005
 Create Date: 2026-12-04
 """
-from alembic import op
 import sqlalchemy as sa
-import storage.types
+from alembic import op
 
+import storage.types
 
 revision = '0008'
 down_revision = '0005'
