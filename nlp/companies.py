@@ -56,12 +56,20 @@ class CompanyReader:
         self.introducers = _Cues(companies.get("introducers"), language)
         self.followers = _Cues(companies.get("followers"), language)
         forms = sorted(companies.get("legal_forms") or (), key=len, reverse=True)
-        self.legal_form = re.compile(r"(?:\s*,)?\s+(" + "|".join(re.escape(f) for f in forms) + r")(?![\w&])", re.I) \
-            if forms else None
+        self.legal_form = (
+            re.compile(r"(?:\s*,)?\s+(" + "|".join(re.escape(f) for f in forms) + r")(?![\w&])", re.I)
+            if forms
+            else None
+        )
         coordinators = "|".join(re.escape(c) for c in companies.get("coordinators") or ())
         # After a name: maybe a product in brackets, a coordinator, maybe an article, then the next name.
-        self.coordination = re.compile(r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:" + coordinators
-                                       + r")\s+(?:(?:la|le|les|l'|the|die|der)\s+)?", re.I) if coordinators else None
+        self.coordination = (
+            re.compile(
+                r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:" + coordinators + r")\s+(?:(?:la|le|les|l'|the|die|der)\s+)?", re.I
+            )
+            if coordinators
+            else None
+        )
         legal = "|".join(re.escape(f) for f in forms) or "(?!)"
         self.trades_as = re.compile(rf"(?:\s*,)?(?:\s+(?:{legal}))?\s*,?\s+(?:dba|d/b/a|doing business as)\b", re.I)
         self.public = {fold_phrase(w) for w in companies.get("public_bodies") or ()}
@@ -138,7 +146,7 @@ class CompanyReader:
     def _forward(self, text: str, start: int, role: str, cue: str, strong: bool) -> CompanyName | None:
         words: list[re.Match[str]] = []
         for match in _WORD.finditer(text, start, min(len(text), start + 200)):
-            gap = text[words[-1].end() if words else start:match.start()]
+            gap = text[words[-1].end() if words else start : match.start()]
             if len(words) == MAX_WORDS or not _joins(gap, first=not words):
                 break
             word = match.group()
@@ -153,14 +161,14 @@ class CompanyReader:
         words: list[re.Match[str]] = []
         position = end
         for match in reversed(list(_WORD.finditer(text, max(0, end - 200), end))):
-            if match.end() > position or not _joins(text[match.end():position], first=False):
+            if match.end() > position or not _joins(text[match.end() : position], first=False):
                 break
             if len(words) == MAX_WORDS or not self._name_word(match.group(), first=False, forward=False):
                 break
             words.insert(0, match)
             position = match.start()
         # After "dba" or "(": the same company under another name, read from that other name.
-        before = fold_chars(text[max(0, position - 6):position]).rstrip()
+        before = fold_chars(text[max(0, position - 6) : position]).rstrip()
         if before.endswith(("(", " dba", "d/b/a")):
             return None
         return self._name(text, words, role, cue, strong=True)
@@ -198,6 +206,7 @@ class CompanyReader:
         if all(k in self.generic or k in self.stops for k in keys) and (len(keys) == 1 or not strong):
             return None
         return CompanyName(start, end, raw, canonical, role, cue, strong)
+
 
 def _one_per_place(names: list[CompanyName]) -> list[CompanyName]:
     """One name per place: of nested or overlapping readings, the longest."""
@@ -258,8 +267,11 @@ class _Cues:
         self.roles = {_letters(fold_phrase(p)): role for role, phrases in roles.items() for p in phrases}
         alternatives = sorted({_phrase_source(p) for phrases in roles.values() for p in phrases}, key=len, reverse=True)
         # After the cue: white space, or a colon, a comma or a bracket ("le prestataire retenu, X").
-        self.regex = re.compile(r"(?=(?<!\w)(" + "|".join(alternatives) + r")(\s*[:,(]\s*|\s+|(?<=:)))") \
-            if alternatives else None
+        self.regex = (
+            re.compile(r"(?=(?<!\w)(" + "|".join(alternatives) + r")(\s*[:,(]\s*|\s+|(?<=:)))")
+            if alternatives
+            else None
+        )
 
     def finditer(self, folded: str) -> Iterator[tuple[int, int, int, str]]:
         """(start, end of the phrase, end of what follows it, role) of each cue."""

@@ -42,12 +42,16 @@ class EvidenceRules:
         self.amount = re.compile(
             rf"(?<![\w.,])(?:(?P<pre>{currency})\s?(?P<n1>{_NUMBER})(?:\s?(?P<m1>{multiplier})\b)?"
             rf"|(?P<n2>{_NUMBER})\s?(?:(?P<m2>{multiplier})\s?)?(?P<post>{currency})(?!\w))"
-            rf"(?:\s?(?P<tax>{taxes})(?!\w))?", re.I)
+            rf"(?:\s?(?P<tax>{taxes})(?!\w))?",
+            re.I,
+        )
         votes = (evidence.get("votes") or {}).get(language) or (evidence.get("votes") or {}).get("fr", {})
-        self.results = [(name, [re.compile(p, re.I) for p in votes.get(name, [])])
-                        for name in ("unanimous", "rejected", "adopted")]
-        self.counts = {name: [re.compile(p, re.I) for p in patterns]
-                       for name, patterns in (votes.get("counts") or {}).items()}
+        self.results = [
+            (name, [re.compile(p, re.I) for p in votes.get(name, [])]) for name in ("unanimous", "rejected", "adopted")
+        ]
+        self.counts = {
+            name: [re.compile(p, re.I) for p in patterns] for name, patterns in (votes.get("counts") or {}).items()
+        }
 
     def amounts(self, text: str) -> list[dict[str, Any]]:
         return [item for _, item in islice(self.amount_matches(text), self.max_amounts)]
@@ -148,7 +152,7 @@ class DocumentEvidence:
         index = max(bisect_right(self._starts, position) - 1, 0)
         if index not in self._details:
             segment = self.segments[index]
-            text = self.text[segment.start:segment.end]
+            text = self.text[segment.start : segment.end]
             out: dict[str, Any] = {}
             amounts = self.rules.amounts(text)
             if amounts:

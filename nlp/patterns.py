@@ -64,8 +64,9 @@ class Inflector:
         rules = (meta.get("inflection") or {}).get(language, {})
         self.endings = tuple(rules.get("endings") or ())
         self.no_ending_after = tuple(rules.get("no_ending_after") or ())
-        self.replace = {suffix: tuple(v) if isinstance(v, list) else (v,)
-                        for suffix, v in (rules.get("replace") or {}).items()}
+        self.replace = {
+            suffix: tuple(v) if isinstance(v, list) else (v,) for suffix, v in (rules.get("replace") or {}).items()
+        }
         self.max_forms = int(meta.get("max_forms_per_term", 96))
 
     def word_forms(self, word: str) -> tuple[str, ...]:
@@ -171,19 +172,49 @@ class Scanner:
             for field, strength in (("terms", "strong"), ("weak", "weak"), ("negative_phrases", "negative")):
                 for language, phrase in self._phrases_of(getattr(category, field)):
                     kind = "negative" if strength == "negative" else "technology"
-                    yield phrase, Entry(kind, category.id, strength, phrase,
-                                        subcategory=subs.get(fold_phrase(phrase.lstrip("="))),
-                                        glue=self._glues(language, phrase)), language == ANY
+                    yield (
+                        phrase,
+                        Entry(
+                            kind,
+                            category.id,
+                            strength,
+                            phrase,
+                            subcategory=subs.get(fold_phrase(phrase.lstrip("="))),
+                            glue=self._glues(language, phrase),
+                        ),
+                        language == ANY,
+                    )
             for language in (self.language, ANY):
                 for pair in category.pairs.get(language, ()):
-                    yield pair.term, Entry("technology", category.id, "weak", pair.term,
-                                           subcategory=subs.get(fold_phrase(pair.term.lstrip("="))),
-                                           glue=self._glues(language, pair.term), near=pair.near,
-                                           within=pair.within), language == ANY
+                    yield (
+                        pair.term,
+                        Entry(
+                            "technology",
+                            category.id,
+                            "weak",
+                            pair.term,
+                            subcategory=subs.get(fold_phrase(pair.term.lstrip("="))),
+                            glue=self._glues(language, pair.term),
+                            near=pair.near,
+                            within=pair.within,
+                        ),
+                        language == ANY,
+                    )
         for vendor in lexicon.vendors:
             for alias in vendor.aliases:
-                yield alias.text, Entry("vendor", vendor.category, "specialist" if alias.specialist else "generalist",
-                                        alias.text, vendor=vendor.name, cased=alias.cased, product=alias.product), False
+                yield (
+                    alias.text,
+                    Entry(
+                        "vendor",
+                        vendor.category,
+                        "specialist" if alias.specialist else "generalist",
+                        alias.text,
+                        vendor=vendor.name,
+                        cased=alias.cased,
+                        product=alias.product,
+                    ),
+                    False,
+                )
             for _, phrase in self._phrases_of(vendor.negative_phrases):
                 yield phrase, Entry("negative", vendor.category, "negative", phrase, vendor=vendor.name), False
 
@@ -233,9 +264,12 @@ def words_regex(phrases: tuple[str, ...] | list[str], compound: bool = False) ->
     folded = sorted({(fold_phrase(p.lstrip("=")), p.startswith("=")) for p in phrases}, key=lambda f: -len(f[0]))
     if not folded:
         return None
-    alternatives = "|".join(("" if compound and not whole else r"(?<!\w)")
-                            + "".join(_CHARS.get(c) or re.escape(c) for c in p) + (r"(?!\w)" if whole else "")
-                            for p, whole in folded)
+    alternatives = "|".join(
+        ("" if compound and not whole else r"(?<!\w)")
+        + "".join(_CHARS.get(c) or re.escape(c) for c in p)
+        + (r"(?!\w)" if whole else "")
+        for p, whole in folded
+    )
     return re.compile(f"(?:{alternatives})")
 
 

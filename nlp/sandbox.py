@@ -145,10 +145,19 @@ class _Worker:
         ours, theirs = socket.socketpair()
         path = os.pathsep.join(p for p in sys.path if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from nlp.sandbox import main; main()", str(theirs.fileno()),
-             str(limits.memory_mb), str(log.getEffectiveLevel())],
-            pass_fds=(theirs.fileno(),), start_new_session=True, stdin=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": path})
+            [
+                sys.executable,
+                "-c",
+                "from nlp.sandbox import main; main()",
+                str(theirs.fileno()),
+                str(limits.memory_mb),
+                str(log.getEffectiveLevel()),
+            ],
+            pass_fds=(theirs.fileno(),),
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": path},
+        )
         theirs.close()
         self.connection = Connection(ours.detach())
         self.peak_kb = 0

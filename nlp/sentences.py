@@ -50,8 +50,11 @@ def _line_starts(text: str) -> list[int]:
             # spread over two lines is one sentence; entering or leaving a heading starts a new one;
             # a header ("Objet : …", over one line or more) ends at the next capitalised line.
             if not prev.endswith(("-", "\u00ad")) and (
-                    prev.endswith(":") or _is_heading(prev) != _is_heading(body) or _LINE_STARTS.match(line)
-                    or (in_header and body[0].isupper())):
+                prev.endswith(":")
+                or _is_heading(prev) != _is_heading(body)
+                or _LINE_STARTS.match(line)
+                or (in_header and body[0].isupper())
+            ):
                 starts.append(match.start())
                 in_header = False
         elif body and not previous:

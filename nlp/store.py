@@ -19,8 +19,9 @@ from storage.models import Document, Hit, Page, utcnow
 from storage.states import DocumentStatus
 
 
-def store_analysis(db: Database, doc_id: int, extraction: Extraction, detections: list[Detection], version: str,
-                   replace_pages: bool) -> int | None:
+def store_analysis(
+    db: Database, doc_id: int, extraction: Extraction, detections: list[Detection], version: str, replace_pages: bool
+) -> int | None:
     """Record the analysis of document ``doc_id``; returns its new hits (None: the document was deleted meanwhile).
 
     ``replace_pages``: store ``extraction``'s pages as the document's text (the hits' offsets refer
@@ -55,8 +56,10 @@ def record_hits(session: Session, doc_id: int, detections: list[Detection], vers
     """Add the hits not stored yet and mark those ``version`` no longer finds; returns how many were added."""
     # A stored hit is known by its fingerprint and, for rows written by an older fingerprint
     # formula, by the fingerprint its columns give today.
-    stored = {hit: {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
-              for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id))}
+    stored = {
+        hit: {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
+        for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id))
+    }
     known = set().union(*stored.values())
     found, added = set(), 0
     for detection in detections:

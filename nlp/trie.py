@@ -42,8 +42,11 @@ def _render(node: dict[str, Any], render: Callable[[str], str]) -> str:
         branches.append(render(leaves[0]))
     elif leaves:
         simple = all(len(render(c)) == 1 or render(c) == "\\" + c for c in leaves)
-        branches.append("[" + "".join(re.escape(c) for c in leaves) + "]" if simple
-                        else "(?:" + "|".join(render(c) for c in leaves) + ")")
+        branches.append(
+            "[" + "".join(re.escape(c) for c in leaves) + "]"
+            if simple
+            else "(?:" + "|".join(render(c) for c in leaves) + ")"
+        )
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     if optional:
         return f"(?:{body})?"

@@ -76,8 +76,12 @@ def matches(filters: dict[str, Any], finding: Finding, source: Source) -> bool:
 
 def finding_query(filters: dict[str, Any]) -> Select[Any]:
     """(Finding, Source) rows, active, with the filters SQL can apply; :func:`matching` does the rest."""
-    query = (select(Finding, Source).join(Source, Finding.source_id == Source.id)
-             .where(Finding.status == FindingStatus.ACTIVE).order_by(Finding.id))
+    query = (
+        select(Finding, Source)
+        .join(Source, Finding.source_id == Source.id)
+        .where(Finding.status == FindingStatus.ACTIVE)
+        .order_by(Finding.id)
+    )
     if filters.get("sources"):
         query = query.where(Finding.source_id.in_(filters["sources"]))
     if filters.get("countries"):
@@ -87,8 +91,9 @@ def finding_query(filters: dict[str, Any]) -> Select[Any]:
     return query
 
 
-def matching(session: Session, filters: dict[str, Any], query: Select[Any] | None = None,
-             documents: bool = True) -> Iterator[Finding]:
+def matching(
+    session: Session, filters: dict[str, Any], query: Select[Any] | None = None, documents: bool = True
+) -> Iterator[Finding]:
     """The findings that pass ``filters`` (``query``: :func:`finding_query`'s, narrowed further);
     ``documents``: load the documents that show each (for showing them, not for counting)."""
     query = finding_query(filters) if query is None else query

@@ -63,8 +63,10 @@ def _read(path: Path) -> dict[str, Any]:
 def load_labels(override_dir: str | Path | None = None) -> Labels:
     """Lexicon labels and ``labels.yaml``, with ``<override_dir>/labels.yaml`` entries on top."""
     bundled = _read(BUNDLED)
-    tables = {"categories": {**lexicon_categories(), **(bundled.get("categories") or {})},
-              "kinds": dict(bundled.get("kinds") or {})}
+    tables = {
+        "categories": {**lexicon_categories(), **(bundled.get("categories") or {})},
+        "kinds": dict(bundled.get("kinds") or {}),
+    }
     override = Path(override_dir) / "labels.yaml" if override_dir else None
     if override is not None and override.is_file():
         extra = _read(override)

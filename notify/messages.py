@@ -68,10 +68,17 @@ class Composer:
         self.renderer = Renderer(links.templates_dir or None)
         self.labels = load_labels(links.templates_dir or None)
 
-    def context(self, subscription, items: list[Told], digest: str | None, unsubscribe: str,
-                test: bool = False) -> dict[str, Any]:
-        info = MessageInfo(language=subscription.language, subscription=one_line(subscription.name), digest=digest,
-                           unsubscribe_url=unsubscribe, public_url=self.links.public_url, test=test)
+    def context(
+        self, subscription, items: list[Told], digest: str | None, unsubscribe: str, test: bool = False
+    ) -> dict[str, Any]:
+        info = MessageInfo(
+            language=subscription.language,
+            subscription=one_line(subscription.name),
+            digest=digest,
+            unsubscribe_url=unsubscribe,
+            public_url=self.links.public_url,
+            test=test,
+        )
         return alert_context(items, self.labels, info, self.policy.today(self.now))
 
     def _unsubscribe(self, subscription, channel: Channel) -> str:
@@ -93,8 +100,9 @@ class Composer:
         subject, text, _ = self.render(subscription, channel, items, digest)
         return Preview(subscription.name, channel.label, subject, text)
 
-    def send(self, subscription, channel: Channel, items: list[Told], key: str, digest: str | None,
-             test: bool = False) -> str | None:
+    def send(
+        self, subscription, channel: Channel, items: list[Told], key: str, digest: str | None, test: bool = False
+    ) -> str | None:
         """Send one message; None when the channel accepted it, else why (never a secret)."""
         _, _, content = self.render(subscription, channel, items, digest, test)
         if channel.is_email:
@@ -103,8 +111,9 @@ class Composer:
         if isinstance(headers, dict):
             # json://, form://, xml://: the receiver can drop a message it has already seen.
             headers["Idempotency-Key"] = key
-        ok = channel.plugin.notify(body=content.body, title=content.title, body_format=NotifyFormat.TEXT,
-                                   overflow=OverflowMode.TRUNCATE)
+        ok = channel.plugin.notify(
+            body=content.body, title=content.title, body_format=NotifyFormat.TEXT, overflow=OverflowMode.TRUNCATE
+        )
         return None if ok else "the service refused the message or could not be reached"
 
     def sample_items(self) -> list[Told]:
@@ -114,10 +123,20 @@ class Composer:
         items = []
         for number, entry in enumerate(data["findings"], start=1):
             meeting = self.policy.today(self.now) + dt.timedelta(days=entry.pop("meeting_in_days"))
-            documents = [Document(id=-10 * number - n, source=source, meeting_date=meeting, **doc)
-                         for n, doc in enumerate(entry.pop("documents"))]
-            finding = Finding(id=-number, source=source, meeting_date=meeting, revision=1, vote=None,
-                              first_seen_at=self.now, news_at=self.now, **entry)
+            documents = [
+                Document(id=-10 * number - n, source=source, meeting_date=meeting, **doc)
+                for n, doc in enumerate(entry.pop("documents"))
+            ]
+            finding = Finding(
+                id=-number,
+                source=source,
+                meeting_date=meeting,
+                revision=1,
+                vote=None,
+                first_seen_at=self.now,
+                news_at=self.now,
+                **entry,
+            )
             finding.sightings = [FindingDocument(document=doc, document_id=doc.id) for doc in documents]
             for quote in finding.quotes:
                 quote["document_id"] = documents[quote.pop("document", 0)].id

@@ -86,12 +86,24 @@ def town_halls(source: str) -> Iterator[TownHall]:
         if not insee:
             continue
         sites = _field(record, "site_internet") or []
-        website = next((s.get("valeur") for s in sites if isinstance(s, dict)
-                        and str(s.get("valeur", "")).startswith(("http://", "https://"))), None)
+        website = next(
+            (
+                s.get("valeur")
+                for s in sites
+                if isinstance(s, dict) and str(s.get("valeur", "")).startswith(("http://", "https://"))
+            ),
+            None,
+        )
         address = next(iter(_field(record, "adresse") or []), {}) or {}
         name = str(record.get("nom") or "")
-        hall = TownHall(insee, name, website, str(record.get("id") or ""), _number(address.get("latitude")),
-                        _number(address.get("longitude")))
+        hall = TownHall(
+            insee,
+            name,
+            website,
+            str(record.get("id") or ""),
+            _number(address.get("latitude")),
+            _number(address.get("longitude")),
+        )
         rank = ("déléguée" in name.lower() or "annexe" in name.lower(), website is None)
         score = rank[0] * 2 + rank[1]
         if insee not in chosen or score < chosen[insee][0]:

@@ -39,14 +39,22 @@ def describe_failure(failure: Failure, max_size_mb: float) -> str:
         retried = response.request.meta.get("retry_times", 0) if response.request else 0
         return f"HTTP {response.status}" + (f" after {retried} retries" if retried else "")
     reasons = (
-        ((scrapy_errors.DownloadTimeoutError, tx_errors.TimeoutError, tx_errors.TCPTimedOutError),
-         "timed out (VIGIE_DOWNLOAD_TIMEOUT_S)"),
-        ((scrapy_errors.CannotResolveHostError, tx_errors.DNSLookupError),
-         "host name not found (DNS): is the URL right, is the network up?"),
-        ((scrapy_errors.DownloadConnectionRefusedError, tx_errors.ConnectionRefusedError),
-         "connection refused by the server"),
-        ((scrapy_errors.DownloadCancelledError, CancelledError),
-         f"larger than the limit of {max_size_mb:g} MB (VIGIE_MAX_FILE_SIZE_MB)"),
+        (
+            (scrapy_errors.DownloadTimeoutError, tx_errors.TimeoutError, tx_errors.TCPTimedOutError),
+            "timed out (VIGIE_DOWNLOAD_TIMEOUT_S)",
+        ),
+        (
+            (scrapy_errors.CannotResolveHostError, tx_errors.DNSLookupError),
+            "host name not found (DNS): is the URL right, is the network up?",
+        ),
+        (
+            (scrapy_errors.DownloadConnectionRefusedError, tx_errors.ConnectionRefusedError),
+            "connection refused by the server",
+        ),
+        (
+            (scrapy_errors.DownloadCancelledError, CancelledError),
+            f"larger than the limit of {max_size_mb:g} MB (VIGIE_MAX_FILE_SIZE_MB)",
+        ),
     )
     for types, reason in reasons:
         if isinstance(exc, types):
@@ -63,8 +71,7 @@ def describe_failure(failure: Failure, max_size_mb: float) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-ROBOTS_BLOCKED = ("forbidden by the site's robots.txt: not fetched; ask the council to allow it, "
-                  "or request the document")
+ROBOTS_BLOCKED = "forbidden by the site's robots.txt: not fetched; ask the council to allow it, or request the document"
 
 
 def is_blocked(failure: Failure) -> bool:
@@ -113,8 +120,11 @@ class CouncilSpider(scrapy.Spider):
         super().__init__(name=self.name, **kwargs)
         self.source = source
         self.config = source.config
-        self.allowed_hosts = {site_host(h) for h in {urlsplit(source.url).hostname or ""}
-                              | set(source.config.get("allowed_domains", [])) if h}
+        self.allowed_hosts = {
+            site_host(h)
+            for h in {urlsplit(source.url).hostname or ""} | set(source.config.get("allowed_domains", []))
+            if h
+        }
         self.requested: set[str] = set()
         # When the source's time budget runs out (VIGIE_SOURCE_TIME_BUDGET_S): long parsing
         # checks it, since Scrapy's own timer cannot fire while a page is being parsed.
@@ -131,7 +141,9 @@ class CouncilSpider(scrapy.Spider):
         if settings.get("VIGIE_DATABASE_URL"):
             database = shared_database(settings["VIGIE_DATABASE_URL"])
             spider.known = KnownDocuments.load(
-                database, spider.source.id, settings.getfloat("VIGIE_RECHECK_AFTER_DAYS", 30),
+                database,
+                spider.source.id,
+                settings.getfloat("VIGIE_RECHECK_AFTER_DAYS", 30),
             )
             if spider.incremental and settings.getbool("VIGIE_INCREMENTAL", True):
                 spider.since = crawl_since(database, spider.source.id)

@@ -34,8 +34,10 @@ def source_status(stats: dict, finish_reason: str | None, distributed: bool = Fa
         if distributed and not listing_errors:
             return RunStatus.OK, "distributed crawl: the other workers took this source's requests"
         if stats.get("vigie/documents_blocked") or stats.get("vigie/blocked"):
-            return RunStatus.EMPTY, (f"everything found is forbidden by the site's robots.txt ({stats.get('vigie/blocked', 0)} "
-                             f"blocked): ask the council to allow it, or request the documents")
+            return RunStatus.EMPTY, (
+                f"everything found is forbidden by the site's robots.txt ({stats.get('vigie/blocked', 0)} "
+                f"blocked): ask the council to allow it, or request the documents"
+            )
         return RunStatus.EMPTY, "no document found: has the site changed? (vigie source check)"
     return RunStatus.OK, stats.get("vigie/last_error")
 
@@ -67,21 +69,23 @@ class SourceHealth:
         finished = utcnow()
         errors = stats.get("vigie/listing_errors", 0) + stats.get("vigie/documents_failed", 0)
         with self.db.session() as session:
-            session.add(SourceRun(
-                run_id=self.run_id,
-                source_id=spider.source.id,
-                started_at=self.started_at or finished,
-                finished_at=finished,
-                status=status,
-                finish_reason=f"{reason} (resumed)" if self.crawler.settings.getbool("VIGIE_RESUMED") else reason,
-                requests=stats.get("downloader/request_count", 0),
-                documents_new=stats.get("vigie/documents_new", 0),
-                documents_changed=stats.get("vigie/documents_changed", 0),
-                documents_unchanged=stats.get("vigie/documents_unchanged", 0),
-                documents_failed=stats.get("vigie/documents_failed", 0),
-                blocked=stats.get("vigie/blocked", 0),
-                errors=errors,
-                error=error,
-                duration_s=(finished - (self.started_at or finished)).total_seconds(),
-            ))
+            session.add(
+                SourceRun(
+                    run_id=self.run_id,
+                    source_id=spider.source.id,
+                    started_at=self.started_at or finished,
+                    finished_at=finished,
+                    status=status,
+                    finish_reason=f"{reason} (resumed)" if self.crawler.settings.getbool("VIGIE_RESUMED") else reason,
+                    requests=stats.get("downloader/request_count", 0),
+                    documents_new=stats.get("vigie/documents_new", 0),
+                    documents_changed=stats.get("vigie/documents_changed", 0),
+                    documents_unchanged=stats.get("vigie/documents_unchanged", 0),
+                    documents_failed=stats.get("vigie/documents_failed", 0),
+                    blocked=stats.get("vigie/blocked", 0),
+                    errors=errors,
+                    error=error,
+                    duration_s=(finished - (self.started_at or finished)).total_seconds(),
+                )
+            )
         log.info("Source %s: %s (%s)", spider.source.id, status, error or reason)

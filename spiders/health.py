@@ -53,13 +53,23 @@ class Health:
         return "disabled" if self.spec.verified else "unverified"
 
     def as_row(self) -> dict:
-        return {"id": self.spec.id, "platform": self.spec.platform, "country": self.spec.country,
-                "status": self.status,
-                "verified": "yes" if self.spec.verified else "no",
-                "enabled": "yes" if self.spec.enabled else "no",
-                "last_result": self.last_result or "-", "last_run": self.last_run.date() if self.last_run else None,
-                "documents": self.documents, "last_new": self.last_new.date() if self.last_new else None,
-                "blocked": self.blocked, "flag": self.flag, "error": self.last_error, "name": self.spec.name, "url": self.spec.url}
+        return {
+            "id": self.spec.id,
+            "platform": self.spec.platform,
+            "country": self.spec.country,
+            "status": self.status,
+            "verified": "yes" if self.spec.verified else "no",
+            "enabled": "yes" if self.spec.enabled else "no",
+            "last_result": self.last_result or "-",
+            "last_run": self.last_run.date() if self.last_run else None,
+            "documents": self.documents,
+            "last_new": self.last_new.date() if self.last_new else None,
+            "blocked": self.blocked,
+            "flag": self.flag,
+            "error": self.last_error,
+            "name": self.spec.name,
+            "url": self.spec.url,
+        }
 
 
 def flag_for(health: Health, now: dt.datetime) -> str:
@@ -84,18 +94,35 @@ def source_health(db: Database, specs: Iterable[SourceSpec], now: dt.datetime | 
     ids = [s.id for s in specs]
     last_runs = _last_runs(db, ids)
     with db.session() as session:
-        first_runs = dict(session.execute(select(SourceRun.source_id, func.min(SourceRun.started_at))
-                                          .where(SourceRun.source_id.in_(ids)).group_by(SourceRun.source_id)).all())
-        documents = {source_id: (count, changed) for source_id, count, changed in session.execute(
-            select(Document.source_id, func.count(Document.id), func.max(Document.changed_at))
-            .where(Document.source_id.in_(ids)).group_by(Document.source_id))}
+        first_runs = dict(
+            session.execute(
+                select(SourceRun.source_id, func.min(SourceRun.started_at))
+                .where(SourceRun.source_id.in_(ids))
+                .group_by(SourceRun.source_id)
+            ).all()
+        )
+        documents = {
+            source_id: (count, changed)
+            for source_id, count, changed in session.execute(
+                select(Document.source_id, func.count(Document.id), func.max(Document.changed_at))
+                .where(Document.source_id.in_(ids))
+                .group_by(Document.source_id)
+            )
+        }
     result = []
     for spec in specs:
         run = last_runs.get(spec.id)
         count, changed = documents.get(spec.id, (0, None))
-        health = Health(spec, run.status if run else None, run.finished_at if run else None,
-                        run.error if run else None, count, changed, first_runs.get(spec.id),
-                        blocked=run.blocked if run else 0)
+        health = Health(
+            spec,
+            run.status if run else None,
+            run.finished_at if run else None,
+            run.error if run else None,
+            count,
+            changed,
+            first_runs.get(spec.id),
+            blocked=run.blocked if run else 0,
+        )
         health.flag = flag_for(health, now)
         result.append(health)
     return result
@@ -111,20 +138,28 @@ def new_problems(db: Database, specs: Iterable[SourceSpec], run_id: int, now: dt
     for health in healths:
         previous = previous_runs.get(health.spec.id)
         if health.flag in ("failing", "empty") and (previous is None or previous.status == RunStatus.OK):
-            lines.append(f"{health.spec.id} ({health.spec.platform}): {health.flag}: "
-                         f"{health.last_error or 'no error recorded'} — {health.spec.url}")
-        elif health.flag == "silent" and (previous is None or previous.finished_at is None
-                                          or previous.finished_at < health.silent_since):
+            lines.append(
+                f"{health.spec.id} ({health.spec.platform}): {health.flag}: "
+                f"{health.last_error or 'no error recorded'} — {health.spec.url}"
+            )
+        elif health.flag == "silent" and (
+            previous is None or previous.finished_at is None or previous.finished_at < health.silent_since
+        ):
             last = health.last_new.date().isoformat() if health.last_new else "never"
-            lines.append(f"{health.spec.id} ({health.spec.platform}): silent: nothing new since {last}, "
-                         f"longer than its usual {health.spec.publication_interval_days} days — {health.spec.url}")
+            lines.append(
+                f"{health.spec.id} ({health.spec.platform}): silent: nothing new since {last}, "
+                f"longer than its usual {health.spec.publication_interval_days} days — {health.spec.url}"
+            )
     return lines
 
 
 def _last_runs(db: Database, source_ids: list[str], *conditions) -> dict[str, SourceRun]:
     """Each source's last crawl (among those meeting ``conditions``), by source id."""
-    last_ids = (select(func.max(SourceRun.id)).where(SourceRun.source_id.in_(source_ids), *conditions)
-                .group_by(SourceRun.source_id))
+    last_ids = (
+        select(func.max(SourceRun.id))
+        .where(SourceRun.source_id.in_(source_ids), *conditions)
+        .group_by(SourceRun.source_id)
+    )
     with db.session() as session:
         return {r.source_id: r for r in session.scalars(select(SourceRun).where(SourceRun.id.in_(last_ids)))}
 

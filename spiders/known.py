@@ -37,11 +37,14 @@ class KnownDocuments:
     def load(cls, db: Database, source_id: str, recheck_after_days: float) -> KnownDocuments:
         with db.session() as session:
             rows = session.execute(
-                select(Document.url, Document.status, Document.etag, Document.last_modified,
-                       Document.last_checked_at).where(Document.source_id == source_id)
+                select(
+                    Document.url, Document.status, Document.etag, Document.last_modified, Document.last_checked_at
+                ).where(Document.source_id == source_id)
             ).all()
-        return cls({r.url: Known(r.status, r.etag, r.last_modified, r.last_checked_at) for r in rows},
-                   dt.timedelta(days=recheck_after_days))
+        return cls(
+            {r.url: Known(r.status, r.etag, r.last_modified, r.last_checked_at) for r in rows},
+            dt.timedelta(days=recheck_after_days),
+        )
 
     def is_fresh(self, url: str) -> bool:
         """True when the document is stored and was checked recently: no need to request it."""

@@ -32,7 +32,11 @@ class Option:
 
     def default_text(self) -> str:
         """The default as YAML would write it in a registry entry (``120``, ``true``, ``[]``…)."""
-        return yaml.safe_dump(self.default, default_flow_style=True, allow_unicode=True, sort_keys=False).removesuffix("\n...\n").strip()
+        return (
+            yaml.safe_dump(self.default, default_flow_style=True, allow_unicode=True, sort_keys=False)
+            .removesuffix("\n...\n")
+            .strip()
+        )
 
 
 @lru_cache(maxsize=1)
@@ -41,16 +45,21 @@ def platform_options() -> dict[str, dict[str, Option]]:
     result = {}
     for platform in PLATFORMS:
         module = importlib.import_module(f"spiders.platforms.{platform}")
-        spider = next(getattr(module, n) for n in dir(module)
-                      if getattr(getattr(module, n), "name", None) == platform and isinstance(getattr(module, n), type))
+        spider = next(
+            getattr(module, n)
+            for n in dir(module)
+            if getattr(getattr(module, n), "name", None) == platform and isinstance(getattr(module, n), type)
+        )
         result[platform] = dict(spider.options)
     return result
 
 
 def commented_config(platform: str) -> str:
     """The platform's options as commented YAML lines, each with its default, for a new entry."""
-    lines = [f"# Options of the {platform} platform (docs/sources.md), with their defaults: uncomment to change one.",
-             "# config:"]
+    lines = [
+        f"# Options of the {platform} platform (docs/sources.md), with their defaults: uncomment to change one.",
+        "# config:",
+    ]
     for name, option in platform_options()[platform].items():
         value = option.default_text() if option.default is not None else ""
         lines.append(f"#   {name}: {value}".rstrip() + f"  # {option.help}")

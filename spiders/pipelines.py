@@ -47,21 +47,26 @@ class ArchivePipeline:
         or blocked."""
         now = utcnow()
         with self.db.session() as session:
-            doc = session.scalar(
-                select(Document).where(Document.source_id == item.source_id, Document.url == item.url)
-            )
+            doc = session.scalar(select(Document).where(Document.source_id == item.source_id, Document.url == item.url))
             if doc is None:
                 if item.source_id not in self.languages:
-                    self.languages[item.source_id] = session.scalar(
-                        select(Source.language).where(Source.id == item.source_id)) or "fr"
-                doc = Document(source_id=item.source_id, url=item.url, language=self.languages[item.source_id],
-                               extra={})
+                    self.languages[item.source_id] = (
+                        session.scalar(select(Source.language).where(Source.id == item.source_id)) or "fr"
+                    )
+                doc = Document(
+                    source_id=item.source_id, url=item.url, language=self.languages[item.source_id], extra={}
+                )
                 session.add(doc)
             had_content = doc.content_hash is not None
             if item.error or item.skipped or item.blocked:
                 doc.last_checked_at = now
-                outcome = (DocumentStatus.BLOCKED if item.blocked else DocumentStatus.SKIPPED if item.skipped
-                           else DocumentStatus.FAILED)
+                outcome = (
+                    DocumentStatus.BLOCKED
+                    if item.blocked
+                    else DocumentStatus.SKIPPED
+                    if item.skipped
+                    else DocumentStatus.FAILED
+                )
                 if had_content:
                     # Keep the archived copy and its analysis: a council taking a file down, or
                     # a passing outage, must not erase the evidence.

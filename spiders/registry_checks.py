@@ -52,8 +52,12 @@ def entry_problems(spec: SourceSpec) -> list[str]:
         problems.append(f"population must be a number of inhabitants, got {population!r}")
     if spec.verification is not None and not isinstance(spec.verification, dict):
         problems.append("verification is written by `vigie sources verify`: a mapping {date, result, …}")
-    return (problems + _official_code_problems(spec.official_code) + _coordinates_problems(spec.coordinates)
-            + _config_problems(spec))
+    return (
+        problems
+        + _official_code_problems(spec.official_code)
+        + _coordinates_problems(spec.coordinates)
+        + _config_problems(spec)
+    )
 
 
 def _coordinates_problems(coordinates: Any) -> list[str]:
@@ -92,21 +96,27 @@ def _config_problems(spec: SourceSpec) -> list[str]:
     unknown = set(spec.config) - allowed
     if not unknown:
         return []
-    return [f"config: unknown option(s) {', '.join(sorted(unknown))} for platform {spec.platform}; "
-            f"allowed: {', '.join(sorted(allowed)) or 'none'}"]
+    return [
+        f"config: unknown option(s) {', '.join(sorted(unknown))} for platform {spec.platform}; "
+        f"allowed: {', '.join(sorted(allowed)) or 'none'}"
+    ]
 
 
 def file_problems(data: dict[str, Any], path: Path) -> list[str]:
     """What a registry file must say on top of that: its provenance, and its name."""
     problems = []
     if not str(data.get("established") or "").strip():
-        problems.append("established is required: say how the publication channel was found "
-                        "(a documented API or dataset, a page seen on the live site, or an assumption)")
+        problems.append(
+            "established is required: say how the publication channel was found "
+            "(a documented API or dataset, a page seen on the live site, or an assumption)"
+        )
     if not isinstance(data.get("verified"), bool):
         problems.append("verified is required (true or false): was the real site or API seen answering?")
     elif data.get("enabled", True) and not data["verified"]:
-        problems.append("an unverified source must stay disabled: set enabled: false until `vigie source "
-                        "check` shows it works, then verified: true")
+        problems.append(
+            "an unverified source must stay disabled: set enabled: false until `vigie source "
+            "check` shows it works, then verified: true"
+        )
     if path.stem != data.get("id"):
         problems.append(f"the file must be named after the id: {data.get('id')}.yaml")
     return problems

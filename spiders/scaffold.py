@@ -12,7 +12,15 @@ from spiders.options import PLATFORMS, commented_config
 from spiders.registry import REGISTRY_DIR, RegistryError, SourceSpec, parse_entry
 from storage.safe_yaml import parse_yaml
 
-__all__ = ["FIXTURES_DIR", "REGISTRY_DIR", "TESTS_DIR", "test_path", "write_entry", "write_fixture_readme", "write_test"]
+__all__ = [
+    "FIXTURES_DIR",
+    "REGISTRY_DIR",
+    "TESTS_DIR",
+    "test_path",
+    "write_entry",
+    "write_fixture_readme",
+    "write_test",
+]
 
 TEMPLATES = Path(__file__).with_name("templates")
 REPO = Path(__file__).resolve().parents[1]
@@ -58,23 +66,34 @@ def write_test(tests_dir: Path, source_id: str) -> Path:
     package = path.parent / "__init__.py"  # tests/ is a package: its tests import tests.support
     if not package.exists():
         package.write_text("", encoding="utf-8")
-    path.write_text(render("test_source.py.tmpl", id=source_id, function=source_id.replace("-", "_")),
-                    encoding="utf-8")
+    path.write_text(render("test_source.py.tmpl", id=source_id, function=source_id.replace("-", "_")), encoding="utf-8")
     return path
 
 
 def write_fixture_readme(folder: Path, source_id: str, command: str, count: int, reason: str) -> Path:
     """The README of a recording: where and when it was recorded, and how to record it again."""
     path = folder / "README.md"
-    path.write_text(render("fixture-README.md.tmpl", id=source_id, command=command, count=count, reason=reason,
-                           date=dt.date.today().isoformat()), encoding="utf-8")
+    path.write_text(
+        render(
+            "fixture-README.md.tmpl",
+            id=source_id,
+            command=command,
+            count=count,
+            reason=reason,
+            date=dt.date.today().isoformat(),
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
 def _yaml_scalar(value) -> str:
     """A value safe to put after ``key:`` in the template (quoted when YAML could misread it)."""
     text = str(value)
-    if re.fullmatch(r"[\w.:/?=&%~+-]*", text) and text[:1] not in "-?:" and text.lower() not in (
-            "yes", "no", "true", "false", "null", "on", "off"):
+    if (
+        re.fullmatch(r"[\w.:/?=&%~+-]*", text)
+        and text[:1] not in "-?:"
+        and text.lower() not in ("yes", "no", "true", "false", "null", "on", "off")
+    ):
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

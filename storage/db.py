@@ -101,8 +101,10 @@ def head_revision() -> str:
             parents.add(down.group(1))
     heads = revisions - parents
     if len(heads) != 1:
-        raise RuntimeError(f"{MIGRATIONS / 'versions'}: expected one head revision, found {sorted(heads)}; "
-                           "merge the branches with `alembic merge heads`")
+        raise RuntimeError(
+            f"{MIGRATIONS / 'versions'}: expected one head revision, found {sorted(heads)}; "
+            "merge the branches with `alembic merge heads`"
+        )
     return heads.pop()
 
 
@@ -135,14 +137,17 @@ class Database:
             if migrate:
                 self.migrate()
         except ArgumentError as exc:
-            raise DatabaseUnavailable(f"not a database URL SQLAlchemy can read ({exc}); "
-                                      "e.g. postgresql+psycopg://user@host/db") from None
+            raise DatabaseUnavailable(
+                f"not a database URL SQLAlchemy can read ({exc}); e.g. postgresql+psycopg://user@host/db"
+            ) from None
         except ModuleNotFoundError as exc:
-            raise DatabaseUnavailable(f"the database driver {exc.name} is not installed: "
-                                      ".venv/bin/pip install -e '.[postgres]'") from None
+            raise DatabaseUnavailable(
+                f"the database driver {exc.name} is not installed: .venv/bin/pip install -e '.[postgres]'"
+            ) from None
         except OSError as exc:
-            raise DatabaseUnavailable(f"cannot create {exc.filename or 'the database file'}: "
-                                      f"{exc.strerror or exc}") from None
+            raise DatabaseUnavailable(
+                f"cannot create {exc.filename or 'the database file'}: {exc.strerror or exc}"
+            ) from None
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise DatabaseUnavailable(f"cannot open {_shown(url)}: {reason}") from None

@@ -202,7 +202,8 @@ class Finding(Base):
 
     source: Mapped[Source] = relationship()
     sightings: Mapped[list[FindingDocument]] = relationship(
-        back_populates="finding", cascade="all, delete-orphan", order_by="FindingDocument.id")
+        back_populates="finding", cascade="all, delete-orphan", order_by="FindingDocument.id"
+    )
     hits: Mapped[list[Hit]] = relationship(order_by=[Hit.document_id, Hit.page, Hit.start], viewonly=True)
 
 
@@ -210,7 +211,10 @@ class FindingDocument(Base):
     """One document's view of a finding: where it shows the deliberation and what it says there."""
 
     __tablename__ = "finding_documents"
-    __table_args__ = (UniqueConstraint("finding_id", "document_id"), Index("ix_finding_documents_act_number", "act_number"))
+    __table_args__ = (
+        UniqueConstraint("finding_id", "document_id"),
+        Index("ix_finding_documents_act_number", "act_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"))
@@ -281,9 +285,11 @@ class Delivery(Base):
     before any send; unique, so never sent twice. Rows written before findings existed name a hit."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("subscription_id", "hit_id"),
-                      UniqueConstraint("subscription_id", "finding_id", "revision", name="uq_deliveries_finding_revision"),
-                      Index("ix_deliveries_status", "status"))
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "hit_id"),
+        UniqueConstraint("subscription_id", "finding_id", "revision", name="uq_deliveries_finding_revision"),
+        Index("ix_deliveries_status", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))

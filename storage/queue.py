@@ -60,12 +60,17 @@ def stopped_workers(workers: Iterable[str]) -> list[str]:
 
 def renew_claims(session: Session, model: type[Any], worker: str) -> None:
     """Stamp again the rows ``worker`` holds: it is alive, and its lease starts again."""
-    session.execute(update(model).where(model.claimed_by == worker).values(claimed_at=utcnow())
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(model)
+        .where(model.claimed_by == worker)
+        .values(claimed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
-def claim(session: Session, model: type[Any], ids_query: Select[Any], worker: str | None = None,
-          limit: int = 1) -> list[Any]:
+def claim(
+    session: Session, model: type[Any], ids_query: Select[Any], worker: str | None = None, limit: int = 1
+) -> list[Any]:
     """Claim up to ``limit`` rows of ``model`` among those ``ids_query`` selects; returns their ids.
 
     ``ids_query`` selects the primary key of ``model`` (``select(Model.id).where(...)``), in the
@@ -77,8 +82,12 @@ def claim(session: Session, model: type[Any], ids_query: Select[Any], worker: st
     query = ids_query.with_for_update(skip_locked=True, of=model).limit(limit)
     ids = list(session.scalars(query))
     if ids and worker is not None and hasattr(model, "claimed_by"):
-        session.execute(update(model).where(model.id.in_(ids)).values(claimed_by=worker, claimed_at=utcnow())
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(model)
+            .where(model.id.in_(ids))
+            .values(claimed_by=worker, claimed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     return ids
 
 

@@ -26,8 +26,11 @@ class _NoAliases(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             raise yaml.composer.ComposerError(
-                None, None, f"found an alias (*{event.anchor}): aliases are not accepted, write the value out",
-                event.start_mark)
+                None,
+                None,
+                f"found an alias (*{event.anchor}): aliases are not accepted, write the value out",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
 

@@ -50,4 +50,3 @@ class AlertMode(StrEnum):
     IMMEDIATE = "immediate"
     DAILY = "daily"
     WEEKLY = "weekly"
-

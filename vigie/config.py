@@ -45,9 +45,7 @@ def _coerce(key: str, value: Any, origin: str) -> Any:
     except ValueError:
         # A file names its settings by key, the environment by variable.
         name = BY_KEY[key].env if origin.startswith(("environment", "command line", "override")) else key
-        raise ConfigError(
-            f"{origin}: {name} must be {_WANTED.get(wanted) or wanted.__doc__}, got {text!r}"
-        ) from None
+        raise ConfigError(f"{origin}: {name} must be {_WANTED.get(wanted) or wanted.__doc__}, got {text!r}") from None
 
 
 @dataclass(frozen=True)
@@ -86,16 +84,19 @@ class Config(Settings):
         already checked their values."""
         from notify.policy import Policy
 
-        return Policy(max_attempts=self.alert_max_attempts, rate_cap=self.alert_rate_cap,
-                      digest_hour=self.alert_digest_hour, timezone=ZoneInfo(self.alert_timezone),
-                      channel_timeout=self.channel_timeout_s)
+        return Policy(
+            max_attempts=self.alert_max_attempts,
+            rate_cap=self.alert_rate_cap,
+            digest_hour=self.alert_digest_hour,
+            timezone=ZoneInfo(self.alert_timezone),
+            channel_timeout=self.channel_timeout_s,
+        )
 
     def message_links(self) -> Links:
         """Where alert messages point, and their templates (``notify.messages.Links``)."""
         from notify.messages import Links
 
-        return Links(public_url=self.public_url, unsubscribe_url=self.unsubscribe_url,
-                     templates_dir=self.templates_dir)
+        return Links(public_url=self.public_url, unsubscribe_url=self.unsubscribe_url, templates_dir=self.templates_dir)
 
 
 def load_config(environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:

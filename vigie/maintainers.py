@@ -25,8 +25,11 @@ def report_new_problems(config: Config, db: Database, specs: Iterable[SourceSpec
     if not lines:
         return True
     # The log names the sources only: the run's summary already prints each one's error.
-    log.warning("%d source(s) need a maintainer (see `vigie sources --flagged`): %s",
-                len(lines), ", ".join(line.split(" ", 1)[0] for line in lines))
+    log.warning(
+        "%d source(s) need a maintainer (see `vigie sources --flagged`): %s",
+        len(lines),
+        ", ".join(line.split(" ", 1)[0] for line in lines),
+    )
     subject = f"Vigie: {len(lines)} source(s) need a maintainer"
     body = "\n".join(lines) + "\n\nSee `vigie sources` and `vigie source check ID`.\n"
     return alert_maintainers(config.admin_url, subject, body)

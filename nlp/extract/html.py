@@ -22,9 +22,44 @@ from nlp.extract import Extraction, ExtractionError, PageText
 
 _DROPPED_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "header", "footer")
 _DROP = etree.XPath("|".join(f"//{tag}" for tag in _DROPPED_TAGS))  # compiled once, not for every page
-_BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td",
-           "th", "thead", "tbody", "section", "article", "aside", "main", "blockquote", "pre", "address", "figure",
-           "figcaption", "form", "fieldset", "details", "summary", "caption", "hr", "body"}
+_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "section",
+    "article",
+    "aside",
+    "main",
+    "blockquote",
+    "pre",
+    "address",
+    "figure",
+    "figcaption",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
+    "caption",
+    "hr",
+    "body",
+}
 _SPACES = re.compile(r"[ \t\u00a0\r\n]+")
 _PARAGRAPH = "\x00"  # a paragraph break, squeezed into one blank line at the end
 MAX_DEPTH = 2048  # libxml2's limit with its "huge" option

@@ -30,8 +30,11 @@ def extract(data: bytes) -> Extraction:
             root = etree.fromstring(archive.read("content.xml"), _PARSER)
         except (KeyError, etree.XMLSyntaxError) as exc:
             raise ExtractionError(f"corrupted OpenDocument (.odt) file: {exc}") from None
-    breaking = {style.get(f"{_STYLE}name") for style in root.iter(f"{_STYLE}style")
-                if any(props.get(f"{_FO}break-before") == "page" for props in style.iter(f"{_STYLE}paragraph-properties"))}
+    breaking = {
+        style.get(f"{_STYLE}name")
+        for style in root.iter(f"{_STYLE}style")
+        if any(props.get(f"{_FO}break-before") == "page" for props in style.iter(f"{_STYLE}paragraph-properties"))
+    }
     writer = PageWriter()
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag

@@ -65,8 +65,9 @@ def _uri(url: str) -> str:
     return url.replace(" ", "%20")
 
 
-def meeting_events(findings: Iterable[FindingView], words: dict[str, str],
-                   link: Callable[[FindingView], str]) -> list[Event]:
+def meeting_events(
+    findings: Iterable[FindingView], words: dict[str, str], link: Callable[[FindingView], str]
+) -> list[Event]:
     """An event per (council, meeting day) among ``findings`` with a vote ahead, soonest first.
 
     ``link(finding)`` is the URL an event points to: the finding's page on the site when the
@@ -82,27 +83,52 @@ def meeting_events(findings: Iterable[FindingView], words: dict[str, str],
         what = ", ".join(dict.fromkeys(label for f in found for label in f.categories))
         lines = [words["calendar_intro"]]
         for finding in found:
-            lines += ["", words["calendar_finding"].format(subject=finding.facts["subject"],
-                                                          what=", ".join(finding.categories)), link(finding)]
-            lines += [words["calendar_quote"].format(label=q["what"], page=q["page"],
-                                                     quote=q["before"] + q["match"] + q["after"])
-                      for q in finding.facts["quotes"]]
-        events.append(Event(
-            uid=layout.meeting_uid(council_id, day), day=day, stamp=max(f.updated for f in found),
-            summary=words["calendar_summary"].format(council=council.name, what=what),
-            description="\n".join(lines), location=council.name, url=link(found[0])))
+            lines += [
+                "",
+                words["calendar_finding"].format(subject=finding.facts["subject"], what=", ".join(finding.categories)),
+                link(finding),
+            ]
+            lines += [
+                words["calendar_quote"].format(
+                    label=q["what"], page=q["page"], quote=q["before"] + q["match"] + q["after"]
+                )
+                for q in finding.facts["quotes"]
+            ]
+        events.append(
+            Event(
+                uid=layout.meeting_uid(council_id, day),
+                day=day,
+                stamp=max(f.updated for f in found),
+                summary=words["calendar_summary"].format(council=council.name, what=what),
+                description="\n".join(lines),
+                location=council.name,
+                url=link(found[0]),
+            )
+        )
     return events
 
 
 def calendar(name: str, events: Iterable[Event], language: str) -> str:
     """The iCalendar text of ``events``, with CRLF line ends and folded lines."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Vigie//Vigie public site//FR", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"NAME:{escape_text(name)}", f"X-WR-CALNAME:{escape_text(name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Vigie//Vigie public site//FR",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{escape_text(name)}",
+        f"X-WR-CALNAME:{escape_text(name)}",
+    ]
     for event in events:
         lines += [
-            "BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{_utc(event.stamp)}", f"LAST-MODIFIED:{_utc(event.stamp)}",
-            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}", f"DTEND;VALUE=DATE:{event.day + dt.timedelta(days=1):%Y%m%d}",
-            "TRANSP:TRANSPARENT", f"SUMMARY;LANGUAGE={language}:{escape_text(event.summary)}",
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{_utc(event.stamp)}",
+            f"LAST-MODIFIED:{_utc(event.stamp)}",
+            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.day + dt.timedelta(days=1):%Y%m%d}",
+            "TRANSP:TRANSPARENT",
+            f"SUMMARY;LANGUAGE={language}:{escape_text(event.summary)}",
             f"DESCRIPTION;LANGUAGE={language}:{escape_text(event.description)}",
             f"LOCATION:{escape_text(event.location)}",
         ]

@@ -90,14 +90,16 @@ def council_maps(councils: list[CouncilView]) -> tuple[list[CountryMap], list[Co
             continue
         project, height = _projection(outline["frame"], width)
         if council.country not in maps:
-            paths = ["M" + "L".join(f"{x},{y}" for x, y in (project(*p) for p in ring)) + "Z"
-                     for ring in outline["rings"]]
+            paths = [
+                "M" + "L".join(f"{x},{y}" for x, y in (project(*p) for p in ring)) + "Z" for ring in outline["rings"]
+            ]
             maps[council.country] = CountryMap(council.country, outline["name"], width, height, paths)
         category = next(iter(council.categories), "")
         x, y = project(council.longitude, council.latitude)
         count = len(council.findings)
-        maps[council.country].dots.append(Dot(council, x, y, round(4 + 2.5 * math.sqrt(count), 1),
-                                              colour(category), category, count))
+        maps[council.country].dots.append(
+            Dot(council, x, y, round(4 + 2.5 * math.sqrt(count), 1), colour(category), category, count)
+        )
     for country_map in maps.values():
         country_map.dots.sort(key=lambda d: -d.radius)  # small dots drawn over large ones
     return sorted(maps.values(), key=lambda m: m.code), elsewhere

@@ -73,7 +73,9 @@ class HtmlCouncilSpider(CouncilSpider):
         "max_depth": Option("How many levels of sub-pages to go down.", 2),
         "max_pages": Option("How many listing pages to read at most, the start page included.", 200),
         "allowed_domains": Option("Other hosts whose pages are the source's listings too.", []),
-        "document_extensions": Option("The extensions of document files (those of `spiders/vocabulary.yaml` by default)."),
+        "document_extensions": Option(
+            "The extensions of document files (those of `spiders/vocabulary.yaml` by default)."
+        ),
     }
 
     def __init__(self, source, **kwargs: Any) -> None:
@@ -88,8 +90,12 @@ class HtmlCouncilSpider(CouncilSpider):
 
     def page_request(self, url: str, level: int, fields: dict | None = None) -> scrapy.Request:
         self.pages_requested.add(url)
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
-                              meta={"vigie_level": level, "vigie_link_fields": fields or {}})
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            meta={"vigie_level": level, "vigie_link_fields": fields or {}},
+        )
 
     def parse_listing(self, response: Response):
         if not isinstance(response, TextResponse) or response_kind(response) == "document":
@@ -111,8 +117,12 @@ class HtmlCouncilSpider(CouncilSpider):
             yield from super().parse_document(response)
         elif kind == "page" and isinstance(response, TextResponse):
             level = response.meta["vigie_level"]
-            if self.is_allowed(response.url) and level <= self.max_depth and \
-                    len(self.pages_requested) < self.max_pages and response.url not in self.pages_requested:
+            if (
+                self.is_allowed(response.url)
+                and level <= self.max_depth
+                and len(self.pages_requested) < self.max_pages
+                and response.url not in self.pages_requested
+            ):
                 self.pages_requested.add(response.url)
                 # Presented as a document of the listing: its own documents are the council's.
                 yield from self.read_page(response, level, collect_all=True)
@@ -120,13 +130,21 @@ class HtmlCouncilSpider(CouncilSpider):
                 self.crawler.stats.inc_value("vigie/presumed_documents_not_documents")
         else:
             media = (response.headers.get(b"Content-Type") or b"?").decode("latin-1")[:100]
-            yield self.document_item(link_url(response.request), skipped=True, error=f"not a document: the server sent {media}",
-                                     **response.meta.get("vigie_fields", {}))
+            yield self.document_item(
+                link_url(response.request),
+                skipped=True,
+                error=f"not a document: the server sent {media}",
+                **response.meta.get("vigie_fields", {}),
+            )
 
     def read_page(self, response: TextResponse, level: int, collect_all: bool = False):
         settings = self.settings
-        links = extract_links(response.selector, response.url,
-                              max_links=settings.getint("VIGIE_MAX_LINKS_PER_PAGE", 10_000), deadline=self.deadline)
+        links = extract_links(
+            response.selector,
+            response.url,
+            max_links=settings.getint("VIGIE_MAX_LINKS_PER_PAGE", 10_000),
+            deadline=self.deadline,
+        )
         if links.truncated:
             self.crawler.stats.inc_value("vigie/listings_truncated")
             self.listing_error(response.url, f"listing truncated: {links.truncated}; the rest of the page was not read")
@@ -142,18 +160,24 @@ class HtmlCouncilSpider(CouncilSpider):
         css = self.option("document_links")
         extensions = self.option("document_extensions")
         site_root = urlsplit(response.url).path in ("", "/")
-        collect_all = collect_all or bool(css) or (
-            not site_root and (level == 0 or page_is_about_council(response.selector, response.url))
+        collect_all = (
+            collect_all
+            or bool(css)
+            or (not site_root and (level == 0 or page_is_about_council(response.selector, response.url)))
         )
-        candidates = extract_links(response.selector, response.url, css) if css else \
-            [link for link in links if not link.chrome]
+        candidates = (
+            extract_links(response.selector, response.url, css) if css else [link for link in links if not link.chrome]
+        )
         page_heading = " ".join(" ".join(response.xpath("//h1//text()").getall()).split())
         for link in candidates:
             certain = is_document_url(link.url, extensions)
             if not certain and not self.presumed_document(link, response.url):
                 continue
-            if not (collect_all or is_council_link(link)
-                    or guess_kind(link.text, link.context, link.heading) in _COUNCIL_KINDS):
+            if not (
+                collect_all
+                or is_council_link(link)
+                or guess_kind(link.text, link.context, link.heading) in _COUNCIL_KINDS
+            ):
                 continue
             # Already requested, or stored and fresh: no metadata to guess (re-crawls are fast).
             fields = {} if self.is_settled(link.url) else self.link_fields(link, page_heading)
@@ -163,8 +187,11 @@ class HtmlCouncilSpider(CouncilSpider):
     def presumed_document(self, link: Link, page_url: str) -> bool:
         """A link without a document extension that gives a file all the same, by its URL's shape
         or by what the page says of it (never the page itself)."""
-        return link.url != page_url and link.url not in self.pages_requested and \
-            (is_download_endpoint(link.url) or says_document(link))
+        return (
+            link.url != page_url
+            and link.url not in self.pages_requested
+            and (is_download_endpoint(link.url) or says_document(link))
+        )
 
     @staticmethod
     def link_fields(link: Link, page_heading: str) -> dict:
@@ -185,8 +212,12 @@ class HtmlCouncilSpider(CouncilSpider):
         candidates = extract_links(response.selector, response.url, follow_css) if follow_css else links
         wanted: list[tuple[int, Link]] = []
         for link in candidates:
-            if link.url in self.pages_requested or link.url in self.requested \
-                    or is_document_url(link.url, extensions) or not self.is_allowed(link.url):
+            if (
+                link.url in self.pages_requested
+                or link.url in self.requested
+                or is_document_url(link.url, extensions)
+                or not self.is_allowed(link.url)
+            ):
                 continue
             if is_pagination(link, rel_next):
                 wanted.append((level, link))  # the same listing, further on

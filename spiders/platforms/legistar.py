@@ -79,8 +79,15 @@ class LegistarSpider(ApiSpider):
     def paged_request(self, collection: str, callback, skip: int = 0):
         """A page of a paged collection (``events`` or ``matters``), ``$skip`` rows in."""
         prefix, date_field = PAGED[collection]
-        url = self.api_url(collection, **{"$filter": self.filter_for(prefix, date_field),
-                                          "$orderby": f"{prefix}Id", "$top": self.page_size, "$skip": skip})
+        url = self.api_url(
+            collection,
+            **{
+                "$filter": self.filter_for(prefix, date_field),
+                "$orderby": f"{prefix}Id",
+                "$top": self.page_size,
+                "$skip": skip,
+            },
+        )
         return self.listing_request(url, callback, collection=collection, skip=skip)
 
     def listings(self):
@@ -119,13 +126,20 @@ class LegistarSpider(ApiSpider):
     def event_documents(self, event: dict):
         date = legistar_date(event.get("EventDate"))
         body = event.get("EventBodyName") or "Meeting"
-        context = {"meeting_date": date, "extra": {"event": event.get("EventId"), "body": body,
-                                                  "time": event.get("EventTime"),
-                                                  "web": event.get("EventInSiteURL")}}
+        context = {
+            "meeting_date": date,
+            "extra": {
+                "event": event.get("EventId"),
+                "body": body,
+                "time": event.get("EventTime"),
+                "web": event.get("EventInSiteURL"),
+            },
+        }
         for field, kind, label in (("EventAgendaFile", "agenda", "Agenda"), ("EventMinutesFile", "minutes", "Minutes")):
             if event.get(field):
-                yield from self.document_request(event[field], kind=kind, title=f"{body}: {label} {date or ''}".strip(),
-                                                 **context)
+                yield from self.document_request(
+                    event[field], kind=kind, title=f"{body}: {label} {date or ''}".strip(), **context
+                )
         if event.get("EventId") is not None:
             url = self.api_url(f"events/{event['EventId']}/eventitems", AgendaNote=1, MinutesNote=1, Attachments=1)
             yield self.listing_request(url, self.parse_event_items, vigie_event=(event, context))
@@ -138,25 +152,45 @@ class LegistarSpider(ApiSpider):
             if title:
                 yield self.document_item(
                     f"{self.base}/events/{event['EventId']}/eventitems/{item['EventItemId']}",
-                    text=self.item_text(item, title, event, context), kind="agenda", title=title,
-                    votes=self.item_votes(item), **context)
+                    text=self.item_text(item, title, event, context),
+                    kind="agenda",
+                    title=title,
+                    votes=self.item_votes(item),
+                    **context,
+                )
             for attachment in item.get("EventItemMatterAttachments") or []:
                 yield from self.attachment_documents(attachment, context)
 
     @staticmethod
     def item_text(item: dict, title: str, event: dict, context: dict) -> str:
         lines = [title]
-        lines += [f"{label}: {item[key]}" for label, key in (
-            ("File", "EventItemMatterFile"), ("Name", "EventItemMatterName"), ("Type", "EventItemMatterType"),
-            ("Status", "EventItemMatterStatus"), ("Action", "EventItemActionText"),
-            ("Agenda note", "EventItemAgendaNote"), ("Minutes note", "EventItemMinutesNote")) if item.get(key)]
+        lines += [
+            f"{label}: {item[key]}"
+            for label, key in (
+                ("File", "EventItemMatterFile"),
+                ("Name", "EventItemMatterName"),
+                ("Type", "EventItemMatterType"),
+                ("Status", "EventItemMatterStatus"),
+                ("Action", "EventItemActionText"),
+                ("Agenda note", "EventItemAgendaNote"),
+                ("Minutes note", "EventItemMinutesNote"),
+            )
+            if item.get(key)
+        ]
         lines.append(f"Meeting: {event.get('EventBodyName') or ''} {context['meeting_date'] or ''}".rstrip())
         return "\n".join(lines) + "\n"
 
     @staticmethod
     def item_votes(item: dict) -> dict | None:
-        votes = {k: item[f] for k, f in (("tally", "EventItemTally"), ("result", "EventItemPassedFlagName"),
-                                         ("action", "EventItemActionName")) if item.get(f)}
+        votes = {
+            k: item[f]
+            for k, f in (
+                ("tally", "EventItemTally"),
+                ("result", "EventItemPassedFlagName"),
+                ("action", "EventItemActionName"),
+            )
+            if item.get(f)
+        }
         return votes or None
 
     # -- Matters and attachments -------------------------------------------------------
@@ -164,11 +198,16 @@ class LegistarSpider(ApiSpider):
     def parse_matters(self, response: Response):
         data = self.read_json(response)
         for matter in self.rows_from(data, response, "matters", "MatterId"):
-            context = {"meeting_date": legistar_date(matter.get("MatterAgendaDate")),
-                       "adoption_date": legistar_date(matter.get("MatterPassedDate")),
-                       "extra": {"matter": matter.get("MatterId"), "matter_file": matter.get("MatterFile"),
-                                 "matter_type": matter.get("MatterTypeName"),
-                                 "matter_title": matter.get("MatterTitle")}}
+            context = {
+                "meeting_date": legistar_date(matter.get("MatterAgendaDate")),
+                "adoption_date": legistar_date(matter.get("MatterPassedDate")),
+                "extra": {
+                    "matter": matter.get("MatterId"),
+                    "matter_file": matter.get("MatterFile"),
+                    "matter_type": matter.get("MatterTypeName"),
+                    "matter_title": matter.get("MatterTitle"),
+                },
+            }
             url = self.api_url(f"matters/{matter['MatterId']}/attachments")
             yield self.listing_request(url, self.parse_attachments, vigie_context=context)
         yield from self.next_page(response, data, self.parse_matters)

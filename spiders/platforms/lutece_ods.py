@@ -57,8 +57,9 @@ class LuteceOdsSpider(ApiSpider):
     incremental = True
 
     def page_request(self, index: int):
-        url = with_query(self.source.url, query=self.option("query"),
-                         items_per_page=self.option("page_size"), page_index=index)
+        url = with_query(
+            self.source.url, query=self.option("query"), items_per_page=self.option("page_size"), page_index=index
+        )
         return self.listing_request(url, self.parse_page, accept="text/html", page_index=index)
 
     def listings(self):
@@ -72,8 +73,10 @@ class LuteceOdsSpider(ApiSpider):
         blocks = page.css("div.itemODS")
         if not blocks:
             if index == 1:
-                self.listing_error(response.url, "no result (div.itemODS) on the first page: is the search "
-                                                 "URL right, has the portal changed?")
+                self.listing_error(
+                    response.url,
+                    "no result (div.itemODS) on the first page: is the search URL right, has the portal changed?",
+                )
             return
         fresh = False
         for block in blocks:
@@ -96,11 +99,17 @@ class LuteceOdsSpider(ApiSpider):
         doc_id = (parse_qs(urlsplit(href).query).get("id_document") or [""])[0]
         metas = item_metadata([clean(m.css("::text").getall()) for m in block.css(".itemODS_meta-item")])
         content = clean(block.css(".itemODS_content ::text").getall())
-        kind = "minutes" if fold(metas["type"] or "").startswith("debat") else \
-            guess_kind(metas["type"], default="deliberation")
-        fields = {"title": title or metas["reference"] or doc_id, "kind": kind,
-                  "meeting_date": meeting_date(content, title, None, None, None),
-                  "extra": {**metas, "page": page.urljoin(href) if href else None}}
+        kind = (
+            "minutes"
+            if fold(metas["type"] or "").startswith("debat")
+            else guess_kind(metas["type"], default="deliberation")
+        )
+        fields = {
+            "title": title or metas["reference"] or doc_id,
+            "kind": kind,
+            "meeting_date": meeting_date(content, title, None, None, None),
+            "extra": {**metas, "page": page.urljoin(href) if href else None},
+        }
         files = [page.urljoin(a.attrib["href"]) for a in block.css("a[href*='DoDownload.jsp']")]
         if not files and doc_id:
             site = self.source.url.split("/jsp/site/")[0] + "/jsp/site/"

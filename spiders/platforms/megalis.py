@@ -35,10 +35,15 @@ from spiders.options import Option
 # The API's act types (`type`): the document kind they are (orders are decisions, as in
 # spiders/vocabulary.yaml), and what to call them.
 ACT_TYPES = {
-    "1": ("deliberation", "délibération"), "2": ("deliberation", "acte réglementaire"),
-    "3": ("deliberation", "acte individuel"), "4": ("other", "contrat, convention ou avenant"),
-    "5": ("other", "document budgétaire"), "6": ("other", "autre acte"), "7": ("other", "acte hors préfecture"),
-    "71": ("minutes", "liste des délibérations"), "72": ("deliberation", "arrêté temporaire"),
+    "1": ("deliberation", "délibération"),
+    "2": ("deliberation", "acte réglementaire"),
+    "3": ("deliberation", "acte individuel"),
+    "4": ("other", "contrat, convention ou avenant"),
+    "5": ("other", "document budgétaire"),
+    "6": ("other", "autre acte"),
+    "7": ("other", "acte hors préfecture"),
+    "71": ("minutes", "liste des délibérations"),
+    "72": ("deliberation", "arrêté temporaire"),
     "73": ("minutes", "procès-verbal"),
 }
 
@@ -65,18 +70,25 @@ class MegalisSpider(ApiSpider):
         if self.since is not None:
             start = self.since.date() - dt.timedelta(days=int(self.option("lookback_days")))
             since = f"{start.isoformat()}T00:00:00Z"
-        return with_query(self.source.url, query="", lignes=self.option("page_size"),
-                          types_actes=self.option("types_actes"),
-                          classifications=self.option("classifications"),
-                          date_debut=since, page_suivante=cursor)
+        return with_query(
+            self.source.url,
+            query="",
+            lignes=self.option("page_size"),
+            types_actes=self.option("types_actes"),
+            classifications=self.option("classifications"),
+            date_debut=since,
+            page_suivante=cursor,
+        )
 
     def listings(self):
         yield self.listing_request(self.search_url(), self.parse_page)
 
     def parse_page(self, response: Response):
-        data = self.read_json(response, lambda d: isinstance(d, dict) and isinstance(d.get("resultats"), list),
-                              "no `resultats` list in the answer: is this the platform's "
-                              "…/mq_apis/actes/v1/search URL with a siren?")
+        data = self.read_json(
+            response,
+            lambda d: isinstance(d, dict) and isinstance(d.get("resultats"), list),
+            "no `resultats` list in the answer: is this the platform's …/mq_apis/actes/v1/search URL with a siren?",
+        )
         if data is None:
             return
         self.pages += 1
@@ -87,8 +99,10 @@ class MegalisSpider(ApiSpider):
         if not cursor:
             return
         if cursor in self.cursors:
-            self.listing_error(response.url, f"the API gave the same next page ({cursor[:40]}) twice: "
-                                             "stopped there, the acts read so far are kept")
+            self.listing_error(
+                response.url,
+                f"the API gave the same next page ({cursor[:40]}) twice: stopped there, the acts read so far are kept",
+            )
             return
         if self.pages >= int(self.option("max_pages")):
             self.listing_error(response.url, f"stopped after {self.pages} pages (config max_pages)")
@@ -107,9 +121,15 @@ class MegalisSpider(ApiSpider):
             "meeting_date": decided if code == "1" else None,  # a council's vote, not an order's signature
             "adoption_date": decided,
             "published_date": self.local_date(acte.get("date_publication")),
-            "extra": {"act_type": label, "typologie": acte.get("typologie"), "platform_id": acte.get("id"),
-                      "classification": {"code": acte.get("classification_code"),
-                                         "label": acte.get("classification_libelle")}},
+            "extra": {
+                "act_type": label,
+                "typologie": acte.get("typologie"),
+                "platform_id": acte.get("id"),
+                "classification": {
+                    "code": acte.get("classification_code"),
+                    "label": acte.get("classification_libelle"),
+                },
+            },
         }
         if acte.get("url"):
             yield from self.document_request(str(acte["url"]), kind=kind, **fields)
@@ -117,5 +137,6 @@ class MegalisSpider(ApiSpider):
             return
         for number, annexe in enumerate(acte.get("annexes") or [], start=1):
             if isinstance(annexe, dict) and annexe.get("url"):
-                yield from self.document_request(str(annexe["url"]), kind="annex",
-                                                 **{**fields, "title": f"{title} (annexe {number})"})
+                yield from self.document_request(
+                    str(annexe["url"]), kind="annex", **{**fields, "title": f"{title} (annexe {number})"}
+                )

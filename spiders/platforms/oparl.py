@@ -63,8 +63,11 @@ class OParlSpider(ApiSpider):
 
     def paged(self, response: Response, callback):
         """The list page's objects (not deleted), and a request for the next page if any."""
-        data = self.read_json(response, lambda d: isinstance(d, dict) and isinstance(d.get("data"), list),
-                              "not an OParl list (no `data` array)")
+        data = self.read_json(
+            response,
+            lambda d: isinstance(d, dict) and isinstance(d.get("data"), list),
+            "not an OParl list (no `data` array)",
+        )
         if data is None:
             return [], None
         following = (data.get("links") or {}).get("next")
@@ -120,9 +123,14 @@ class OParlSpider(ApiSpider):
             yield following
 
     def meeting_documents(self, meeting: dict):
-        context = {"meeting_date": self.local_date(meeting.get("start")),
-                   "extra": {"meeting": meeting.get("id"), "meeting_name": meeting.get("name"),
-                             **({"cancelled": True} if meeting.get("cancelled") else {})}}
+        context = {
+            "meeting_date": self.local_date(meeting.get("start")),
+            "extra": {
+                "meeting": meeting.get("id"),
+                "meeting_name": meeting.get("name"),
+                **({"cancelled": True} if meeting.get("cancelled") else {}),
+            },
+        }
         name = meeting.get("name") or "Sitzung"
         for key, kind in (("invitation", "agenda"), ("resultsProtocol", "minutes"), ("verbatimProtocol", "minutes")):
             yield from self.file_documents(meeting.get(key), kind, name, context)
@@ -135,11 +143,19 @@ class OParlSpider(ApiSpider):
     def agenda_item_documents(self, item: dict, meeting: dict, context: dict):
         name = " ".join(str(item.get("name") or "").split())
         if name and item.get("id"):
-            lines = [f"{item.get('number') or ''} {name}".strip(),
-                     f"{meeting.get('name') or ''} {context['meeting_date'] or ''}".strip()]
+            lines = [
+                f"{item.get('number') or ''} {name}".strip(),
+                f"{meeting.get('name') or ''} {context['meeting_date'] or ''}".strip(),
+            ]
             lines += [str(item[k]) for k in ("result", "resolutionText") if item.get(k)]
-            yield self.document_item(item["id"], text="\n".join(lines) + "\n", kind="agenda", title=name,
-                                     votes=vote_counts(item.get("result")), **context)
+            yield self.document_item(
+                item["id"],
+                text="\n".join(lines) + "\n",
+                kind="agenda",
+                title=name,
+                votes=vote_counts(item.get("result")),
+                **context,
+            )
         yield from self.file_documents(item.get("resolutionFile"), "deliberation", name, context)
         for file in item.get("auxiliaryFile") or []:
             yield from self.file_documents(file, None, name, context)
@@ -150,9 +166,14 @@ class OParlSpider(ApiSpider):
         papers, following = self.paged(response, self.parse_papers)
         for paper in papers:
             date = parse_datetime(paper.get("date"))
-            context = {"published_date": date.date() if date else None,
-                       "extra": {"paper": paper.get("id"), "reference": paper.get("reference"),
-                                 "paper_type": paper.get("paperType")}}
+            context = {
+                "published_date": date.date() if date else None,
+                "extra": {
+                    "paper": paper.get("id"),
+                    "reference": paper.get("reference"),
+                    "paper_type": paper.get("paperType"),
+                },
+            }
             name = paper.get("name") or paper.get("reference") or "Vorlage"
             main_kind = guess_kind(paper.get("paperType"), name, default="report")
             yield from self.file_documents(paper.get("mainFile"), main_kind, name, context)
@@ -164,8 +185,9 @@ class OParlSpider(ApiSpider):
     # -- Files -------------------------------------------------------------------------
 
     def file_url(self, file: dict) -> str | None:
-        order = ("downloadUrl", "accessUrl") if self.option("file_url") == "downloadUrl" \
-            else ("accessUrl", "downloadUrl")
+        order = (
+            ("downloadUrl", "accessUrl") if self.option("file_url") == "downloadUrl" else ("accessUrl", "downloadUrl")
+        )
         return next((file[k] for k in order if file.get(k)), None)
 
     def file_documents(self, file: Any, kind: str | None, parent: str, context: dict):

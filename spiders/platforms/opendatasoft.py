@@ -46,8 +46,11 @@ class OpenDataSoftSpider(ApiSpider):
     options: ClassVar[dict[str, Option]] = {
         "fields": Option("{subject, url, date, id} → the dataset's field names (SCDL's by default).", {}),
         "date_field": Option("The date field used to ask only for recent records (the `date` field by default)."),
-        "lookback_days": Option("How far before the last complete crawl to ask again, since records are often "
-                                "published weeks after their date.", 120),
+        "lookback_days": Option(
+            "How far before the last complete crawl to ask again, since records are often "
+            "published weeks after their date.",
+            120,
+        ),
         "page_size": Option("Records per request.", 100),
     }
     incremental = True
@@ -69,15 +72,19 @@ class OpenDataSoftSpider(ApiSpider):
         return f"{field} >= date'{start.isoformat()}'"
 
     def records_url(self, offset: int) -> str:
-        return with_query(f"{self.dataset_url}/records", limit=self.option("page_size"),
-                          offset=offset, where=self.where())
+        return with_query(
+            f"{self.dataset_url}/records", limit=self.option("page_size"), offset=offset, where=self.where()
+        )
 
     def listings(self):
         yield self.listing_request(self.records_url(0), self.parse_records, offset=0)
 
     def parse_records(self, response: Response):
-        data = self.read_json(response, lambda d: isinstance(d, dict) and "results" in d,
-                              "no `results` in the answer: is this an Explore v2.1 dataset URL?")
+        data = self.read_json(
+            response,
+            lambda d: isinstance(d, dict) and "results" in d,
+            "no `results` in the answer: is this an Explore v2.1 dataset URL?",
+        )
         if data is None:
             return
         total = int(data.get("total_count") or 0)

@@ -74,12 +74,16 @@ class ScdlSpider(ApiSpider):
                 yield self.listing_request(url, self.parse_table)
 
     def parse_dataset(self, response: Response):
-        data = self.read_json(response, lambda d: isinstance(d, dict),
-                              "not a data.gouv.fr dataset (no `resources`): is this its API URL?")
+        data = self.read_json(
+            response, lambda d: isinstance(d, dict), "not a data.gouv.fr dataset (no `resources`): is this its API URL?"
+        )
         if data is None:
             return
-        resources = [r for r in data.get("resources") or []
-                     if isinstance(r, dict) and str(r.get("format", "")).lower() == "csv" and r.get("url")]
+        resources = [
+            r
+            for r in data.get("resources") or []
+            if isinstance(r, dict) and str(r.get("format", "")).lower() == "csv" and r.get("url")
+        ]
         if not resources:
             self.listing_error(response.url, "the data.gouv.fr dataset has no CSV resource")
         for resource in resources:

@@ -50,10 +50,13 @@ class SearchFormSpider(ApiSpider):
         "lookback_days": Option("How far before the last complete crawl an incremental crawl starts, in days.", 30),
         "rows": Option("CSS of a result row (its text dates its documents).", "tr"),
         "title": Option("CSS of the title within a row (the row's whole text by default)."),
-        "link_pattern": Option("A regular expression whose group is the file in a `javascript:` link, "
-                               "e.g. `f_openDoc\\(\\s*['\"]([^'\"]+)`."),
-        "document_url": Option("The file's address from that group, relative to the URL (`/files/unzip//{path}`).",
-                               "{path}"),
+        "link_pattern": Option(
+            "A regular expression whose group is the file in a `javascript:` link, "
+            "e.g. `f_openDoc\\(\\s*['\"]([^'\"]+)`."
+        ),
+        "document_url": Option(
+            "The file's address from that group, relative to the URL (`/files/unzip//{path}`).", "{path}"
+        ),
         "allowed_domains": Option("Other hosts whose files may be fetched.", []),
     }
     incremental = True
@@ -68,8 +71,11 @@ class SearchFormSpider(ApiSpider):
         fields = {**self.options["date_fields"].default, **self.option("date_fields")}  # one may be renamed alone
         shape = self.option("date_format")
         for first, last in windows(start, today, int(self.option("window_days"))):
-            form = {**{k: str(v) for k, v in self.option("form").items()},
-                    fields["start"]: first.strftime(shape), fields["end"]: last.strftime(shape)}
+            form = {
+                **{k: str(v) for k, v in self.option("form").items()},
+                fields["start"]: first.strftime(shape),
+                fields["end"]: last.strftime(shape),
+            }
             if str(self.option("method")).upper() == "GET":
                 yield self.listing_request(with_query(self.source.url, **form), self.parse_results, accept="text/html")
             else:
@@ -88,12 +94,24 @@ class SearchFormSpider(ApiSpider):
                 url = self.file_url(link.attrib["href"], pattern, response)
                 if url is None:
                     continue
-                label = " ".join(filter(None, [" ".join(link.css("::text").getall()).strip(),
-                                               link.attrib.get("title", ""), link.css("img::attr(title)").get("")]))
+                label = " ".join(
+                    filter(
+                        None,
+                        [
+                            " ".join(link.css("::text").getall()).strip(),
+                            link.attrib.get("title", ""),
+                            link.css("img::attr(title)").get(""),
+                        ],
+                    )
+                )
                 dates = find_dates(text)
                 yield from self.document_request(
-                    url, title=title or label or url, kind=guess_kind(label, title, default="deliberation"),
-                    meeting_date=dates[0] if dates else None, extra={"label": label or None})
+                    url,
+                    title=title or label or url,
+                    kind=guess_kind(label, title, default="deliberation"),
+                    meeting_date=dates[0] if dates else None,
+                    extra={"label": label or None},
+                )
 
     def file_url(self, href: str, pattern: str | None, response: Response) -> str | None:
         """The document behind a row's link: a ``javascript:`` link read with ``link_pattern``, or a

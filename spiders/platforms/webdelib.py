@@ -62,7 +62,9 @@ class WebdelibSpider(ApiSpider):
     options: ClassVar[dict[str, Option]] = {
         "tabs": Option("The tabs to read.", ["seances", "summary_orders"]),
         "history_months": Option("How many months a first crawl reads, this one included.", 12),
-        "lookback_months": Option("How many months before the last complete crawl an incremental crawl reads again.", 1),
+        "lookback_months": Option(
+            "How many months before the last complete crawl an incremental crawl reads again.", 1
+        ),
     }
     incremental = True
 
@@ -105,16 +107,23 @@ class WebdelibSpider(ApiSpider):
             yield from self.document_request(url)
             return
         cell = link.xpath("ancestor::td[contains(@class, 'tableActe')][1]")
-        before = " ".join(" ".join(cell.xpath("./a[1]/preceding-sibling::node()//text() "
-                                               "| ./a[1]/preceding-sibling::text()").getall()).split())
+        before = " ".join(
+            " ".join(
+                cell.xpath("./a[1]/preceding-sibling::node()//text() | ./a[1]/preceding-sibling::text()").getall()
+            ).split()
+        )
         text = " ".join(" ".join(link.css("::text").getall()).split())
         name = query_value(url, "name").strip()
         title = before.strip(" -") or (text if len(text) > 12 else " ".join(filter(None, [name, text])))
         published = first_date(query_value(url, "datePub"))
         yield from self.document_request(
-            url, title=title or url, kind=guess_kind(title, name, default=DEFAULT_KIND[tab]),
+            url,
+            title=title or url,
+            kind=guess_kind(title, name, default=DEFAULT_KIND[tab]),
             meeting_date=held or (first_date(name) if tab == "seances" else None),
-            published_date=published, extra={"webdelib_tab": tab})
+            published_date=published,
+            extra={"webdelib_tab": tab},
+        )
 
     def parse_document(self, response: Response):
         # openfile.jsp moves to showFile.jsp by a script: follow it, keep the public address.
@@ -122,12 +131,15 @@ class WebdelibSpider(ApiSpider):
         if "openfile.jsp" in response.url and response.status != 304 and isinstance(response, TextResponse):
             move = _MOVE.search(response.text)
             if move is None:
-                yield self.document_item(original, error="openfile.jsp answered a page without its move to "
-                                                         "showFile.jsp: has the host changed?",
-                                         **response.meta.get("vigie_fields", {}))
+                yield self.document_item(
+                    original,
+                    error="openfile.jsp answered a page without its move to showFile.jsp: has the host changed?",
+                    **response.meta.get("vigie_fields", {}),
+                )
                 return
-            yield response.request.replace(url=urljoin(response.url, move[1]),
-                                           meta={**response.meta, "vigie_document_url": original})
+            yield response.request.replace(
+                url=urljoin(response.url, move[1]), meta={**response.meta, "vigie_document_url": original}
+            )
             return
         for item in super().parse_document(response):
             item.url = original

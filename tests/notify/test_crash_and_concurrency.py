@@ -24,8 +24,14 @@ LEASE = DEFAULT_POLICY.lease
 
 
 def start_notifier(vigie_env, tmp_path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "vigie", "notify"], cwd=tmp_path, env=vigie_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "vigie", "notify"],
+        cwd=tmp_path,
+        env=vigie_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def statuses(db) -> list[str]:
@@ -45,7 +51,8 @@ def kill_notifier_mid_send(db, mail: KillingSMTP, vigie_env, tmp_path) -> None:
 
 
 def test_killed_after_the_server_accepted_the_alert_is_resent_once_with_the_same_message_id(
-        db, notify, vigie_env, tmp_path):
+    db, notify, vigie_env, tmp_path
+):
     with KillingSMTP(accept=True) as mail:
         kill_notifier_mid_send(db, mail, vigie_env, tmp_path)
 

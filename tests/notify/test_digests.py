@@ -20,10 +20,22 @@ def test_a_daily_digest_waits_for_the_digest_hour_then_lists_one_block_per_findi
     add_subscription(db, "quotidien", [mail_server.apprise_url("groupe@example.org")], mode="daily")
     add_hit(db, title="Délibération 12", page=2)
     add_hit(db, title="Délibération 12", page=2, url="https://bellerive.example/conseil/12.pdf")
-    add_hit(db, title="Délibération 12", page=5, url="https://bellerive.example/conseil/12.pdf", vendor="BriefCam",
-            category="algorithmic_video", matched="BriefCam", snippet="Contrat avec BriefCam.")
-    add_hit(db, source={"id": "fr-lavandou", "name": "Commune du Lavandou-les-Pins", "official_code": "insee:83070"},
-            title="Procès-verbal", kind="minutes")
+    add_hit(
+        db,
+        title="Délibération 12",
+        page=5,
+        url="https://bellerive.example/conseil/12.pdf",
+        vendor="BriefCam",
+        category="algorithmic_video",
+        matched="BriefCam",
+        snippet="Contrat avec BriefCam.",
+    )
+    add_hit(
+        db,
+        source={"id": "fr-lavandou", "name": "Commune du Lavandou-les-Pins", "official_code": "insee:83070"},
+        title="Procès-verbal",
+        kind="minutes",
+    )
     digest_time = DEFAULT_POLICY.next_digest(now, "daily")
 
     before = notify(at=now)

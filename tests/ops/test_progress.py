@@ -33,8 +33,13 @@ def test_elsewhere_no_bar_but_a_parsable_log_line(caplog) -> None:
     assert pipe.getvalue() == ""
     [line] = [r.getMessage() for r in caplog.records]  # at most one line per interval, and one at the end
     fields = dict(item.split("=", 1) for item in line.removeprefix("progress ").split())
-    assert (fields["task"], fields["done"], fields["total"], fields["unit"], fields["errors"]) == \
-        ("analysis", "3", "4", "documents", "1")
+    assert (fields["task"], fields["done"], fields["total"], fields["unit"], fields["errors"]) == (
+        "analysis",
+        "3",
+        "4",
+        "documents",
+        "1",
+    )
 
 
 @pytest.mark.parametrize("interval_s, lines", [(0, 3), (3600, 1)])

@@ -39,8 +39,11 @@ class Request:
     server: ApiServer
 
     def json(self, data: Any, status: int = 200) -> Reply:
-        return Reply(status, self.server.localise(json.dumps(data, ensure_ascii=False).encode("utf-8")),
-                     {"Content-Type": "application/json; charset=utf-8"})
+        return Reply(
+            status,
+            self.server.localise(json.dumps(data, ensure_ascii=False).encode("utf-8")),
+            {"Content-Type": "application/json; charset=utf-8"},
+        )
 
     def file(self, path: Path, content_type: str | None = None) -> Reply:
         """A fixture file, with its recorded origins rewritten when it is text."""
@@ -55,8 +58,12 @@ Handler = Callable[[Request], Reply]
 
 
 def _content_type(path: Path) -> str:
-    return {".json": "application/json; charset=utf-8", ".csv": "text/csv", ".pdf": "application/pdf",
-            ".html": "text/html; charset=utf-8"}.get(path.suffix.lower(), "application/octet-stream")
+    return {
+        ".json": "application/json; charset=utf-8",
+        ".csv": "text/csv",
+        ".pdf": "application/pdf",
+        ".html": "text/html; charset=utf-8",
+    }.get(path.suffix.lower(), "application/octet-stream")
 
 
 def fake_pdf(name: str) -> bytes:
@@ -110,8 +117,9 @@ class ApiServer(LoopbackHTTPServer):
                 parts = urlsplit(self.path)
                 with server._lock:
                     server.log.append(self.path)
-                request = Request(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()},
-                                  dict(self.headers), server)
+                request = Request(
+                    parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}, dict(self.headers), server
+                )
                 handler = server.routes.get(self.path) or server.routes.get(parts.path)
                 if handler is not None:
                     reply = handler(request)
@@ -151,4 +159,3 @@ class ApiServer(LoopbackHTTPServer):
                 pass
 
         return _Handler
-

@@ -34,8 +34,24 @@ def cli(ctx: click.Context, verbose: int) -> None:
     ctx.obj = make_app(verbose)
 
 
-for command in (run, crawl, analyze, ingest, notify, subscription, documents, hits, demo, settings, status, site,
-                source, sources, evaluate, findings):
+for command in (
+    run,
+    crawl,
+    analyze,
+    ingest,
+    notify,
+    subscription,
+    documents,
+    hits,
+    demo,
+    settings,
+    status,
+    site,
+    source,
+    sources,
+    evaluate,
+    findings,
+):
     cli.add_command(command)
 cli.add_command(vendors)
 

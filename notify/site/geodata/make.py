@@ -20,8 +20,11 @@ from typing import Any
 
 HERE = Path(__file__).parent
 # ISO 3166 alpha-2 -> (ISO numeric id in world-atlas, frame [west, south, east, north]).
-COUNTRIES = {"FR": ("250", [-5.5, 41.2, 9.8, 51.2]), "DE": ("276", [5.6, 47.1, 15.2, 55.2]),
-             "US": ("840", [-125.0, 24.3, -66.8, 49.5])}
+COUNTRIES = {
+    "FR": ("250", [-5.5, 41.2, 9.8, 51.2]),
+    "DE": ("276", [5.6, 47.1, 15.2, 55.2]),
+    "US": ("840", [-125.0, 24.3, -66.8, 49.5]),
+}
 TOLERANCE = 0.03
 
 
@@ -54,12 +57,14 @@ def _simplify(points: list[list[float]], tolerance: float) -> list[list[float]]:
     for i, (x, y) in enumerate(points[1:-1], start=1):
         dx, dy = x2 - x1, y2 - y1
         length = (dx * dx + dy * dy) ** 0.5
-        distance = abs(dy * x - dx * y + x2 * y1 - y2 * x1) / length if length else ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+        distance = (
+            abs(dy * x - dx * y + x2 * y1 - y2 * x1) / length if length else ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+        )
         if distance > far:
             far, index = distance, i
     if far <= tolerance:
         return [points[0], points[-1]]
-    return _simplify(points[:index + 1], tolerance)[:-1] + _simplify(points[index:], tolerance)
+    return _simplify(points[: index + 1], tolerance)[:-1] + _simplify(points[index:], tolerance)
 
 
 def _inside(ring: list[list[float]], frame: list[float]) -> bool:
