@@ -183,7 +183,8 @@ def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
         update(Delivery)
         .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - policy.lease)
         .values(
-            status=case((exhausted, DeliveryStatus.FAILED), else_=DeliveryStatus.PENDING),
+            # Plain text: the values of a CASE are bound without the column's type.
+            status=case((exhausted, DeliveryStatus.FAILED.value), else_=DeliveryStatus.PENDING.value),
             attempts=Delivery.attempts + 1,
             next_attempt_at=now,
             last_error="the process sending it stopped before recording the result",
