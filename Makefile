@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test test-fast test-postgres demo bench clean
+.PHONY: install run lint test test-fast test-postgres demo bench clean
 
 install: $(VENV)/.installed
 
@@ -13,13 +13,22 @@ $(VENV)/.installed: pyproject.toml
 	@echo "Installing Vigie and its dependencies into $(VENV): a few minutes, the first time only."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,lint]'
 	touch $@
 
 # Crawls every enabled source into SQLite under ./data. Exit status 1 means that some
 # source failed (the others were still crawled; see the summary), which is expected offline.
 run: install
 	$(BIN)/vigie run || [ $$? -eq 1 ]
+
+# The house's checks, in well under a minute: ruff (lint, then format), mypy on the typed layers
+# (storage, nlp, notify; see [tool.mypy] in pyproject.toml), and the layers contract (import-linter:
+# imports point from the command line down to storage, never back).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The whole suite, on every core (pytest-xdist; each test has its own database, folders and ports).
 test: install

@@ -10,20 +10,21 @@ that hold a generalist vendor, the tokenizer and ``vigie_detector`` for the othe
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Iterator, Sequence
+from functools import cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.companies import fold_key
+from nlp.detections import Detection
 from nlp.detector import SPAN_KEY  # importing nlp.detector registers the "vigie_detector" factory
 from nlp.disambiguate import Mention
 from nlp.evidence import DocumentEvidence, EvidenceRules
 from nlp.extract import PageText
-from nlp.detections import Detection
 from nlp.folding import FoldedText, fold_chars
 from nlp.language import page_languages
 from nlp.lexicon import LANGUAGES
@@ -45,8 +46,13 @@ def build_pipeline(language: str, lexicon_dir: str = "") -> tuple[Language, list
         try:
             nlp = spacy.load(name, exclude=list(exclude))
         except OSError:
-            log.warning("spaCy model %s is not installed (pip install %s): falling back to a blank %s pipeline, "
-                        "without named entities to protect place names from vendor names", name, name, language)
+            log.warning(
+                "spaCy model %s is not installed (pip install %s): falling back to a blank %s pipeline, "
+                "without named entities to protect place names from vendor names",
+                name,
+                name,
+                language,
+            )
     if nlp is None:
         nlp = spacy.blank(language)
     else:
@@ -91,8 +97,8 @@ class Analyzer:
         self.evidence = EvidenceRules(detector.lexicon.evidence, self.language)
 
     @classmethod
-    @lru_cache(maxsize=None)
-    def for_language(cls, language: str) -> "Analyzer | MultilingualAnalyzer":
+    @cache
+    def for_language(cls, language: str) -> Analyzer | MultilingualAnalyzer:
         """One shared analyzer per language key (loading a pipeline takes a second or two): ``"fr"``, or
         ``"de+fr"`` for documents in two languages (see :func:`nlp.language.document_language`)."""
         return MultilingualAnalyzer(language) if "+" in language else cls(language)
@@ -101,7 +107,9 @@ class Analyzer:
         """The detections of one document, in page and offset order."""
         return next(self.analyze_documents([pages]))
 
-    def analyze_documents(self, documents: Iterable[Sequence[PageText]], batch_size: int = 32) -> Iterator[list[Detection]]:
+    def analyze_documents(
+        self, documents: Iterable[Sequence[PageText]], batch_size: int = 32
+    ) -> Iterator[list[Detection]]:
         """The detections of each document, in order; windows of a batch of documents share ``nlp.pipe``."""
         batch: list[Sequence[PageText]] = []
         for pages in documents:
@@ -131,7 +139,8 @@ class Analyzer:
                 page = documents[window.document][window.page]
                 for span in doc.spans[SPAN_KEY]:
                     detections[window.document].append(
-                        self._detection(page, span._.vigie, window.start, sentences[window.document, window.page]))
+                        self._detection(page, span._.vigie, window.start, sentences[window.document, window.page])
+                    )
         for d, found in enumerate(detections):
             if found:
                 self._attach_evidence(documents[d], found)
@@ -151,8 +160,9 @@ class Analyzer:
         for cue in self.companies.cues(sentences.text):
             for c in candidates:
                 if abs(c.start - cue) <= self.company_reach:
-                    start, end = sentences.cover(min(cue, c.start) - self.margins["weak"],
-                                                 max(cue, c.end) + self.company_margin)
+                    start, end = sentences.cover(
+                        min(cue, c.start) - self.margins["weak"], max(cue, c.end) + self.company_margin
+                    )
                     covers.append((start, end, False))
         spans: list[tuple[int, int, bool]] = []
         for start, end, generalist in sorted(covers):  # wide margins may reach back past narrower ones
@@ -167,7 +177,7 @@ class Analyzer:
         if entry.category in self.limited:
             # Only a limit word before it needs the far context (whether another category is mentioned).
             start = max(sentences.around(candidate.start)[0], candidate.start - self.limit_words_reach)
-            if self.limits[entry.category].search(fold_chars(sentences.text[start:candidate.start])):
+            if self.limits[entry.category].search(fold_chars(sentences.text[start : candidate.start])):
                 margin = max(margin, self.limit_margin)
         return margin
 
@@ -177,7 +187,7 @@ class Analyzer:
             chosen = [w for w in windows if w.needs_model == needs_model]
             if not chosen:
                 continue
-            texts = ((documents[w.document][w.page].text[w.start:w.end], w) for w in chosen)
+            texts = ((documents[w.document][w.page].text[w.start : w.end], w) for w in chosen)
             disable = [] if needs_model else self.model_pipes
             for doc, window in self.nlp.pipe(texts, as_tuples=True, disable=disable):
                 yield window, doc
@@ -203,9 +213,19 @@ class Analyzer:
                 if mention.vendor.get(key):
                     details[f"vendor_{key}"] = " ".join(mention.vendor[key].split())
             details["technologies"] = mention.vendor.get("technologies") or [entry.category]
-        return Detection(kind=entry.kind, category=entry.category, vendor=entry.vendor, matched=page.text[start:end],
-                         page=page.number, start=start, end=end, snippet=sentences.snippet(start),
-                         score=mention.score, lexicon_version=self.lexicon_version, details=details)
+        return Detection(
+            kind=entry.kind,
+            category=entry.category,
+            vendor=entry.vendor,
+            matched=page.text[start:end],
+            page=page.number,
+            start=start,
+            end=end,
+            snippet=sentences.snippet(start),
+            score=mention.score,
+            lexicon_version=self.lexicon_version,
+            details=details,
+        )
 
     def _attach_evidence(self, pages: Sequence[PageText], detections: list[Detection]) -> None:
         evidence = DocumentEvidence([p.text for p in pages], self.evidence)
@@ -226,17 +246,25 @@ class MultilingualAnalyzer:
         """The detections of one document, in page and offset order."""
         return next(self.analyze_documents([pages]))
 
-    def analyze_documents(self, documents: Iterable[Sequence[PageText]], batch_size: int = 32) -> Iterator[list[Detection]]:
+    def analyze_documents(
+        self, documents: Iterable[Sequence[PageText]], batch_size: int = 32
+    ) -> Iterator[list[Detection]]:
         """The detections of each document, in order (one mention read in two languages counts once)."""
         for pages in documents:
             by_language: dict[str, list[PageText]] = {}
             for page in pages:
                 for language in page_languages(page, self.language):
                     by_language.setdefault(language, []).append(page)
-            found: dict[tuple, Detection] = {}
+            found: dict[tuple[Any, ...], Detection] = {}
             for language, chosen in by_language.items():
                 for detection in self.analyzers[language].analyze(chosen):
-                    key = (detection.page, detection.start, detection.end, detection.kind, detection.category,
-                           detection.vendor)
+                    key = (
+                        detection.page,
+                        detection.start,
+                        detection.end,
+                        detection.kind,
+                        detection.category,
+                        detection.vendor,
+                    )
                     found.setdefault(key, detection)
             yield sorted(found.values(), key=lambda f: (f.page, f.start, f.kind))

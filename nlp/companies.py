@@ -17,8 +17,9 @@ legal forms and accents dropped, long all-capital words capitalised ("ACTIV ING�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from nlp.folding import fold_chars, fold_phrase
 
@@ -55,12 +56,20 @@ class CompanyReader:
         self.introducers = _Cues(companies.get("introducers"), language)
         self.followers = _Cues(companies.get("followers"), language)
         forms = sorted(companies.get("legal_forms") or (), key=len, reverse=True)
-        self.legal_form = re.compile(r"(?:\s*,)?\s+(" + "|".join(re.escape(f) for f in forms) + r")(?![\w&])", re.I) \
-            if forms else None
+        self.legal_form = (
+            re.compile(r"(?:\s*,)?\s+(" + "|".join(re.escape(f) for f in forms) + r")(?![\w&])", re.I)
+            if forms
+            else None
+        )
         coordinators = "|".join(re.escape(c) for c in companies.get("coordinators") or ())
         # After a name: maybe a product in brackets, a coordinator, maybe an article, then the next name.
-        self.coordination = re.compile(r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:" + coordinators
-                                       + r")\s+(?:(?:la|le|les|l'|the|die|der)\s+)?", re.I) if coordinators else None
+        self.coordination = (
+            re.compile(
+                r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:" + coordinators + r")\s+(?:(?:la|le|les|l'|the|die|der)\s+)?", re.I
+            )
+            if coordinators
+            else None
+        )
         legal = "|".join(re.escape(f) for f in forms) or "(?!)"
         self.trades_as = re.compile(rf"(?:\s*,)?(?:\s+(?:{legal}))?\s*,?\s+(?:dba|d/b/a|doing business as)\b", re.I)
         self.public = {fold_phrase(w) for w in companies.get("public_bodies") or ()}
@@ -83,7 +92,7 @@ class CompanyReader:
         for match in self._legal_forms(text):
             yield match.start(1)
 
-    def _legal_forms(self, text: str) -> Iterator[re.Match]:
+    def _legal_forms(self, text: str) -> Iterator[re.Match[str]]:
         """Legal forms as written: in lower case they are words ("sa commune", "limited to")."""
         if self.legal_form is not None:
             for match in self.legal_form.finditer(text):
@@ -136,9 +145,9 @@ class CompanyReader:
     # -- reading a name ---------------------------------------------------------------------
 
     def _forward(self, text: str, start: int, role: str, cue: str, strong: bool) -> CompanyName | None:
-        words: list[re.Match] = []
+        words: list[re.Match[str]] = []
         for match in _WORD.finditer(text, start, min(len(text), start + 200)):
-            gap = text[words[-1].end() if words else start:match.start()]
+            gap = text[words[-1].end() if words else start : match.start()]
             if len(words) == MAX_WORDS or not _joins(gap, first=not words):
                 break
             word = match.group()
@@ -147,8 +156,12 @@ class CompanyReader:
             if words and fold_phrase(word) in self.particles:
                 # "Réseaux du Léon": a particle carries the name on only to a capitalised word.
                 following = _WORD.match(text, match.end() + 1)
-                if not (following and text[match.end()] == " " and following.group()[0].isupper()
-                        and self._name_word(following.group(), first=False, forward=True)):
+                if not (
+                    following
+                    and text[match.end()] == " "
+                    and following.group()[0].isupper()
+                    and self._name_word(following.group(), first=False, forward=True)
+                ):
                     break
                 words.append(match)
                 continue
@@ -158,17 +171,17 @@ class CompanyReader:
         return self._name(text, words, role, cue, strong)
 
     def _backward(self, text: str, end: int, role: str, cue: str) -> CompanyName | None:
-        words: list[re.Match] = []
+        words: list[re.Match[str]] = []
         position = end
         for match in reversed(list(_WORD.finditer(text, max(0, end - 200), end))):
-            if match.end() > position or not _joins(text[match.end():position], first=False):
+            if match.end() > position or not _joins(text[match.end() : position], first=False):
                 break
             if len(words) == MAX_WORDS or not self._name_word(match.group(), first=False, forward=False):
                 break
             words.insert(0, match)
             position = match.start()
         # After "dba" or "(": the same company under another name, read from that other name.
-        before = fold_chars(text[max(0, position - 6):position]).rstrip()
+        before = fold_chars(text[max(0, position - 6) : position]).rstrip()
         if before.endswith(("(", " dba", "d/b/a")):
             return None
         return self._name(text, words, role, cue, strong=True)
@@ -190,7 +203,7 @@ class CompanyReader:
         words = list(_WORD.finditer(text, name.start, end))
         return self._name(text, words, name.role, name.cue, name.strong)
 
-    def _name(self, text: str, words: list, role: str, cue: str, strong: bool) -> CompanyName | None:
+    def _name(self, text: str, words: list[Any], role: str, cue: str, strong: bool) -> CompanyName | None:
         if not words:
             return None
         start, end = words[0].start(), words[-1].end()
@@ -207,6 +220,7 @@ class CompanyReader:
             return None
         return CompanyName(start, end, raw, canonical, role, cue, strong)
 
+
 def _one_per_place(names: list[CompanyName]) -> list[CompanyName]:
     """One name per place: of nested or overlapping readings, the longest."""
     kept: list[CompanyName] = []
@@ -216,7 +230,7 @@ def _one_per_place(names: list[CompanyName]) -> list[CompanyName]:
     return kept
 
 
-def canonical_name(raw: str, legal_keys: set[str] = frozenset()) -> str:
+def canonical_name(raw: str, legal_keys: Set[str] = frozenset()) -> str:
     """The name a company is known by across councils: without legal forms or accents, case normalised."""
     words = [w for w in re.split(r"[\s,]+", raw) if w]
     while words and fold_key(words[-1]) in legal_keys:
@@ -266,8 +280,11 @@ class _Cues:
         self.roles = {_letters(fold_phrase(p)): role for role, phrases in roles.items() for p in phrases}
         alternatives = sorted({_phrase_source(p) for phrases in roles.values() for p in phrases}, key=len, reverse=True)
         # After the cue: white space, or a colon, a comma or a bracket ("le prestataire retenu, X").
-        self.regex = re.compile(r"(?=(?<!\w)(" + "|".join(alternatives) + r")(\s*[:,(]\s*|\s+|(?<=:)))") \
-            if alternatives else None
+        self.regex = (
+            re.compile(r"(?=(?<!\w)(" + "|".join(alternatives) + r")(\s*[:,(]\s*|\s+|(?<=:)))")
+            if alternatives
+            else None
+        )
 
     def finditer(self, folded: str) -> Iterator[tuple[int, int, int, str]]:
         """(start, end of the phrase, end of what follows it, role) of each cue."""

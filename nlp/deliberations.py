@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Sequence
-
-from storage.safe_yaml import parse_yaml
+from typing import Any
 
 from nlp.evidence import EvidenceRules
 from nlp.folding import fold_squeezed
 from nlp.lexicon import LEXICON_DIR
+from storage.safe_yaml import parse_yaml
 
 RULES_FILE = Path(__file__).with_name("deliberations.yaml")
 SUBJECT_WORDS = 8  # a subject's first words identify it (wrapped continuations differ between documents)
@@ -74,12 +74,15 @@ class DeliberationRules:
         self.prefixes = re.compile(data.get("purpose_prefixes") or r"$^")
         subsidies = list((data.get("subsidies") or {}).items())
         self.subsidy_names = [name for name, _ in subsidies]
-        self.subsidies = re.compile("|".join(f"(?P<s{n}>{'|'.join(patterns)})" for n, (_, patterns) in enumerate(subsidies)),
-                                    re.I) if subsidies else None
+        self.subsidies = (
+            re.compile("|".join(f"(?P<s{n}>{'|'.join(patterns)})" for n, (_, patterns) in enumerate(subsidies)), re.I)
+            if subsidies
+            else None
+        )
 
     @classmethod
-    @lru_cache(maxsize=None)
-    def for_language(cls, language: str = "fr") -> "DeliberationRules":
+    @cache
+    def for_language(cls, language: str = "fr") -> DeliberationRules:
         data = parse_yaml(RULES_FILE.read_text(encoding="utf-8")) or {}
         evidence = parse_yaml((LEXICON_DIR / "evidence.yaml").read_text(encoding="utf-8")) or {}
         return cls(data, evidence, language)
@@ -109,8 +112,9 @@ class DeliberationRules:
     def _is_article(self, text: str, start: int) -> bool:
         return bool(self.article and self.article.match(text, _line_start(text, start)))
 
-    def identify(self, text: str, start: int, end: int, acts: Sequence[tuple[int, str]],
-                 whole: bool = False) -> Deliberation:
+    def identify(
+        self, text: str, start: int, end: int, acts: Sequence[tuple[int, str]], whole: bool = False
+    ) -> Deliberation:
         """The act number and subject of the deliberation at [start, end) of ``text``: what matches it
         to the same deliberation in other documents. ``acts``: :meth:`act_numbers` of the whole text.
         ``whole``: it is a whole document, whose first line is no subject (only an "Objet :" line is)."""
@@ -125,7 +129,7 @@ class DeliberationRules:
 
     def describe(self, item: Deliberation, text: str, voted: bool) -> None:
         """Fill ``item``'s amounts, subsidies and vote (``voted``: may it hold a vote result?)."""
-        piece = text[item.start:item.end]
+        piece = text[item.start : item.end]
         item.amounts = self.amounts(piece)
         found = {m.lastgroup for m in self.subsidies.finditer(piece)} if self.subsidies else set()
         item.subsidies = [name for n, name in enumerate(self.subsidy_names) if f"s{n}" in found]
@@ -153,7 +157,7 @@ class DeliberationRules:
         subject = " ".join(" ".join(taken).split())
         if self.subject_end:
             cut = self.subject_end.search(subject)
-            subject = subject[:cut.start()] if cut else subject
+            subject = subject[: cut.start()] if cut else subject
         subject = subject.strip(" :–—-.;,")
         if len(subject) > MAX_SUBJECT:
             subject = subject[:MAX_SUBJECT].rsplit(" ", 1)[0] + "…"
@@ -167,7 +171,7 @@ class DeliberationRules:
         for match, item in self.evidence.amount_matches(piece):
             line_start = _line_start(piece, match.start())
             by_line.setdefault(line_start, []).append(item)
-            purpose = self._purpose(piece[line_start:match.start()]) if self._starts_unit(piece, line_start) else None
+            purpose = self._purpose(piece[line_start : match.start()]) if self._starts_unit(piece, line_start) else None
             if purpose:
                 item["purpose"] = purpose
             found.append(item)
@@ -175,7 +179,11 @@ class DeliberationRules:
                 break
         if self.tax_columns:
             for line_start, items in by_line.items():
-                if len(items) == 2 and not any("tax" in i for i in items) and self._tax_header_before(piece, line_start):
+                if (
+                    len(items) == 2
+                    and not any("tax" in i for i in items)
+                    and self._tax_header_before(piece, line_start)
+                ):
                     items[0]["tax"], items[1]["tax"] = "HT", "TTC"
         return found
 
@@ -192,15 +200,19 @@ class DeliberationRules:
         """Whether the line at ``line_start`` starts something (a table's row, a sentence) rather
         than continuing the line before it."""
         previous = piece[:line_start].rstrip("\n").rsplit("\n", 1)[-1].strip()
-        return (not previous or previous.endswith((".", ":", ";", "!", "?")) or bool(self.evidence.amount.search(previous))
-                or bool(self.tax_columns and self.tax_columns.search(previous)))
+        return (
+            not previous
+            or previous.endswith((".", ":", ";", "!", "?"))
+            or bool(self.evidence.amount.search(previous))
+            or bool(self.tax_columns and self.tax_columns.search(previous))
+        )
 
     def _tax_header_before(self, piece: str, line_start: int) -> bool:
         lines = piece[:line_start].rstrip("\n").split("\n")[-8:]
         return any(self.tax_columns.search(line) for line in lines)
 
 
-def _any(patterns: Any) -> re.Pattern | None:
+def _any(patterns: Any) -> re.Pattern[str] | None:
     if not patterns:
         return None
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
@@ -213,7 +225,7 @@ def _line_start(text: str, position: int) -> int:
 def _line_of(text: str, position: int) -> str:
     start = _line_start(text, position)
     end = text.find("\n", position)
-    return _shape(text[start:end if end >= 0 else len(text)])
+    return _shape(text[start : end if end >= 0 else len(text)])
 
 
 def _shape(line: str) -> str:
@@ -227,6 +239,6 @@ def _running_headers(text: str, page_starts: Sequence[int]) -> set[str]:
         return set()
     counts: Counter[str] = Counter()
     for start in page_starts:
-        top = text[start:start + 400].split("\n")[:3]
+        top = text[start : start + 400].split("\n")[:3]
         counts.update({_shape(line) for line in top if line.strip()})
     return {line for line, n in counts.items() if n >= 2}

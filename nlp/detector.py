@@ -10,8 +10,9 @@ places or people are dropped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import srsly
 from spacy.language import Language
@@ -24,7 +25,7 @@ SPAN_KEY = "vigie"
 
 
 @Language.factory("vigie_detector", default_config={"lexicon_dir": ""})
-def make_detector(nlp: Language, name: str, lexicon_dir: str) -> "SurveillanceDetector":
+def make_detector(nlp: Language, name: str, lexicon_dir: str) -> SurveillanceDetector:
     """``lexicon_dir``: a folder laid out like ``nlp/lexicon``; empty for the bundled lexicon."""
     return SurveillanceDetector(nlp, name, lexicon_dir)
 
@@ -83,7 +84,7 @@ class SurveillanceDetector:
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
         return srsly.msgpack_dumps({"files": self.lexicon.files})
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "SurveillanceDetector":
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> SurveillanceDetector:
         self._use(parse_lexicon(srsly.msgpack_loads(data)["files"]))
         return self
 
@@ -94,6 +95,6 @@ class SurveillanceDetector:
             (path / name).parent.mkdir(parents=True, exist_ok=True)
             (path / name).write_text(text, encoding="utf-8")
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "SurveillanceDetector":
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> SurveillanceDetector:
         self._use(load_lexicon(path))
         return self

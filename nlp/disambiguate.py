@@ -54,8 +54,15 @@ class Mention:
 
 
 # The strength whose score (meta.yaml's ``scores``) a mention accepted by each rule starts from.
-_STRENGTH_OF_RULE = {"strong": "strong", "context": "weak", "specialist": "specialist", "vendor-context": "generalist",
-                     "vendor-cue": "generalist", "found-vendor": "found_vendor"}
+_STRENGTH_OF_RULE = {
+    "strong": "strong",
+    "context": "weak",
+    "specialist": "specialist",
+    "vendor-context": "generalist",
+    "vendor-cue": "generalist",
+    "found-vendor": "found_vendor",
+}
+
 
 class Disambiguator:
     """Applies the rules of one language's lexicon to a text."""
@@ -84,7 +91,7 @@ class Disambiguator:
             self.negative[category.id] = regex(category.negative_contexts)
             self.limits[category.id] = regex(category.limit_contexts)
             self.qualifiers[category.id] = [(q, regex(q.contexts)) for q in category.qualifiers]
-        self.near: dict[tuple[str, ...], re.Pattern | None] = {}
+        self.near: dict[tuple[str, ...], re.Pattern[str] | None] = {}
         numbers = "|".join(re.escape(fold_phrase(w)) for w in (meta.get("number_words") or {}).get(language, []))
         # A count right before a weak term, maybe with one word between ("12 nouvelles caméras").
         self.count = re.compile(rf"(?<![\w.,])(?:[2-9]|[1-9]\d{{1,4}}|{numbers or '(?!)'})\s+(?:[^\W\d]+\s+)?$")
@@ -119,7 +126,7 @@ class Disambiguator:
                 near = self._near(candidate, technologies, self.vendor_context_chars)
                 cue = introduced.get(candidate.start)
                 if near and (cue or not _inside_name(candidate, entities)):
-                    context = [text[m.start:m.end] for m in near[:3]]
+                    context = [text[m.start : m.end] for m in near[:3]]
                     mention = self._mention(text, sentences, candidate, entry, "vendor-context", context)
                     if mention is not None:
                         mention.vendor.update(cue or {})
@@ -135,8 +142,10 @@ class Disambiguator:
     def _technologies_with(self, vendor: Mention, sentences: Sentences, technologies: list[Mention]) -> list[str]:
         """The categories of the technologies named in a vendor's sentence (its own at least)."""
         start, end = sentences.around(vendor.start)
-        return sorted({m.entry.category for m in technologies if start <= m.start < end and m is not vendor}
-                      | {vendor.entry.category})
+        return sorted(
+            {m.entry.category for m in technologies if start <= m.start < end and m is not vendor}
+            | {vendor.entry.category}
+        )
 
     def _vendors_in_context(self, accepted: list[Mention]) -> list[Mention]:
         """A known vendor's mention takes the category of the nearest technology mentioned with it
@@ -159,49 +168,72 @@ class Disambiguator:
             limit = self.limits.get(mention.entry.category)
             if limit is not None:
                 start = max(sentences.around(mention.start)[0], mention.start - self.limit_words_reach)
-                others = [m for m in accepted if m.entry.category != mention.entry.category
-                          and m.entry.kind == "technology" and abs(m.start - mention.start) <= self.limit_chars
-                          and not self.boundary_between(text, m.start, mention.start)]
-                if others and _search(limit, text[start:mention.start]):
+                others = [
+                    m
+                    for m in accepted
+                    if m.entry.category != mention.entry.category
+                    and m.entry.kind == "technology"
+                    and abs(m.start - mention.start) <= self.limit_chars
+                    and not self.boundary_between(text, m.start, mention.start)
+                ]
+                if others and _search(limit, text[start : mention.start]):
                     continue
             kept.append(mention)
         return kept
 
-    def _weak_context(self, text: str, sentences: Sentences, candidate: Candidate, entry: Entry,
-                      confirming: list[tuple[Candidate, Entry]]) -> tuple[list[str], bool]:
+    def _weak_context(
+        self,
+        text: str,
+        sentences: Sentences,
+        candidate: Candidate,
+        entry: Entry,
+        confirming: list[tuple[Candidate, Entry]],
+    ) -> tuple[list[str], bool]:
         """Words that confirm a weak term, or [] (also when a negative context stands in its sentence), and
         whether they are a count."""
         start, end = sentences.around(candidate.start)
         negative = self.negative.get(entry.category)
-        if negative and (_search(negative, text[start:candidate.start]) or _search(negative, text[candidate.end:end])):
+        if negative and (
+            _search(negative, text[start : candidate.start]) or _search(negative, text[candidate.end : end])
+        ):
             return [], False
         if entry.near:
             if entry.near not in self.near:
                 self.near[entry.near] = words_regex(entry.near, self.scanner.compound)
             reach = entry.within
-            found = _findall(self.near[entry.near], text[max(candidate.start - reach, 0):candidate.start])
-            return (found + _findall(self.near[entry.near], text[candidate.end:candidate.end + reach]))[:3], False
+            found = _findall(self.near[entry.near], text[max(candidate.start - reach, 0) : candidate.start])
+            return (found + _findall(self.near[entry.near], text[candidate.end : candidate.end + reach]))[:3], False
         for other, other_entry in confirming:
-            if (other_entry.category == entry.category and other is not candidate
-                    and abs(other.start - candidate.start) <= self.context_chars):
-                return [text[other.start:other.end]], False
+            if (
+                other_entry.category == entry.category
+                and other is not candidate
+                and abs(other.start - candidate.start) <= self.context_chars
+            ):
+                return [text[other.start : other.end]], False
         if entry.category in self.counted:
-            before = text[max(candidate.start - 40, start):candidate.start]
+            before = text[max(candidate.start - 40, start) : candidate.start]
             count = self.count.search(fold_chars(before))
             # "Axon Body 4 cameras", "Série 3": a number after a capitalised word names a model, not a count
             # (German capitalises every noun: "in der Innenstadt 120 Kameras" is a count).
-            word = before[:count.start()].split()[-1:] if count and not self.scanner.compound else []
+            word = before[: count.start()].split()[-1:] if count and not self.scanner.compound else []
             if count and not (word and word[0][:1].isupper() and word[0][-1:].isalpha()):
                 return [count.group().strip()], True
         context = self.context.get(entry.category)
         if context is None:
             return [], False
         low, high = max(candidate.start - self.context_chars, 0), candidate.end + self.context_chars
-        found = _findall(context, text[low:candidate.start]) + _findall(context, text[candidate.end:high])
+        found = _findall(context, text[low : candidate.start]) + _findall(context, text[candidate.end : high])
         return found[:3], False
 
-    def _claimed(self, candidate: Candidate, entry: Entry, accepted: list[Mention],
-                 pairs: list[tuple[Candidate, Entry]], sentences: Sentences, counted: bool) -> bool:
+    def _claimed(
+        self,
+        candidate: Candidate,
+        entry: Entry,
+        accepted: list[Mention],
+        pairs: list[tuple[Candidate, Entry]],
+        sentences: Sentences,
+        counted: bool,
+    ) -> bool:
         """A weak term next to a mention of a category it yields to, without a strong term of its own.
 
         A brand of that category right before it names the camera too ("Axon camera", "Axon Body 4
@@ -211,13 +243,18 @@ class Disambiguator:
         if not others:
             return False
         reach = self.claim_chars
-        if any(e.category == entry.category and e.strength == "strong" and abs(c.start - candidate.start) <= reach
-               for c, e in pairs):
+        if any(
+            e.category == entry.category and e.strength == "strong" and abs(c.start - candidate.start) <= reach
+            for c, e in pairs
+        ):
             return False
         if any(e.kind == "vendor" and e.category in others and 0 <= candidate.start - c.end <= 3 for c, e in pairs):
             return True
-        near = [m for m in self._near(candidate, accepted, reach) if m.entry.category in others
-                and m.entry.kind == "technology"]
+        near = [
+            m
+            for m in self._near(candidate, accepted, reach)
+            if m.entry.category in others and m.entry.kind == "technology"
+        ]
         if counted:
             start, end = sentences.around(candidate.start)
             near = [m for m in near if start <= m.start < end]
@@ -226,8 +263,9 @@ class Disambiguator:
     def _near(self, candidate: Candidate, mentions: list[Mention], reach: int) -> list[Mention]:
         return [m for m in mentions if m.start != candidate.start and abs(m.start - candidate.start) <= reach]
 
-    def _mention(self, text: str, sentences: Sentences, candidate: Candidate, entry: Entry, rule: str,
-                 context: list[str]) -> Mention | None:
+    def _mention(
+        self, text: str, sentences: Sentences, candidate: Candidate, entry: Entry, rule: str, context: list[str]
+    ) -> Mention | None:
         """The mention with its score and evidence; None when a qualifier says it means another business."""
         start, end = sentences.around(candidate.start)
         sentence = text[start:end]
@@ -247,7 +285,6 @@ class Disambiguator:
         mention.score = round(min(max(mention.score, 0.0), 1.0), 2)
         return mention
 
-
     def boundary_between(self, text: str, a: int, b: int) -> bool:
         """Whether a deliberation or agenda item starts between offsets ``a`` and ``b`` of ``text``."""
         if self.boundaries is None:
@@ -260,13 +297,13 @@ class Disambiguator:
         return _findall(self.procurement, sentence) if self.procurement else []
 
 
-def _search(regex: re.Pattern, text: str) -> bool:
+def _search(regex: re.Pattern[str], text: str) -> bool:
     return regex.search(fold_chars(text)) is not None
 
 
-def _findall(regex: re.Pattern, text: str) -> list[str]:
+def _findall(regex: re.Pattern[str], text: str) -> list[str]:
     """The words found, as written in ``text`` (folding keeps the length, so offsets carry over)."""
-    return [text[m.start():m.end()] for m in regex.finditer(fold_chars(text))]
+    return [text[m.start() : m.end()] for m in regex.finditer(fold_chars(text))]
 
 
 def _inside_name(candidate: Candidate, entities: list[Entity] | None) -> bool:

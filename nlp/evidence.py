@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 
@@ -41,17 +42,21 @@ class EvidenceRules:
         self.amount = re.compile(
             rf"(?<![\w.,])(?:(?P<pre>{currency})\s?(?P<n1>{_NUMBER})(?:\s?(?P<m1>{multiplier})\b)?"
             rf"|(?P<n2>{_NUMBER})\s?(?:(?P<m2>{multiplier})\s?)?(?P<post>{currency})(?!\w))"
-            rf"(?:\s?(?P<tax>{taxes})(?!\w))?", re.I)
+            rf"(?:\s?(?P<tax>{taxes})(?!\w))?",
+            re.I,
+        )
         votes = (evidence.get("votes") or {}).get(language) or (evidence.get("votes") or {}).get("fr", {})
-        self.results = [(name, [re.compile(p, re.I) for p in votes.get(name, [])])
-                        for name in ("unanimous", "rejected", "adopted")]
-        self.counts = {name: [re.compile(p, re.I) for p in patterns]
-                       for name, patterns in (votes.get("counts") or {}).items()}
+        self.results = [
+            (name, [re.compile(p, re.I) for p in votes.get(name, [])]) for name in ("unanimous", "rejected", "adopted")
+        ]
+        self.counts = {
+            name: [re.compile(p, re.I) for p in patterns] for name, patterns in (votes.get("counts") or {}).items()
+        }
 
     def amounts(self, text: str) -> list[dict[str, Any]]:
         return [item for _, item in islice(self.amount_matches(text), self.max_amounts)]
 
-    def amount_matches(self, text: str) -> Iterator[tuple[re.Match, dict[str, Any]]]:
+    def amount_matches(self, text: str) -> Iterator[tuple[re.Match[str], dict[str, Any]]]:
         """Each amount of ``text`` with its match (where it is): ``{text, value, currency[, tax]}``."""
         for match in self.amount.finditer(text):
             number = match.group("n1") or match.group("n2")
@@ -84,7 +89,7 @@ class EvidenceRules:
         return vote or None
 
 
-def line_regex(patterns: list[str] | tuple[str, ...] | None) -> re.Pattern | None:
+def line_regex(patterns: list[str] | tuple[str, ...] | None) -> re.Pattern[str] | None:
     """One regex matching a line that starts with any of ``patterns``."""
     return re.compile(r"^[ \t]*(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.I | re.M) if patterns else None
 
@@ -93,6 +98,7 @@ def parse_number(text: str) -> float | None:
     """ "186 450,00" → 186450.0; "1,245,000" → 1245000.0; "120.000" → 120000.0; "1,8" → 1.8."""
     digits = re.sub(r"[ \u00a0\u202f]", "", text)
     commas, dots = digits.count(","), digits.count(".")
+    decimal: str | None
     if commas and dots:
         decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
     elif commas or dots:
@@ -146,7 +152,7 @@ class DocumentEvidence:
         index = max(bisect_right(self._starts, position) - 1, 0)
         if index not in self._details:
             segment = self.segments[index]
-            text = self.text[segment.start:segment.end]
+            text = self.text[segment.start : segment.end]
             out: dict[str, Any] = {}
             amounts = self.rules.amounts(text)
             if amounts:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -25,6 +26,7 @@ from nlp.companies import fold_key
 from nlp.deliberations import Deliberation, DeliberationRules, normalise_act, subject_key
 from nlp.folding import fold_squeezed
 from storage.models import Document, Finding, FindingDocument, Hit, utcnow
+from storage.states import DocumentStatus, FindingStatus
 
 # Which document says best what a deliberation is and how it was voted.
 PRIORITY = {"deliberation": 0, "minutes": 1, "agenda": 2, "report": 3, "annex": 4}
@@ -36,8 +38,9 @@ LONG_QUOTE = 280
 YEAR = re.compile(r"(?:^|-)(?:19|20)\d\d(?:-|$)")  # characters: longer "sentences" are mostly tables run together
 
 
-def update_document_findings(session: Session, doc: Document, pages: Sequence[tuple[int, str]] | None = None,
-                             now: dt.datetime | None = None) -> set[int]:
+def update_document_findings(
+    session: Session, doc: Document, pages: Sequence[tuple[int, str]] | None = None, now: dt.datetime | None = None
+) -> set[int]:
     """Build or update the findings of ``doc`` from its hits and text; returns the ids touched.
 
     ``pages``: (number, text) of the document's pages (default: those stored).
@@ -49,7 +52,9 @@ def update_document_findings(session: Session, doc: Document, pages: Sequence[tu
     rules = DeliberationRules.for_language(doc.language or "fr")
     pieces, text, voted = _deliberations(rules, doc, pages)
     holding = _assign(hits, pieces, pages)
-    old = {s.finding_id: s for s in session.scalars(select(FindingDocument).where(FindingDocument.document_id == doc.id))}
+    old = {
+        s.finding_id: s for s in session.scalars(select(FindingDocument).where(FindingDocument.document_id == doc.id))
+    }
     matches = _existing(session, doc.source_id, pieces, _meeting(doc))
     current: dict[int, FindingDocument] = {}
     for index, piece in enumerate(pieces):
@@ -74,8 +79,9 @@ def update_document_findings(session: Session, doc: Document, pages: Sequence[tu
     return touched
 
 
-def _deliberations(rules: DeliberationRules, doc: Document,
-                   pages: Sequence[tuple[int, str]]) -> tuple[list[Deliberation], str, bool]:
+def _deliberations(
+    rules: DeliberationRules, doc: Document, pages: Sequence[tuple[int, str]]
+) -> tuple[list[Deliberation], str, bool]:
     """The deliberations of ``doc`` (one for the whole document when it holds one act), identified
     but not yet described; the document's text; whether its text may hold vote results."""
     text, starts = _joined(pages)
@@ -146,7 +152,9 @@ def _assign(hits: list[Hit], pieces: list[Deliberation], pages: Sequence[tuple[i
     return holding
 
 
-def _existing(session: Session, source_id: str, pieces: list[Deliberation], meeting: dt.date | None) -> dict[int, Finding]:
+def _existing(
+    session: Session, source_id: str, pieces: list[Deliberation], meeting: dt.date | None
+) -> dict[int, Finding]:
     """The finding each deliberation repeats, by act number, else by subject and meeting date."""
     acts = {p.act_number for p in pieces if p.act_number}
     subjects = {k for p in pieces if (k := subject_key(p.subject, meeting))}
@@ -155,9 +163,12 @@ def _existing(session: Session, source_id: str, pieces: list[Deliberation], meet
     rows = session.execute(
         select(FindingDocument.act_number, FindingDocument.subject_key, Finding)
         .join(Finding, FindingDocument.finding_id == Finding.id)
-        .where(Finding.source_id == source_id,
-               or_(FindingDocument.act_number.in_(acts or {""}), FindingDocument.subject_key.in_(subjects or {""})))
-        .order_by(Finding.id)).all()
+        .where(
+            Finding.source_id == source_id,
+            or_(FindingDocument.act_number.in_(acts or {""}), FindingDocument.subject_key.in_(subjects or {""})),
+        )
+        .order_by(Finding.id)
+    ).all()
     by_act = {a: f for a, _, f in reversed(rows) if a}
     by_subject = {s: f for _, s, f in reversed(rows) if s}
     found = {}
@@ -168,8 +179,7 @@ def _existing(session: Session, source_id: str, pieces: list[Deliberation], meet
     return found
 
 
-def _create(session: Session, doc: Document, piece: Deliberation, index: int, count: int,
-            now: dt.datetime) -> Finding:
+def _create(session: Session, doc: Document, piece: Deliberation, index: int, count: int, now: dt.datetime) -> Finding:
     key = subject_key(piece.subject, _meeting(doc))
     if piece.act_number:
         key = f"act:{piece.act_number}"
@@ -179,16 +189,29 @@ def _create(session: Session, doc: Document, piece: Deliberation, index: int, co
         key = f"document:{doc.id}" if count == 1 else f"document:{doc.id}:{index}"
     finding = session.scalar(select(Finding).where(Finding.source_id == doc.source_id, Finding.key == key[:200]))
     if finding is None:
-        finding = Finding(source_id=doc.source_id, key=key[:200], revision=0, history=[], news_at=now,
-                          first_seen_at=now, updated_at=now, categories={}, vendors=[], amounts=[], subsidies=[],
-                          quotes=[], kinds=[])
+        finding = Finding(
+            source_id=doc.source_id,
+            key=key[:200],
+            revision=0,
+            history=[],
+            news_at=now,
+            first_seen_at=now,
+            updated_at=now,
+            categories={},
+            vendors=[],
+            amounts=[],
+            subsidies=[],
+            quotes=[],
+            kinds=[],
+        )
         session.add(finding)
         session.flush()
     return finding
 
 
-def _sight(session: Session, finding_id: int, doc: Document, piece: Deliberation,
-           sighting: FindingDocument | None) -> FindingDocument:
+def _sight(
+    session: Session, finding_id: int, doc: Document, piece: Deliberation, sighting: FindingDocument | None
+) -> FindingDocument:
     """Record what ``doc`` says of a finding."""
     if sighting is None:
         sighting = FindingDocument(finding_id=finding_id, document_id=doc.id)
@@ -210,13 +233,21 @@ def _merge(sighting: FindingDocument, piece: Deliberation) -> None:
 
 def refresh(session: Session, finding: Finding, now: dt.datetime) -> None:
     """Gather what the finding's sightings and hits say; a new revision when something is new."""
-    sightings = list(session.scalars(select(FindingDocument).where(FindingDocument.finding_id == finding.id)
-                                     .options(joinedload(FindingDocument.document))))
+    sightings = list(
+        session.scalars(
+            select(FindingDocument)
+            .where(FindingDocument.finding_id == finding.id)
+            .options(joinedload(FindingDocument.document))
+        )
+    )
     sightings.sort(key=lambda s: (PRIORITY.get(s.document.kind, 9), -s.document_id))
-    hits = [h for h in session.scalars(select(Hit).where(Hit.finding_id == finding.id).order_by(Hit.id))
-            if not h.retracted_by]
+    hits = [
+        h
+        for h in session.scalars(select(Hit).where(Hit.finding_id == finding.id).order_by(Hit.id))
+        if not h.retracted_by
+    ]
     before = _known(finding)
-    finding.status = "active" if hits else "retracted"
+    finding.status = FindingStatus.ACTIVE if hits else FindingStatus.RETRACTED
     finding.act_number = next((s.act_number for s in sightings if s.act_number), None)
     finding.act_label = next((s.act_label for s in sightings if s.act_label), None)
     finding.subject = next((s.subject for s in sightings if s.subject), None)
@@ -231,17 +262,23 @@ def refresh(session: Session, finding: Finding, now: dt.datetime) -> None:
     finding.quotes = _quotes(hits, {s.document_id: s.document for s in sightings})
     finding.updated_at = now
     news = ["new"] if finding.revision == 0 else _news(before, _known(finding))
-    if news and finding.status == "active":
+    if news and finding.status == FindingStatus.ACTIVE:
         finding.revision += 1
-        finding.history = [*(finding.history or []), {"revision": finding.revision, "at": now.isoformat(), "news": news}]
+        finding.history = [
+            *(finding.history or []),
+            {"revision": finding.revision, "at": now.isoformat(), "news": news},
+        ]
         finding.news_at = now
 
 
 def _known(finding: Finding) -> dict[str, Any]:
     """What a group that heard of the finding knows: the vote's result, the amounts, the vendors."""
     vote = finding.vote or {}
-    return {"vote": vote.get("result"), "amounts": {(a.get("value"), a.get("currency")) for a in finding.amounts or []},
-            "vendors": {fold_key(v) for v in finding.vendors or []}}
+    return {
+        "vote": vote.get("result"),
+        "amounts": {(a.get("value"), a.get("currency")) for a in finding.amounts or []},
+        "vendors": {fold_key(v) for v in finding.vendors or []},
+    }
 
 
 def _vendors(hits: list[Hit]) -> list[str]:
@@ -288,7 +325,7 @@ def _vote(sightings: list[FindingDocument]) -> dict[str, Any] | None:
 
 def _amounts(sightings: list[FindingDocument]) -> list[dict[str, Any]]:
     """Every amount once (value, currency and tax), the largest first, with what it pays for."""
-    merged: dict[tuple, dict[str, Any]] = {}
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for sighting in sightings:
         for amount in sighting.amounts or []:
             key = (amount.get("value"), amount.get("currency"), amount.get("tax"))
@@ -312,12 +349,19 @@ def _quotes(hits: list[Hit], documents: dict[int, Document]) -> list[dict[str, A
     """The best one to three hits: the surest first, one per category before a second of any."""
     subjects = DeliberationRules.for_language().evidence.subjects
 
-    def rank(hit: Hit) -> tuple:
+    def rank(hit: Hit) -> tuple[Any, ...]:
         doc = documents.get(hit.document_id)
         # The subject line repeats the title, and a run of table cells reads badly: a sentence says more.
         heading = bool(subjects and subjects.match(hit.snippet))
-        return (-hit.score, heading, len(hit.snippet) > LONG_QUOTE, PRIORITY.get(doc.kind if doc else "", 9),
-                hit.page, hit.start, hit.id)
+        return (
+            -hit.score,
+            heading,
+            len(hit.snippet) > LONG_QUOTE,
+            PRIORITY.get(doc.kind if doc else "", 9),
+            hit.page,
+            hit.start,
+            hit.id,
+        )
 
     chosen, snippets, categories = [], set(), set()
     ordered = sorted(hits, key=rank)
@@ -329,8 +373,18 @@ def _quotes(hits: list[Hit], documents: dict[int, Document]) -> list[dict[str, A
             chosen.append(hit)
             snippets.add(folded)
             categories.add(hit.category)
-    return [{"hit_id": h.id, "document_id": h.document_id, "page": h.page, "category": h.category,
-             "vendor": h.vendor, "matched": h.matched, "snippet": h.snippet} for h in chosen]
+    return [
+        {
+            "hit_id": h.id,
+            "document_id": h.document_id,
+            "page": h.page,
+            "category": h.category,
+            "vendor": h.vendor,
+            "matched": h.matched,
+            "snippet": h.snippet,
+        }
+        for h in chosen
+    ]
 
 
 def backfill_findings(session_factory, limit: int = 500) -> int:
@@ -341,12 +395,14 @@ def backfill_findings(session_factory, limit: int = 500) -> int:
     """
     done = 0
     with session_factory() as session:
-        waiting = select(Hit.document_id).where(Hit.finding_id.is_(None), Hit.details["not_found_by"].as_string().is_(None))
+        waiting = select(Hit.document_id).where(
+            Hit.finding_id.is_(None), Hit.details["not_found_by"].as_string().is_(None)
+        )
         ids = list(session.scalars(waiting.distinct().limit(limit)))
     for doc_id in ids:
         with session_factory() as session:
             doc = session.get(Document, doc_id)
-            if doc is None or doc.status != "analysed":
+            if doc is None or doc.status != DocumentStatus.ANALYSED:
                 continue
             found = session.scalar(select(func.max(Hit.created_at)).where(Hit.document_id == doc_id))
             update_document_findings(session, doc, now=found)

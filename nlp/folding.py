@@ -15,8 +15,19 @@ from functools import lru_cache
 
 # Characters that fold to several letters; NFKD leaves œ/æ/ß alone.
 _EXPANSIONS = {
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
-    "\ufb06": "st", "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "\u1e9e": "ss",
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+    "œ": "oe",
+    "Œ": "oe",
+    "æ": "ae",
+    "Æ": "ae",
+    "ß": "ss",
+    "\u1e9e": "ss",
 }
 # Invisible characters that PDF and HTML text carries inside words.
 _DELETED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -71,8 +82,9 @@ _TABLE = _build_table()
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE) if c > 0x7F) + "]")
 # Most pages are Latin-1 once a few typographic signs are replaced one for one: bytes.translate then
 # folds them in C, ten times faster than a regex callback per accented letter.
-_TYPOGRAPHY = [(c, _TABLE[ord(c)]) for c in _APOSTROPHES + _DASHES + _QUOTES + "\u202f\u2009\u2007\u2002\u2003"
-               if ord(c) > 0xFF]
+_TYPOGRAPHY = [
+    (c, _TABLE[ord(c)]) for c in _APOSTROPHES + _DASHES + _QUOTES + "\u202f\u2009\u2007\u2002\u2003" if ord(c) > 0xFF
+]
 _TYPOGRAPHY += [("€", "¤"), ("…", "."), ("•", "*"), ("\uf0b7", "*"), ("\uf0d7", "*"), ("\uf0a7", "*")]
 
 
@@ -85,7 +97,7 @@ def _latin1_byte(code: int) -> int:
 _BYTES_TABLE = bytes(_latin1_byte(code) for code in range(256))
 
 
-def _fold_one(match: re.Match) -> str:
+def _fold_one(match: re.Match[str]) -> str:
     return _TABLE[ord(match.group())]
 
 
@@ -121,7 +133,7 @@ def fold_phrase(text: str) -> str:
 class FoldedText:
     """``text`` is ``original`` folded; :meth:`span` maps a folded span back to the original."""
 
-    __slots__ = ("original", "text", "_folded_starts", "_original_starts", "_widths")
+    __slots__ = ("_folded_starts", "_original_starts", "_widths", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original

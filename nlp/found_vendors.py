@@ -52,13 +52,19 @@ class VendorFinder:
         """The company names of ``text`` (see :class:`nlp.companies.CompanyReader`)."""
         return self.reader.names(text)
 
-    def found(self, text: str, sentences: Sentences, technologies: list[Mention], accepted: list[Mention],
-              names: list[CompanyName], entities: list[Entity] | None) -> list[Mention]:
+    def found(
+        self,
+        text: str,
+        sentences: Sentences,
+        technologies: list[Mention],
+        accepted: list[Mention],
+        names: list[CompanyName],
+        entities: list[Entity] | None,
+    ) -> list[Mention]:
         """Vendor mentions for the names tied to ``technologies``; names already ``accepted`` are skipped."""
-        from nlp.disambiguate import Mention
 
         vendors = [m for m in accepted if m.entry.kind == "vendor"]
-        names = names + self.reader.coordinated(text, [(m.end, "supplier", text[m.start:m.end]) for m in vendors])
+        names = names + self.reader.coordinated(text, [(m.end, "supplier", text[m.start : m.end]) for m in vendors])
         out: list[Mention] = []
         for name in names:
             if any(m.start < name.end and name.start < m.end for m in vendors + out):
@@ -66,8 +72,9 @@ class VendorFinder:
             if not name.strong and _inside(name, entities, ("LOC", "PER")):
                 continue
             # The recogniser knows places: a branch's town glued to the name is not part of it.
-            place = min((s for s, e, label in entities or () if label == "LOC" and name.start < s < name.end),
-                        default=None)
+            place = min(
+                (s for s, e, label in entities or () if label == "LOC" and name.start < s < name.end), default=None
+            )
             if place is not None:
                 name = self.reader.shortened(text, name, place)
                 if name is None:
@@ -80,11 +87,14 @@ class VendorFinder:
             rule = "vendor-cue" if known else "found-vendor"
             entry = Entry("vendor", category, "found", name.text, vendor=vendor)
             candidate_like = _Span(name.start, name.end)
-            mention = self.rules._mention(text, sentences, candidate_like, entry, rule, [text[technology.start:technology.end]])
+            mention = self.rules._mention(
+                text, sentences, candidate_like, entry, rule, [text[technology.start : technology.end]]
+            )
             if mention is None:
                 continue
-            mention.vendor.update({"status": "known" if known else "found", "role": name.role, "cue": name.cue,
-                                   "written": name.text})
+            mention.vendor.update(
+                {"status": "known" if known else "found", "role": name.role, "cue": name.cue, "written": name.text}
+            )
             out.append(mention)
         return out
 
@@ -103,8 +113,11 @@ class VendorFinder:
         if self.other_business is not None and self.other_business.search(fold_chars(sentence)):
             return None
         reach = self.rules.vendor_context_chars
-        near = [m for m in technologies if abs(m.start - name.start) <= reach
-                and not self.rules.boundary_between(text, m.start, name.start)]
+        near = [
+            m
+            for m in technologies
+            if abs(m.start - name.start) <= reach and not self.rules.boundary_between(text, m.start, name.start)
+        ]
         return min(near, key=lambda m: abs(m.start - name.start)) if near else None
 
     def _known(self, canonical: str) -> tuple[str, str] | None:
@@ -122,7 +135,7 @@ class VendorFinder:
 class _Span:
     """The start and end that :meth:`Disambiguator._mention` reads from a candidate."""
 
-    __slots__ = ("start", "end")
+    __slots__ = ("end", "start")
 
     def __init__(self, start: int, end: int) -> None:
         self.start, self.end = start, end

@@ -16,7 +16,7 @@ The result is a language key: ``"fr"``, or ``"de+fr"`` for a document read in tw
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from nlp.extract import PageText
 from nlp.lexicon import LANGUAGES
@@ -24,7 +24,7 @@ from nlp.lexicon import LANGUAGES
 INSIST = "="  # "=de": always German
 _STOPWORDS = {
     "fr": "le la les de des du et en un une est pour par au aux dans sur que qui avec ce cette sont été conseil "
-          "municipal délibération commune",
+    "municipal délibération commune",
     "en": "the of and to in for is on that by with this be are was as at from council city approve agreement",
     "de": "der die das und zu den von mit ist im für auf dem nicht ein eine des sich auch werden wird stadt rat",
 }

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from nlp.folding import FoldedText, fold_phrase
 from nlp.lexicon import ANY, Lexicon, Terms
@@ -63,8 +64,9 @@ class Inflector:
         rules = (meta.get("inflection") or {}).get(language, {})
         self.endings = tuple(rules.get("endings") or ())
         self.no_ending_after = tuple(rules.get("no_ending_after") or ())
-        self.replace = {suffix: tuple(v) if isinstance(v, list) else (v,)
-                        for suffix, v in (rules.get("replace") or {}).items()}
+        self.replace = {
+            suffix: tuple(v) if isinstance(v, list) else (v,) for suffix, v in (rules.get("replace") or {}).items()
+        }
         self.max_forms = int(meta.get("max_forms_per_term", 96))
 
     def word_forms(self, word: str) -> tuple[str, ...]:
@@ -170,19 +172,49 @@ class Scanner:
             for field, strength in (("terms", "strong"), ("weak", "weak"), ("negative_phrases", "negative")):
                 for language, phrase in self._phrases_of(getattr(category, field)):
                     kind = "negative" if strength == "negative" else "technology"
-                    yield phrase, Entry(kind, category.id, strength, phrase,
-                                        subcategory=subs.get(fold_phrase(phrase.lstrip("="))),
-                                        glue=self._glues(language, phrase)), language == ANY
+                    yield (
+                        phrase,
+                        Entry(
+                            kind,
+                            category.id,
+                            strength,
+                            phrase,
+                            subcategory=subs.get(fold_phrase(phrase.lstrip("="))),
+                            glue=self._glues(language, phrase),
+                        ),
+                        language == ANY,
+                    )
             for language in (self.language, ANY):
                 for pair in category.pairs.get(language, ()):
-                    yield pair.term, Entry("technology", category.id, "weak", pair.term,
-                                           subcategory=subs.get(fold_phrase(pair.term.lstrip("="))),
-                                           glue=self._glues(language, pair.term), near=pair.near,
-                                           within=pair.within), language == ANY
+                    yield (
+                        pair.term,
+                        Entry(
+                            "technology",
+                            category.id,
+                            "weak",
+                            pair.term,
+                            subcategory=subs.get(fold_phrase(pair.term.lstrip("="))),
+                            glue=self._glues(language, pair.term),
+                            near=pair.near,
+                            within=pair.within,
+                        ),
+                        language == ANY,
+                    )
         for vendor in lexicon.vendors:
             for alias in vendor.aliases:
-                yield alias.text, Entry("vendor", vendor.category, "specialist" if alias.specialist else "generalist",
-                                        alias.text, vendor=vendor.name, cased=alias.cased, product=alias.product), False
+                yield (
+                    alias.text,
+                    Entry(
+                        "vendor",
+                        vendor.category,
+                        "specialist" if alias.specialist else "generalist",
+                        alias.text,
+                        vendor=vendor.name,
+                        cased=alias.cased,
+                        product=alias.product,
+                    ),
+                    False,
+                )
             for _, phrase in self._phrases_of(vendor.negative_phrases):
                 yield phrase, Entry("negative", vendor.category, "negative", phrase, vendor=vendor.name), False
 
@@ -225,16 +257,19 @@ class Scanner:
 _CHARS = {" ": SEPARATOR, "-": r"[\s\"\-]*", "'": r"'\s*"}
 
 
-def words_regex(phrases: tuple[str, ...] | list[str], compound: bool = False) -> re.Pattern | None:
+def words_regex(phrases: tuple[str, ...] | list[str], compound: bool = False) -> re.Pattern[str] | None:
     """Phrases matched at the start of a word, inflection allowed after them ("enregistr" → "enregistrées");
     anywhere in a word for a ``compound`` language ("polizei" in "Stadtpolizei"). A phrase written with a
     leading "=" is a whole word ("=ni": "ni", not "niveau")."""
     folded = sorted({(fold_phrase(p.lstrip("=")), p.startswith("=")) for p in phrases}, key=lambda f: -len(f[0]))
     if not folded:
         return None
-    alternatives = "|".join(("" if compound and not whole else r"(?<!\w)")
-                            + "".join(_CHARS.get(c) or re.escape(c) for c in p) + (r"(?!\w)" if whole else "")
-                            for p, whole in folded)
+    alternatives = "|".join(
+        ("" if compound and not whole else r"(?<!\w)")
+        + "".join(_CHARS.get(c) or re.escape(c) for c in p)
+        + (r"(?!\w)" if whole else "")
+        for p, whole in folded
+    )
     return re.compile(f"(?:{alternatives})")
 
 

@@ -25,10 +25,11 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from nlp.extract import Extraction, ExtractionError
 
@@ -144,16 +145,25 @@ class _Worker:
         ours, theirs = socket.socketpair()
         path = os.pathsep.join(p for p in sys.path if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from nlp.sandbox import main; main()", str(theirs.fileno()),
-             str(limits.memory_mb), str(log.getEffectiveLevel())],
-            pass_fds=(theirs.fileno(),), start_new_session=True, stdin=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": path})
+            [
+                sys.executable,
+                "-c",
+                "from nlp.sandbox import main; main()",
+                str(theirs.fileno()),
+                str(limits.memory_mb),
+                str(log.getEffectiveLevel()),
+            ],
+            pass_fds=(theirs.fileno(),),
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": path},
+        )
         theirs.close()
         self.connection = Connection(ours.detach())
         self.peak_kb = 0
         # The worker's answers, each with the moment it came, read as they come by a thread: the
         # worker never waits for this process to ask (the socket's buffer holds a few pages only).
-        self.answers: queue.Queue[tuple[float, tuple | None]] = queue.Queue()
+        self.answers: queue.Queue[tuple[float, tuple[Any, ...] | None]] = queue.Queue()
         self.started_at = time.monotonic()
         self.pump = threading.Thread(target=self._pump, name="vigie-extraction-answers", daemon=True)
         self.pump.start()
@@ -297,7 +307,7 @@ def _read(job: Job, memory_mb: int) -> tuple[str, object, bool]:
         return "error", str(exc), True
     except OSError as exc:
         return "error", f"the stored file cannot be read ({exc.strerror or exc})", True
-    except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the worker: it is reported
+    except Exception as exc:  # one unreadable file must not stop the worker: it is reported
         log.exception("%s: unexpected error while reading it", job.name or job.path)
         return "error", f"unexpected {type(exc).__name__} while reading the file: {exc}", True
     characters = sum(len(page.text) for page in extraction.pages)

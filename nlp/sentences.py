@@ -8,6 +8,7 @@ snippets (and so the fingerprints of hits) stable across re-analyses.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 
@@ -49,8 +50,11 @@ def _line_starts(text: str) -> list[int]:
             # spread over two lines is one sentence; entering or leaving a heading starts a new one;
             # a header ("Objet : …", over one line or more) ends at the next capitalised line.
             if not prev.endswith(("-", "\u00ad")) and (
-                    prev.endswith(":") or _is_heading(prev) != _is_heading(body) or _LINE_STARTS.match(line)
-                    or (in_header and body[0].isupper())):
+                prev.endswith(":")
+                or _is_heading(prev) != _is_heading(body)
+                or _LINE_STARTS.match(line)
+                or (in_header and body[0].isupper())
+            ):
                 starts.append(match.start())
                 in_header = False
         elif body and not previous:
@@ -67,7 +71,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of each sentence of ``text``, white space trimmed, in order."""
     cuts = sorted({0, *(m.end() for m in _PUNCTUATION.finditer(text)), *_line_starts(text), len(text)})
     spans = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

@@ -26,9 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -42,6 +43,10 @@ from storage.blobs import BlobStore
 from storage.db import Database
 from storage.models import Document, utcnow
 from storage.queue import claim, renew_claims, stopped_workers, worker_name
+from storage.states import DocumentStatus
+
+if TYPE_CHECKING:  # spaCy is imported on first use (see _analyzer)
+    from nlp.analyze import Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +89,14 @@ class _Work:
 _Reader = Callable[[list[int]], Callable[[], list[_Work]]]
 
 
-def analyse_pending(db: Database, data_dir: Path, limit: int | None = None, batch_size: int = BATCH_SIZE,
-                    progress: Callable[[int], None] | None = None, limits: Limits | None = None) -> AnalysisSummary:
+def analyse_pending(
+    db: Database,
+    data_dir: Path,
+    limit: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
+) -> AnalysisSummary:
     """Extract and analyse every document whose status is ``pending``; returns what was done.
 
     Several workers may run at once (several `vigie analyze`, on several machines sharing a
@@ -105,8 +116,16 @@ def analyse_pending(db: Database, data_dir: Path, limit: int | None = None, batc
         return _to_analyse(now, lease, stopped)
 
     with Sandbox(limits) as sandbox:
-        _work_through(db, to_do, lambda ids: _extract(db, blobs, sandbox, ids, summary), summary, limit, batch_size,
-                      progress, replace_pages=True)
+        _work_through(
+            db,
+            to_do,
+            lambda ids: _extract(db, blobs, sandbox, ids, summary),
+            summary,
+            limit,
+            batch_size,
+            progress,
+            replace_pages=True,
+        )
     return summary
 
 
@@ -120,8 +139,16 @@ def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BA
     summary = AnalysisSummary()
     stale = _stale(db)
     if stale is not None:
-        _work_through(db, lambda: stale, lambda ids: lambda: _stored(db, ids), summary, limit, batch_size, None,
-                      replace_pages=False)
+        _work_through(
+            db,
+            lambda: stale,
+            lambda ids: lambda: _stored(db, ids),
+            summary,
+            limit,
+            batch_size,
+            None,
+            replace_pages=False,
+        )
     return summary
 
 
@@ -129,7 +156,7 @@ def pending_count(db: Database, limits: Limits | None = None) -> int:
     """Documents to analyse: pending, or held by a worker that died."""
     lease, stopped = claim_lease(limits or Limits()), stopped_workers_of(db)
     with db.session() as session:
-        return session.scalar(select(func.count(Document.id)).where(_to_analyse(utcnow(), lease, stopped)))
+        return session.scalar(select(func.count(Document.id)).where(_to_analyse(utcnow(), lease, stopped))) or 0
 
 
 @dataclass
@@ -148,11 +175,16 @@ def held_documents(db: Database, limits: Limits | None = None) -> list[Held]:
     lease = claim_lease(limits or Limits())
     stopped = set(stopped_workers_of(db))
     with db.session() as session:
-        rows = session.execute(select(Document.url, Document.claimed_by, Document.claimed_at, Document.analysis_attempts)
-                               .where(Document.status == "analysing").order_by(Document.claimed_at, Document.id))
+        rows = session.execute(
+            select(Document.url, Document.claimed_by, Document.claimed_at, Document.analysis_attempts)
+            .where(Document.status == DocumentStatus.ANALYSING)
+            .order_by(Document.claimed_at, Document.id)
+        )
         now = utcnow()
-        return [Held(url, worker or "", since, attempts, worker in stopped or since is None or since < now - lease)
-                for url, worker, since, attempts in rows]
+        return [
+            Held(url, worker or "", since, attempts, worker in stopped or since is None or since < now - lease)
+            for url, worker, since, attempts in rows
+        ]
 
 
 def claim_batch(db: Database, worker: str, size: int, to_do: ColumnElement[bool] | None = None) -> list[int]:
@@ -169,15 +201,25 @@ def claim_batch(db: Database, worker: str, size: int, to_do: ColumnElement[bool]
         if not ids:
             ids = claim(session, Document, query.where(Document.analysis_attempts == 0), worker, limit=size)
         if ids:
-            session.execute(update(Document).where(Document.id.in_(ids))
-                            .values(status="analysing", analysis_attempts=Document.analysis_attempts + 1)
-                            .execution_options(synchronize_session=False))
+            session.execute(
+                update(Document)
+                .where(Document.id.in_(ids))
+                .values(status=DocumentStatus.ANALYSING, analysis_attempts=Document.analysis_attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
     return ids
 
 
-def _work_through(db: Database, to_do: Callable[[], ColumnElement[bool]], read: _Reader, summary: AnalysisSummary,
-                  limit: int | None, batch_size: int, progress: Callable[[int], None] | None,
-                  replace_pages: bool) -> None:
+def _work_through(
+    db: Database,
+    to_do: Callable[[], ColumnElement[bool]],
+    read: _Reader,
+    summary: AnalysisSummary,
+    limit: int | None,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+    replace_pages: bool,
+) -> None:
     """Claim, read, analyse and store batches of the documents ``to_do()`` selects, until none is left.
 
     The next batch is claimed, and its reading started, before this one is analysed: the
@@ -206,29 +248,46 @@ def _work_through(db: Database, to_do: Callable[[], ColumnElement[bool]], read: 
 def _to_analyse(now: dt.datetime, lease: dt.timedelta, stopped: list[str]) -> ColumnElement[bool]:
     """Pending documents, and those whose worker died: its claim is older than the lease, or it was
     a process of this machine that no longer runs (``stopped``)."""
-    return or_(Document.status == "pending",
-               and_(Document.status == "analysing",
-                    or_(Document.claimed_at < now - lease, Document.claimed_by.in_(stopped))))
+    return or_(
+        Document.status == DocumentStatus.PENDING,
+        and_(
+            Document.status == DocumentStatus.ANALYSING,
+            or_(Document.claimed_at < now - lease, Document.claimed_by.in_(stopped)),
+        ),
+    )
 
 
 def stopped_workers_of(db: Database) -> list[str]:
     """The workers of this machine that hold documents and no longer run."""
     with db.session() as session:
-        holders = session.scalars(select(Document.claimed_by).where(Document.status == "analysing").distinct())
+        holders = session.scalars(
+            select(Document.claimed_by).where(Document.status == DocumentStatus.ANALYSING).distinct()
+        )
         return stopped_workers(w for w in holders if w)
 
 
-def _give_up_on_killers(db: Database, now: dt.datetime, lease: dt.timedelta, stopped: list[str],
-                        summary: AnalysisSummary) -> None:
+def _give_up_on_killers(
+    db: Database, now: dt.datetime, lease: dt.timedelta, stopped: list[str], summary: AnalysisSummary
+) -> None:
     """Fail the documents whose worker died on each of their last claims, rather than claim them again."""
-    reason = (f"analysis stopped: the worker died {MAX_ATTEMPTS} times while reading this document (out of memory, "
-              "or killed); it is not tried again until its file changes")
+    reason = (
+        f"analysis stopped: the worker died {MAX_ATTEMPTS} times while reading this document (out of memory, "
+        "or killed); it is not tried again until its file changes"
+    )
     with db.session() as session:
-        killers = _to_analyse(now, lease, stopped) & (Document.status == "analysing") & (
-            Document.analysis_attempts >= MAX_ATTEMPTS)
+        killers = (
+            _to_analyse(now, lease, stopped)
+            & (Document.status == DocumentStatus.ANALYSING)
+            & (Document.analysis_attempts >= MAX_ATTEMPTS)
+        )
         for doc_id, url in session.execute(select(Document.id, Document.url).where(killers)).all():
-            session.execute(update(Document).where(Document.id == doc_id, killers).values(
-                status="failed", error=reason, claimed_by=None, claimed_at=None, analysis_attempts=0))
+            session.execute(
+                update(Document)
+                .where(Document.id == doc_id, killers)
+                .values(
+                    status=DocumentStatus.FAILED, error=reason, claimed_by=None, claimed_at=None, analysis_attempts=0
+                )
+            )
             summary.failed += 1
             summary.errors.append(f"{url}: {reason}")
             log.warning("Document %s: %s", url, reason)
@@ -237,17 +296,21 @@ def _give_up_on_killers(db: Database, now: dt.datetime, lease: dt.timedelta, sto
 def _stale(db: Database) -> ColumnElement[bool] | None:
     """The analysed documents whose lexicon version is not today's (None: no document is analysed)."""
     with db.session() as session:
-        languages = list(session.scalars(select(Document.language).where(Document.status == "analysed").distinct()))
+        languages = list(
+            session.scalars(select(Document.language).where(Document.status == DocumentStatus.ANALYSED).distinct())
+        )
     if not languages:
         return None
     # Every analyzer loads the same lexicon folder, so this is one version; a set keeps a document
     # stored under any current version from being taken again and again.
     current = {_analyzer(_supported(language)).lexicon_version for language in languages}
-    return and_(Document.status == "analysed",
-                or_(Document.lexicon_version.is_(None), Document.lexicon_version.notin_(current)))
+    return and_(
+        Document.status == DocumentStatus.ANALYSED,
+        or_(Document.lexicon_version.is_(None), Document.lexicon_version.notin_(current)),
+    )
 
 
-def _analyzer(language: str):
+def _analyzer(language: str) -> Analyzer:
     # Imported on first use: spaCy takes most of a second to import, which a scheduled run with
     # nothing new to analyse should not pay.
     from nlp.analyze import Analyzer
@@ -259,22 +322,27 @@ def _supported(language: str | None) -> str:
     return declared_language(language)[0] or "fr"  # "=de" (a source that insists) is German too
 
 
-def _extract(db: Database, blobs: BlobStore, sandbox: Sandbox, ids: list[int],
-             summary: AnalysisSummary) -> Callable[[], list[_Work]]:
+def _extract(
+    db: Database, blobs: BlobStore, sandbox: Sandbox, ids: list[int], summary: AnalysisSummary
+) -> Callable[[], list[_Work]]:
     """Start extracting the files of a batch in the sandbox; the function returned collects their
     pages, recording each failure on its document."""
     with db.session() as session:
         # A document deleted since it was claimed (its source was removed) is simply not there.
-        docs = session.execute(select(Document.id, Document.url, Document.language, Document.content_hash,
-                                      Document.media_type).where(Document.id.in_(ids)).order_by(Document.id)).all()
+        docs = session.execute(
+            select(Document.id, Document.url, Document.language, Document.content_hash, Document.media_type)
+            .where(Document.id.in_(ids))
+            .order_by(Document.id)
+        ).all()
     readable = []
     for doc in docs:
         if doc.content_hash is None or not blobs.exists(doc.content_hash):
             _failed(db, doc.id, doc.url, "no stored file: crawl the source again", summary)
         else:
             readable.append(doc)
-    outcomes = sandbox.extract_all([Job(str(blobs.path(d.content_hash)), d.media_type, d.url, _supported(d.language))
-                                    for d in readable])
+    outcomes = sandbox.extract_all(
+        [Job(str(blobs.path(d.content_hash)), d.media_type, d.url, _supported(d.language)) for d in readable]
+    )
 
     def collect() -> list[_Work]:
         works, renewed, worker = [], time.monotonic(), worker_name()
@@ -294,9 +362,17 @@ def _extract(db: Database, blobs: BlobStore, sandbox: Sandbox, ids: list[int],
 
 def _failed(db: Database, doc_id: int, url: str, reason: str, summary: AnalysisSummary) -> None:
     with db.session() as session:
-        session.execute(update(Document).where(Document.id == doc_id).values(
-            status="failed", error=f"extraction failed: {reason}", claimed_by=None, claimed_at=None,
-            analysis_attempts=0))
+        session.execute(
+            update(Document)
+            .where(Document.id == doc_id)
+            .values(
+                status=DocumentStatus.FAILED,
+                error=f"extraction failed: {reason}",
+                claimed_by=None,
+                claimed_at=None,
+                analysis_attempts=0,
+            )
+        )
     summary.failed += 1
     summary.errors.append(f"{url}: {reason}")
     log.warning("Document %s: extraction failed: %s", url, reason)

@@ -10,15 +10,18 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from nlp.detections import Detection
+from nlp.detections import fingerprint as identity
 from nlp.extract import Extraction
-from nlp.detections import Detection, fingerprint as identity
 from nlp.findings import update_document_findings
 from storage.db import Database
 from storage.models import Document, Hit, Page, utcnow
+from storage.states import DocumentStatus
 
 
-def store_analysis(db: Database, doc_id: int, extraction: Extraction, detections: list[Detection], version: str,
-                   replace_pages: bool) -> int | None:
+def store_analysis(
+    db: Database, doc_id: int, extraction: Extraction, detections: list[Detection], version: str, replace_pages: bool
+) -> int | None:
     """Record the analysis of document ``doc_id``; returns its new hits (None: the document was deleted meanwhile).
 
     ``replace_pages``: store ``extraction``'s pages as the document's text (the hits' offsets refer
@@ -33,7 +36,7 @@ def store_analysis(db: Database, doc_id: int, extraction: Extraction, detections
             session.execute(delete(Page).where(Page.document_id == doc.id))
             session.add_all(Page(document_id=doc.id, number=p.number, text=p.text, method=p.method) for p in pages)
         new_hits = record_hits(session, doc.id, detections, version)
-        doc.status, doc.error, doc.claimed_by, doc.claimed_at = "analysed", None, None, None
+        doc.status, doc.error, doc.claimed_by, doc.claimed_at = DocumentStatus.ANALYSED, None, None, None
         doc.analysis_attempts = 0
         doc.analysed_at, doc.lexicon_version = utcnow(), version
         if metadata.get("acte_id"):
@@ -53,8 +56,10 @@ def record_hits(session: Session, doc_id: int, detections: list[Detection], vers
     """Add the hits not stored yet and mark those ``version`` no longer finds; returns how many were added."""
     # A stored hit is known by its fingerprint and, for rows written by an older fingerprint
     # formula, by the fingerprint its columns give today.
-    stored = {hit: {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
-              for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id))}
+    stored = {
+        hit: {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
+        for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id))
+    }
     known = set().union(*stored.values())
     found, added = set(), 0
     for detection in detections:

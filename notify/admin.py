@@ -8,18 +8,17 @@ import apprise
 
 from notify.channels import CONFIG_SUFFIXES
 from notify.redact import apprise_silenced, install_log_redaction
-from vigie.config import Config
 
 log = logging.getLogger(__name__)
 
 
-def alert_maintainers(config: Config, subject: str, body: str) -> bool:
-    """Send ``subject``/``body`` to ``VIGIE_ADMIN_URL`` (an apprise URL or config file).
+def alert_maintainers(admin_url: str | None, subject: str, body: str) -> bool:
+    """Send ``subject``/``body`` to ``admin_url`` (``VIGIE_ADMIN_URL``: an apprise URL or config file).
 
     Returns False, and logs why, when no admin URL is set or the send fails; never raises.
     """
     install_log_redaction()
-    target = config.admin_url
+    target = _admin_url(admin_url)
     if not target:
         log.warning("No VIGIE_ADMIN_URL set; maintainers not told: %s", subject)
         return False
@@ -39,3 +38,12 @@ def alert_maintainers(config: Config, subject: str, body: str) -> bool:
     if not ok:
         log.error("Could not reach the maintainers through VIGIE_ADMIN_URL: %s", subject)
     return ok
+
+
+def _admin_url(value: object) -> str | None:
+    """The admin URL. Compatibility: notify/deliver.py (owned by the scale branch, which makes it
+    pass plain values) still passes the whole configuration; the lead removes this after merging."""
+    if value is None or isinstance(value, str):
+        return value
+    url = getattr(value, "admin_url", None)
+    return url if isinstance(url, str) else None

@@ -67,7 +67,8 @@ def parse_urls(urls: list[str], owner: str) -> list[Channel]:
             raise ChannelError(
                 f"{owner}: URL #{number} (scheme {_scheme(str(url))!r}) is not an apprise URL apprise can use: "
                 "check its scheme and fields against https://appriseit.com/services/ (the URL is not shown: "
-                "it may hold a secret)")
+                "it may hold a secret)"
+            )
         channels.append(_channel(plugin))
     return channels
 
@@ -87,8 +88,10 @@ def parse_config(path: str, tags: list[str], owner: str) -> list[Channel]:
         plugins = list(notifier.find(tag=list(tags) if tags else "all"))
     if not plugins:
         wanted = f" tagged {', '.join(tags)}" if tags else ""
-        raise ChannelError(f"{owner}: apprise found no usable URL{wanted} in {file}: check the file "
-                           "(https://appriseit.com/getting-started/configuration/)")
+        raise ChannelError(
+            f"{owner}: apprise found no usable URL{wanted} in {file}: check the file "
+            "(https://appriseit.com/getting-started/configuration/)"
+        )
     return [_channel(p) for p in plugins]
 
 

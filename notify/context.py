@@ -8,8 +8,9 @@ amount. A finding the group has heard of before is an update, said as such, with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from notify.facts import finding_facts, reading_order
 from notify.labels import Labels
@@ -47,13 +48,20 @@ def alert_context(items: Iterable[Told], labels: Labels, info: MessageInfo, toda
         block.update(is_update=item.update, news=[n for n in item.news if n != "new"])
         blocks.append(block)
     blocks.sort(key=lambda b: reading_order(b["vote_date"], b["meeting_date"], b["id"]))
-    sections = [{"upcoming": upcoming, "findings": [b for b in blocks if bool(b["vote_date"]) is upcoming]}
-                for upcoming in (True, False)]
+    sections = [
+        {"upcoming": upcoming, "findings": [b for b in blocks if bool(b["vote_date"]) is upcoming]}
+        for upcoming in (True, False)
+    ]
     return {
-        "subscription": info.subscription, "digest": info.digest, "test": info.test,
-        "sections": [s for s in sections if s["findings"]], "items": blocks, "count": len(blocks),
+        "subscription": info.subscription,
+        "digest": info.digest,
+        "test": info.test,
+        "sections": [s for s in sections if s["findings"]],
+        "items": blocks,
+        "count": len(blocks),
         "updates": sum(1 for b in blocks if b["is_update"]),
         "councils": list(dict.fromkeys(b["council"] for b in blocks)),
         "lead": _lead(blocks) if blocks else None,
-        "unsubscribe_url": info.unsubscribe_url, "archive_published": bool(info.public_url),
+        "unsubscribe_url": info.unsubscribe_url,
+        "archive_published": bool(info.public_url),
     }

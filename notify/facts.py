@@ -46,7 +46,7 @@ def highlight(snippet: str, matched: str) -> tuple[str, str, str]:
     found = re.search(re.escape(words), sentence, re.IGNORECASE) if words else None
     if found is None:
         return sentence, "", ""
-    return sentence[: found.start()], sentence[found.start(): found.end()], sentence[found.end():]
+    return sentence[: found.start()], sentence[found.start() : found.end()], sentence[found.end() :]
 
 
 def vote_ahead(finding: Finding, today: dt.date) -> dt.date | None:
@@ -60,7 +60,7 @@ def vote_ahead(finding: Finding, today: dt.date) -> dt.date | None:
     return meeting
 
 
-def reading_order(vote: dt.date | None, meeting: dt.date | None, ident: int) -> tuple:
+def reading_order(vote: dt.date | None, meeting: dt.date | None, ident: int) -> tuple[Any, ...]:
     """Sort key: votes ahead first, soonest first; then the latest meetings, the newest first;
     undated last."""
     if vote:
@@ -69,50 +69,78 @@ def reading_order(vote: dt.date | None, meeting: dt.date | None, ident: int) -> 
 
 
 def _document(doc: Document, labels: Labels, language: str, public_url: str) -> dict[str, Any]:
-    return {"id": doc.id, "title": document_title(doc), "kind": doc.kind,
-            "kind_label": labels.kind(doc.kind, language), "meeting_date": doc.meeting_date,
-            "url": safe_href(doc.url), "archive_url": archive_url(public_url, doc.content_hash),
-            "content_hash": doc.content_hash}
+    return {
+        "id": doc.id,
+        "title": document_title(doc),
+        "kind": doc.kind,
+        "kind_label": labels.kind(doc.kind, language),
+        "meeting_date": doc.meeting_date,
+        "url": safe_href(doc.url),
+        "archive_url": archive_url(public_url, doc.content_hash),
+        "content_hash": doc.content_hash,
+    }
 
 
-def _quote(quote: dict[str, Any], documents: dict[int, dict[str, Any]], labels: Labels,
-           language: str, public_url: str) -> dict[str, Any]:
+def _quote(
+    quote: dict[str, Any], documents: dict[int, dict[str, Any]], labels: Labels, language: str, public_url: str
+) -> dict[str, Any]:
     before, match, after = highlight(quote.get("snippet") or "", quote.get("matched") or "")
     doc = documents.get(quote.get("document_id")) or {}
     page = quote.get("page")
-    return {"before": before, "match": match, "after": after, "page": page,
-            "what": labels.category(quote.get("category") or "", language),
-            "vendor": clean_text(quote.get("vendor")) or None,
-            "document_title": doc.get("title", ""), "kind_label": doc.get("kind_label", ""),
-            "page_url": with_page(doc.get("url", ""), page),
-            "archive_url": archive_url(public_url, doc.get("content_hash"), page)}
+    return {
+        "before": before,
+        "match": match,
+        "after": after,
+        "page": page,
+        "what": labels.category(quote.get("category") or "", language),
+        "vendor": clean_text(quote.get("vendor")) or None,
+        "document_title": doc.get("title", ""),
+        "kind_label": doc.get("kind_label", ""),
+        "page_url": with_page(doc.get("url", ""), page),
+        "archive_url": archive_url(public_url, doc.get("content_hash"), page),
+    }
 
 
 def _amount(amount: dict[str, Any]) -> dict[str, Any]:
-    return {"value": amount.get("value") or 0, "currency": clean_text(amount.get("currency")) or "EUR",
-            "tax": clean_text(amount.get("tax")) or None, "purpose": trim(clean_text(amount.get("purpose")), 120) or None}
+    return {
+        "value": amount.get("value") or 0,
+        "currency": clean_text(amount.get("currency")) or "EUR",
+        "tax": clean_text(amount.get("tax")) or None,
+        "purpose": trim(clean_text(amount.get("purpose")), 120) or None,
+    }
 
 
 def finding_facts(finding: Finding, labels: Labels, language: str, public_url: str, today: dt.date) -> dict[str, Any]:
     """Everything a block about ``finding`` shows (its source and sightings' documents loaded)."""
-    docs = sorted((s.document for s in finding.sightings),
-                  key=lambda d: (DOCUMENT_ORDER.get(d.kind, 9), -(d.meeting_date or NEVER).toordinal(), d.id))
+    docs = sorted(
+        (s.document for s in finding.sightings),
+        key=lambda d: (DOCUMENT_ORDER.get(d.kind, 9), -(d.meeting_date or NEVER).toordinal(), d.id),
+    )
     documents = {d.id: _document(d, labels, language, public_url) for d in docs}
     vote = dict(finding.vote) if finding.vote and finding.vote.get("result") else None
     subject = trim(clean_text(finding.subject), SUBJECT_LENGTH) or (documents[docs[0].id]["title"] if docs else "—")
     source = finding.source
     return {
-        "id": finding.id, "subject": subject, "act": clean_text(finding.act_label) or None,
-        "council": clean_text(source.name) or clean_text(source.id), "source_id": source.id,
-        "departement": departement_of(source), "meeting_date": finding.meeting_date,
-        "vote_date": vote_ahead(finding, today), "voted_on": finding.meeting_date if vote else None,
+        "id": finding.id,
+        "subject": subject,
+        "act": clean_text(finding.act_label) or None,
+        "council": clean_text(source.name) or clean_text(source.id),
+        "source_id": source.id,
+        "departement": departement_of(source),
+        "meeting_date": finding.meeting_date,
+        "vote_date": vote_ahead(finding, today),
+        "voted_on": finding.meeting_date if vote else None,
         "vote": vote and {k: vote.get(k) for k in ("result", "unanimous", "for", "against", "abstentions")},
-        "technologies": [{"id": clean_text(c), "label": clean_text(labels.category(c, language)), "count": n}
-                         for c, n in (finding.categories or {}).items()],
+        "technologies": [
+            {"id": clean_text(c), "label": clean_text(labels.category(c, language)), "count": n}
+            for c, n in (finding.categories or {}).items()
+        ],
         "vendors": [v for v in (clean_text(v) for v in finding.vendors or []) if v],
         "amounts": [_amount(a) for a in finding.amounts or []],
         "subsidies": [s for s in (clean_text(s) for s in finding.subsidies or []) if s],
         "quotes": [_quote(q, documents, labels, language, public_url) for q in finding.quotes or []],
-        "documents": list(documents.values()), "revision": finding.revision,
-        "first_seen_at": finding.first_seen_at, "news_at": finding.news_at,
+        "documents": list(documents.values()),
+        "revision": finding.revision,
+        "first_seen_at": finding.first_seen_at,
+        "news_at": finding.news_at,
     }

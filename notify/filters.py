@@ -17,13 +17,15 @@ pass every filter given):
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from nlp.companies import fold_key
 from storage.models import Finding, FindingDocument, Source
+from storage.states import FindingStatus
 
 FILTER_KEYS = ("sources", "countries", "departements", "categories", "vendors", "kinds", "min_score")
 CODE = re.compile(r"\b(insee|departement)\s*:\s*([0-9][0-9AB][0-9]{0,3})\b", re.IGNORECASE)
@@ -50,7 +52,7 @@ def departement_of(source: Source) -> str | None:
 
 def matches(filters: dict[str, Any], finding: Finding, source: Source) -> bool:
     """Whether ``finding`` (of ``source``) passes every filter of a subscription."""
-    if finding.status != "active":
+    if finding.status != FindingStatus.ACTIVE:
         return False
     categories = set(finding.categories or {}) | ({"vendor"} if finding.vendors else set())
     checks = (
@@ -72,10 +74,14 @@ def matches(filters: dict[str, Any], finding: Finding, source: Source) -> bool:
     return finding.score >= float(filters.get("min_score") or 0)
 
 
-def finding_query(filters: dict[str, Any]) -> Select:
+def finding_query(filters: dict[str, Any]) -> Select[Any]:
     """(Finding, Source) rows, active, with the filters SQL can apply; :func:`matching` does the rest."""
-    query = (select(Finding, Source).join(Source, Finding.source_id == Source.id)
-             .where(Finding.status == "active").order_by(Finding.id))
+    query = (
+        select(Finding, Source)
+        .join(Source, Finding.source_id == Source.id)
+        .where(Finding.status == FindingStatus.ACTIVE)
+        .order_by(Finding.id)
+    )
     if filters.get("sources"):
         query = query.where(Finding.source_id.in_(filters["sources"]))
     if filters.get("countries"):
@@ -85,8 +91,9 @@ def finding_query(filters: dict[str, Any]) -> Select:
     return query
 
 
-def matching(session: Session, filters: dict[str, Any], query: Select | None = None,
-             documents: bool = True) -> Iterator[Finding]:
+def matching(
+    session: Session, filters: dict[str, Any], query: Select[Any] | None = None, documents: bool = True
+) -> Iterator[Finding]:
     """The findings that pass ``filters`` (``query``: :func:`finding_query`'s, narrowed further);
     ``documents``: load the documents that show each (for showing them, not for counting)."""
     query = finding_query(filters) if query is None else query

@@ -11,6 +11,7 @@ import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nlp.lexicon import LexiconError, load_lexicon
 from storage.safe_yaml import YAMLError, parse_yaml
@@ -49,7 +50,7 @@ def lexicon_categories() -> dict[str, dict[str, str]]:
     return {name: dict(category.label) for name, category in categories.items()}
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except YAMLError as exc:
@@ -62,8 +63,10 @@ def _read(path: Path) -> dict:
 def load_labels(override_dir: str | Path | None = None) -> Labels:
     """Lexicon labels and ``labels.yaml``, with ``<override_dir>/labels.yaml`` entries on top."""
     bundled = _read(BUNDLED)
-    tables = {"categories": {**lexicon_categories(), **(bundled.get("categories") or {})},
-              "kinds": dict(bundled.get("kinds") or {})}
+    tables = {
+        "categories": {**lexicon_categories(), **(bundled.get("categories") or {})},
+        "kinds": dict(bundled.get("kinds") or {}),
+    }
     override = Path(override_dir) / "labels.yaml" if override_dir else None
     if override is not None and override.is_file():
         extra = _read(override)

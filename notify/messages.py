@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from apprise import NotifyFormat
 from apprise.common import OverflowMode
@@ -20,13 +21,12 @@ from notify.channels import Channel
 from notify.context import MessageInfo, alert_context
 from notify.email import send_email, unsubscribe_target
 from notify.labels import load_labels
-from notify.policy import Policy
 from notify.outbox import Told
+from notify.policy import Policy
 from notify.render import Renderer
 from notify.sanitize import one_line
 from storage.models import Document, Finding, FindingDocument, Source
 from storage.safe_yaml import parse_yaml
-from vigie.config import Config
 
 SAMPLE = Path(__file__).with_name("test_alert.yaml")
 
@@ -47,24 +47,44 @@ def idempotency_key(batch_key: str, channel: Channel, delivery_ids: Iterable[int
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where messages point and what they look like, from the settings (built by vigie)."""
+
+    public_url: str = ""  # VIGIE_PUBLIC_URL: the published archive of documents
+    unsubscribe_url: str = ""  # VIGIE_UNSUBSCRIBE_URL
+    templates_dir: str = ""  # VIGIE_TEMPLATES_DIR: templates overriding the bundled ones
+
+
 class Composer:
     """Renders and sends alert messages for one run."""
 
-    def __init__(self, config: Config, policy: Policy, now: dt.datetime) -> None:
-        self.config, self.policy, self.now = config, policy, now
-        self.renderer = Renderer(config.templates_dir or None)
-        self.labels = load_labels(config.templates_dir or None)
+    def __init__(self, links: Links | Any, policy: Policy, now: dt.datetime) -> None:
+        if not isinstance(links, Links):
+            # Compatibility: notify/deliver.py (owned by the scale branch) still passes the whole
+            # configuration; the lead removes this after merging.
+            links = Links(links.public_url, links.unsubscribe_url, links.templates_dir)
+        self.links, self.policy, self.now = links, policy, now
+        self.renderer = Renderer(links.templates_dir or None)
+        self.labels = load_labels(links.templates_dir or None)
 
-    def context(self, subscription, items: list[Told], digest: str | None, unsubscribe: str,
-                test: bool = False) -> dict[str, Any]:
-        info = MessageInfo(language=subscription.language, subscription=one_line(subscription.name), digest=digest,
-                           unsubscribe_url=unsubscribe, public_url=self.config.public_url, test=test)
+    def context(
+        self, subscription, items: list[Told], digest: str | None, unsubscribe: str, test: bool = False
+    ) -> dict[str, Any]:
+        info = MessageInfo(
+            language=subscription.language,
+            subscription=one_line(subscription.name),
+            digest=digest,
+            unsubscribe_url=unsubscribe,
+            public_url=self.links.public_url,
+            test=test,
+        )
         return alert_context(items, self.labels, info, self.policy.today(self.now))
 
     def _unsubscribe(self, subscription, channel: Channel) -> str:
         # Without VIGIE_UNSUBSCRIBE_URL only an email has somewhere to unsubscribe: its sender.
-        if channel.is_email or self.config.unsubscribe_url:
-            return unsubscribe_target(self.config.unsubscribe_url, subscription.name, channel.plugin)
+        if channel.is_email or self.links.unsubscribe_url:
+            return unsubscribe_target(self.links.unsubscribe_url, subscription.name, channel.plugin)
         return ""
 
     def render(self, subscription, channel: Channel, items: list[Told], digest: str | None, test: bool = False):
@@ -80,8 +100,9 @@ class Composer:
         subject, text, _ = self.render(subscription, channel, items, digest)
         return Preview(subscription.name, channel.label, subject, text)
 
-    def send(self, subscription, channel: Channel, items: list[Told], key: str, digest: str | None,
-             test: bool = False) -> str | None:
+    def send(
+        self, subscription, channel: Channel, items: list[Told], key: str, digest: str | None, test: bool = False
+    ) -> str | None:
         """Send one message; None when the channel accepted it, else why (never a secret)."""
         _, _, content = self.render(subscription, channel, items, digest, test)
         if channel.is_email:
@@ -90,8 +111,9 @@ class Composer:
         if isinstance(headers, dict):
             # json://, form://, xml://: the receiver can drop a message it has already seen.
             headers["Idempotency-Key"] = key
-        ok = channel.plugin.notify(body=content.body, title=content.title, body_format=NotifyFormat.TEXT,
-                                   overflow=OverflowMode.TRUNCATE)
+        ok = channel.plugin.notify(
+            body=content.body, title=content.title, body_format=NotifyFormat.TEXT, overflow=OverflowMode.TRUNCATE
+        )
         return None if ok else "the service refused the message or could not be reached"
 
     def sample_items(self) -> list[Told]:
@@ -101,10 +123,20 @@ class Composer:
         items = []
         for number, entry in enumerate(data["findings"], start=1):
             meeting = self.policy.today(self.now) + dt.timedelta(days=entry.pop("meeting_in_days"))
-            documents = [Document(id=-10 * number - n, source=source, meeting_date=meeting, **doc)
-                         for n, doc in enumerate(entry.pop("documents"))]
-            finding = Finding(id=-number, source=source, meeting_date=meeting, revision=1, vote=None,
-                              first_seen_at=self.now, news_at=self.now, **entry)
+            documents = [
+                Document(id=-10 * number - n, source=source, meeting_date=meeting, **doc)
+                for n, doc in enumerate(entry.pop("documents"))
+            ]
+            finding = Finding(
+                id=-number,
+                source=source,
+                meeting_date=meeting,
+                revision=1,
+                vote=None,
+                first_seen_at=self.now,
+                news_at=self.now,
+                **entry,
+            )
             finding.sightings = [FindingDocument(document=doc, document_id=doc.id) for doc in documents]
             for quote in finding.quotes:
                 quote["document_id"] = documents[quote.pop("document", 0)].id

@@ -36,6 +36,7 @@ from notify.filters import finding_query, matching
 from notify.policy import Policy
 from storage.models import Channel, Delivery, Finding, FindingDocument, Hit, Subscription
 from storage.queue import claim
+from storage.states import AlertMode, DeliveryStatus
 
 # Findings are matched when they are new or revised; one committed late (a long analysis
 # transaction) is still caught by looking this far behind the last run.
@@ -60,8 +61,9 @@ def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[st
     # under the database's limit on parameters ("insertmanyvalues").
     statement = insert(model.__table__).on_conflict_do_nothing(index_elements=unique).returning(model.id)
     connection = session.connection()
-    return sum(len(connection.execute(statement, rows[start:start + CHUNK]).all())
-               for start in range(0, len(rows), CHUNK))
+    return sum(
+        len(connection.execute(statement, rows[start : start + CHUNK]).all()) for start in range(0, len(rows), CHUNK)
+    )
 
 
 def _told(session: Session, sub_id: int) -> tuple[dict[int, int], set[int]]:
@@ -69,17 +71,26 @@ def _told(session: Session, sub_id: int) -> tuple[dict[int, int], set[int]]:
     with a message still on its way (an update waits for it)."""
     told: dict[int, int] = {}
     waiting: set[int] = set()
-    rows = session.execute(select(Delivery.finding_id, func.max(Delivery.revision),
-                                  func.max(case((Delivery.status.in_(("pending", "sending")), 1), else_=0)))
-                           .where(Delivery.subscription_id == sub_id, Delivery.finding_id.is_not(None))
-                           .group_by(Delivery.finding_id))
+    rows = session.execute(
+        select(
+            Delivery.finding_id,
+            func.max(Delivery.revision),
+            func.max(case((Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)), 1), else_=0)),
+        )
+        .where(Delivery.subscription_id == sub_id, Delivery.finding_id.is_not(None))
+        .group_by(Delivery.finding_id)
+    )
     for finding_id, revision, on_its_way in rows:
         told[finding_id] = revision or 0
         if on_its_way:
             waiting.add(finding_id)
     # Deliveries written before findings existed named a hit: its finding's first revision was told.
-    legacy = select(Hit.finding_id).join(Delivery, Delivery.hit_id == Hit.id).where(
-        Delivery.subscription_id == sub_id, Hit.finding_id.is_not(None)).distinct()
+    legacy = (
+        select(Hit.finding_id)
+        .join(Delivery, Delivery.hit_id == Hit.id)
+        .where(Delivery.subscription_id == sub_id, Hit.finding_id.is_not(None))
+        .distinct()
+    )
     for finding_id in session.scalars(legacy):
         told.setdefault(finding_id, 1)
     return told, waiting
@@ -98,8 +109,16 @@ def owed(session: Session, sub: Subscription, since: dt.datetime) -> list[tuple[
     has not been told of in their current revision, with what is new for it."""
     filters = sub.filters or {}
     told, waiting = _told(session, sub.id)
-    needed = load_only(Finding.id, Finding.revision, Finding.history, Finding.categories, Finding.vendors,
-                       Finding.kinds, Finding.score, Finding.status)
+    needed = load_only(
+        Finding.id,
+        Finding.revision,
+        Finding.history,
+        Finding.categories,
+        Finding.vendors,
+        Finding.kinds,
+        Finding.score,
+        Finding.status,
+    )
     query = finding_query(filters).where(Finding.news_at >= since).options(needed)
     found = []
     for finding in matching(session, filters, query, documents=False):
@@ -113,8 +132,11 @@ def owed(session: Session, sub: Subscription, since: dt.datetime) -> list[tuple[
 def _digest_time(session: Session, sub: Subscription, now: dt.datetime, policy: Policy) -> dt.datetime:
     """When a new finding of a digest subscription goes out: with the digest already waiting (even
     one due in this very run), else at the next digest time."""
-    waiting = session.scalar(select(func.min(Delivery.next_attempt_at)).where(
-        Delivery.subscription_id == sub.id, Delivery.status == "pending", Delivery.attempts == 0))
+    waiting = session.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(
+            Delivery.subscription_id == sub.id, Delivery.status == DeliveryStatus.PENDING, Delivery.attempts == 0
+        )
+    )
     return min(waiting, policy.next_digest(now, sub.mode)) if waiting else policy.next_digest(now, sub.mode)
 
 
@@ -122,10 +144,21 @@ def queue_for(session: Session, sub: Subscription, now: dt.datetime, policy: Pol
     """Write the deliveries one subscription is owed (paused too: nothing is lost while paused).
     A digest subscription's deliveries are due at its next digest time."""
     since = max(sub.created_at, (sub.queued_until or sub.created_at) - LOOKBACK)
-    due = None if sub.mode == "immediate" else _digest_time(session, sub, now, policy)
-    rows = [{"subscription_id": sub.id, "finding_id": finding.id, "revision": finding.revision, "news": news,
-             "status": "pending", "attempts": 0, "next_attempt_at": due, "sent_channels": [], "created_at": now}
-            for finding, news in owed(session, sub, since)]
+    due = None if sub.mode == AlertMode.IMMEDIATE else _digest_time(session, sub, now, policy)
+    rows = [
+        {
+            "subscription_id": sub.id,
+            "finding_id": finding.id,
+            "revision": finding.revision,
+            "news": news,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": due,
+            "sent_channels": [],
+            "created_at": now,
+        }
+        for finding, news in owed(session, sub, since)
+    ]
     created = insert_ignoring_duplicates(session, Delivery, rows, ["subscription_id", "finding_id", "revision"])
     sub.queued_until = max(now, sub.queued_until or now)
     return created
@@ -133,8 +166,9 @@ def queue_for(session: Session, sub: Subscription, now: dt.datetime, policy: Pol
 
 def queue_deliveries(session: Session, now: dt.datetime, policy: Policy) -> int:
     """:func:`queue_for` every subscription, in ``session`` (a preview rolls it back)."""
-    return sum(queue_for(session, sub, now, policy)
-               for sub in session.scalars(select(Subscription).order_by(Subscription.id)))
+    return sum(
+        queue_for(session, sub, now, policy) for sub in session.scalars(select(Subscription).order_by(Subscription.id))
+    )
 
 
 def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
@@ -146,15 +180,25 @@ def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
     """
     exhausted = Delivery.attempts + 1 >= policy.max_attempts
     result = session.execute(
-        update(Delivery).where(Delivery.status == "sending", Delivery.claimed_at < now - policy.lease)
-        .values(status=case((exhausted, "failed"), else_="pending"), attempts=Delivery.attempts + 1,
-                next_attempt_at=now, last_error="the process sending it stopped before recording the result")
-        .execution_options(synchronize_session=False))
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - policy.lease)
+        .values(
+            # Plain text: the values of a CASE are bound without the column's type.
+            status=case((exhausted, DeliveryStatus.FAILED.value), else_=DeliveryStatus.PENDING.value),
+            attempts=Delivery.attempts + 1,
+            next_attempt_at=now,
+            last_error="the process sending it stopped before recording the result",
+        )
+        .execution_options(synchronize_session=False)
+    )
     return max(result.rowcount or 0, 0)
 
 
 def _due_now(now: dt.datetime):
-    return and_(Delivery.status == "pending", or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+    return and_(
+        Delivery.status == DeliveryStatus.PENDING,
+        or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+    )
 
 
 def _due(sub_id: int, now: dt.datetime):
@@ -163,9 +207,12 @@ def _due(sub_id: int, now: dt.datetime):
 
 def subscriptions_with_due(session: Session, now: dt.datetime) -> list[int]:
     """Active subscriptions with deliveries due now."""
-    query = (select(Subscription.id).where(Subscription.paused.is_(False))
-             .where(select(Delivery.id).where(Delivery.subscription_id == Subscription.id, _due_now(now)).exists())
-             .order_by(Subscription.id))
+    query = (
+        select(Subscription.id)
+        .where(Subscription.paused.is_(False))
+        .where(select(Delivery.id).where(Delivery.subscription_id == Subscription.id, _due_now(now)).exists())
+        .order_by(Subscription.id)
+    )
     return list(session.scalars(query))
 
 
@@ -186,8 +233,16 @@ def told_items(session: Session, deliveries: list[Delivery]) -> dict[int, Told]:
     names a hit) tells that hit's finding."""
     items: dict[int, Told] = {}
     legacy = {d.id: d.hit.finding_id for d in deliveries if d.finding is None and d.hit and d.hit.finding_id}
-    loaded = {f.id: f for f in session.scalars(select(Finding).where(Finding.id.in_(set(legacy.values())))
-                                               .options(*FINDING_LOADED))} if legacy else {}
+    loaded = (
+        {
+            f.id: f
+            for f in session.scalars(
+                select(Finding).where(Finding.id.in_(set(legacy.values()))).options(*FINDING_LOADED)
+            )
+        }
+        if legacy
+        else {}
+    )
     for delivery in deliveries:
         finding = delivery.finding or loaded.get(legacy.get(delivery.id))
         if finding is not None:
@@ -197,8 +252,11 @@ def told_items(session: Session, deliveries: list[Delivery]) -> dict[int, Told]:
 
 def due_items(session: Session, sub_id: int, now: dt.datetime, limit: int) -> list[Told]:
     """What is due now to a subscription, findings loaded (for previews)."""
-    deliveries = list(session.scalars(select(Delivery).where(_due(sub_id, now)).options(*LOADED)
-                                      .order_by(Delivery.id).limit(limit)).unique())
+    deliveries = list(
+        session.scalars(
+            select(Delivery).where(_due(sub_id, now)).options(*LOADED).order_by(Delivery.id).limit(limit)
+        ).unique()
+    )
     return unique_findings(told_items(session, deliveries).values())
 
 
@@ -232,56 +290,103 @@ def batch_key(sub_id: int, ids: list[int]) -> str:
 
 def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, limit: int) -> Batch | None:
     """Claim the next batch of a subscription: a retried batch whole (same key), else new ones."""
-    key = session.scalar(select(Delivery.message_key).where(_due(sub_id, now), Delivery.message_key.is_not(None))
-                         .order_by(Delivery.id).limit(1))
+    key = session.scalar(
+        select(Delivery.message_key)
+        .where(_due(sub_id, now), Delivery.message_key.is_not(None))
+        .order_by(Delivery.id)
+        .limit(1)
+    )
     same_key = Delivery.message_key == key if key else Delivery.message_key.is_(None)
-    ids = claim(session, Delivery, select(Delivery.id).where(_due(sub_id, now), same_key).order_by(Delivery.id),
-                limit=limit)
+    ids = claim(
+        session, Delivery, select(Delivery.id).where(_due(sub_id, now), same_key).order_by(Delivery.id), limit=limit
+    )
     if not ids:
         return None
-    taken = session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == "pending")
-                            .values(status="sending", claimed_by=worker, claimed_at=now)
-                            .execution_options(synchronize_session=False))
+    taken = session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.SENDING, claimed_by=worker, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if taken.rowcount != len(ids):
         # Someone else changed some of them since the select: keep only what this claim took.
-        ids = list(session.scalars(select(Delivery.id).where(Delivery.id.in_(ids), Delivery.status == "sending",
-                                                             Delivery.claimed_by == worker, Delivery.claimed_at == now)))
+        ids = list(
+            session.scalars(
+                select(Delivery.id).where(
+                    Delivery.id.in_(ids),
+                    Delivery.status == DeliveryStatus.SENDING,
+                    Delivery.claimed_by == worker,
+                    Delivery.claimed_at == now,
+                )
+            )
+        )
         if not ids:
             return None
     key = key or batch_key(sub_id, ids)
-    session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(message_key=key)
-                    .execution_options(synchronize_session=False))
-    deliveries = list(session.scalars(select(Delivery).where(Delivery.id.in_(ids)).options(*LOADED)
-                                      .order_by(Delivery.id).execution_options(populate_existing=True)).unique())
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids))
+        .values(message_key=key)
+        .execution_options(synchronize_session=False)
+    )
+    deliveries = list(
+        session.scalars(
+            select(Delivery)
+            .where(Delivery.id.in_(ids))
+            .options(*LOADED)
+            .order_by(Delivery.id)
+            .execution_options(populate_existing=True)
+        ).unique()
+    )
     deferred = any(d.attempts == 0 and d.next_attempt_at is not None for d in deliveries)
     return Batch(key, deliveries, deferred, told_items(session, deliveries))
 
 
 def messages_sent_since(session: Session, sub_id: int, since: dt.datetime) -> int:
     """Messages (distinct batches) a subscription received since ``since``: for the rate cap."""
-    return session.scalar(select(func.count(func.distinct(Delivery.message_key)))
-                          .where(Delivery.subscription_id == sub_id, Delivery.status == "sent",
-                                 Delivery.sent_at >= since)) or 0
+    return (
+        session.scalar(
+            select(func.count(func.distinct(Delivery.message_key))).where(
+                Delivery.subscription_id == sub_id, Delivery.status == DeliveryStatus.SENT, Delivery.sent_at >= since
+            )
+        )
+        or 0
+    )
 
 
 def overflow_due(session: Session, sub_id: int, now: dt.datetime) -> bool:
     """Whether deliveries held back by the rate cap are due now (their digest goes out)."""
-    return session.scalar(select(Delivery.id).where(_due(sub_id, now), Delivery.attempts == 0,
-                                                    Delivery.next_attempt_at.is_not(None)).limit(1)) is not None
+    return (
+        session.scalar(
+            select(Delivery.id)
+            .where(_due(sub_id, now), Delivery.attempts == 0, Delivery.next_attempt_at.is_not(None))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def defer_due(session: Session, sub_id: int, now: dt.datetime, until: dt.datetime) -> int:
     """Hold the due deliveries of a subscription until ``until`` (rate cap reached)."""
-    result = session.execute(update(Delivery).where(_due(sub_id, now)).values(next_attempt_at=until)
-                             .execution_options(synchronize_session=False))
+    result = session.execute(
+        update(Delivery)
+        .where(_due(sub_id, now))
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
     return max(result.rowcount or 0, 0)
 
 
 def mine(session: Session, batch: Batch, worker: str) -> list[Delivery]:
     """The batch's deliveries still claimed by ``worker`` (a lease lost to another process is not)."""
     ids = [d.id for d in batch.deliveries]
-    return list(session.scalars(select(Delivery).where(Delivery.id.in_(ids), Delivery.status == "sending",
-                                                       Delivery.claimed_by == worker)))
+    return list(
+        session.scalars(
+            select(Delivery).where(
+                Delivery.id.in_(ids), Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_by == worker
+            )
+        )
+    )
 
 
 def record_accepted(session: Session, batch: Batch, worker: str, channel_key: str, delivery_ids: set[int]) -> None:
@@ -291,8 +396,15 @@ def record_accepted(session: Session, batch: Batch, worker: str, channel_key: st
             delivery.sent_channels = sorted(set(delivery.sent_channels or []) | {channel_key})
 
 
-def finish_batch(session: Session, batch: Batch, worker: str, channel_keys: list[str], error: str | None,
-                 now: dt.datetime, policy: Policy) -> tuple[int, int]:
+def finish_batch(
+    session: Session,
+    batch: Batch,
+    worker: str,
+    channel_keys: list[str],
+    error: str | None,
+    now: dt.datetime,
+    policy: Policy,
+) -> tuple[int, int]:
     """Close a batch: sent where every channel accepted, else retried later or failed.
 
     Returns (deliveries sent, deliveries failed for good).
@@ -300,26 +412,32 @@ def finish_batch(session: Session, batch: Batch, worker: str, channel_keys: list
     sent = failed = 0
     for delivery in mine(session, batch, worker):
         if channel_keys and set(channel_keys) <= set(delivery.sent_channels or []):
-            delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
+            delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, None
             sent += 1
             continue
         delivery.attempts += 1
         delivery.last_error = error or "no channel to send to"
         if delivery.attempts >= policy.max_attempts:
-            delivery.status = "failed"
+            delivery.status = DeliveryStatus.FAILED
             failed += 1
         else:
-            delivery.status, delivery.next_attempt_at = "pending", now + policy.backoff(delivery.attempts)
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.PENDING, now + policy.backoff(delivery.attempts)
     return sent, failed
 
 
-def update_channel(session: Session, sub_id: int, key: str, label: str, error: str | None,
-                   now: dt.datetime, policy: Policy) -> str | None:
+def update_channel(
+    session: Session, sub_id: int, key: str, label: str, error: str | None, now: dt.datetime, policy: Policy
+) -> str | None:
     """Record one send on a channel's health; returns "failing" or "recovered" on a change."""
-    insert_ignoring_duplicates(session, Channel, [{"subscription_id": sub_id, "key": key, "label": label,
-                                                   "failures": 0}], ["subscription_id", "key"])
-    state = session.scalars(select(Channel).where(Channel.subscription_id == sub_id, Channel.key == key)
-                            .with_for_update()).one()
+    insert_ignoring_duplicates(
+        session,
+        Channel,
+        [{"subscription_id": sub_id, "key": key, "label": label, "failures": 0}],
+        ["subscription_id", "key"],
+    )
+    state = session.scalars(
+        select(Channel).where(Channel.subscription_id == sub_id, Channel.key == key).with_for_update()
+    ).one()
     state.label, change = label, None
     if error is None:
         change = "recovered" if state.failing_since else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import apprise
 
@@ -32,7 +32,7 @@ TOKEN_LENGTH = 16  # a path segment this long on a generic webhook is taken to b
 def redact_urls(text: str) -> str:
     """Every URL in ``text`` cut down to ``scheme://host/…`` (or ``scheme://…``)."""
 
-    def cut(match: re.Match) -> str:
+    def cut(match: re.Match[str]) -> str:
         scheme, rest = match.group(1), match.group(2)
         if scheme.lower() not in HOST_IS_SERVER:
             return f"{scheme}://…"
@@ -78,7 +78,7 @@ def instantiate(url: str):
     with apprise_silenced():
         try:
             return apprise.Apprise.instantiate(url)
-        except Exception:  # noqa: BLE001 - a plugin may raise anything on a malformed URL
+        except Exception:  # a plugin may raise anything on a malformed URL
             return None
 
 

@@ -11,6 +11,7 @@ scraped string through the ``chat`` filter (no Markdown, no mentions, no live li
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,34 @@ from notify.sanitize import chat_safe, one_line, trim
 BUNDLED = Path(__file__).with_name("templates")
 HTML = select_autoescape(["html.j2", "html"])
 MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 
@@ -74,15 +99,33 @@ def tail(value: str, limit: int) -> str:
     return "…" + value[-limit:].split(" ", 1)[-1]
 
 
-def environment(override_dir: str | Path | None = None, bundled: Path = BUNDLED, autoescape=HTML) -> Environment:
+def environment(
+    override_dir: str | Path | None = None,
+    bundled: Path = BUNDLED,
+    autoescape: bool | Callable[[str | None], bool] = HTML,
+) -> Environment:
     """Templates from ``override_dir`` first, then the ``bundled`` ones (the alerts', or the
     site's). HTML is autoescaped: every string that comes from a council document is untrusted."""
     loaders = [FileSystemLoader(str(override_dir))] if override_dir else []
     loaders.append(FileSystemLoader(str(bundled)))
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=autoescape,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(date_fr=date_fr, date_en=date_en, money_fr=money_fr, money_en=money_en,
-                       upper_first=upper_first, head=head, tail=tail, chat=chat_safe)
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date_fr=date_fr,
+        date_en=date_en,
+        money_fr=money_fr,
+        money_en=money_en,
+        upper_first=upper_first,
+        head=head,
+        tail=tail,
+        chat=chat_safe,
+    )
     return env
 
 
@@ -116,8 +159,11 @@ class Renderer:
     def email(self, language: str, context: dict[str, Any]) -> EmailContent:
         subject = self.subject(language, context)
         context = {**context, "subject": subject}
-        return EmailContent(subject, self._render(language, "email.txt.j2", context).strip() + "\n",
-                            self._render(language, "email.html.j2", context))
+        return EmailContent(
+            subject,
+            self._render(language, "email.txt.j2", context).strip() + "\n",
+            self._render(language, "email.html.j2", context),
+        )
 
     def chat(self, language: str, context: dict[str, Any], body_maxlen: int = 0, title_maxlen: int = 0) -> ChatContent:
         """A short text within the service's limits: fewer items (and "+N more") until it fits."""

@@ -14,10 +14,20 @@ from urllib.parse import quote, urlsplit, urlunsplit
 # Characters that Markdown-like chat formats interpret, replaced by look-alikes that none does.
 # Look-alikes rather than backslashes: apprise escapes again for Markdown services, and a
 # backslash would then show. The words of a quote stay readable.
-CHAT_LOOKALIKES = str.maketrans({
-    "*": "∗", "_": "ˍ", "`": "ˋ", "~": "˜", "|": "ǀ", "[": "［", "]": "］",
-    "<": "‹", ">": "›", "\\": "⧵",
-})
+CHAT_LOOKALIKES = str.maketrans(
+    {
+        "*": "∗",
+        "_": "ˍ",
+        "`": "ˋ",
+        "~": "˜",
+        "|": "ǀ",
+        "[": "［",
+        "]": "］",
+        "<": "‹",
+        ">": "›",
+        "\\": "⧵",
+    }
+)
 # A mention pings people: @everyone, @here, @room, @channel, @alice. A zero-width space after
 # the @ keeps it readable and inert (Discord's own advice).
 MENTION = re.compile(r"@(?=\w)")
@@ -40,8 +50,11 @@ def clean_text(value: object, strip: bool = True) -> str:
     # Fast path (the site cleans thousands of quotes): isprintable() is False for every
     # character of those categories, so printable text only needs its whitespace collapsed.
     if not text.isprintable():
-        text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text
-                       if unicodedata.category(ch) not in ("Cf", "Co", "Cs", "Cn"))
+        text = "".join(
+            " " if unicodedata.category(ch) == "Cc" else ch
+            for ch in text
+            if unicodedata.category(ch) not in ("Cf", "Co", "Cs", "Cn")
+        )
     text = WHITESPACE.sub(" ", text)
     return text.strip() if strip else text
 

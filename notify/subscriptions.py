@@ -36,6 +36,7 @@ from notify.policy import MODES
 from notify.redact import mask_url
 from storage.models import Subscription
 from storage.safe_yaml import parse_yaml
+from storage.states import AlertMode
 
 FIELDS = ("name", "urls", "apprise_config", "tags", "mode", "language", "rate_cap", "paused", "filters")
 
@@ -58,7 +59,9 @@ def _departement(code: str, where: str) -> str:
     code = code.upper()
     if code.isdigit() and len(code) == 1:
         code = "0" + code  # YAML reads 01 as 1
-    if not (len(code) == 2 and (code.isdigit() or code in ("2A", "2B")) or len(code) == 3 and code.startswith("97")):
+    if not (
+        (len(code) == 2 and (code.isdigit() or code in ("2A", "2B"))) or (len(code) == 3 and code.startswith("97"))
+    ):
         raise SubscriptionError(f"{where}: {code!r} is not a département code (01…95, 2A, 2B, 971…976)")
     return code
 
@@ -91,8 +94,9 @@ def normalise_filters(raw: Any, where: str) -> dict[str, Any]:
     unknown = sorted(set(out.get("categories", [])) - known)
     # Only "vendor" known: the lexicon did not load (logged), and a category cannot be checked.
     if unknown and known != {"vendor"}:
-        raise SubscriptionError(f"{where}: unknown categor(y/ies) {', '.join(unknown)}: the detector knows "
-                                f"{', '.join(sorted(known))}")
+        raise SubscriptionError(
+            f"{where}: unknown categor(y/ies) {', '.join(unknown)}: the detector knows {', '.join(sorted(known))}"
+        )
     if raw.get("min_score") not in (None, ""):
         try:
             score = float(raw["min_score"])
@@ -112,25 +116,31 @@ class SubscriptionSpec:
     urls: list[str] = field(default_factory=list)
     apprise_config: str | None = None
     tags: list[str] = field(default_factory=list)
-    mode: str = "immediate"
+    mode: str = AlertMode.IMMEDIATE
     language: str = "fr"
     rate_cap: int | None = None
     paused: bool = False
     filters: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: Any, where: str) -> "SubscriptionSpec":
+    def from_dict(cls, data: Any, where: str) -> SubscriptionSpec:
         if not isinstance(data, dict) or not data.get("name"):
             raise SubscriptionError(f"{where}: each subscription needs a name")
         unknown = sorted(set(data) - set(FIELDS))
         if unknown:
             raise SubscriptionError(f"{where}: unknown field(s) {', '.join(unknown)}; known: {', '.join(FIELDS)}")
         where = f"{where} ({data['name']})"
-        spec = cls(name=str(data["name"]), urls=_strings(data.get("urls"), f"{where}: urls"),
-                   apprise_config=data.get("apprise_config") or None, tags=_strings(data.get("tags"), f"{where}: tags"),
-                   mode=str(data.get("mode") or "immediate"), language=str(data.get("language") or "fr"),
-                   rate_cap=data.get("rate_cap"), paused=bool(data.get("paused", False)),
-                   filters=data.get("filters") or {})
+        spec = cls(
+            name=str(data["name"]),
+            urls=_strings(data.get("urls"), f"{where}: urls"),
+            apprise_config=data.get("apprise_config") or None,
+            tags=_strings(data.get("tags"), f"{where}: tags"),
+            mode=str(data.get("mode") or AlertMode.IMMEDIATE),
+            language=str(data.get("language") or "fr"),
+            rate_cap=data.get("rate_cap"),
+            paused=bool(data.get("paused", False)),
+            filters=data.get("filters") or {},
+        )
         spec.validate(where)  # normalises the filters too
         return spec
 
@@ -148,8 +158,9 @@ class SubscriptionSpec:
         if not self.urls and not self.apprise_config:
             raise SubscriptionError(f"{where}: give at least one apprise URL or an apprise config file")
         if any("****" in url or "..." in url.split("?")[0] for url in self.urls):
-            raise SubscriptionError(f"{where}: a URL is masked (exported without its secrets); "
-                                    "export with --output FILE to keep them")
+            raise SubscriptionError(
+                f"{where}: a URL is masked (exported without its secrets); export with --output FILE to keep them"
+            )
         try:
             parse_urls(self.urls, where)
             if self.apprise_config:
@@ -168,6 +179,7 @@ def spec_of(row: Subscription, reveal: bool = False) -> dict[str, Any]:
     """A stored subscription as YAML-ready data; URLs masked unless ``reveal``."""
     data = {name: getattr(row, name) for name in FIELDS}
     data["urls"] = [url if reveal else mask_url(url) for url in row.urls or []]
+    data["mode"] = AlertMode(row.mode).value  # plain text: YAML has no tag for an enum
     return {k: v for k, v in data.items() if v not in (None, [], {})}
 
 

@@ -20,9 +20,10 @@ import io
 import json
 import tarfile
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _records(data: bytes, origin: str) -> list[dict]:
 def read_bytes(source: str) -> bytes:
     """The export's bytes, from a file or an http(s) URL."""
     if source.startswith(("http://", "https://")):
-        with urllib.request.urlopen(source, timeout=120) as answer:  # noqa: S310 - the operator's URL
+        with urllib.request.urlopen(source, timeout=120) as answer:  # the operator's URL
             return answer.read()
     return Path(source).read_bytes()
 
@@ -85,12 +86,24 @@ def town_halls(source: str) -> Iterator[TownHall]:
         if not insee:
             continue
         sites = _field(record, "site_internet") or []
-        website = next((s.get("valeur") for s in sites if isinstance(s, dict)
-                        and str(s.get("valeur", "")).startswith(("http://", "https://"))), None)
+        website = next(
+            (
+                s.get("valeur")
+                for s in sites
+                if isinstance(s, dict) and str(s.get("valeur", "")).startswith(("http://", "https://"))
+            ),
+            None,
+        )
         address = next(iter(_field(record, "adresse") or []), {}) or {}
         name = str(record.get("nom") or "")
-        hall = TownHall(insee, name, website, str(record.get("id") or ""), _number(address.get("latitude")),
-                        _number(address.get("longitude")))
+        hall = TownHall(
+            insee,
+            name,
+            website,
+            str(record.get("id") or ""),
+            _number(address.get("latitude")),
+            _number(address.get("longitude")),
+        )
         rank = ("déléguée" in name.lower() or "annexe" in name.lower(), website is None)
         score = rank[0] * 2 + rank[1]
         if insee not in chosen or score < chosen[insee][0]:

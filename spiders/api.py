@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -59,8 +60,15 @@ class ApiSpider(CouncilSpider):
         # The publisher's own data names these files: follow them wherever they are hosted.
         return url.startswith(("http://", "https://"))
 
-    def listing_request(self, url: str, callback, *, accept: str = "application/json",
-                        formdata: dict[str, str] | None = None, **meta: Any) -> scrapy.Request:
+    def listing_request(
+        self,
+        url: str,
+        callback,
+        *,
+        accept: str = "application/json",
+        formdata: dict[str, str] | None = None,
+        **meta: Any,
+    ) -> scrapy.Request:
         """A request for a page of the listing; its failure counts as a source error.
 
         ``accept`` is the media type asked for (an HTML listing asks for ``text/html``);
@@ -68,10 +76,17 @@ class ApiSpider(CouncilSpider):
         """
         self.crawler.stats.inc_value("vigie/listings_requested")
         if formdata is not None:
-            return scrapy.FormRequest(url, formdata=formdata, callback=callback, errback=self.listing_failed,
-                                      meta=meta, headers={"Accept": accept})
-        return scrapy.Request(url, callback=callback, errback=self.listing_failed, meta=meta,
-                              headers={"Accept": accept})
+            return scrapy.FormRequest(
+                url,
+                formdata=formdata,
+                callback=callback,
+                errback=self.listing_failed,
+                meta=meta,
+                headers={"Accept": accept},
+            )
+        return scrapy.Request(
+            url, callback=callback, errback=self.listing_failed, meta=meta, headers={"Accept": accept}
+        )
 
     def html_listing(self, response: Response) -> HtmlResponse | None:
         """The response as an HTML page, or None after recording that it is not one (a file, JSON,
@@ -80,12 +95,13 @@ class ApiSpider(CouncilSpider):
             self.crawler.stats.inc_value("vigie/listings_read")
             return response
         media = (response.headers.get(b"Content-Type") or b"?").decode("latin-1")
-        self.listing_error(response.url, f"expected an HTML page of the {self.name} platform, got {media}: "
-                                         "is this the right URL for the source?")
+        self.listing_error(
+            response.url,
+            f"expected an HTML page of the {self.name} platform, got {media}: is this the right URL for the source?",
+        )
         return None
 
-    def read_json(self, response: Response, fits: Callable[[Any], bool] = lambda data: True,
-                  problem: str = "") -> Any:
+    def read_json(self, response: Response, fits: Callable[[Any], bool] = lambda data: True, problem: str = "") -> Any:
         """The JSON body of a listing response, or None after recording why it is unusable: it is
         not JSON, or ``fits(data)`` is false (``problem`` then says what is wrong, for the maintainer)."""
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from spiders.incremental import crawl_since
 from spiders.items import DocumentItem
 from spiders.known import KnownDocuments
+from spiders.options import Option
 from spiders.reach import OutOfReach
 from spiders.recorder import NotSampled
 from spiders.registry import SourceSpec
@@ -38,14 +39,22 @@ def describe_failure(failure: Failure, max_size_mb: float) -> str:
         retried = response.request.meta.get("retry_times", 0) if response.request else 0
         return f"HTTP {response.status}" + (f" after {retried} retries" if retried else "")
     reasons = (
-        ((scrapy_errors.DownloadTimeoutError, tx_errors.TimeoutError, tx_errors.TCPTimedOutError),
-         "timed out (VIGIE_DOWNLOAD_TIMEOUT_S)"),
-        ((scrapy_errors.CannotResolveHostError, tx_errors.DNSLookupError),
-         "host name not found (DNS): is the URL right, is the network up?"),
-        ((scrapy_errors.DownloadConnectionRefusedError, tx_errors.ConnectionRefusedError),
-         "connection refused by the server"),
-        ((scrapy_errors.DownloadCancelledError, CancelledError),
-         f"larger than the limit of {max_size_mb:g} MB (VIGIE_MAX_FILE_SIZE_MB)"),
+        (
+            (scrapy_errors.DownloadTimeoutError, tx_errors.TimeoutError, tx_errors.TCPTimedOutError),
+            "timed out (VIGIE_DOWNLOAD_TIMEOUT_S)",
+        ),
+        (
+            (scrapy_errors.CannotResolveHostError, tx_errors.DNSLookupError),
+            "host name not found (DNS): is the URL right, is the network up?",
+        ),
+        (
+            (scrapy_errors.DownloadConnectionRefusedError, tx_errors.ConnectionRefusedError),
+            "connection refused by the server",
+        ),
+        (
+            (scrapy_errors.DownloadCancelledError, CancelledError),
+            f"larger than the limit of {max_size_mb:g} MB (VIGIE_MAX_FILE_SIZE_MB)",
+        ),
     )
     for types, reason in reasons:
         if isinstance(exc, types):
@@ -62,8 +71,7 @@ def describe_failure(failure: Failure, max_size_mb: float) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-ROBOTS_BLOCKED = ("forbidden by the site's robots.txt: not fetched; ask the council to allow it, "
-                  "or request the document")
+ROBOTS_BLOCKED = "forbidden by the site's robots.txt: not fetched; ask the council to allow it, or request the document"
 
 
 def is_blocked(failure: Failure) -> bool:
@@ -104,17 +112,27 @@ class CouncilSpider(scrapy.Spider):
     # a full crawl. Left None for the others: a listing they read in full that yields nothing
     # is "empty", never "nothing changed" (spiders.extensions.source_status).
     since: dt.datetime | None = None
+    # The options the platform reads from a source's ``config``, with their defaults and meaning
+    # (spiders.options): set by each platform spider; any other option is refused on load.
+    options: ClassVar[dict[str, Option]] = {}
 
     def __init__(self, source: SourceSpec, **kwargs: Any) -> None:
         super().__init__(name=self.name, **kwargs)
         self.source = source
         self.config = source.config
-        self.allowed_hosts = {site_host(h) for h in {urlsplit(source.url).hostname or ""}
-                              | set(source.config.get("allowed_domains", [])) if h}
+        self.allowed_hosts = {
+            site_host(h)
+            for h in {urlsplit(source.url).hostname or ""} | set(source.config.get("allowed_domains", []))
+            if h
+        }
         self.requested: set[str] = set()
         # When the source's time budget runs out (VIGIE_SOURCE_TIME_BUDGET_S): long parsing
         # checks it, since Scrapy's own timer cannot fire while a page is being parsed.
         self.deadline = float("inf")
+
+    def option(self, name: str) -> Any:
+        """The source's value of the platform option ``name``, or its declared default."""
+        return self.config.get(name, self.options[name].default)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -123,7 +141,9 @@ class CouncilSpider(scrapy.Spider):
         if settings.get("VIGIE_DATABASE_URL"):
             database = shared_database(settings["VIGIE_DATABASE_URL"])
             spider.known = KnownDocuments.load(
-                database, spider.source.id, settings.getfloat("VIGIE_RECHECK_AFTER_DAYS", 30),
+                database,
+                spider.source.id,
+                settings.getfloat("VIGIE_RECHECK_AFTER_DAYS", 30),
             )
             if spider.incremental and settings.getbool("VIGIE_INCREMENTAL", True):
                 spider.since = crawl_since(database, spider.source.id)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from spiders.registry import SourceSpec
 
@@ -36,14 +36,21 @@ def load_communes(path: Path | str | None = None) -> list[Commune]:
     path = Path(path or COMMUNES_FILE)
     try:
         if path.suffix.lower() == ".json":
-            return [Commune(c["code"], c["nom"], c["departement"], int(c.get("population") or 0), c.get("siren", ""))
-                    for c in json.loads(path.read_text(encoding="utf-8")) if c.get("type") == "commune-actuelle"]
+            return [
+                Commune(c["code"], c["nom"], c["departement"], int(c.get("population") or 0), c.get("siren", ""))
+                for c in json.loads(path.read_text(encoding="utf-8"))
+                if c.get("type") == "commune-actuelle"
+            ]
         with path.open(encoding="utf-8", newline="") as f:
-            return [Commune(r["insee"], r["name"], r["departement"], int(r["population"]), r.get("siren") or "")
-                    for r in csv.DictReader(f)]
+            return [
+                Commune(r["insee"], r["name"], r["departement"], int(r["population"]), r.get("siren") or "")
+                for r in csv.DictReader(f)
+            ]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{path}: not a list of communes ({type(exc).__name__}: {exc}); expected the CSV columns "
-                         f"{', '.join(COLUMNS)} or decoupage-administratif's communes.json") from None
+        raise ValueError(
+            f"{path}: not a list of communes ({type(exc).__name__}: {exc}); expected the CSV columns "
+            f"{', '.join(COLUMNS)} or decoupage-administratif's communes.json"
+        ) from None
 
 
 def write_compact(source: Path | str, out: Path | str, min_population: int = THRESHOLD) -> int:
@@ -61,8 +68,7 @@ def insee_code(spec: SourceSpec) -> str | None:
     return str(code) if code else None
 
 
-def coverage(communes: Iterable[Commune], specs: Iterable[SourceSpec],
-             min_population: int = THRESHOLD) -> list[dict]:
+def coverage(communes: Iterable[Commune], specs: Iterable[SourceSpec], min_population: int = THRESHOLD) -> list[dict]:
     """Per département, then ``total``: the communes of ``min_population`` or more that have an
     enabled source, only a candidate (a disabled or unverified entry), or nothing."""
     enabled, known = set(), set()

@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
-
-from storage.safe_yaml import parse_yaml
 
 from spiders.annuaire import TownHall
 from spiders.communes import Commune, insee_code
 from spiders.registry import SourceSpec
 from spiders.registry_write import write_new_entry
 from spiders.text import fold
+from storage.safe_yaml import parse_yaml
 
 PLATFORM_URLS = Path(__file__).with_name("platform_urls.yaml")
-ANNUAIRE = "https://www.data.gouv.fr/fr/datasets/service-public-fr-annuaire-de-l-administration-base-de-donnees-locales/"
+ANNUAIRE = (
+    "https://www.data.gouv.fr/fr/datasets/service-public-fr-annuaire-de-l-administration-base-de-donnees-locales/"
+)
 
 
 @lru_cache(maxsize=1)
@@ -58,8 +59,15 @@ class Discovery:
     without_site: list[Commune] = field(default_factory=list)
 
 
-def discover(halls: Iterable[TownHall], communes: Iterable[Commune], registry: Iterable[SourceSpec], out: Path,
-             min_population: int, departement: str | None = None, today: dt.date | None = None) -> Discovery:
+def discover(
+    halls: Iterable[TownHall],
+    communes: Iterable[Commune],
+    registry: Iterable[SourceSpec],
+    out: Path,
+    min_population: int,
+    departement: str | None = None,
+    today: dt.date | None = None,
+) -> Discovery:
     """Write a candidate entry under ``out/fr/`` for each commune of ``min_population`` or more (in
     ``departement`` if given) that no registry entry covers."""
     by_insee = {h.insee: h for h in halls}
@@ -88,13 +96,25 @@ def candidate_entry(commune: Commune, hall: TownHall, today: dt.date) -> dict:
     codes = {"insee": commune.insee, **({"siren": commune.siren} if commune.siren else {})}
     found = "its site is on that platform" if platform != "html" else "its home page, where the generic spider starts"
     return {
-        "id": candidate_id(commune), "name": commune.name, "country": "FR", "official_code": codes,
-        "platform": platform, "url": url, "verified": False, "enabled": False, "publication_interval_days": 60,
+        "id": candidate_id(commune),
+        "name": commune.name,
+        "country": "FR",
+        "official_code": codes,
+        "platform": platform,
+        "url": url,
+        "verified": False,
+        "enabled": False,
+        "publication_interval_days": 60,
         "population": commune.population,
         "coordinates": {"lat": hall.lat, "lon": hall.lon} if hall.lat is not None and hall.lon is not None else None,
-        "established": (f"Candidate written by `vigie sources discover` on {today.isoformat()}: the site of « {hall.name} » "
-                        f"in the Annuaire de l'administration (record {hall.record_id}; {ANNUAIRE}) is {hall.website}, "
-                        f"{found}. Nothing was checked: run `vigie sources verify {candidate_id(commune)}`."),
-        "notes": ("Population: INSEE legal population. Coordinates: the town hall's address in the Annuaire."
-                  if hall.lat is not None else "Population: INSEE legal population."),
+        "established": (
+            f"Candidate written by `vigie sources discover` on {today.isoformat()}: the site of « {hall.name} » "
+            f"in the Annuaire de l'administration (record {hall.record_id}; {ANNUAIRE}) is {hall.website}, "
+            f"{found}. Nothing was checked: run `vigie sources verify {candidate_id(commune)}`."
+        ),
+        "notes": (
+            "Population: INSEE legal population. Coordinates: the town hall's address in the Annuaire."
+            if hall.lat is not None
+            else "Population: INSEE legal population."
+        ),
     }

@@ -88,8 +88,11 @@ def redis_problem(redis_url: str) -> str | None:
 
 def distributed_settings(redis_url: str, prefix: str = "vigie") -> dict:
     """The Scrapy settings that make a crawl one of the workers of a shared crawl."""
-    return {"SCHEDULER": "spiders.distributed.DistributedScheduler", "VIGIE_REDIS_URL": redis_url,
-            "VIGIE_REDIS_PREFIX": prefix}
+    return {
+        "SCHEDULER": "spiders.distributed.DistributedScheduler",
+        "VIGIE_REDIS_URL": redis_url,
+        "VIGIE_REDIS_PREFIX": prefix,
+    }
 
 
 def _shared_filter(request) -> bool:
@@ -140,7 +143,7 @@ class DistributedScheduler(Scheduler):
         self.spider = spider
         source = getattr(spider, "source", None)
         self.crawl_id = source.id if source is not None else spider.name
-        workers_key, queue_key, dupefilter_key, _ = self._keys()
+        _, queue_key, dupefilter_key, _ = self._keys()
         self.queue = PriorityQueue(server=self.server, spider=spider, key=queue_key, serializer=self.serializer)
         self.df = RFPDupeFilter(self.server, key=dupefilter_key)
         live = self._script(_JOIN)
@@ -149,8 +152,15 @@ class DistributedScheduler(Scheduler):
         # An idle worker waits for the others' requests: look at the queue more often than
         # Scrapy's 5-second heartbeat (an attribute of the engine, not a setting).
         self.crawler.engine._SLOT_HEARTBEAT_INTERVAL = self.poll_s
-        log.info("Joined the distributed crawl of %s (%s:%s…) as worker %s with %d live worker(s), %d request(s) queued",
-                 self.crawl_id, self.prefix, self.crawl_id, self.worker, live, len(self.queue))
+        log.info(
+            "Joined the distributed crawl of %s (%s:%s…) as worker %s with %d live worker(s), %d request(s) queued",
+            self.crawl_id,
+            self.prefix,
+            self.crawl_id,
+            self.worker,
+            live,
+            len(self.queue),
+        )
 
     def _beat(self) -> None:
         self.server.zadd(self._keys()[0], {self.worker: time.time()})
@@ -159,8 +169,12 @@ class DistributedScheduler(Scheduler):
         if getattr(self, "heartbeat", None) is not None and self.heartbeat.running:
             self.heartbeat.stop()
         last = self._script(_LEAVE)
-        log.info("Left the distributed crawl of %s (%s)%s", self.crawl_id, reason,
-                 "; it is finished, its keys are deleted" if last else "")
+        log.info(
+            "Left the distributed crawl of %s (%s)%s",
+            self.crawl_id,
+            reason,
+            "; it is finished, its keys are deleted" if last else "",
+        )
 
     # -- requests ---------------------------------------------------------------------
 

@@ -4,24 +4,23 @@ Silent breakage is the main failure of this field: a redesigned site yields no e
 nothing. A source is flagged ``failing`` when its last crawl failed, ``empty`` when it found
 nothing, ``silent`` when nothing new came for longer than its usual publication interval
 (``publication_interval_days`` in the registry), ``never crawled`` when enabled but not run.
-Maintainers are told of new problems only (a source that starts failing, or that has just
-crossed its interval), so that a cron job does not repeat the same alert every night.
+:func:`new_problems` lists only the new ones (a source that starts failing, or that has just
+crossed its interval), so that a cron job does not repeat the same alert every night;
+``vigie.maintainers`` sends them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import func, select
 
 from spiders.registry import SourceSpec
 from storage.db import Database
 from storage.models import Document, SourceRun, utcnow
-
-log = logging.getLogger(__name__)
+from storage.states import RunStatus
 
 
 @dataclass
@@ -54,13 +53,23 @@ class Health:
         return "disabled" if self.spec.verified else "unverified"
 
     def as_row(self) -> dict:
-        return {"id": self.spec.id, "platform": self.spec.platform, "country": self.spec.country,
-                "status": self.status,
-                "verified": "yes" if self.spec.verified else "no",
-                "enabled": "yes" if self.spec.enabled else "no",
-                "last_result": self.last_result or "-", "last_run": self.last_run.date() if self.last_run else None,
-                "documents": self.documents, "last_new": self.last_new.date() if self.last_new else None,
-                "blocked": self.blocked, "flag": self.flag, "error": self.last_error, "name": self.spec.name, "url": self.spec.url}
+        return {
+            "id": self.spec.id,
+            "platform": self.spec.platform,
+            "country": self.spec.country,
+            "status": self.status,
+            "verified": "yes" if self.spec.verified else "no",
+            "enabled": "yes" if self.spec.enabled else "no",
+            "last_result": self.last_result or "-",
+            "last_run": self.last_run.date() if self.last_run else None,
+            "documents": self.documents,
+            "last_new": self.last_new.date() if self.last_new else None,
+            "blocked": self.blocked,
+            "flag": self.flag,
+            "error": self.last_error,
+            "name": self.spec.name,
+            "url": self.spec.url,
+        }
 
 
 def flag_for(health: Health, now: dt.datetime) -> str:
@@ -68,9 +77,9 @@ def flag_for(health: Health, now: dt.datetime) -> str:
         return ""
     if health.last_result is None:
         return "never crawled"
-    if health.last_result == "failed":
+    if health.last_result == RunStatus.FAILED:
         return "failing"
-    if health.last_result == "empty":
+    if health.last_result == RunStatus.EMPTY:
         return "empty"
     silent_since = health.silent_since
     if silent_since is not None and now >= silent_since:
@@ -85,18 +94,35 @@ def source_health(db: Database, specs: Iterable[SourceSpec], now: dt.datetime | 
     ids = [s.id for s in specs]
     last_runs = _last_runs(db, ids)
     with db.session() as session:
-        first_runs = dict(session.execute(select(SourceRun.source_id, func.min(SourceRun.started_at))
-                                          .where(SourceRun.source_id.in_(ids)).group_by(SourceRun.source_id)).all())
-        documents = {source_id: (count, changed) for source_id, count, changed in session.execute(
-            select(Document.source_id, func.count(Document.id), func.max(Document.changed_at))
-            .where(Document.source_id.in_(ids)).group_by(Document.source_id))}
+        first_runs = dict(
+            session.execute(
+                select(SourceRun.source_id, func.min(SourceRun.started_at))
+                .where(SourceRun.source_id.in_(ids))
+                .group_by(SourceRun.source_id)
+            ).all()
+        )
+        documents = {
+            source_id: (count, changed)
+            for source_id, count, changed in session.execute(
+                select(Document.source_id, func.count(Document.id), func.max(Document.changed_at))
+                .where(Document.source_id.in_(ids))
+                .group_by(Document.source_id)
+            )
+        }
     result = []
     for spec in specs:
         run = last_runs.get(spec.id)
         count, changed = documents.get(spec.id, (0, None))
-        health = Health(spec, run.status if run else None, run.finished_at if run else None,
-                        run.error if run else None, count, changed, first_runs.get(spec.id),
-                        blocked=run.blocked if run else 0)
+        health = Health(
+            spec,
+            run.status if run else None,
+            run.finished_at if run else None,
+            run.error if run else None,
+            count,
+            changed,
+            first_runs.get(spec.id),
+            blocked=run.blocked if run else 0,
+        )
         health.flag = flag_for(health, now)
         result.append(health)
     return result
@@ -111,36 +137,36 @@ def new_problems(db: Database, specs: Iterable[SourceSpec], run_id: int, now: dt
     lines = []
     for health in healths:
         previous = previous_runs.get(health.spec.id)
-        if health.flag in ("failing", "empty") and (previous is None or previous.status == "ok"):
-            lines.append(f"{health.spec.id} ({health.spec.platform}): {health.flag}: "
-                         f"{health.last_error or 'no error recorded'} — {health.spec.url}")
-        elif health.flag == "silent" and (previous is None or previous.finished_at is None
-                                          or previous.finished_at < health.silent_since):
+        if health.flag in ("failing", "empty") and (previous is None or previous.status == RunStatus.OK):
+            lines.append(
+                f"{health.spec.id} ({health.spec.platform}): {health.flag}: "
+                f"{health.last_error or 'no error recorded'} — {health.spec.url}"
+            )
+        elif health.flag == "silent" and (
+            previous is None or previous.finished_at is None or previous.finished_at < health.silent_since
+        ):
             last = health.last_new.date().isoformat() if health.last_new else "never"
-            lines.append(f"{health.spec.id} ({health.spec.platform}): silent: nothing new since {last}, "
-                         f"longer than its usual {health.spec.publication_interval_days} days — {health.spec.url}")
+            lines.append(
+                f"{health.spec.id} ({health.spec.platform}): silent: nothing new since {last}, "
+                f"longer than its usual {health.spec.publication_interval_days} days — {health.spec.url}"
+            )
     return lines
 
 
 def _last_runs(db: Database, source_ids: list[str], *conditions) -> dict[str, SourceRun]:
     """Each source's last crawl (among those meeting ``conditions``), by source id."""
-    last_ids = (select(func.max(SourceRun.id)).where(SourceRun.source_id.in_(source_ids), *conditions)
-                .group_by(SourceRun.source_id))
+    last_ids = (
+        select(func.max(SourceRun.id))
+        .where(SourceRun.source_id.in_(source_ids), *conditions)
+        .group_by(SourceRun.source_id)
+    )
     with db.session() as session:
         return {r.source_id: r for r in session.scalars(select(SourceRun).where(SourceRun.id.in_(last_ids)))}
 
 
 def report_new_problems(config, db: Database, specs: Iterable[SourceSpec], run_id: int) -> bool:
-    """Tell the maintainers (``VIGIE_ADMIN_URL``) of sources that have just started failing or
-    gone silent in this run. Returns True when there was nothing to tell or the message went."""
-    from notify.admin import alert_maintainers
+    """Compatibility for vigie/jobs.py until the scale branch has merged: the report is
+    :func:`vigie.maintainers.report_new_problems` (a stage does not send alerts itself)."""
+    from vigie.maintainers import report_new_problems as report  # ignored in the layers contract, for now
 
-    lines = new_problems(db, specs, run_id)
-    if not lines:
-        return True
-    # The log names the sources only: the run's summary already prints each one's error.
-    log.warning("%d source(s) need a maintainer (see `vigie sources --flagged`): %s",
-                len(lines), ", ".join(line.split(" ", 1)[0] for line in lines))
-    subject = f"Vigie: {len(lines)} source(s) need a maintainer"
-    body = "\n".join(lines) + "\n\nSee `vigie sources` and `vigie source check ID`.\n"
-    return alert_maintainers(config, subject, body)
+    return report(config, db, specs, run_id)

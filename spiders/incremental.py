@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import SourceRun
+from storage.states import RunStatus
 
 # Server clocks, time zones and records written while we crawled: ask for a little more.
 SAFETY_MARGIN = dt.timedelta(hours=24)
@@ -23,9 +24,12 @@ def last_complete_crawl(db: Database, source_id: str) -> dt.datetime | None:
     """When the last complete, error-free crawl of the source started (UTC), or None."""
     query = (
         select(SourceRun.started_at)
-        .where(SourceRun.source_id == source_id, SourceRun.status == "ok",
-               SourceRun.finish_reason == "finished",
-               SourceRun.errors - SourceRun.documents_failed == 0)
+        .where(
+            SourceRun.source_id == source_id,
+            SourceRun.status == RunStatus.OK,
+            SourceRun.finish_reason == "finished",
+            SourceRun.errors - SourceRun.documents_failed == 0,
+        )
         .order_by(SourceRun.started_at.desc())
         .limit(1)
     )

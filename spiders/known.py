@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import Document, utcnow
-
+from storage.states import DocumentStatus
 
 # Documents asked for again at every crawl: a failure may pass, a refusal be lifted (a blocked
 # document costs no request while robots.txt still forbids it). A skipped one (not a document
 # after all, an address out of reach) waits for the recheck delay, like a stored one: a page of
 # "Download" links to photos must not be downloaded again at every crawl.
-UNSETTLED = ("failed", "blocked")
+UNSETTLED = (DocumentStatus.FAILED, DocumentStatus.BLOCKED)
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,17 @@ class KnownDocuments:
         self.recheck_after = recheck_after
 
     @classmethod
-    def load(cls, db: Database, source_id: str, recheck_after_days: float) -> "KnownDocuments":
+    def load(cls, db: Database, source_id: str, recheck_after_days: float) -> KnownDocuments:
         with db.session() as session:
             rows = session.execute(
-                select(Document.url, Document.status, Document.etag, Document.last_modified,
-                       Document.last_checked_at).where(Document.source_id == source_id)
+                select(
+                    Document.url, Document.status, Document.etag, Document.last_modified, Document.last_checked_at
+                ).where(Document.source_id == source_id)
             ).all()
-        return cls({r.url: Known(r.status, r.etag, r.last_modified, r.last_checked_at) for r in rows},
-                   dt.timedelta(days=recheck_after_days))
+        return cls(
+            {r.url: Known(r.status, r.etag, r.last_modified, r.last_checked_at) for r in rows},
+            dt.timedelta(days=recheck_after_days),
+        )
 
     def is_fresh(self, url: str) -> bool:
         """True when the document is stored and was checked recently: no need to request it."""
@@ -52,12 +55,12 @@ class KnownDocuments:
 
     def failed_urls(self) -> list[str]:
         """The documents whose last download failed."""
-        return [url for url, known in self.by_url.items() if known.status == "failed"]
+        return [url for url, known in self.by_url.items() if known.status == DocumentStatus.FAILED]
 
     def conditional_headers(self, url: str) -> dict[str, str]:
         """``If-None-Match`` / ``If-Modified-Since`` for a stored document, so that the server may answer 304."""
         known = self.by_url.get(url)
-        if known is None or known.status in (*UNSETTLED, "skipped"):
+        if known is None or known.status in (*UNSETTLED, DocumentStatus.SKIPPED):
             return {}
         headers = {}
         if known.etag:

@@ -87,6 +87,7 @@ def says_document(link: Link) -> bool:
 
 # -- the page's structure ---------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _chrome_tokens() -> tuple[frozenset[str], frozenset[str]]:
     data = vocabulary()
@@ -163,8 +164,10 @@ def _bounded_text(element, limit: int) -> str:
 
 # -- links ------------------------------------------------------------------------------------
 
-def extract_links(selector: Selector, base_url: str, css: str | None = None, max_links: int = 10_000,
-                  deadline: float = float("inf")) -> Links:
+
+def extract_links(
+    selector: Selector, base_url: str, css: str | None = None, max_links: int = 10_000, deadline: float = float("inf")
+) -> Links:
     """Every link of the page (or of the elements matched by ``css``), made absolute, with the
     words around it, in one pass in document order: the nearest heading before each link is the
     last one seen. Stops after ``max_links`` links or at ``deadline`` (``time.monotonic()``),
@@ -173,8 +176,7 @@ def extract_links(selector: Selector, base_url: str, css: str | None = None, max
     mains, holders = _main_holders(root)
     scope = None
     if css:
-        scope = {a.root for node in selector.css(css)
-                 for a in ([node] if node.root.tag == "a" else node.xpath(".//a"))}
+        scope = {a.root for node in selector.css(css) for a in ([node] if node.root.tag == "a" else node.xpath(".//a"))}
     links, heading = Links(), ""
     texts: dict = {}  # block → its text: each block's text is computed once, however many links it holds
     seen = 0
@@ -215,8 +217,9 @@ def _link(anchor, base_url: str, heading: str, main: tuple[set, set], texts: dic
     text = _clean(" ".join(anchor.itertext())) or _icon_text(anchor) or context[:200]
     if not text:
         text = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    declared = anchor.get("download") is not None or any(t in (anchor.get("type") or "").lower()
-                                                         for t in _DOCUMENT_TYPES)
+    declared = anchor.get("download") is not None or any(
+        t in (anchor.get("type") or "").lower() for t in _DOCUMENT_TYPES
+    )
     return Link(url, text, context, heading, chrome, declared)
 
 
@@ -226,8 +229,7 @@ def _icon_text(anchor) -> str:
         alt = _clean(image.get("alt") or "")
         if alt:
             return alt
-    for value in (anchor.get("aria-label"), anchor.get("title"),
-                  *(image.get("title") for image in anchor.iter("img"))):
+    for value in (anchor.get("aria-label"), anchor.get("title"), *(image.get("title") for image in anchor.iter("img"))):
         if value and _clean(value):
             return _clean(value)
     return ""
@@ -252,11 +254,15 @@ def script_url(anchor) -> str:
 def _looks_like_url(text: str) -> bool:
     if not text or any(c.isspace() for c in text) or text.startswith(("#", "javascript:")):
         return False
-    return text.startswith(("http://", "https://", "/", "./", "../")) or "/" in text or \
-        re.search(r"\.[a-z0-9]{2,5}(\?|$)", text, re.I) is not None
+    return (
+        text.startswith(("http://", "https://", "/", "./", "../"))
+        or "/" in text
+        or re.search(r"\.[a-z0-9]{2,5}(\?|$)", text, re.I) is not None
+    )
 
 
 # -- what a link leads to ---------------------------------------------------------------------
+
 
 def is_pagination(link: Link, selector_rel_next: set[str]) -> bool:
     """Whether the link leads to the next page of the same listing (``rel=next``, its words, its URL)."""
@@ -310,6 +316,7 @@ def page_is_about_council(selector: Selector, url: str) -> bool:
 
 def rel_next_urls(selector: Selector, base_url: str) -> set[str]:
     """The URLs the page declares as its next page (``rel="next"`` on a link or an anchor)."""
-    hrefs = selector.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href "
-                           "| //link[@rel='next']/@href").getall()
+    hrefs = selector.xpath(
+        "//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href | //link[@rel='next']/@href"
+    ).getall()
     return {urljoin(base_url, h).split("#")[0] for h in hrefs}

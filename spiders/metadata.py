@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from spiders.text import fold
 from storage.safe_yaml import parse_yaml
@@ -19,9 +20,23 @@ KINDS = ("agenda", "deliberation", "minutes", "report", "annex", "other")
 def vocabulary() -> dict[str, Any]:
     """The spider vocabulary (``spiders/vocabulary.yaml``), loaded once."""
     data = parse_yaml(VOCABULARY_FILE.read_text(encoding="utf-8"))
-    for key in ("council_words", "subpage_words", "subpage_url_patterns", "meeting_words", "pagination_words",
-                "pagination_url_patterns", "document_extensions", "download_url_patterns", "document_link_words",
-                "document_size_patterns", "chrome_tokens", "chrome_roles", "main_tokens", "kinds", "months"):
+    for key in (
+        "council_words",
+        "subpage_words",
+        "subpage_url_patterns",
+        "meeting_words",
+        "pagination_words",
+        "pagination_url_patterns",
+        "document_extensions",
+        "download_url_patterns",
+        "document_link_words",
+        "document_size_patterns",
+        "chrome_tokens",
+        "chrome_roles",
+        "main_tokens",
+        "kinds",
+        "months",
+    ):
         if key not in data:
             raise ValueError(f"{VOCABULARY_FILE}: missing key {key!r}")
     unknown = set(data["kinds"]) - set(KINDS)
@@ -103,8 +118,9 @@ def first_date(*texts: str | None) -> dt.date | None:
     return None
 
 
-def meeting_date(text: str | None, context: str | None, heading: str | None,
-                 page_heading: str | None, url: str | None) -> dt.date | None:
+def meeting_date(
+    text: str | None, context: str | None, heading: str | None, page_heading: str | None, url: str | None
+) -> dt.date | None:
     """The meeting date of a document linked from a listing.
 
     A date right after words naming a meeting ("séance du 3 mars 2026") wins wherever it is;
@@ -117,7 +133,7 @@ def meeting_date(text: str | None, context: str | None, heading: str | None,
             continue
         folded = fold(candidate)
         for position, date in _dates_in(folded):
-            before = folded[max(0, position - 40):position]
+            before = folded[max(0, position - 40) : position]
             if matches_any(before, words):
                 return date
     return first_date(heading, context, page_heading, url, text)

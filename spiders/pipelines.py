@@ -11,6 +11,7 @@ from spiders.items import DocumentItem
 from storage.blobs import BlobStore, sha256
 from storage.db import Database, shared_database
 from storage.models import Document, Source, utcnow
+from storage.states import DocumentStatus
 
 _METADATA = ("kind", "title", "meeting_date", "adoption_date", "published_date", "acte_id", "votes")
 
@@ -46,20 +47,26 @@ class ArchivePipeline:
         or blocked."""
         now = utcnow()
         with self.db.session() as session:
-            doc = session.scalar(
-                select(Document).where(Document.source_id == item.source_id, Document.url == item.url)
-            )
+            doc = session.scalar(select(Document).where(Document.source_id == item.source_id, Document.url == item.url))
             if doc is None:
                 if item.source_id not in self.languages:
-                    self.languages[item.source_id] = session.scalar(
-                        select(Source.language).where(Source.id == item.source_id)) or "fr"
-                doc = Document(source_id=item.source_id, url=item.url, language=self.languages[item.source_id],
-                               extra={})
+                    self.languages[item.source_id] = (
+                        session.scalar(select(Source.language).where(Source.id == item.source_id)) or "fr"
+                    )
+                doc = Document(
+                    source_id=item.source_id, url=item.url, language=self.languages[item.source_id], extra={}
+                )
                 session.add(doc)
             had_content = doc.content_hash is not None
             if item.error or item.skipped or item.blocked:
                 doc.last_checked_at = now
-                outcome = "blocked" if item.blocked else "skipped" if item.skipped else "failed"
+                outcome = (
+                    DocumentStatus.BLOCKED
+                    if item.blocked
+                    else DocumentStatus.SKIPPED
+                    if item.skipped
+                    else DocumentStatus.FAILED
+                )
                 if had_content:
                     # Keep the archived copy and its analysis: a council taking a file down, or
                     # a passing outage, must not erase the evidence.
@@ -82,7 +89,7 @@ class ArchivePipeline:
                 return "unchanged"
             self.blobs.put(data)
             doc.content_hash, doc.size, doc.media_type = digest, len(data), media_type
-            doc.status, doc.error, doc.changed_at = "pending", None, now
+            doc.status, doc.error, doc.changed_at = DocumentStatus.PENDING, None, now
             return "changed" if had_content else "new"
 
     @staticmethod

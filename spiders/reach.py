@@ -50,8 +50,12 @@ def address_problem(address: Address, source_private: bool) -> str | None:
         return "not the address of a host"
     if source_private:
         return None
-    for test, kind in ((address.is_loopback, "a loopback address"), (address.is_link_local, "a link-local address"),
-                       (address.is_private, "a private network address"), (not address.is_global, "a reserved address")):
+    for test, kind in (
+        (address.is_loopback, "a loopback address"),
+        (address.is_link_local, "a link-local address"),
+        (address.is_private, "a private network address"),
+        (not address.is_global, "a reserved address"),
+    ):
         if test:
             return f"{kind}, and the source is on a public one"
     return None
@@ -86,8 +90,11 @@ class ReachMiddleware:
             raise self._refuse(request, f"not fetched: {parts.scheme}: URLs are refused, only http and https")
         spider = self.crawler.spider
         if _kind(request) == "listing" and hasattr(spider, "is_allowed") and not spider.is_allowed(request.url):
-            raise self._refuse(request, f"not read as a listing: {parts.hostname} is not one of the source's hosts "
-                                        f"(a redirection?); add it to allowed_domains in the source's config if it is")
+            raise self._refuse(
+                request,
+                f"not read as a listing: {parts.hostname} is not one of the source's hosts "
+                f"(a redirection?); add it to allowed_domains in the source's config if it is",
+            )
         address = await self._resolve(parts.hostname or "")
         if address is not None:
             self._check(request, address, await self._source_private(spider))
@@ -130,7 +137,7 @@ class ReachMiddleware:
 
         try:
             return parse_address(await maybe_deferred_to_future(reactor.resolve(host)))
-        except Exception:  # noqa: BLE001 - any resolver failure: let the download report it
+        except Exception:  # any resolver failure: let the download report it
             return None
 
 

@@ -74,6 +74,11 @@ class SampleMiddleware:
         return response
 
     def write_index(self, spider, reason) -> None:
-        index = {"source": spider.source.id, "platform": spider.source.platform, "start_url": spider.source.url,
-                 "finish_reason": reason, "responses": self.entries}
+        index = {
+            "source": spider.source.id,
+            "platform": spider.source.platform,
+            "start_url": spider.source.url,
+            "finish_reason": reason,
+            "responses": self.entries,
+        }
         (self.folder / INDEX).write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -6,9 +6,10 @@ Every file is validated on load and an error names the file and the field to fix
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from spiders.registry_checks import PLATFORMS, entry_problems, file_problems
 from storage.safe_yaml import YAMLError, parse_yaml

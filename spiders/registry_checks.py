@@ -10,19 +10,15 @@ unverified source stays disabled.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from storage.safe_yaml import parse_yaml
+from spiders.options import PLATFORMS, platform_options
 
 if TYPE_CHECKING:
     from spiders.registry import SourceSpec
 
-# One spider each in spiders/platforms/ (its `name`), and one key each in platform_options.yaml.
-PLATFORMS = ("html", "scdl", "opendatasoft", "oparl", "legistar", "megalis", "webdelib", "lutece_ods", "searchform")
-OPTIONS_FILE = Path(__file__).with_name("platform_options.yaml")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}$")
 # Official identifiers: INSEE commune code (2A/2B for Corsica), SIREN, SIRET, German AGS.
 OFFICIAL_CODES = {
@@ -31,13 +27,6 @@ OFFICIAL_CODES = {
     "siret": re.compile(r"^\d{14}$"),
     "ags": re.compile(r"^\d{8}$"),
 }
-
-
-@lru_cache(maxsize=1)
-def platform_options() -> dict[str, set[str]]:
-    """The ``config`` options each platform accepts (``spiders/platform_options.yaml``)."""
-    data = parse_yaml(OPTIONS_FILE.read_text(encoding="utf-8"))
-    return {platform: set(options or []) for platform, options in data.items()}
 
 
 def entry_problems(spec: SourceSpec) -> list[str]:
@@ -63,8 +52,12 @@ def entry_problems(spec: SourceSpec) -> list[str]:
         problems.append(f"population must be a number of inhabitants, got {population!r}")
     if spec.verification is not None and not isinstance(spec.verification, dict):
         problems.append("verification is written by `vigie sources verify`: a mapping {date, result, …}")
-    return (problems + _official_code_problems(spec.official_code) + _coordinates_problems(spec.coordinates)
-            + _config_problems(spec))
+    return (
+        problems
+        + _official_code_problems(spec.official_code)
+        + _coordinates_problems(spec.coordinates)
+        + _config_problems(spec)
+    )
 
 
 def _coordinates_problems(coordinates: Any) -> list[str]:
@@ -99,25 +92,31 @@ def _config_problems(spec: SourceSpec) -> list[str]:
         return ["config must be a mapping of the platform's options"]
     if spec.platform not in PLATFORMS:
         return []  # said above; its options cannot be checked
-    allowed = platform_options().get(spec.platform, set())
+    allowed = set(platform_options()[spec.platform])
     unknown = set(spec.config) - allowed
     if not unknown:
         return []
-    return [f"config: unknown option(s) {', '.join(sorted(unknown))} for platform {spec.platform}; "
-            f"allowed: {', '.join(sorted(allowed)) or 'none'}"]
+    return [
+        f"config: unknown option(s) {', '.join(sorted(unknown))} for platform {spec.platform}; "
+        f"allowed: {', '.join(sorted(allowed)) or 'none'}"
+    ]
 
 
 def file_problems(data: dict[str, Any], path: Path) -> list[str]:
     """What a registry file must say on top of that: its provenance, and its name."""
     problems = []
     if not str(data.get("established") or "").strip():
-        problems.append("established is required: say how the publication channel was found "
-                        "(a documented API or dataset, a page seen on the live site, or an assumption)")
+        problems.append(
+            "established is required: say how the publication channel was found "
+            "(a documented API or dataset, a page seen on the live site, or an assumption)"
+        )
     if not isinstance(data.get("verified"), bool):
         problems.append("verified is required (true or false): was the real site or API seen answering?")
     elif data.get("enabled", True) and not data["verified"]:
-        problems.append("an unverified source must stay disabled: set enabled: false until `vigie source "
-                        "check` shows it works, then verified: true")
+        problems.append(
+            "an unverified source must stay disabled: set enabled: false until `vigie source "
+            "check` shows it works, then verified: true"
+        )
     if path.stem != data.get("id"):
         problems.append(f"the file must be named after the id: {data.get('id')}.yaml")
     return problems

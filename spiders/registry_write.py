@@ -13,9 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from storage.safe_yaml import parse_yaml
-
 from spiders.registry import RegistryError, SourceSpec, parse_entry
+from storage.safe_yaml import parse_yaml
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):(.*)$")
 

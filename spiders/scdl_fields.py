@@ -14,16 +14,31 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from spiders.actes import find_acte_id
 
 REQUIRED = ("DELIB_OBJET",)  # without a subject there is nothing to analyse
 KNOWN = (
-    "COLL_NOM", "COLL_SIRET", "DELIB_ID", "DELIB_DATE", "DELIB_MATIERE_CODE", "DELIB_MATIERE_NOM",
-    "DELIB_OBJET", "BUDGET_ANNEE", "BUDGET_NOM", "PREF_ID", "PREF_DATE", "VOTE_EFFECTIF",
-    "VOTE_REEL", "VOTE_POUR", "VOTE_CONTRE", "VOTE_ABSTENTION", "DELIB_URL",
+    "COLL_NOM",
+    "COLL_SIRET",
+    "DELIB_ID",
+    "DELIB_DATE",
+    "DELIB_MATIERE_CODE",
+    "DELIB_MATIERE_NOM",
+    "DELIB_OBJET",
+    "BUDGET_ANNEE",
+    "BUDGET_NOM",
+    "PREF_ID",
+    "PREF_DATE",
+    "VOTE_EFFECTIF",
+    "VOTE_REEL",
+    "VOTE_POUR",
+    "VOTE_CONTRE",
+    "VOTE_ABSTENTION",
+    "DELIB_URL",
 )
 # Spellings seen in non-conforming files, mapped to the schema's names.
 ALIASES = {
@@ -32,10 +47,20 @@ ALIASES = {
     "VOTE_EFFFECTIF": "VOTE_EFFECTIF",
 }
 # Vote counts use the same keys on every platform: eligible, voting, for, against, abstention.
-VOTES = {"VOTE_EFFECTIF": "eligible", "VOTE_REEL": "voting", "VOTE_POUR": "for",
-         "VOTE_CONTRE": "against", "VOTE_ABSTENTION": "abstention"}
-_VOTE_LABELS = {"eligible": "Membres en exercice", "voting": "Votants", "for": "Pour",
-                "against": "Contre", "abstention": "Abstentions"}
+VOTES = {
+    "VOTE_EFFECTIF": "eligible",
+    "VOTE_REEL": "voting",
+    "VOTE_POUR": "for",
+    "VOTE_CONTRE": "against",
+    "VOTE_ABSTENTION": "abstention",
+}
+_VOTE_LABELS = {
+    "eligible": "Membres en exercice",
+    "voting": "Votants",
+    "for": "Pour",
+    "against": "Contre",
+    "abstention": "Abstentions",
+}
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
@@ -62,16 +87,21 @@ class Deliberation:
         """A stable identity within its file: DELIB_ID, or a digest of date and subject."""
         if self.delib_id:
             return self.delib_id
-        seed = f"{self.adopted}|{self.subject}".encode("utf-8")
+        seed = f"{self.adopted}|{self.subject}".encode()
         return "sha1-" + hashlib.sha1(seed).hexdigest()[:16]
 
     def text(self) -> str:
         """The record as text to analyse: the subject first, then what qualifies it."""
         f = self.fields
         lines = [self.subject]
-        for label, name in (("Collectivité", "COLL_NOM"), ("Délibération", "DELIB_ID"),
-                            ("Date", "DELIB_DATE"), ("Matière", "DELIB_MATIERE_NOM"),
-                            ("Code matière", "DELIB_MATIERE_CODE"), ("Budget", "BUDGET_NOM")):
+        for label, name in (
+            ("Collectivité", "COLL_NOM"),
+            ("Délibération", "DELIB_ID"),
+            ("Date", "DELIB_DATE"),
+            ("Matière", "DELIB_MATIERE_NOM"),
+            ("Code matière", "DELIB_MATIERE_CODE"),
+            ("Budget", "BUDGET_NOM"),
+        ):
             if f.get(name):
                 lines.append(f"{label} : {f[name]}")
         if self.votes:
@@ -157,6 +187,7 @@ def decode(data: bytes, encoding: str | None = None) -> str:
 
 def sniff_delimiter(header_line: str) -> str:
     """The separator that splits the header into the most schema field names."""
+
     def score(sep: str) -> tuple[int, int]:
         names = [normalise_header(n.strip('"')) for n in header_line.split(sep)]
         return sum(n in KNOWN for n in names), len(names)

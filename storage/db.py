@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +26,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_KEY = 0x76696769654D6967  # "vigieMig"
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers work while the crawler writes; NORMAL is durable across application
     # crashes (not power loss) and several times faster than FULL.
     cursor = dbapi_connection.cursor()
@@ -97,8 +101,10 @@ def head_revision() -> str:
             parents.add(down.group(1))
     heads = revisions - parents
     if len(heads) != 1:
-        raise RuntimeError(f"{MIGRATIONS / 'versions'}: expected one head revision, found {sorted(heads)}; "
-                           "merge the branches with `alembic merge heads`")
+        raise RuntimeError(
+            f"{MIGRATIONS / 'versions'}: expected one head revision, found {sorted(heads)}; "
+            "merge the branches with `alembic merge heads`"
+        )
     return heads.pop()
 
 
@@ -109,7 +115,7 @@ def current_revision(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def alembic_config(url: str):
+def alembic_config(url: str) -> AlembicConfig:
     from alembic.config import Config as AlembicConfig
 
     cfg = AlembicConfig()
@@ -131,14 +137,17 @@ class Database:
             if migrate:
                 self.migrate()
         except ArgumentError as exc:
-            raise DatabaseUnavailable(f"not a database URL SQLAlchemy can read ({exc}); "
-                                      "e.g. postgresql+psycopg://user@host/db") from None
+            raise DatabaseUnavailable(
+                f"not a database URL SQLAlchemy can read ({exc}); e.g. postgresql+psycopg://user@host/db"
+            ) from None
         except ModuleNotFoundError as exc:
-            raise DatabaseUnavailable(f"the database driver {exc.name} is not installed: "
-                                      ".venv/bin/pip install -e '.[postgres]'") from None
+            raise DatabaseUnavailable(
+                f"the database driver {exc.name} is not installed: .venv/bin/pip install -e '.[postgres]'"
+            ) from None
         except OSError as exc:
-            raise DatabaseUnavailable(f"cannot create {exc.filename or 'the database file'}: "
-                                      f"{exc.strerror or exc}") from None
+            raise DatabaseUnavailable(
+                f"cannot create {exc.filename or 'the database file'}: {exc.strerror or exc}"
+            ) from None
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise DatabaseUnavailable(f"cannot open {_shown(url)}: {reason}") from None

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.types import UTCDateTime
+from storage.states import AlertMode, DeliveryStatus, DocumentStatus, FindingStatus, RunStatus
+from storage.types import StateText, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,7 +31,7 @@ text = Annotated[str, mapped_column(Text)]
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 created = Annotated[dt.datetime, mapped_column(default=utcnow, server_default=func.now())]
@@ -38,7 +39,7 @@ created = Annotated[dt.datetime, mapped_column(default=utcnow, server_default=fu
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {
+    type_annotation_map = {  # noqa: RUF012 - read by SQLAlchemy from the class, never changed
         dict[str, Any]: JSON,
         list[Any]: JSON,
         dt.datetime: UTCDateTime(),
@@ -90,10 +91,7 @@ class Document(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(String(64))
-    # pending: stored, to analyse; analysing: claimed by an analysis worker (claimed_by/at);
-    # analysed; failed: download or extraction failed (see error); skipped: deliberately not
-    # fetched (an address out of reach, not a document after all); blocked: robots.txt forbids it.
-    status: Mapped[short] = mapped_column(default="pending")
+    status: Mapped[DocumentStatus] = mapped_column(StateText(DocumentStatus), default=DocumentStatus.PENDING)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[dt.datetime | None]
     # Claims of this document since its last analysis: one whose worker died is taken again
@@ -195,7 +193,7 @@ class Finding(Base):
     quotes: Mapped[list[Any]] = mapped_column(default=list)  # the best 1-3 hits: {hit_id, document_id, page, …}
     kinds: Mapped[list[Any]] = mapped_column(default=list)  # kinds of the documents that show it
     score: Mapped[float] = mapped_column(default=0.0)
-    status: Mapped[short] = mapped_column(default="active")  # active; retracted: no hit left
+    status: Mapped[FindingStatus] = mapped_column(StateText(FindingStatus), default=FindingStatus.ACTIVE)
     revision: Mapped[int] = mapped_column(default=1)
     history: Mapped[list[Any]] = mapped_column(default=list)  # [{revision, at, news: [vote, amount, vendor…]}]
     news_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # when the last revision began
@@ -204,7 +202,8 @@ class Finding(Base):
 
     source: Mapped[Source] = relationship()
     sightings: Mapped[list[FindingDocument]] = relationship(
-        back_populates="finding", cascade="all, delete-orphan", order_by="FindingDocument.id")
+        back_populates="finding", cascade="all, delete-orphan", order_by="FindingDocument.id"
+    )
     hits: Mapped[list[Hit]] = relationship(order_by=[Hit.document_id, Hit.page, Hit.start], viewonly=True)
 
 
@@ -212,7 +211,10 @@ class FindingDocument(Base):
     """One document's view of a finding: where it shows the deliberation and what it says there."""
 
     __tablename__ = "finding_documents"
-    __table_args__ = (UniqueConstraint("finding_id", "document_id"), Index("ix_finding_documents_act_number", "act_number"))
+    __table_args__ = (
+        UniqueConstraint("finding_id", "document_id"),
+        Index("ix_finding_documents_act_number", "act_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"))
@@ -244,7 +246,7 @@ class Subscription(Base):
     apprise_config: Mapped[str | None] = mapped_column(Text)  # path of an apprise config file
     tags: Mapped[list[Any]] = mapped_column(default=list)
     filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    mode: Mapped[short] = mapped_column(default="immediate")  # immediate, daily, weekly
+    mode: Mapped[AlertMode] = mapped_column(StateText(AlertMode), default=AlertMode.IMMEDIATE)
     language: Mapped[str] = mapped_column(String(8), default="fr")
     paused: Mapped[bool] = mapped_column(default=False)
     failing_since: Mapped[dt.datetime | None]
@@ -283,9 +285,11 @@ class Delivery(Base):
     before any send; unique, so never sent twice. Rows written before findings existed name a hit."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("subscription_id", "hit_id"),
-                      UniqueConstraint("subscription_id", "finding_id", "revision", name="uq_deliveries_finding_revision"),
-                      Index("ix_deliveries_status", "status"))
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "hit_id"),
+        UniqueConstraint("subscription_id", "finding_id", "revision", name="uq_deliveries_finding_revision"),
+        Index("ix_deliveries_status", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
@@ -294,7 +298,7 @@ class Delivery(Base):
     revision: Mapped[int | None]
     # What this message tells the group: ["new"], or what is new since it last heard ("vote", "amount", "vendor").
     news: Mapped[list[Any]] = mapped_column(default=list)
-    status: Mapped[short] = mapped_column(default="pending")  # pending, sending, sent, failed
+    status: Mapped[DeliveryStatus] = mapped_column(StateText(DeliveryStatus), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(100))
@@ -336,7 +340,7 @@ class SourceRun(Base):
     source_id: Mapped[str_id] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[dt.datetime]
     finished_at: Mapped[dt.datetime | None]
-    status: Mapped[short]  # ok, empty, failed
+    status: Mapped[RunStatus] = mapped_column(StateText(RunStatus))
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     requests: Mapped[int] = mapped_column(default=0)
     documents_new: Mapped[int] = mapped_column(default=0)

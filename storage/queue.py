@@ -12,7 +12,7 @@ state and commits; another worker never gets the same rows meanwhile:
 Usage, one unit of work per transaction::
 
     with db.session() as session:
-        ids = claim(session, Document, select(Document.id).where(Document.status == "pending")
+        ids = claim(session, Document, select(Document.id).where(Document.status == DocumentStatus.PENDING)
                     .order_by(Document.id), limit=1)
         ...  # work on them, set their status, in this session
 
@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Select, update
+from sqlalchemy import Connection, Select, update
 from sqlalchemy.orm import Session
 
 from storage.models import utcnow
@@ -57,14 +58,19 @@ def stopped_workers(workers: Iterable[str]) -> list[str]:
     return stopped
 
 
-def renew_claims(session: Session, model: type, worker: str) -> None:
+def renew_claims(session: Session, model: type[Any], worker: str) -> None:
     """Stamp again the rows ``worker`` holds: it is alive, and its lease starts again."""
-    session.execute(update(model).where(model.claimed_by == worker).values(claimed_at=utcnow())
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(model)
+        .where(model.claimed_by == worker)
+        .values(claimed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
-def claim(session: Session, model: type, ids_query: Select, worker: str | None = None,
-          limit: int = 1) -> list[Any]:
+def claim(
+    session: Session, model: type[Any], ids_query: Select[Any], worker: str | None = None, limit: int = 1
+) -> list[Any]:
     """Claim up to ``limit`` rows of ``model`` among those ``ids_query`` selects; returns their ids.
 
     ``ids_query`` selects the primary key of ``model`` (``select(Model.id).where(...)``), in the
@@ -76,14 +82,19 @@ def claim(session: Session, model: type, ids_query: Select, worker: str | None =
     query = ids_query.with_for_update(skip_locked=True, of=model).limit(limit)
     ids = list(session.scalars(query))
     if ids and worker is not None and hasattr(model, "claimed_by"):
-        session.execute(update(model).where(model.id.in_(ids)).values(claimed_by=worker, claimed_at=utcnow())
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(model)
+            .where(model.id.in_(ids))
+            .values(claimed_by=worker, claimed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     return ids
 
 
-def _take_sqlite_write_lock(connection) -> None:
+def _take_sqlite_write_lock(connection: Connection) -> None:
     # The sqlite3 driver opens a transaction only before the first write, so two claimers could
     # read the same rows before either writes. Opening it IMMEDIATE takes the write lock before
     # the read; a second claimer waits (busy_timeout) until the first commits.
-    if not connection.connection.dbapi_connection.in_transaction:
+    driver_connection: Any = connection.connection.dbapi_connection  # sqlite3.Connection here
+    if not driver_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -22,12 +22,15 @@ YAMLError = yaml.YAMLError
 class _NoAliases(yaml.SafeLoader):
     """The safe loader, refusing aliases (``*name``) before they are expanded."""
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             raise yaml.composer.ComposerError(
-                None, None, f"found an alias (*{event.anchor}): aliases are not accepted, write the value out",
-                event.start_mark)
+                None,
+                None,
+                f"found an alias (*{event.anchor}): aliases are not accepted, write the value out",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
 

@@ -7,8 +7,8 @@ docs/operations.md); the tests and the benchmark each make a scratch schema this
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy import create_engine, text
 

@@ -24,8 +24,9 @@ from vigie.demo.servers import free_port
 pytestmark = pytest.mark.slow
 
 CANTEEN_MENU = "documents/menus/menus-restauration-scolaire-decembre-2026.pdf"  # linked from the home page only
-COUNCIL_PDFS = sorted(str(p.relative_to(SITE)) for p in (SITE / "documents").rglob("*.pdf")
-                      if str(p.relative_to(SITE)) != CANTEEN_MENU)
+COUNCIL_PDFS = sorted(
+    str(p.relative_to(SITE)) for p in (SITE / "documents").rglob("*.pdf") if str(p.relative_to(SITE)) != CANTEEN_MENU
+)
 UPCOMING_AGENDA = "documents/2026/12/convocation-odj-cm-2026-12-15.pdf"
 # Documents about other things entirely; the near misses (drone show, rue Thalès, webcast, thermal
 # camera, ENGIE) are left to the detection tests.
@@ -47,8 +48,9 @@ def demo(tmp_path_factory):
         env = vigie_environment(data, url)
 
         def vigie(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run([sys.executable, "-m", "vigie", *args], cwd=folder, env=env,
-                                  capture_output=True, text=True, timeout=120)
+            return subprocess.run(
+                [sys.executable, "-m", "vigie", *args], cwd=folder, env=env, capture_output=True, text=True, timeout=120
+            )
 
         port = str(free_port())
         first = vigie("demo", "--port", port)
@@ -126,7 +128,7 @@ def test_second_run_sends_nothing(demo):
 
 def test_the_demo_prints_each_finding_on_one_line(demo):
     """Scraped text is folded before it reaches the terminal."""
-    header, _, rest = demo.first.stdout.partition("Findings in the demo commune's documents (")
+    _, _, rest = demo.first.stdout.partition("Findings in the demo commune's documents (")
     count, _, listing = rest.partition(" deliberations, ")
     lines = listing.partition(":\n")[2].split("\n\n")[0].splitlines()
     assert len(lines) == int(count) == len(rows(demo.findings)) and all(line.startswith("  [") for line in lines)

@@ -17,9 +17,15 @@ MARSEILLE = {"id": "fr-marseille", "name": "Ville de Marseille", "official_code"
 
 
 def test_findings_are_listed_with_the_filters_of_subscriptions(db, cli):
-    add_hit(db, source=MARSEILLE, title="Vidéoprotection du Vieux-Port", vendor="BriefCam", category="algorithmic_video")
-    add_hit(db, source={"id": "fr-lyon", "name": "Lyon", "official_code": "insee:69123"},
-            title="Drone de la police municipale", category="drones")
+    add_hit(
+        db, source=MARSEILLE, title="Vidéoprotection du Vieux-Port", vendor="BriefCam", category="algorithmic_video"
+    )
+    add_hit(
+        db,
+        source={"id": "fr-lyon", "name": "Lyon", "official_code": "insee:69123"},
+        title="Drone de la police municipale",
+        category="drones",
+    )
 
     everything = cli("findings", "--format", "jsonl")
     marseille = cli("findings", "--format", "jsonl", "--departement", "13")
@@ -54,8 +60,16 @@ def test_the_findings_of_a_vendor_are_those_that_name_it(db):
 
 
 def test_a_councils_coordinates_come_from_its_registry_entry(db):
-    spec = parse_entry({"id": "fr-exempleville", "name": "Exempleville", "country": "FR", "platform": "html",
-                        "url": "https://exempleville.example/", "coordinates": {"lat": 45.43, "lon": 4.39}})
+    spec = parse_entry(
+        {
+            "id": "fr-exempleville",
+            "name": "Exempleville",
+            "country": "FR",
+            "platform": "html",
+            "url": "https://exempleville.example/",
+            "coordinates": {"lat": 45.43, "lon": 4.39},
+        }
+    )
 
     sync_sources(db, [spec])
 

@@ -39,23 +39,35 @@ def test_vigie_analyze_fails_the_bomb_alone_and_exits_normally(db, data_dir, run
     with db.session() as session:
         session.add(Source(id="bonneville", name="Bonneville", country="FR", platform="html", url="https://x.example/"))
         session.flush()
-        session.add_all(Document(source_id="bonneville", url=f"https://x.example{path}", content_hash=blobs.put(data),
-                                 media_type="application/pdf", status="pending") for path, data in COUNCIL_PDFS.items())
+        session.add_all(
+            Document(
+                source_id="bonneville",
+                url=f"https://x.example{path}",
+                content_hash=blobs.put(data),
+                media_type="application/pdf",
+                status="pending",
+            )
+            for path, data in COUNCIL_PDFS.items()
+        )
 
     result = run_vigie("analyze", memory_mb=CAP_MB, timeout=300)
 
     assert result.returncode == 0, result.stderr
     assert "Analysed 4 document(s), 3 page(s): 3 new hit(s), 1 failed" in result.stdout
     documents = statuses(db)
-    assert documents.pop("bombe.pdf") == ("failed", "extraction failed: resource limit exceeded: memory (more than 2048 MB)")
+    assert documents.pop("bombe.pdf") == (
+        "failed",
+        "extraction failed: resource limit exceeded: memory (more than 2048 MB)",
+    )
     assert documents == {name: ("analysed", None) for name in ("cameras.pdf", "drones.pdf", "lapi.pdf")}
 
 
 @pytest.fixture
 def council():
     listing = "".join(f'<li><a href="{path}">Délibération {path}</a></li>' for path in COUNCIL_PDFS)
-    routes = {"/conseil/": answer(200, f"<html><body><h2>Séance du 3 mars 2026</h2><ul>{listing}</ul></body></html>"
-                                  .encode())}
+    routes = {
+        "/conseil/": answer(200, f"<html><body><h2>Séance du 3 mars 2026</h2><ul>{listing}</ul></body></html>".encode())
+    }
     routes |= {path: answer(200, data, "application/pdf") for path, data in COUNCIL_PDFS.items()}
     with ScriptedServer(routes=routes) as server:
         yield server
@@ -64,9 +76,19 @@ def council():
 def test_vigie_run_still_sends_the_alerts_owed(db, council, run_vigie, mail_server, tmp_path):
     registry = tmp_path / "registry"
     registry.mkdir()
-    (registry / "bonneville.yaml").write_text(json.dumps({
-        "id": "bonneville", "name": "Bonneville", "country": "FR", "platform": "html", "url": council.url + "/conseil/",
-        "verified": True, "established": "a test server on loopback"}))
+    (registry / "bonneville.yaml").write_text(
+        json.dumps(
+            {
+                "id": "bonneville",
+                "name": "Bonneville",
+                "country": "FR",
+                "platform": "html",
+                "url": council.url + "/conseil/",
+                "verified": True,
+                "established": "a test server on loopback",
+            }
+        )
+    )
     add_subscription(db, "groupe-local", [mail_server.apprise_url("groupe@example.org")])
 
     result = run_vigie("run", extra_env={"VIGIE_SOURCES_DIRS": str(registry)}, memory_mb=CAP_MB, timeout=300)

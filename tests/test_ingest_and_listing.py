@@ -15,10 +15,23 @@ from tests.crawl.pdfs import make_pdf
 def ingested(cli, tmp_path):
     """A PDF obtained by a records request, ingested into a new local source and analysed."""
     pdf = tmp_path / "reponse-cada.pdf"
-    pdf.write_bytes(make_pdf("Convention de mise à disposition.",
-                             "La commune installe un système de vidéoprotection\x1b[31m rouge."))
-    added = cli("ingest", str(pdf), "--source", "cada-valmont", "--title", "Réponse CADA", "--date", "2026-02-03",
-                "--kind", "report")
+    pdf.write_bytes(
+        make_pdf(
+            "Convention de mise à disposition.", "La commune installe un système de vidéoprotection\x1b[31m rouge."
+        )
+    )
+    added = cli(
+        "ingest",
+        str(pdf),
+        "--source",
+        "cada-valmont",
+        "--title",
+        "Réponse CADA",
+        "--date",
+        "2026-02-03",
+        "--kind",
+        "report",
+    )
     analysed = cli("analyze")
     return added, analysed
 
@@ -37,15 +50,23 @@ def test_ingesting_the_same_file_again_changes_nothing(ingested, cli, tmp_path):
 def test_documents_as_jsonl_carry_the_metadata(ingested, cli):
     row = json.loads(cli("documents", "--format", "jsonl").output.splitlines()[0])
     assert {k: row[k] for k in ("source", "title", "kind", "meeting_date", "status")} == {
-        "source": "cada-valmont", "title": "Réponse CADA", "kind": "report",
-        "meeting_date": "2026-02-03", "status": "analysed"}
+        "source": "cada-valmont",
+        "title": "Réponse CADA",
+        "kind": "report",
+        "meeting_date": "2026-02-03",
+        "status": "analysed",
+    }
     assert row["url"].startswith("file://")
 
 
 def test_hits_as_jsonl_carry_the_evidence(ingested, cli):
     row = json.loads(cli("hits", "--format", "jsonl").output.splitlines()[0])
     assert (row["source"], row["document_title"], row["category"], row["page"]) == (
-        "cada-valmont", "Réponse CADA", "video_surveillance", 2)
+        "cada-valmont",
+        "Réponse CADA",
+        "video_surveillance",
+        2,
+    )
     assert row["matched"].lower() == "vidéoprotection" and "système de vidéoprotection" in row["snippet"]
 
 
@@ -87,8 +108,11 @@ def hostile_title(db):
     with db.session() as session:
         session.add(Source(id="hostile", name="Hostile", country="FR", platform="html", url="https://evil.example/"))
         session.flush()
-        session.add(Document(source_id="hostile", url="https://evil.example/a.pdf", title=HOSTILE_TITLE,
-                             status="analysed", extra={}))
+        session.add(
+            Document(
+                source_id="hostile", url="https://evil.example/a.pdf", title=HOSTILE_TITLE, status="analysed", extra={}
+            )
+        )
 
 
 @pytest.mark.parametrize("fmt", ["table", "jsonl", "csv"])

@@ -8,16 +8,24 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import CrawlRun, Document, SourceRun
-from tests.support.http import ScriptedServer, answer
 from tests.crawl.pdfs import make_pdf
+from tests.support.http import ScriptedServer, answer
 
 LISTING = b"""<html><head><title>Deliberations du conseil municipal</title></head><body>
 <h2>Seance du 3 mars 2026</h2><ul><li><a href="/d/1.pdf">Deliberation videoprotection</a></li></ul></body></html>"""
 
 
 def write_entry(folder, source_id, url, **extra):
-    entry = {"id": source_id, "name": source_id.title(), "country": "FR", "platform": "html", "url": url,
-             "verified": True, "established": "a test server on loopback", **extra}
+    entry = {
+        "id": source_id,
+        "name": source_id.title(),
+        "country": "FR",
+        "platform": "html",
+        "url": url,
+        "verified": True,
+        "established": "a test server on loopback",
+        **extra,
+    }
     (folder / f"{source_id}.yaml").write_text(json.dumps(entry))
 
 
@@ -30,8 +38,10 @@ def registry(tmp_path):
 
 @pytest.fixture
 def council():
-    routes = {"/conseil/": answer(200, LISTING),
-              "/d/1.pdf": answer(200, make_pdf("Extension de la vidéoprotection urbaine."), "application/pdf")}
+    routes = {
+        "/conseil/": answer(200, LISTING),
+        "/d/1.pdf": answer(200, make_pdf("Extension de la vidéoprotection urbaine."), "application/pdf"),
+    }
     with ScriptedServer(routes=routes) as server:
         yield server
 
@@ -66,10 +76,13 @@ def test_a_disabled_source_is_not_crawled(registry, run_vigie, db):
     assert "0 source(s) crawled" in result.stdout
 
 
-@pytest.mark.parametrize("env, message", [
-    ({"VIGIE_MAX_FILE_SIZE_MB": "beaucoup"}, "VIGIE_MAX_FILE_SIZE_MB must be an integer"),
-    ({"VIGIE_SOURCES_DIRS": "/nonexistent/registry"}, "registry folder not found"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"VIGIE_MAX_FILE_SIZE_MB": "beaucoup"}, "VIGIE_MAX_FILE_SIZE_MB must be an integer"),
+        ({"VIGIE_SOURCES_DIRS": "/nonexistent/registry"}, "registry folder not found"),
+    ],
+)
 def test_a_configuration_error_exits_2_and_says_what_to_fix(run_vigie, env, message):
     result = run_vigie("run", extra_env=env)
     assert result.returncode == 2
@@ -77,8 +90,10 @@ def test_a_configuration_error_exits_2_and_says_what_to_fix(run_vigie, env, mess
 
 
 def test_a_malformed_registry_entry_exits_2_naming_the_file(registry, run_vigie):
-    (registry / "broken.yaml").write_text("id: broken\nname: Broken\ncountry: France\nplatform: html\n"
-                                          "url: https://x.org/\nverified: false\nestablished: a test\n")
+    (registry / "broken.yaml").write_text(
+        "id: broken\nname: Broken\ncountry: France\nplatform: html\n"
+        "url: https://x.org/\nverified: false\nestablished: a test\n"
+    )
     result = run_vigie("run", extra_env={"VIGIE_SOURCES_DIRS": str(registry)})
     assert result.returncode == 2
     assert "broken.yaml: country must be an ISO 3166 alpha-2 code" in result.stderr

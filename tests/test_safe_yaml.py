@@ -39,10 +39,21 @@ def test_plain_yaml_reads_as_safe_load_reads_it():
 
 
 def test_no_module_reads_yaml_another_way():
-    readers = ("yaml.safe_load(", "yaml.load(", "yaml.full_load(", "yaml.unsafe_load(", "yaml.safe_load_all(",
-               "yaml.load_all(", "yaml.compose(")
-    offenders = [str(path.relative_to(REPO)) for package in PACKAGES for path in (REPO / package).rglob("*.py")
-                 if path.name != "safe_yaml.py" and any(r in path.read_text(encoding="utf-8") for r in readers)]
+    readers = (
+        "yaml.safe_load(",
+        "yaml.load(",
+        "yaml.full_load(",
+        "yaml.unsafe_load(",
+        "yaml.safe_load_all(",
+        "yaml.load_all(",
+        "yaml.compose(",
+    )
+    offenders = [
+        str(path.relative_to(REPO))
+        for package in PACKAGES
+        for path in (REPO / package).rglob("*.py")
+        if path.name != "safe_yaml.py" and any(r in path.read_text(encoding="utf-8") for r in readers)
+    ]
     assert offenders == [], "read YAML with storage.safe_yaml.parse_yaml"
 
 

@@ -21,17 +21,21 @@ def test_a_file_is_archived_once_under_its_hash(tmp_path):
 
 
 def add_source(session, source_id="s1"):
-    session.add(Source(id=source_id, name="Ville", country="FR", platform="html", url="https://example.org/", config={}))
+    session.add(
+        Source(id=source_id, name="Ville", country="FR", platform="html", url="https://example.org/", config={})
+    )
 
 
 def test_times_come_back_aware_and_in_utc(db):
     paris = dt.timezone(dt.timedelta(hours=1))
     with db.session() as session:
         add_source(session)
-        session.add(Document(source_id="s1", url="u", extra={}, last_checked_at=dt.datetime(2026, 3, 1, 12, tzinfo=paris)))
+        session.add(
+            Document(source_id="s1", url="u", extra={}, last_checked_at=dt.datetime(2026, 3, 1, 12, tzinfo=paris))
+        )
     with db.session() as session:
         doc = session.query(Document).one()
-    assert doc.last_checked_at == dt.datetime(2026, 3, 1, 11, tzinfo=dt.timezone.utc)
+    assert doc.last_checked_at == dt.datetime(2026, 3, 1, 11, tzinfo=dt.UTC)
     assert doc.first_seen_at.tzinfo is not None
 
 
@@ -80,8 +84,13 @@ def test_opening_an_up_to_date_database_does_not_even_load_alembic(db, database_
 
     with db.engine.connect() as connection:
         assert current_revision(connection) == head_revision()
-    opened = subprocess.run([sys.executable, "-c", OPEN, database_url], capture_output=True, text=True,
-                            cwd=Path(__file__).parents[1], timeout=60)
+    opened = subprocess.run(
+        [sys.executable, "-c", OPEN, database_url],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+        timeout=60,
+    )
     assert (opened.returncode, opened.stdout.strip()) == (0, "False"), opened.stderr
 
 
@@ -104,8 +113,9 @@ def test_the_sqlite_database_and_its_companions_are_readable_by_their_owner_only
     db = Database(f"sqlite:///{tmp_path / 'data' / 'vigie.sqlite3'}")
     with db.session() as session:
         add_source(session)
-        assert modes(tmp_path / "data") == {name: "0o600" for name in ("vigie.sqlite3", "vigie.sqlite3-shm",
-                                                                         "vigie.sqlite3-wal")}
+        assert modes(tmp_path / "data") == {
+            name: "0o600" for name in ("vigie.sqlite3", "vigie.sqlite3-shm", "vigie.sqlite3-wal")
+        }
     db.dispose()
 
 
@@ -122,13 +132,18 @@ def refuse_subscriptions(db) -> None:
     """Make the database refuse to store a subscription, as a full disk would."""
     with db.engine.begin() as connection:
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("CREATE TRIGGER refuse BEFORE INSERT ON subscriptions "
-                                       "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON subscriptions "
+                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+            )
         else:
-            connection.exec_driver_sql("CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
-                                       "RAISE EXCEPTION 'database or disk is full'; END $$ LANGUAGE plpgsql")
-            connection.exec_driver_sql("CREATE TRIGGER refuse BEFORE INSERT ON subscriptions "
-                                       "FOR EACH ROW EXECUTE FUNCTION refuse()")
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'database or disk is full'; END $$ LANGUAGE plpgsql"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON subscriptions FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
 
 
 SECRET_URL = "mailtos://alerte:S3cr3t-Pass@smtp.example.org?to=groupe@example.org"

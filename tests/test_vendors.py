@@ -14,14 +14,18 @@ import pytest
 
 from tests.crawl.pdfs import make_pdf
 
-VALMONT = ("Délibération n° 2027-014 – Extension de la vidéoprotection\n"
-           "Le marché d'extension du système de vidéoprotection est attribué à la société\n"
-           "ONDINE SÉCURITÉ SYSTÈMES SAS pour un montant de 64 000 € HT.\n"
-           "Délibération n° 2027-015 – Chauffage des écoles\n"
-           "L'avenant au contrat de chauffage est conclu avec la société Calorbois.")
-CASTELNAU = ("Délibération n° 2027-102 – Logiciel d'analyse vidéo\n"
-             "Le conseil approuve l'acquisition du logiciel BriefCam pour le centre de supervision urbain,\n"
-             "installé par l'entreprise Ondine Sécurité Systèmes, titulaire du marché de maintenance.")
+VALMONT = (
+    "Délibération n° 2027-014 – Extension de la vidéoprotection\n"
+    "Le marché d'extension du système de vidéoprotection est attribué à la société\n"
+    "ONDINE SÉCURITÉ SYSTÈMES SAS pour un montant de 64 000 € HT.\n"
+    "Délibération n° 2027-015 – Chauffage des écoles\n"
+    "L'avenant au contrat de chauffage est conclu avec la société Calorbois."
+)
+CASTELNAU = (
+    "Délibération n° 2027-102 – Logiciel d'analyse vidéo\n"
+    "Le conseil approuve l'acquisition du logiciel BriefCam pour le centre de supervision urbain,\n"
+    "installé par l'entreprise Ondine Sécurité Systèmes, titulaire du marché de maintenance."
+)
 
 
 @pytest.fixture
@@ -51,13 +55,16 @@ def test_one_company_is_one_vendor_across_councils_whatever_its_spelling(council
     assert (listed["BriefCam"]["status"], listed["BriefCam"]["councils"]) == ("known", 1)
 
 
-@pytest.mark.parametrize("args, expected", [
-    (("--found",), {"Ondine Securite Systemes"}),
-    (("--known",), {"BriefCam"}),
-    (("--source", "valmont"), {"Ondine Securite Systemes"}),
-    (("--min-councils", "2"), {"Ondine Securite Systemes"}),
-    (("--country", "DE"), set()),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("--found",), {"Ondine Securite Systemes"}),
+        (("--known",), {"BriefCam"}),
+        (("--source", "valmont"), {"Ondine Securite Systemes"}),
+        (("--min-councils", "2"), {"Ondine Securite Systemes"}),
+        (("--country", "DE"), set()),
+    ],
+)
 def test_vendors_can_be_filtered(councils, cli, args, expected) -> None:
     assert {row["vendor"] for row in rows(cli, *args)} == expected
 

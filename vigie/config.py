@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from storage.safe_yaml import YAMLError, parse_yaml
-from vigie.settings import BY_KEY, SETTINGS
+from vigie import __version__
+from vigie.settings import BY_KEY, SETTINGS, Settings
+
+if TYPE_CHECKING:  # imported when used: `vigie settings` and the crawl need no apprise or Jinja
+    from notify.messages import Links
+    from notify.policy import Policy
 
 
 class ConfigError(Exception):
@@ -38,47 +45,58 @@ def _coerce(key: str, value: Any, origin: str) -> Any:
     except ValueError:
         # A file names its settings by key, the environment by variable.
         name = BY_KEY[key].env if origin.startswith(("environment", "command line", "override")) else key
-        raise ConfigError(
-            f"{origin}: {name} must be {_WANTED.get(wanted) or wanted.__doc__}, got {text!r}"
-        ) from None
+        raise ConfigError(f"{origin}: {name} must be {_WANTED.get(wanted) or wanted.__doc__}, got {text!r}") from None
 
 
 @dataclass(frozen=True)
-class Config:
-    """The resolved settings. Build it with :func:`load_config`."""
+class Config(Settings):
+    """The resolved settings, one typed field each (see :class:`vigie.settings.Settings`), and the
+    file they were read from. Build it with :func:`load_config`."""
 
-    values: Mapping[str, Any]
     config_file: Path | None = None
-
-    def __getattr__(self, key: str) -> Any:
-        try:
-            return self.values[key]
-        except KeyError:
-            raise AttributeError(key) from None
 
     @property
     def data_path(self) -> Path:
-        return Path(self.values["data_dir"]).expanduser()
+        return Path(self.data_dir).expanduser()
 
     @property
     def database(self) -> str:
         """The database URL, defaulting to a SQLite file in the data folder."""
-        url = self.values["database_url"]
-        if url:
-            return url
+        if self.database_url:
+            return self.database_url
         return f"sqlite:///{(self.data_path / 'vigie.sqlite3').resolve()}"
 
     @property
     def user_agent(self) -> str:
-        from vigie import __version__
+        return f"Vigie/{__version__} (+{self.contact_url}; council agenda monitor)"
 
-        return f"Vigie/{__version__} (+{self.values['contact_url']}; council agenda monitor)"
+    def value(self, key: str) -> Any:
+        """The value of the setting ``key`` (a field name of :class:`Settings`)."""
+        if key not in BY_KEY:
+            raise KeyError(key)
+        return getattr(self, key)
 
-    def with_overrides(self, **overrides: Any) -> "Config":
-        values = dict(self.values)
-        for key, value in overrides.items():
-            values[key] = _coerce(key, value, "override")
-        return Config(values, self.config_file)
+    def with_overrides(self, **overrides: Any) -> Config:
+        return replace(self, **{key: _coerce(key, value, "override") for key, value in overrides.items()})
+
+    def delivery_policy(self) -> Policy:
+        """The rules of alert delivery (``notify.policy.Policy``) from these settings, which have
+        already checked their values."""
+        from notify.policy import Policy
+
+        return Policy(
+            max_attempts=self.alert_max_attempts,
+            rate_cap=self.alert_rate_cap,
+            digest_hour=self.alert_digest_hour,
+            timezone=ZoneInfo(self.alert_timezone),
+            channel_timeout=self.channel_timeout_s,
+        )
+
+    def message_links(self) -> Links:
+        """Where alert messages point, and their templates (``notify.messages.Links``)."""
+        from notify.messages import Links
+
+        return Links(public_url=self.public_url, unsubscribe_url=self.unsubscribe_url, templates_dir=self.templates_dir)
 
 
 def load_config(environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -112,4 +130,4 @@ def load_config(environ: Mapping[str, str] | None = None, **overrides: Any) -> C
     for key, value in overrides.items():
         if value is not None:
             values[key] = _coerce(key, value, "command line")
-    return Config(values, path if path.is_file() else None)
+    return Config(**values, config_file=path if path.is_file() else None)

@@ -22,9 +22,9 @@ import hashlib
 import os
 import socket
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
@@ -43,8 +43,10 @@ class LockHeld(Exception):
 
 def _holder_text(command: str) -> str:
     # pid first: PostgreSQL keeps only 63 characters of an application_name.
-    return f"vigie {command} (pid {os.getpid()} on {socket.gethostname()}) since " \
-           f"{dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}"
+    return (
+        f"vigie {command} (pid {os.getpid()} on {socket.gethostname()}) since "
+        f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}"
+    )
 
 
 class FileLock:
@@ -104,18 +106,22 @@ class AdvisoryLock:
             connection.close()
             raise LockHeld(f"another run is in progress: {holder} (PostgreSQL advisory lock {key})")
         # Shown to the next run that finds the lock taken (pg_stat_activity.application_name).
-        connection.execute(text("SELECT set_config('application_name', :name, false)"),
-                           {"name": _holder_text(self.command)[:63]})
+        connection.execute(
+            text("SELECT set_config('application_name', :name, false)"), {"name": _holder_text(self.command)[:63]}
+        )
         self._connection = connection
 
     @staticmethod
     def _holder(connection: Connection, key: int) -> str:
-        row = connection.execute(text(
-            "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l "
-            "JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted "
-            "AND l.classid = :high AND l.objid = :low AND l.objsubid = 1"
-        ), {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF}).first()
+        row = connection.execute(
+            text(
+                "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l "
+                "JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted "
+                "AND l.classid = :high AND l.objid = :low AND l.objsubid = 1"
+            ),
+            {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF},
+        ).first()
         if row is None:
             return "another process (it may just have finished; try again)"
         return f"{row.application_name or 'a client'} (server pid {row.pid}, from {row.client_addr or 'local socket'})"
@@ -141,7 +147,7 @@ class RunLock:
         else:
             self._lock = AdvisoryLock(db.engine, command)
 
-    def __enter__(self) -> "RunLock":
+    def __enter__(self) -> RunLock:
         """Take the lock, or raise :class:`LockHeld` at once (never waits)."""
         if self._lock is not None:
             self._lock.acquire()

@@ -26,8 +26,15 @@ log = logging.getLogger("vigie.progress")
 class Progress:
     """One long task: ``advance()`` as work gets done; use as a context manager."""
 
-    def __init__(self, task: str, total: int | None = None, unit: str = "items", *,
-                 stream: TextIO | None = None, interval_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        task: str,
+        total: int | None = None,
+        unit: str = "items",
+        *,
+        stream: TextIO | None = None,
+        interval_s: float = 30.0,
+    ) -> None:
         self.task, self.total, self.unit = task, total, unit
         self.stream = stream or sys.stderr
         self.interval_s = interval_s
@@ -38,8 +45,9 @@ class Progress:
         if self.stream.isatty() and os.environ.get("TQDM_DISABLE", "") in ("", "0"):
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=task, unit=f" {unit}", file=self.stream, dynamic_ncols=True,
-                             leave=True, smoothing=0.1)
+            self._bar = tqdm(
+                total=total, desc=task, unit=f" {unit}", file=self.stream, dynamic_ncols=True, leave=True, smoothing=0.1
+            )
 
     def advance(self, count: int = 1, **details: object) -> None:
         """``count`` more units done; ``details`` (documents=…, errors=…) are shown beside."""
@@ -56,8 +64,14 @@ class Progress:
         self._last_log = now = time.monotonic()
         elapsed = now - self.started
         rate = self.done / elapsed if elapsed > 0 else 0.0
-        fields = {"task": self.task, "done": self.done, "total": self.total, "unit": self.unit,
-                  "rate": f"{rate:.1f}/s", "elapsed_s": round(elapsed)}
+        fields = {
+            "task": self.task,
+            "done": self.done,
+            "total": self.total,
+            "unit": self.unit,
+            "rate": f"{rate:.1f}/s",
+            "elapsed_s": round(elapsed),
+        }
         if self.total and rate > 0:
             fields["eta_s"] = round((self.total - self.done) / rate)
         fields.update(self.details)
@@ -70,7 +84,7 @@ class Progress:
         else:
             self._log()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc) -> None:

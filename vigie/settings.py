@@ -8,9 +8,10 @@ setting's ``key``) and from its default. ``docs/settings.md`` is generated from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -56,7 +57,9 @@ def log_level(text: str) -> str:
 
 def _url(text: str, schemes: tuple[str, ...]) -> str:
     # No white space or control character: these values end up in HTTP and email headers.
-    if text and (text.split(":", 1)[0].lower() not in schemes or not text.isprintable() or any(c.isspace() for c in text)):
+    if text and (
+        text.split(":", 1)[0].lower() not in schemes or not text.isprintable() or any(c.isspace() for c in text)
+    ):
         raise ValueError(text)
     return text
 
@@ -85,12 +88,137 @@ def folder(text: str) -> str:
     return text
 
 
+def setting(default: Any, help: str, parse: Callable[[str], object] | None = None) -> Any:
+    """A field of :class:`Settings`: its default, its meaning, and the parser of its text (by
+    default the field's type; a parser returns the value and raises ValueError, and its docstring
+    says what it wants)."""
+    return field(default=default, metadata={"help": help, "parse": parse})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, declared once: its name, type, default, meaning and check. The configuration
+    (``vigie.config.Config``) is an instance; the table below and docs/settings.md derive from it."""
+
+    data_dir: str = setting(
+        "./data", "Folder for the SQLite database, the archived copies of documents and crawl state."
+    )
+    database_url: str = setting(
+        "",
+        "SQLAlchemy URL of the database. Empty: a SQLite file `vigie.sqlite3` in the data folder. "
+        "PostgreSQL: `postgresql+psycopg://user@host/db`.",
+    )
+    bundled_sources: bool = setting(True, "Read the registry of sources bundled with Vigie (`spiders/sources/`).")
+    sources_dirs: str = setting(
+        "", "Extra folders of source registry entries (YAML), separated by `:`, read after the bundled registry."
+    )
+    contact_url: str = setting(
+        "https://github.com/vigie-civic/vigie",
+        "Contact URL put in the User-Agent so that council webmasters can reach the operator.",
+        web_url,
+    )
+    admin_url: str = setting(
+        "",
+        "Apprise URL (or apprise config file path) of the maintainers: failing sources and failing channels are reported there, never to subscribers.",
+        apprise_target,
+    )
+    max_file_size_mb: int = setting(
+        50, "Largest document downloaded, in megabytes; larger ones are recorded as failed.", at_least(1)
+    )
+    recheck_after_days: int = setting(
+        30,
+        "A stored document is re-requested (conditionally) only after this many days; listing pages are always fetched.",
+        at_least(0),
+    )
+    source_time_budget_s: int = setting(
+        1800,
+        "Time budget of one source in a crawl, in seconds, so that one slow council cannot hold up a run.",
+        at_least(1),
+    )
+    concurrent_requests_per_domain: int = setting(2, "Requests in flight at once to one council domain.", at_least(1))
+    download_delay_s: float = setting(
+        1.0,
+        "Minimum delay between two requests to one domain, in seconds (AutoThrottle adapts above it).",
+        at_least(0, float),
+    )
+    download_timeout_s: int = setting(60, "Seconds before a request times out.", at_least(1))
+    retries: int = setting(3, "Retries of a request that failed with a timeout or a 5xx/429 answer.", at_least(0))
+    retry_backoff_s: float = setting(
+        2.0,
+        "Wait before the first retry, in seconds; doubled at each attempt (Retry-After is honoured).",
+        at_least(0, float),
+    )
+    autothrottle: bool = setting(True, "Adapt the delay to each server's latency (Scrapy AutoThrottle).")
+    obey_robots_txt: bool = setting(True, "Obey each site's robots.txt (switch off only for your own test servers).")
+    http_cache: bool = setting(
+        False, "Keep a Scrapy HTTP cache under the data folder (for development, never for scheduled runs)."
+    )
+    templates_dir: str = setting("", "Folder of Jinja2 templates that override the bundled alert templates.", folder)
+    unsubscribe_url: str = setting(
+        "",
+        "Page or mailto: address put in every email's unsubscribe link and List-Unsubscribe header; "
+        "`{subscription}` in it is replaced by the subscription's name. Empty: a mailto: link to the email's sender.",
+        link_url,
+    )
+    public_url: str = setting(
+        "",
+        "Base URL where the archive of documents is published (the data folder's `files/` as it is, so that "
+        "`<public_url>/ab/cd/<sha256>` is one document), used in alerts' links to archived copies. Empty: alerts say the copy is not published.",
+        web_url,
+    )
+    site_url: str = setting(
+        "",
+        "Base URL where the public site built by `vigie site build` is published; feeds and calendars then carry "
+        "absolute links to its pages. Empty: their links are relative (see docs/site.md).",
+        web_url,
+    )
+    alert_rate_cap: int = setting(
+        12,
+        "Most immediate alert messages one subscription gets in 24 hours (its own `rate_cap` overrides this); "
+        "the overflow is folded into one digest at the next digest hour.",
+        at_least(1),
+    )
+    alert_digest_hour: int = setting(
+        7, "Local hour (0-23) at which daily digests, and weekly ones on Mondays, are sent.", hour
+    )
+    alert_timezone: str = setting(
+        "Europe/Paris", "Time zone of the digest hour and of alerts' dates (is a vote still ahead?).", time_zone
+    )
+    alert_max_attempts: int = setting(
+        8,
+        "Attempts to deliver an alert, across runs with exponential backoff (5 min, doubling, at most 12 h), "
+        "before it is marked failed; a channel failing 3 times in a row is reported to VIGIE_ADMIN_URL.",
+        at_least(1),
+    )
+    analysis_memory_mb: int = setting(
+        2048,
+        "Memory (address space) that reading one document may take, in megabytes: PDF text and OCR "
+        "run in a worker process under this limit, and a document that needs more is failed alone (\"resource limit "
+        "exceeded: memory\").",
+        at_least(256),
+    )
+    analysis_time_limit_s: int = setting(
+        900,
+        "Seconds that reading one document (its OCR included) may take before it is "
+        "failed alone (\"resource limit exceeded: time\").",
+        at_least(1),
+    )
+    channel_timeout_s: float = setting(
+        30.0,
+        "Seconds an alert channel (a webhook, a chat or mail server) may take to connect, "
+        "and then to answer, before the attempt counts as failed (apprise's own default, 4 s, fails slow servers).",
+        at_least(1, float),
+    )
+    log_level: str = setting("WARNING", "Logging level: DEBUG, INFO, WARNING or ERROR. `vigie -v` is INFO.", log_level)
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One setting as the loader and the documentation see it (derived from :class:`Settings`)."""
+
     key: str
     default: object
     help: str
-    # A type, or a parser that returns the value and raises ValueError (its docstring says what it wants).
     type: Callable[[str], object] = str
 
     @property
@@ -98,48 +226,10 @@ class Setting:
         return "VIGIE_" + self.key.upper()
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", "./data", "Folder for the SQLite database, the archived copies of documents and crawl state."),
-    Setting("database_url", "", "SQLAlchemy URL of the database. Empty: a SQLite file `vigie.sqlite3` in the data folder. "
-            "PostgreSQL: `postgresql+psycopg://user@host/db`."),
-    Setting("bundled_sources", True, "Read the registry of sources bundled with Vigie (`spiders/sources/`).", bool),
-    Setting("sources_dirs", "", "Extra folders of source registry entries (YAML), separated by `:`, read after the bundled registry."),
-    Setting("contact_url", "https://github.com/vigie-civic/vigie",
-            "Contact URL put in the User-Agent so that council webmasters can reach the operator.", web_url),
-    Setting("admin_url", "", "Apprise URL (or apprise config file path) of the maintainers: failing sources and failing channels are reported there, never to subscribers.", apprise_target),
-    Setting("max_file_size_mb", 50, "Largest document downloaded, in megabytes; larger ones are recorded as failed.", at_least(1)),
-    Setting("recheck_after_days", 30, "A stored document is re-requested (conditionally) only after this many days; listing pages are always fetched.", at_least(0)),
-    Setting("source_time_budget_s", 1800, "Time budget of one source in a crawl, in seconds, so that one slow council cannot hold up a run.", at_least(1)),
-    Setting("concurrent_requests_per_domain", 2, "Requests in flight at once to one council domain.", at_least(1)),
-    Setting("download_delay_s", 1.0, "Minimum delay between two requests to one domain, in seconds (AutoThrottle adapts above it).", at_least(0, float)),
-    Setting("download_timeout_s", 60, "Seconds before a request times out.", at_least(1)),
-    Setting("retries", 3, "Retries of a request that failed with a timeout or a 5xx/429 answer.", at_least(0)),
-    Setting("retry_backoff_s", 2.0, "Wait before the first retry, in seconds; doubled at each attempt (Retry-After is honoured).", at_least(0, float)),
-    Setting("autothrottle", True, "Adapt the delay to each server's latency (Scrapy AutoThrottle).", bool),
-    Setting("obey_robots_txt", True, "Obey each site's robots.txt (switch off only for your own test servers).", bool),
-    Setting("http_cache", False, "Keep a Scrapy HTTP cache under the data folder (for development, never for scheduled runs).", bool),
-    Setting("templates_dir", "", "Folder of Jinja2 templates that override the bundled alert templates.", folder),
-    Setting("unsubscribe_url", "", "Page or mailto: address put in every email's unsubscribe link and List-Unsubscribe header; "
-            "`{subscription}` in it is replaced by the subscription's name. Empty: a mailto: link to the email's sender.", link_url),
-    Setting("public_url", "", "Base URL where the archive of documents is published (the data folder's `files/` as it is, so that "
-            "`<public_url>/ab/cd/<sha256>` is one document), used in alerts' links to archived copies. Empty: alerts say the copy is not published.", web_url),
-    Setting("site_url", "", "Base URL where the public site built by `vigie site build` is published; feeds and calendars then carry "
-            "absolute links to its pages. Empty: their links are relative (see docs/site.md).", web_url),
-    Setting("alert_rate_cap", 12, "Most immediate alert messages one subscription gets in 24 hours (its own `rate_cap` overrides this); "
-            "the overflow is folded into one digest at the next digest hour.", at_least(1)),
-    Setting("alert_digest_hour", 7, "Local hour (0-23) at which daily digests, and weekly ones on Mondays, are sent.", hour),
-    Setting("alert_timezone", "Europe/Paris", "Time zone of the digest hour and of alerts' dates (is a vote still ahead?).", time_zone),
-    Setting("alert_max_attempts", 8, "Attempts to deliver an alert, across runs with exponential backoff (5 min, doubling, at most 12 h), "
-            "before it is marked failed; a channel failing 3 times in a row is reported to VIGIE_ADMIN_URL.", at_least(1)),
-    Setting("analysis_memory_mb", 2048, "Memory (address space) that reading one document may take, in megabytes: PDF text and OCR "
-            "run in a worker process under this limit, and a document that needs more is failed alone (\"resource limit "
-            "exceeded: memory\").", at_least(256)),
-    Setting("analysis_time_limit_s", 900, "Seconds that reading one document (its OCR included) may take before it is "
-            "failed alone (\"resource limit exceeded: time\").", at_least(1)),
-    Setting("channel_timeout_s", 30.0, "Seconds an alert channel (a webhook, a chat or mail server) may take to connect, "
-            "and then to answer, before the attempt counts as failed (apprise's own default, 4 s, fails slow servers).",
-            at_least(1, float)),
-    Setting("log_level", "WARNING", "Logging level: DEBUG, INFO, WARNING or ERROR. `vigie -v` is INFO.", log_level),
+_TYPES: dict[str, Callable[[str], object]] = {"str": str, "int": int, "float": float, "bool": bool}
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, f.default, f.metadata["help"], f.metadata["parse"] or _TYPES[str(f.type)]) for f in fields(Settings)
 )
 
 BY_KEY = {s.key: s for s in SETTINGS}

@@ -9,9 +9,10 @@ A quarter of the passages, chosen by a hash of their id, is held out from tuning
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from nlp.extract import PageText
 from nlp.lexicon import LANGUAGES
@@ -41,7 +42,7 @@ class Passage:
         return int(hashlib.sha1(self.id.encode()).hexdigest(), 16) % 4 == 0
 
 
-def label_of(item: dict) -> str:
+def label_of(item: dict[str, Any]) -> str:
     """The label of an expected item or a detection: a category, or "vendor:<name>"."""
     return f"vendor:{item['vendor']}" if item.get("vendor") else item["category"]
 

@@ -21,16 +21,24 @@ KEYWORDS = Path(__file__).with_name("baseline.yaml")
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[frozenset[str], dict[bool, list[tuple[str, re.Pattern]]]]:
+def _patterns() -> tuple[frozenset[str], dict[bool, list[tuple[str, re.Pattern[str]]]]]:
     """The compound languages, and the keyword regexes with and without a word start."""
     lexicon = load_lexicon()
     keywords = parse_yaml(KEYWORDS.read_text(encoding="utf-8"))
     labels = [(category, words) for category, words in keywords["categories"].items()]
     labels += [(f"vendor:{v.name}", [a.text.lstrip("=") for a in v.aliases if not a.product]) for v in lexicon.vendors]
-    patterns = {compound: [(label, re.compile(("" if compound else r"(?<!\w)") + "(?:" +
-                                              "|".join(re.escape(fold_phrase(w)) for w in words) + ")"))
-                           for label, words in labels]
-                for compound in (False, True)}
+    patterns = {
+        compound: [
+            (
+                label,
+                re.compile(
+                    ("" if compound else r"(?<!\w)") + "(?:" + "|".join(re.escape(fold_phrase(w)) for w in words) + ")"
+                ),
+            )
+            for label, words in labels
+        ]
+        for compound in (False, True)
+    }
     return frozenset(lexicon.meta.get("compound_languages") or ()), patterns
 
 

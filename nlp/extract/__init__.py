@@ -38,8 +38,9 @@ def sniff_kind(data: bytes, media_type: str | None = None, name: str | None = No
     return "text" if kind == "other" else kind
 
 
-def extract(data: bytes, media_type: str | None = None, name: str | None = None,
-            language: str | None = None) -> Extraction:
+def extract(
+    data: bytes, media_type: str | None = None, name: str | None = None, language: str | None = None
+) -> Extraction:
     """Extract the pages of text of a file, whatever its kind, without its prefecture stamp.
 
     ``language`` guides OCR of scanned pages. The @ctes stamp is parsed into ``metadata``
@@ -57,8 +58,9 @@ def extract(data: bytes, media_type: str | None = None, name: str | None = None,
     elif kind in office.READERS:
         extraction = office.READERS[kind](data)
     elif kind == "archive":
-        raise ExtractionError("an archive (zip or compound file) that is not a Word, OpenDocument or Excel "
-                              "document: nothing to read")
+        raise ExtractionError(
+            "an archive (zip or compound file) that is not a Word, OpenDocument or Excel document: nothing to read"
+        )
     elif kind == "html":
         extraction = extract_html(data, media_type)
     else:

@@ -12,6 +12,7 @@ recursion, and a page nested deeper still is refused with the reason rather than
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -21,9 +22,44 @@ from nlp.extract import Extraction, ExtractionError, PageText
 
 _DROPPED_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "header", "footer")
 _DROP = etree.XPath("|".join(f"//{tag}" for tag in _DROPPED_TAGS))  # compiled once, not for every page
-_BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td",
-           "th", "thead", "tbody", "section", "article", "aside", "main", "blockquote", "pre", "address", "figure",
-           "figcaption", "form", "fieldset", "details", "summary", "caption", "hr", "body"}
+_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "section",
+    "article",
+    "aside",
+    "main",
+    "blockquote",
+    "pre",
+    "address",
+    "figure",
+    "figcaption",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
+    "caption",
+    "hr",
+    "body",
+}
 _SPACES = re.compile(r"[ \t\u00a0\r\n]+")
 _PARAGRAPH = "\x00"  # a paragraph break, squeezed into one blank line at the end
 MAX_DEPTH = 2048  # libxml2's limit with its "huge" option
@@ -53,7 +89,7 @@ def extract_html(data: bytes, media_type: str | None = None) -> Extraction:
     return Extraction([PageText(1, "\n\n".join(paragraphs), "html")], {"encoding": encoding, "title": title})
 
 
-def _walk(root, pieces: list[str]) -> None:
+def _walk(root: Any, pieces: list[str]) -> None:
     """The text of ``root`` and its descendants into ``pieces``, depth first, without recursion."""
     stack = [(root, False)]
     while stack:

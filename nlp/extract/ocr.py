@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 from functools import lru_cache
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -62,28 +63,32 @@ def tesseract_language(language: str | None) -> str:
 @lru_cache(maxsize=1)
 def warn_unavailable() -> None:
     """Said once per process: scanned pages are being skipped."""
-    log.warning("Scanned pages (no text layer) are left without text: Tesseract is not installed. "
-                "Install it to read them: %s", INSTALL_HINT)
+    log.warning(
+        "Scanned pages (no text layer) are left without text: Tesseract is not installed. Install it to read them: %s",
+        INSTALL_HINT,
+    )
 
 
-def pgm(width: int, height: int, stride: int, buffer) -> bytes:
+def pgm(width: int, height: int, stride: int, buffer: Any) -> bytes:
     """A grey-level bitmap as a binary PGM image (rows copied without their stride padding)."""
     header = f"P5\n{width} {height}\n255\n".encode()
     pixels = memoryview(buffer).cast("B")
     if stride == width:
         return header + pixels[: width * height].tobytes()
-    return header + b"".join(pixels[row * stride: row * stride + width].tobytes() for row in range(height))
+    return header + b"".join(pixels[row * stride : row * stride + width].tobytes() for row in range(height))
 
 
-def render(page) -> tuple[bytes, int]:
+def render(page: Any) -> tuple[bytes, int]:
     """A pypdfium2 page as a grey-level PGM image, and its resolution: :data:`DPI`, or less for a
     page too large for :data:`MAX_PIXELS`. Raises :class:`OcrError` for a page too large to read
     at :data:`MIN_DPI`. pdfium is not thread-safe: call it in turn."""
     width, height = page.get_size()  # points: 1/72 inch
     dpi = min(DPI, int(72 * math.sqrt(MAX_PIXELS / max(width * height, 1.0))))
     if dpi < MIN_DPI:
-        raise OcrError(f"page of {width / 72 * 2.54:.0f} × {height / 72 * 2.54:.0f} cm, too large to read at "
-                       f"{MIN_DPI} dpi within {MAX_PIXELS // 1_000_000} megapixels")
+        raise OcrError(
+            f"page of {width / 72 * 2.54:.0f} × {height / 72 * 2.54:.0f} cm, too large to read at "
+            f"{MIN_DPI} dpi within {MAX_PIXELS // 1_000_000} megapixels"
+        )
     bitmap = page.render(scale=dpi / 72, grayscale=True)
     try:
         return pgm(bitmap.width, bitmap.height, bitmap.stride, bitmap.buffer), dpi
@@ -99,8 +104,13 @@ def read_image(image: bytes, language: str | None = None, dpi: int = DPI) -> str
     # One thread per Tesseract process: pages are read in parallel processes instead.
     env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
     try:
-        result = subprocess.run([path, "stdin", "stdout", "-l", tesseract_language(language), "--psm", "3",
-                                 "--dpi", str(dpi)], input=image, capture_output=True, timeout=TIMEOUT_S, env=env)
+        result = subprocess.run(
+            [path, "stdin", "stdout", "-l", tesseract_language(language), "--psm", "3", "--dpi", str(dpi)],
+            input=image,
+            capture_output=True,
+            timeout=TIMEOUT_S,
+            env=env,
+        )
     except subprocess.TimeoutExpired:
         raise OcrError(f"Tesseract took more than {TIMEOUT_S} s") from None
     if result.returncode != 0:

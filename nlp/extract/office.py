@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from importlib import import_module
-from typing import Callable
 
 from nlp.extract import Extraction, ExtractionError, PageText
 
@@ -24,6 +24,7 @@ _MODULES = {"docx": "word", "doc": "word97", "odt": "opendocument", "rtf": "rtf"
 def _reader(kind: str) -> Callable[[bytes], Extraction]:
     def read(data: bytes) -> Extraction:
         return import_module(f"nlp.extract.{_MODULES[kind]}").extract(data)
+
     return read
 
 
@@ -39,8 +40,10 @@ def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
     total = sum(info.file_size for info in archive.infolist())
     if total > MAX_UNCOMPRESSED:
         archive.close()
-        raise ExtractionError(f"{what} file of {total // (1024 * 1024)} MB once uncompressed, more than the "
-                              f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB a council document needs: not read")
+        raise ExtractionError(
+            f"{what} file of {total // (1024 * 1024)} MB once uncompressed, more than the "
+            f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB a council document needs: not read"
+        )
     return archive
 
 
@@ -66,8 +69,9 @@ class PageWriter:
     def extraction(self, **metadata) -> Extraction:
         self.page_break()
         texts = [_tidy(page) for page in self.pages] or [""]
-        return Extraction([PageText(i + 1, text, self.method) for i, text in enumerate(texts)],
-                          {"page_count": len(texts), **metadata})
+        return Extraction(
+            [PageText(i + 1, text, self.method) for i, text in enumerate(texts)], {"page_count": len(texts), **metadata}
+        )
 
 
 def _tidy(text: str) -> str:

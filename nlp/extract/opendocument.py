@@ -8,6 +8,8 @@ paragraph whose style asks for a page break before it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 from nlp.extract import Extraction, ExtractionError
@@ -28,8 +30,11 @@ def extract(data: bytes) -> Extraction:
             root = etree.fromstring(archive.read("content.xml"), _PARSER)
         except (KeyError, etree.XMLSyntaxError) as exc:
             raise ExtractionError(f"corrupted OpenDocument (.odt) file: {exc}") from None
-    breaking = {style.get(f"{_STYLE}name") for style in root.iter(f"{_STYLE}style")
-                if any(props.get(f"{_FO}break-before") == "page" for props in style.iter(f"{_STYLE}paragraph-properties"))}
+    breaking = {
+        style.get(f"{_STYLE}name")
+        for style in root.iter(f"{_STYLE}style")
+        if any(props.get(f"{_FO}break-before") == "page" for props in style.iter(f"{_STYLE}paragraph-properties"))
+    }
     writer = PageWriter()
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag
@@ -54,7 +59,7 @@ def extract(data: bytes) -> Extraction:
     return writer.extraction()
 
 
-def _inside_paragraph(element) -> bool:
+def _inside_paragraph(element: Any) -> bool:
     parent = element.getparent()
     while parent is not None:
         if parent.tag in _PARAGRAPHS:

@@ -11,8 +11,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from nlp.extract import Extraction, ExtractionError, PageText
-from nlp.extract import ocr
+from nlp.extract import Extraction, ExtractionError, PageText, ocr
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,7 @@ def extract_pdf(data: bytes, language: str | None = None, name: str | None = Non
 def _text(page: pdfium.PdfPage) -> str:
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_bounded()
+        text: str = textpage.get_text_bounded()
     finally:
         textpage.close()
     # PDFium writes U+0002 for a word hyphenated at the end of a line ("vidéo\x02protection"), line
@@ -82,8 +81,14 @@ def _has_image(page: pdfium.PdfPage) -> bool:
     return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
 
 
-def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], scans: list[int], language: str | None,
-                name: str | None, metadata: dict[str, Any]) -> None:
+def _read_scans(
+    pdf: pdfium.PdfDocument,
+    pages: list[PageText],
+    scans: list[int],
+    language: str | None,
+    name: str | None,
+    metadata: dict[str, Any],
+) -> None:
     """OCR of the scanned pages: rendered in turn, read by parallel Tesseract processes.
 
     At most one rendered page per Tesseract process is held at a time: the next page is rendered
@@ -116,8 +121,9 @@ def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], scans: list[int]
             _record_ocr(pages, metadata, name, *reading.popleft())
 
 
-def _record_ocr(pages: list[PageText], metadata: dict[str, Any], name: str | None, index: int,
-                future: Future[str]) -> None:
+def _record_ocr(
+    pages: list[PageText], metadata: dict[str, Any], name: str | None, index: int, future: Future[str]
+) -> None:
     try:
         pages[index] = PageText(index + 1, future.result(), "ocr")
     except ocr.OcrError as exc:

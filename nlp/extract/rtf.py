@@ -23,7 +23,9 @@ def extract(data: bytes) -> Extraction:
     if not source.lstrip().startswith("{\\rtf"):
         raise ExtractionError("not an RTF file (no {\\rtf header)")
     try:
-        text = rtf_to_text(_PAGE.sub(r"\\u12?", source), errors="replace")  # \uN then its one-character fallback
+        text = rtf_to_text(  # type: ignore[no-untyped-call]  # striprtf has no annotations
+            _PAGE.sub(r"\\u12?", source), errors="replace"
+        )  # \uN then its one-character fallback
     except (ValueError, IndexError, LookupError) as exc:
         raise ExtractionError(f"corrupted RTF file: {exc}") from None
     writer = PageWriter()

@@ -7,8 +7,11 @@ Acts sent to the prefecture carry a stamp, printed on their pages by the transmi
     Affiché le                                  Date de télétransmission : 25/10/2021
     ID : 013-211301106-20210201-1212-AI         Date de réception préfecture : 25/10/2021
 
-(``shared/reference/standards-and-sources.md``, "@ctes / ACTES transmission identifier"). Its words
-are not the act's: it is taken out before matching, and the stored page text is the cleaned text.
+The identifier reads ``DDD-SIREN-YYYYMMDD-<internal number>-<NATURE>``: the département, the SIREN
+of the council, the transmission date (not the meeting's), the council's own number (which may hold
+``_`` and ``-``) and the nature (``DE`` délibération, ``AR`` acte réglementaire, ``AI`` acte
+individuel…). The stamp's
+words are not the act's: it is taken out before matching, and the stored page text is the cleaned text.
 OCR'd stamps are noisy ("Reça pn préfecture", "1D :"), so the line patterns are lenient.
 """
 
@@ -20,16 +23,25 @@ from typing import Any
 
 # DDD-SIREN-YYYYMMDD-<internal number, may hold "-" and "_">-NATURE
 ACTE_ID = re.compile(r"(?<![\w-])(\d{3}|0?2[AB])-(\d{9})-(\d{8})-([\w.-]+?)-(DE|AR|AI|CC|BF|AU)\b")
-NATURES = {"DE": "délibération", "AR": "acte réglementaire", "AI": "acte individuel", "CC": "contrat ou convention",
-           "BF": "document budgétaire ou financier", "AU": "autre"}
+NATURES = {
+    "DE": "délibération",
+    "AR": "acte réglementaire",
+    "AI": "acte individuel",
+    "CC": "contrat ou convention",
+    "BF": "document budgétaire ou financier",
+    "AU": "autre",
+}
 _DATE = r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
 _LINE_PATTERNS = {
     "sent": re.compile(rf"^\W{{0,3}}Envoy\S*\s+\S{{1,3}}\s+pr\S{{0,2}}fecture\s+le\b\W*(?:{_DATE})?\W*$", re.I | re.M),
-    "received": re.compile(rf"^\W{{0,3}}Re\S{{0,2}}\s+\S{{1,3}}\s+pr\S{{0,2}}fecture\s+le\b\W*(?:{_DATE})?\W*$", re.I | re.M),
+    "received": re.compile(
+        rf"^\W{{0,3}}Re\S{{0,2}}\s+\S{{1,3}}\s+pr\S{{0,2}}fecture\s+le\b\W*(?:{_DATE})?\W*$", re.I | re.M
+    ),
     "posted": re.compile(rf"^\W{{0,3}}(?:Affich|Publi)\S*\s+le\b\W*(?:{_DATE})?\W*$", re.I | re.M),
     "teletransmission": re.compile(rf"^\W{{0,3}}Date\s+de\s+t\S+transmission\s*:?\s*(?:{_DATE})?\W*$", re.I | re.M),
-    "acknowledged": re.compile(rf"^\W{{0,3}}Date\s+de\s+r\S+ception\s+(?:en\s+)?pr\S{{0,2}}fecture\s*:?\s*(?:{_DATE})?\W*$",
-                               re.I | re.M),
+    "acknowledged": re.compile(
+        rf"^\W{{0,3}}Date\s+de\s+r\S+ception\s+(?:en\s+)?pr\S{{0,2}}fecture\s*:?\s*(?:{_DATE})?\W*$", re.I | re.M
+    ),
 }
 _HEADER = re.compile(r"^\W{0,3}Accus\S+\s+de\s+r\S+ception\s+(?:en\s+)?pr\S{0,2}fecture\W*$", re.I | re.M)
 # "ID : …", OCR's "1D : …" or "D : …", "Identifiant Acte : …", or the identifier alone on its line.
@@ -50,9 +62,15 @@ def parse_acte_id(text: str) -> dict[str, Any] | None:
     if not match:
         return None
     departement, siren, date, number, nature = match.groups()
-    return {"id": match.group(), "departement": departement, "siren": siren,
-            "date": _iso(date[6:], date[4:6], date[:4]), "number": number, "nature": nature,
-            "nature_label": NATURES[nature]}
+    return {
+        "id": match.group(),
+        "departement": departement,
+        "siren": siren,
+        "date": _iso(date[6:], date[4:6], date[:4]),
+        "number": number,
+        "nature": nature,
+        "nature_label": NATURES[nature],
+    }
 
 
 def strip_stamp(text: str) -> tuple[str, dict[str, Any]]:

@@ -22,8 +22,19 @@ _FLAGS, _CCP_TEXT, _FC_CLX, _LCB_CLX = 0x0A, 0x4C, 0x1A2, 0x1A6
 _WHICH_TABLE, _ENCRYPTED = 0x0200, 0x0100
 _COMPRESSED = 0x40000000
 # Word's control characters: paragraph end, cell end, line break, page break, hyphens, objects.
-_CONTROLS = str.maketrans({"\r": "\n", "\x07": "\t", "\x0b": "\n", "\x1e": "-", "\x1f": None, "\x14": None,
-                           "\x01": None, "\x08": None, "\x05": None})
+_CONTROLS = str.maketrans(
+    {
+        "\r": "\n",
+        "\x07": "\t",
+        "\x0b": "\n",
+        "\x1e": "-",
+        "\x1f": None,
+        "\x14": None,
+        "\x01": None,
+        "\x08": None,
+        "\x05": None,
+    }
+)
 _FIELD = re.compile("\x13[^\x13\x14\x15]*(?:\x14|\x15)")  # a field's code, up to its result or end
 
 
@@ -67,7 +78,7 @@ def _text(word: bytes, table: bytes) -> str:
     """The main document's text, joined from the pieces of the piece table."""
     ccp_text = struct.unpack_from("<i", word, _CCP_TEXT)[0]
     fc_clx, lcb_clx = struct.unpack_from("<II", word, _FC_CLX)
-    clx = table[fc_clx:fc_clx + lcb_clx]
+    clx = table[fc_clx : fc_clx + lcb_clx]
     try:
         i = 0
         while i < len(clx) and clx[i] == 0x01:  # Prc: formatting, skipped
@@ -75,7 +86,7 @@ def _text(word: bytes, table: bytes) -> str:
         if i >= len(clx) or clx[i] != 0x02:
             raise ExtractionError("corrupted Word (.doc) file: no piece table")
         size = struct.unpack_from("<I", clx, i + 1)[0]
-        plc = clx[i + 5:i + 5 + size]
+        plc = clx[i + 5 : i + 5 + size]
         count = (len(plc) - 4) // 12
         cps = struct.unpack_from(f"<{count + 1}I", plc, 0)
         pieces = []
@@ -84,9 +95,9 @@ def _text(word: bytes, table: bytes) -> str:
             length = cps[n + 1] - cps[n]
             if fc & _COMPRESSED:
                 start = (fc & ~_COMPRESSED) // 2
-                pieces.append(word[start:start + length].decode("cp1252", errors="replace"))
+                pieces.append(word[start : start + length].decode("cp1252", errors="replace"))
             else:
-                pieces.append(word[fc:fc + 2 * length].decode("utf-16-le", errors="replace"))
+                pieces.append(word[fc : fc + 2 * length].decode("utf-16-le", errors="replace"))
     except struct.error as exc:
         raise ExtractionError(f"corrupted Word (.doc) file: piece table unreadable ({exc})") from None
-    return "".join(pieces)[:max(ccp_text, 0)]
+    return "".join(pieces)[: max(ccp_text, 0)]

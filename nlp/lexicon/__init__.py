@@ -20,14 +20,21 @@ from typing import Any
 
 from storage.safe_yaml import YAMLError, parse_yaml
 
-
 LEXICON_DIR = Path(__file__).parent
 LANGUAGES = ("fr", "en", "de")
 ANY = "any"  # terms used whatever the document's language (acronyms, brand-like words)
 # The taxonomy of issue "Detection": subscriptions filter on these ids; never rename them.
 TAXONOMY = (
-    "video_surveillance", "algorithmic_video", "biometrics", "plate_recognition", "audio_surveillance",
-    "drones", "predictive_policing", "urban_supervision", "social_media_monitoring", "body_cameras",
+    "video_surveillance",
+    "algorithmic_video",
+    "biometrics",
+    "plate_recognition",
+    "audio_surveillance",
+    "drones",
+    "predictive_policing",
+    "urban_supervision",
+    "social_media_monitoring",
+    "body_cameras",
     "phone_surveillance",
 )
 _TERM_LISTS = ("terms", "weak", "context", "negative_phrases", "negative_contexts", "limit_contexts")
@@ -114,8 +121,13 @@ class Lexicon:
 def load_lexicon(folder: Path | str | None = None) -> Lexicon:
     """Load and validate the lexicon in ``folder`` (the bundled one by default)."""
     folder = Path(folder) if folder else LEXICON_DIR
-    paths = [folder / "meta.yaml", folder / "vendors.yaml", folder / "evidence.yaml", folder / "companies.yaml",
-             *sorted((folder / "categories").glob("*.yaml"))]
+    paths = [
+        folder / "meta.yaml",
+        folder / "vendors.yaml",
+        folder / "evidence.yaml",
+        folder / "companies.yaml",
+        *sorted((folder / "categories").glob("*.yaml")),
+    ]
     files = {}
     for path in paths:
         if not path.is_file():
@@ -138,12 +150,14 @@ def parse_lexicon(files: dict[str, str], origin: Path | str = "<lexicon>") -> Le
     missing = [c for c in TAXONOMY if c not in categories]
     if missing:
         raise LexiconError(f"{Path(origin) / 'categories'}: no file for categories {', '.join(missing)}")
-    vendors = tuple(_vendor(Path(origin) / "vendors.yaml", i, v)
-                    for i, v in enumerate(data["vendors.yaml"].get("vendors") or []))
+    vendors = tuple(
+        _vendor(Path(origin) / "vendors.yaml", i, v) for i, v in enumerate(data["vendors.yaml"].get("vendors") or [])
+    )
     companies = _companies(Path(origin) / "companies.yaml", data.get("companies.yaml"))
     digest = hashlib.sha256("\0".join(f"{k}\0{files[k]}" for k in sorted(files)).encode()).hexdigest()[:8]
-    return Lexicon(f"{meta['version']}+{digest}", meta, categories, vendors, data["evidence.yaml"], dict(files),
-                   companies)
+    return Lexicon(
+        f"{meta['version']}+{digest}", meta, categories, vendors, data["evidence.yaml"], dict(files), companies
+    )
 
 
 def _yaml(path: Path, text: str) -> Any:
@@ -176,16 +190,33 @@ def _category(path: Path, entry: Any) -> Category:
     lists = {key: _terms(path, key, entry.get(key)) for key in _TERM_LISTS}
     subcategories = {str(k): tuple(v) for k, v in (entry.get("subcategories") or {}).items()}
     qualifiers = tuple(
-        Qualifier(str(q["subcategory"]), _terms(path, f"qualifiers[{i}].contexts", q.get("contexts")),
-                  float(q.get("factor", 1.0)), bool(q.get("drop", False)))
-        for i, q in enumerate(entry.get("qualifiers") or []))
+        Qualifier(
+            str(q["subcategory"]),
+            _terms(path, f"qualifiers[{i}].contexts", q.get("contexts")),
+            float(q.get("factor", 1.0)),
+            bool(q.get("drop", False)),
+        )
+        for i, q in enumerate(entry.get("qualifiers") or [])
+    )
     yields = tuple(entry.get("weak_yields_to") or ())
     unknown = [c for c in yields if c not in TAXONOMY]
     if unknown:
         raise LexiconError(f"{path}: weak_yields_to: unknown categories {', '.join(unknown)}")
-    return Category(entry["id"], dict(entry.get("label") or {}), lists["terms"], lists["weak"], lists["context"],
-                    lists["negative_phrases"], lists["negative_contexts"], subcategories, qualifiers, yields,
-                    _pairs(path, entry.get("pairs")), lists["limit_contexts"], bool(entry.get("counted", False)))
+    return Category(
+        entry["id"],
+        dict(entry.get("label") or {}),
+        lists["terms"],
+        lists["weak"],
+        lists["context"],
+        lists["negative_phrases"],
+        lists["negative_contexts"],
+        subcategories,
+        qualifiers,
+        yields,
+        _pairs(path, entry.get("pairs")),
+        lists["limit_contexts"],
+        bool(entry.get("counted", False)),
+    )
 
 
 def _pairs(path: Path, value: Any) -> dict[str, tuple[Pair, ...]]:
@@ -194,17 +225,23 @@ def _pairs(path: Path, value: Any) -> dict[str, tuple[Pair, ...]]:
         pairs = []
         for i, item in enumerate(items):
             near = item.get("near") if isinstance(item, dict) else None
-            if (not isinstance(item.get("term") if isinstance(item, dict) else None, str) or not isinstance(near, list)
-                    or not near or not all(isinstance(w, str) and w.strip() for w in near)
-                    or not isinstance(item.get("within"), int) or item["within"] <= 0):
-                raise LexiconError(f"{path}: pairs.{language}[{i}] must be {{term: WORD, near: [WORDS], "
-                                   f"within: CHARACTERS}}")
+            if (
+                not isinstance(item.get("term") if isinstance(item, dict) else None, str)
+                or not isinstance(near, list)
+                or not near
+                or not all(isinstance(w, str) and w.strip() for w in near)
+                or not isinstance(item.get("within"), int)
+                or item["within"] <= 0
+            ):
+                raise LexiconError(
+                    f"{path}: pairs.{language}[{i}] must be {{term: WORD, near: [WORDS], within: CHARACTERS}}"
+                )
             pairs.append(Pair(item["term"], tuple(near), item["within"]))
         out[language] = tuple(pairs)
     return out
 
 
-def _language_map(path: Path, where: str, value: Any) -> dict[str, list]:
+def _language_map(path: Path, where: str, value: Any) -> dict[str, list[Any]]:
     """A mapping of languages (or "any") to lists, checked."""
     if value is None:
         return {}
@@ -231,11 +268,14 @@ def _companies(path: Path, data: Any) -> dict[str, Any]:
             if all(isinstance(words, list) for words in value.values()):
                 out[key] = _terms(path, key, value)
             elif all(isinstance(roles, dict) for roles in value.values()):
-                out[key] = {language: {role: _words(path, f"{key}.{language}.{role}", words)
-                                       for role, words in roles.items()} for language, roles in value.items()}
+                out[key] = {
+                    language: {role: _words(path, f"{key}.{language}.{role}", words) for role, words in roles.items()}
+                    for language, roles in value.items()
+                }
             else:
-                raise LexiconError(f"{path}: {key}.<language> must be a list, or map roles (supplier, contractor…) "
-                                   f"to lists")
+                raise LexiconError(
+                    f"{path}: {key}.<language> must be a list, or map roles (supplier, contractor…) to lists"
+                )
         else:
             raise LexiconError(f"{path}: {key} must be a list, or a mapping of languages to roles to lists")
     return out
@@ -245,6 +285,8 @@ def _words(path: Path, where: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
         raise LexiconError(f"{path}: {where} must be a list of non-empty strings")
     return tuple(value)
+
+
 def _vendor(path: Path, index: int, entry: Any) -> Vendor:
     if not isinstance(entry, dict) or not entry.get("name") or not entry.get("aliases"):
         raise LexiconError(f"{path}: vendor #{index + 1} needs 'name' and 'aliases'")
@@ -257,9 +299,18 @@ def _vendor(path: Path, index: int, entry: Any) -> Vendor:
         if isinstance(item, str):
             return Alias(item, specialist, cased, product)
         if isinstance(item, dict) and isinstance(item.get("alias"), str):
-            return Alias(item["alias"], bool(item.get("specialist", specialist)), bool(item.get("cased", cased)), product)
+            return Alias(
+                item["alias"], bool(item.get("specialist", specialist)), bool(item.get("cased", cased)), product
+            )
         raise LexiconError(f"{path}: vendor {name!r}: an alias is a string or {{alias: ..., specialist: ...}}")
 
-    aliases = tuple(alias(a, False) for a in entry["aliases"]) + tuple(alias(p, True) for p in entry.get("products") or [])
-    return Vendor(name, entry["category"], specialist, aliases, _terms(path, f"{name}.negative_phrases",
-                                                                       entry.get("negative_phrases")))
+    aliases = tuple(alias(a, False) for a in entry["aliases"]) + tuple(
+        alias(p, True) for p in entry.get("products") or []
+    )
+    return Vendor(
+        name,
+        entry["category"],
+        specialist,
+        aliases,
+        _terms(path, f"{name}.negative_phrases", entry.get("negative_phrases")),
+    )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from notify import exports
 from notify.labels import load_labels
 from notify.site import layout, opendata
 from notify.site.content import FindingView, SiteContent, load_content
@@ -76,9 +77,17 @@ def build_site(db: Database, options: SiteOptions) -> BuildSummary:
     _write_open_data(writer, renderer, content)
     _write_front(writer, renderer, content)
     written = writer.finish()
-    return BuildSummary(out=options.out, councils=len(content.councils), findings=len(content.findings),
-                        documents=len(content.documents), hits=len(content.hits), written=written.written,
-                        unchanged=written.unchanged, removed=written.removed, seconds=time.perf_counter() - started)
+    return BuildSummary(
+        out=options.out,
+        councils=len(content.councils),
+        findings=len(content.findings),
+        documents=len(content.documents),
+        hits=len(content.hits),
+        written=written.written,
+        unchanged=written.unchanged,
+        removed=written.removed,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _calendar(renderer: SiteRenderer, findings: list[FindingView]) -> str:
@@ -99,24 +108,43 @@ def _write_councils(writer: SiteWriter, renderer: SiteRenderer, content: SiteCon
         writer.write(council.path, renderer.page("council.html.j2", council.path, council=council))
         findings = _newest(council.findings)
         feed = layout.council_page(council.id, "atom")
-        writer.write(feed, renderer.feed(
-            feed, title=renderer.words["feed_title_council"].format(name=council.name), alternate=council.path,
-            entries=findings[:FEED_ENTRIES], updated=findings[0].updated if findings else council.created_at))
+        writer.write(
+            feed,
+            renderer.feed(
+                feed,
+                title=renderer.words["feed_title_council"].format(name=council.name),
+                alternate=council.path,
+                entries=findings[:FEED_ENTRIES],
+                updated=findings[0].updated if findings else council.created_at,
+            ),
+        )
         writer.write(layout.council_page(council.id, "ics"), _calendar(renderer, council.findings))
     writer.write(layout.COUNCILS, renderer.page("councils.html.j2", layout.COUNCILS, councils=content.councils))
 
 
 def _write_categories(writer: SiteWriter, renderer: SiteRenderer, content: SiteContent) -> None:
     for category in content.categories:
-        writer.write(category.path, renderer.page("category.html.j2", category.path, category=category,
-                                                  shown=category.hits[:CATEGORY_PAGE_HITS]))
+        writer.write(
+            category.path,
+            renderer.page(
+                "category.html.j2", category.path, category=category, shown=category.hits[:CATEGORY_PAGE_HITS]
+            ),
+        )
         feed = layout.category_page(category.id, "atom")
         findings = [f for f in _newest(content.findings) if category.id in f.facts_categories]
-        writer.write(feed, renderer.feed(
-            feed, title=renderer.words["feed_title_category"].format(name=category.label), alternate=category.path,
-            entries=findings[:FEED_ENTRIES], updated=findings[0].updated if findings else category.hits[0].created_at))
-    writer.write(layout.CATEGORIES, renderer.page("categories.html.j2", layout.CATEGORIES,
-                                                  categories=content.categories))
+        writer.write(
+            feed,
+            renderer.feed(
+                feed,
+                title=renderer.words["feed_title_category"].format(name=category.label),
+                alternate=category.path,
+                entries=findings[:FEED_ENTRIES],
+                updated=findings[0].updated if findings else category.hits[0].created_at,
+            ),
+        )
+    writer.write(
+        layout.CATEGORIES, renderer.page("categories.html.j2", layout.CATEGORIES, categories=content.categories)
+    )
 
 
 def _write_open_data(writer: SiteWriter, renderer: SiteRenderer, content: SiteContent) -> None:
@@ -129,17 +157,30 @@ def _write_open_data(writer: SiteWriter, renderer: SiteRenderer, content: SiteCo
     shown = {dot.category for m in maps for dot in m.dots}
     legend = [(category.label, colour(category.id)) for category in content.categories if category.id in shown]
     writer.write(layout.MAP, renderer.page("map.html.j2", layout.MAP, maps=maps, elsewhere=elsewhere, legend=legend))
-    writer.write(layout.DATA, renderer.page("data.html.j2", layout.DATA, columns=opendata.COLUMNS,
-                                            licence=opendata.LICENCE, updated=content.updated))
+    writer.write(
+        layout.DATA,
+        renderer.page(
+            "data.html.j2", layout.DATA, columns=exports.COLUMNS, licence=opendata.LICENCE, updated=content.updated
+        ),
+    )
 
 
 def _write_front(writer: SiteWriter, renderer: SiteRenderer, content: SiteContent) -> None:
     newest = _newest(content.findings)
-    writer.write(layout.FEED_ALL, renderer.feed(
-        layout.FEED_ALL, title=renderer.words["feed_title_all"], alternate=layout.INDEX,
-        entries=newest[:FEED_ENTRIES], updated=newest[0].updated if newest else content.updated))
+    writer.write(
+        layout.FEED_ALL,
+        renderer.feed(
+            layout.FEED_ALL,
+            title=renderer.words["feed_title_all"],
+            alternate=layout.INDEX,
+            entries=newest[:FEED_ENTRIES],
+            updated=newest[0].updated if newest else content.updated,
+        ),
+    )
     writer.write(layout.CALENDAR_ALL, _calendar(renderer, content.findings))
     ahead = content.votes_ahead
     latest = [f for f in newest if not f.facts["vote_date"]][:LATEST_ON_INDEX]
-    writer.write(layout.INDEX, renderer.page("index.html.j2", layout.INDEX, upcoming=ahead, latest=latest,
-                                             total=len(content.findings)))
+    writer.write(
+        layout.INDEX,
+        renderer.page("index.html.j2", layout.INDEX, upcoming=ahead, latest=latest, total=len(content.findings)),
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from notify.sanitize import clean_text, safe_href, with_page
 from notify.site import layout
 from notify.site.failures import failure_kind
 from storage.models import Document, Finding, Hit, Source, SourceRun
+from storage.states import DocumentStatus, FindingStatus, RunStatus
 
 
 @dataclass
@@ -77,8 +79,10 @@ class CouncilView:
         labels = {t["id"]: t["label"] for f in self.findings for t in f.facts["technologies"]}
         rows = []
         for category, total in self.categories.items():
-            counts = [sum(1 for f in findings if any(t["id"] == category for t in f.facts["technologies"]))
-                      for _, findings in years]
+            counts = [
+                sum(1 for f in findings if any(t["id"] == category for t in f.facts["technologies"]))
+                for _, findings in years
+            ]
             rows.append((labels[category], counts, total))
         return rows
 
@@ -123,7 +127,7 @@ class FindingView:
     """A finding as the site shows it: its facts (:func:`notify.facts.finding_facts`) and evidence."""
 
     id: int
-    facts: dict
+    facts: dict[str, Any]
     council: CouncilView
     entry_id: str
     score: float
@@ -217,61 +221,108 @@ def vote_date(doc: Document, today: dt.date) -> dt.date | None:
     return None
 
 
-def _document(doc: Document, council: CouncilView, labels: Labels, language: str, public_url: str,
-              today: dt.date) -> DocumentView:
+def _document(
+    doc: Document, council: CouncilView, labels: Labels, language: str, public_url: str, today: dt.date
+) -> DocumentView:
     return DocumentView(
-        id=doc.id, title=document_title(doc),
-        kind=doc.kind, kind_label=labels.kind(doc.kind, language), meeting_date=doc.meeting_date,
-        vote_date=vote_date(doc, today), url=safe_href(doc.url), archive_url=archive_url(public_url, doc.content_hash),
-        council=council)
+        id=doc.id,
+        title=document_title(doc),
+        kind=doc.kind,
+        kind_label=labels.kind(doc.kind, language),
+        meeting_date=doc.meeting_date,
+        vote_date=vote_date(doc, today),
+        url=safe_href(doc.url),
+        archive_url=archive_url(public_url, doc.content_hash),
+        council=council,
+    )
 
 
 def _hit(hit: Hit, doc: Document, view: DocumentView, labels: Labels, language: str, public_url: str) -> HitView:
     before, match, after = highlight(hit.snippet, hit.matched)
     return HitView(
-        id=hit.id, entry_id=layout.hit_id(doc.source_id, doc.url, hit.fingerprint), category=hit.category,
-        label=_label(hit, labels, language), matched=clean_text(hit.matched), before=before, match=match,
-        after=after, page=hit.page, start=hit.start, page_url=with_page(view.url, hit.page),
-        archive_url=archive_url(public_url, doc.content_hash, hit.page), created_at=hit.created_at, document=view,
-        finding_id=hit.finding_id)
+        id=hit.id,
+        entry_id=layout.hit_id(doc.source_id, doc.url, hit.fingerprint),
+        category=hit.category,
+        label=_label(hit, labels, language),
+        matched=clean_text(hit.matched),
+        before=before,
+        match=match,
+        after=after,
+        page=hit.page,
+        start=hit.start,
+        page_url=with_page(view.url, hit.page),
+        archive_url=archive_url(public_url, doc.content_hash, hit.page),
+        created_at=hit.created_at,
+        document=view,
+        finding_id=hit.finding_id,
+    )
 
 
 def _health(session: Session) -> dict[str, Health]:
     """Each source's last crawl and last successful crawl, in two grouped queries."""
-    latest = (select(SourceRun.source_id, func.max(SourceRun.started_at).label("at"))
-              .group_by(SourceRun.source_id).subquery())
-    runs = session.scalars(select(SourceRun).join(latest, (SourceRun.source_id == latest.c.source_id)
-                                                  & (SourceRun.started_at == latest.c.at)))
-    health = {r.source_id: Health(last_at=r.finished_at or r.started_at, status=r.status,
-                                  new_documents=r.documents_new,
-                                  failure=failure_kind(r.error, r.finish_reason) if r.status == "failed" else "")
-              for r in runs}
-    last_ok = session.execute(select(SourceRun.source_id, func.max(SourceRun.finished_at))
-                              .where(SourceRun.status == "ok").group_by(SourceRun.source_id))
+    latest = (
+        select(SourceRun.source_id, func.max(SourceRun.started_at).label("at")).group_by(SourceRun.source_id).subquery()
+    )
+    runs = session.scalars(
+        select(SourceRun).join(
+            latest, (SourceRun.source_id == latest.c.source_id) & (SourceRun.started_at == latest.c.at)
+        )
+    )
+    health = {
+        r.source_id: Health(
+            last_at=r.finished_at or r.started_at,
+            status=r.status,
+            new_documents=r.documents_new,
+            failure=failure_kind(r.error, r.finish_reason) if r.status == RunStatus.FAILED else "",
+        )
+        for r in runs
+    }
+    last_ok = session.execute(
+        select(SourceRun.source_id, func.max(SourceRun.finished_at))
+        .where(SourceRun.status == RunStatus.OK)
+        .group_by(SourceRun.source_id)
+    )
     for source_id, finished_at in last_ok:
         health.setdefault(source_id, Health()).last_ok_at = finished_at
     return health
 
 
-def _document_order(doc: DocumentView) -> tuple:
+def _document_order(doc: DocumentView) -> tuple[Any, ...]:
     return reading_order(doc.vote_date, doc.meeting_date, doc.id)
 
 
-def _finding_order(finding: FindingView) -> tuple:
+def _finding_order(finding: FindingView) -> tuple[Any, ...]:
     return reading_order(finding.facts["vote_date"], finding.facts["meeting_date"], finding.id)
 
 
-def _findings(session: Session, councils: dict[str, CouncilView], hits: list[HitView], labels: Labels,
-              language: str, public_url: str, today: dt.date) -> list[FindingView]:
+def _findings(
+    session: Session,
+    councils: dict[str, CouncilView],
+    hits: list[HitView],
+    labels: Labels,
+    language: str,
+    public_url: str,
+    today: dt.date,
+) -> list[FindingView]:
     """Every active finding with its evidence, the latest revised first."""
     views = []
-    query = select(Finding).where(Finding.status == "active").options(*FINDING_LOADED).order_by(
-        Finding.news_at.desc(), Finding.id.desc())
+    query = (
+        select(Finding)
+        .where(Finding.status == FindingStatus.ACTIVE)
+        .options(*FINDING_LOADED)
+        .order_by(Finding.news_at.desc(), Finding.id.desc())
+    )
     for finding in session.scalars(query).unique():
         council = councils[finding.source_id]
-        view = FindingView(id=finding.id, facts=finding_facts(finding, labels, language, public_url, today),
-                           council=council, entry_id=layout.finding_id(finding.source_id, finding.key),
-                           score=finding.score, first_seen_at=finding.first_seen_at, updated=finding.news_at)
+        view = FindingView(
+            id=finding.id,
+            facts=finding_facts(finding, labels, language, public_url, today),
+            council=council,
+            entry_id=layout.finding_id(finding.source_id, finding.key),
+            score=finding.score,
+            first_seen_at=finding.first_seen_at,
+            updated=finding.news_at,
+        )
         views.append(view)
         council.findings.append(view)
     by_id = {v.id: v for v in views}
@@ -286,20 +337,33 @@ def _findings(session: Session, councils: dict[str, CouncilView], hits: list[Hit
 def load_content(session: Session, labels: Labels, language: str, public_url: str, today: dt.date) -> SiteContent:
     """Read the site's content: every source, and every document that has hits, with its hits."""
     health = _health(session)
-    councils = {s.id: CouncilView(id=s.id, name=clean_text(s.name) or clean_text(s.id), url=safe_href(s.url),
-                              created_at=s.created_at, country=clean_text(s.country).upper(), latitude=s.latitude,
-                              longitude=s.longitude, health=health.get(s.id, Health()))
-                for s in session.scalars(select(Source))}
-    for source_id, error in session.execute(select(Document.source_id, Document.error)
-                                            .where(Document.status == "failed")):
+    councils = {
+        s.id: CouncilView(
+            id=s.id,
+            name=clean_text(s.name) or clean_text(s.id),
+            url=safe_href(s.url),
+            created_at=s.created_at,
+            country=clean_text(s.country).upper(),
+            latitude=s.latitude,
+            longitude=s.longitude,
+            health=health.get(s.id, Health()),
+        )
+        for s in session.scalars(select(Source))
+    }
+    for source_id, error in session.execute(
+        select(Document.source_id, Document.error).where(Document.status == DocumentStatus.FAILED)
+    ):
         kinds = councils[source_id].failed_documents
         kind = failure_kind(error)
         kinds[kind] = kinds.get(kind, 0) + 1
     documents: dict[int, DocumentView] = {}
     categories: dict[str, CategoryView] = {}
     hits: list[HitView] = []
-    query = select(Hit, Document).join(Document, Hit.document_id == Document.id).order_by(
-        Hit.created_at.desc(), Hit.id.desc())
+    query = (
+        select(Hit, Document)
+        .join(Document, Hit.document_id == Document.id)
+        .order_by(Hit.created_at.desc(), Hit.id.desc())
+    )
     for hit, doc in session.execute(query):
         if hit.retracted_by:
             continue
@@ -310,17 +374,24 @@ def load_content(session: Session, labels: Labels, language: str, public_url: st
         entry = _hit(hit, doc, view, labels, language, public_url)
         view.hits.append(entry)
         hits.append(entry)
-        categories.setdefault(hit.category, CategoryView(hit.category, labels.category(hit.category, language))) \
-            .hits.append(entry)
+        categories.setdefault(
+            hit.category, CategoryView(hit.category, labels.category(hit.category, language))
+        ).hits.append(entry)
     for view in documents.values():
         view.hits.sort(key=lambda h: (h.page, h.start, h.id))
     for council in councils.values():
         council.documents.sort(key=_document_order)
     ordered = sorted(documents.values(), key=_document_order)
     findings = _findings(session, councils, hits, labels, language, public_url, today)
-    dates = [h.created_at for h in hits[:1]] + [f.updated for f in findings[:1]] + [c.created_at for c in councils.values()]
+    dates = (
+        [h.created_at for h in hits[:1]] + [f.updated for f in findings[:1]] + [c.created_at for c in councils.values()]
+    )
     return SiteContent(
-        councils=sorted(councils.values(), key=lambda c: (c.name.casefold(), c.id)), documents=ordered, hits=hits,
+        councils=sorted(councils.values(), key=lambda c: (c.name.casefold(), c.id)),
+        documents=ordered,
+        hits=hits,
         categories=sorted(categories.values(), key=lambda c: (c.label.casefold(), c.id)),
         upcoming=[d for d in ordered if d.vote_date],
-        updated=max(dates, default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)), findings=findings)
+        updated=max(dates, default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)),
+        findings=findings,
+    )

@@ -18,7 +18,7 @@ DEFAULT = "download_failed"
 
 
 @lru_cache(maxsize=1)
-def _kinds() -> list[tuple[str, re.Pattern]]:
+def _kinds() -> list[tuple[str, re.Pattern[str]]]:
     data = parse_yaml(PATTERNS.read_text(encoding="utf-8")) or {}
     return [(kind, re.compile("|".join(f"(?:{p})" for p in patterns), re.I)) for kind, patterns in data.items()]
 

@@ -10,8 +10,8 @@ every scraped string passes through :func:`escape_text`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from notify.site import layout
 from notify.site.content import FindingView
@@ -40,7 +40,9 @@ def fold(line: str) -> str:
     """``line`` cut into lines of at most 75 octets, never inside a UTF-8 character (§3.1)."""
     if len(line.encode("utf-8")) <= LINE_OCTETS:
         return line
-    parts, current, size, limit = [], [], 0, LINE_OCTETS
+    parts: list[str] = []
+    current: list[str] = []
+    size, limit = 0, LINE_OCTETS
     for char in line:
         octets = len(char.encode("utf-8"))
         if size + octets > limit:
@@ -54,7 +56,7 @@ def fold(line: str) -> str:
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _uri(url: str) -> str:
@@ -63,8 +65,9 @@ def _uri(url: str) -> str:
     return url.replace(" ", "%20")
 
 
-def meeting_events(findings: Iterable[FindingView], words: dict[str, str],
-                   link: Callable[[FindingView], str]) -> list[Event]:
+def meeting_events(
+    findings: Iterable[FindingView], words: dict[str, str], link: Callable[[FindingView], str]
+) -> list[Event]:
     """An event per (council, meeting day) among ``findings`` with a vote ahead, soonest first.
 
     ``link(finding)`` is the URL an event points to: the finding's page on the site when the
@@ -80,27 +83,52 @@ def meeting_events(findings: Iterable[FindingView], words: dict[str, str],
         what = ", ".join(dict.fromkeys(label for f in found for label in f.categories))
         lines = [words["calendar_intro"]]
         for finding in found:
-            lines += ["", words["calendar_finding"].format(subject=finding.facts["subject"],
-                                                          what=", ".join(finding.categories)), link(finding)]
-            lines += [words["calendar_quote"].format(label=q["what"], page=q["page"],
-                                                     quote=q["before"] + q["match"] + q["after"])
-                      for q in finding.facts["quotes"]]
-        events.append(Event(
-            uid=layout.meeting_uid(council_id, day), day=day, stamp=max(f.updated for f in found),
-            summary=words["calendar_summary"].format(council=council.name, what=what),
-            description="\n".join(lines), location=council.name, url=link(found[0])))
+            lines += [
+                "",
+                words["calendar_finding"].format(subject=finding.facts["subject"], what=", ".join(finding.categories)),
+                link(finding),
+            ]
+            lines += [
+                words["calendar_quote"].format(
+                    label=q["what"], page=q["page"], quote=q["before"] + q["match"] + q["after"]
+                )
+                for q in finding.facts["quotes"]
+            ]
+        events.append(
+            Event(
+                uid=layout.meeting_uid(council_id, day),
+                day=day,
+                stamp=max(f.updated for f in found),
+                summary=words["calendar_summary"].format(council=council.name, what=what),
+                description="\n".join(lines),
+                location=council.name,
+                url=link(found[0]),
+            )
+        )
     return events
 
 
 def calendar(name: str, events: Iterable[Event], language: str) -> str:
     """The iCalendar text of ``events``, with CRLF line ends and folded lines."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Vigie//Vigie public site//FR", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"NAME:{escape_text(name)}", f"X-WR-CALNAME:{escape_text(name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Vigie//Vigie public site//FR",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{escape_text(name)}",
+        f"X-WR-CALNAME:{escape_text(name)}",
+    ]
     for event in events:
         lines += [
-            "BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{_utc(event.stamp)}", f"LAST-MODIFIED:{_utc(event.stamp)}",
-            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}", f"DTEND;VALUE=DATE:{event.day + dt.timedelta(days=1):%Y%m%d}",
-            "TRANSP:TRANSPARENT", f"SUMMARY;LANGUAGE={language}:{escape_text(event.summary)}",
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{_utc(event.stamp)}",
+            f"LAST-MODIFIED:{_utc(event.stamp)}",
+            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.day + dt.timedelta(days=1):%Y%m%d}",
+            "TRANSP:TRANSPARENT",
+            f"SUMMARY;LANGUAGE={language}:{escape_text(event.summary)}",
             f"DESCRIPTION;LANGUAGE={language}:{escape_text(event.description)}",
             f"LOCATION:{escape_text(event.location)}",
         ]

@@ -14,10 +14,10 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-from storage.safe_yaml import parse_yaml
+from typing import Any
 
 from notify.site.content import CouncilView
+from storage.safe_yaml import parse_yaml
 
 HERE = Path(__file__).parent
 OUTLINES = HERE / "geodata" / "outlines.json"
@@ -46,12 +46,12 @@ class CountryMap:
 
 
 @lru_cache(maxsize=1)
-def _outlines() -> dict:
+def _outlines() -> dict[str, Any]:
     return json.loads(OUTLINES.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
-def style() -> dict:
+def style() -> dict[str, Any]:
     return parse_yaml(STYLE.read_text(encoding="utf-8"))
 
 
@@ -90,14 +90,16 @@ def council_maps(councils: list[CouncilView]) -> tuple[list[CountryMap], list[Co
             continue
         project, height = _projection(outline["frame"], width)
         if council.country not in maps:
-            paths = ["M" + "L".join(f"{x},{y}" for x, y in (project(*p) for p in ring)) + "Z"
-                     for ring in outline["rings"]]
+            paths = [
+                "M" + "L".join(f"{x},{y}" for x, y in (project(*p) for p in ring)) + "Z" for ring in outline["rings"]
+            ]
             maps[council.country] = CountryMap(council.country, outline["name"], width, height, paths)
         category = next(iter(council.categories), "")
         x, y = project(council.longitude, council.latitude)
         count = len(council.findings)
-        maps[council.country].dots.append(Dot(council, x, y, round(4 + 2.5 * math.sqrt(count), 1),
-                                              colour(category), category, count))
+        maps[council.country].dots.append(
+            Dot(council, x, y, round(4 + 2.5 * math.sqrt(count), 1), colour(category), category, count)
+        )
     for country_map in maps.values():
         country_map.dots.sort(key=lambda d: -d.radius)  # small dots drawn over large ones
     return sorted(maps.values(), key=lambda m: m.code), elsewhere

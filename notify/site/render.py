@@ -43,31 +43,36 @@ def load_strings(language: str, path: Path = STRINGS) -> dict[str, str]:
 
 def rfc3339(moment: dt.datetime) -> str:
     """An Atom date (RFC 3339, UTC)."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class SiteRenderer:
     """Renders the site's pages (links relative to each page) and feeds (absolute links when
     the site's URL is known)."""
 
-    def __init__(self, language: str, site_url: str = "", timezone: str = "Europe/Paris",
-                 override_dir: str | Path | None = None) -> None:
+    def __init__(
+        self, language: str, site_url: str = "", timezone: str = "Europe/Paris", override_dir: str | Path | None = None
+    ) -> None:
         self.language = language
         self.site_url = site_url.rstrip("/")
         self.zone = ZoneInfo(timezone)
         self.words = load_strings(language)
         # The alerts' environment (filters, strict undefined), over the site's templates.
-        self.env = environment(Path(override_dir) / "site" if override_dir else None, bundled=TEMPLATES,
-                               autoescape=True)
-        self.env.filters.update(date=date_fr if language == "fr" else date_en, local_date=self.local_date,
-                                rfc3339=rfc3339, money=money_fr if language == "fr" else money_en)
+        self.env = environment(
+            Path(override_dir) / "site" if override_dir else None, bundled=TEMPLATES, autoescape=True
+        )
+        self.env.filters.update(
+            date=date_fr if language == "fr" else date_en,
+            local_date=self.local_date,
+            rfc3339=rfc3339,
+            money=money_fr if language == "fr" else money_en,
+        )
         # Our own words, escaped once rather than at each of their thousands of uses.
-        self.env.globals.update(t={k: Markup(escape(v)) for k, v in self.words.items()}, lang=language,
-                                layout=layout)
+        self.env.globals.update(t={k: Markup(escape(v)) for k, v in self.words.items()}, lang=language, layout=layout)
 
     def local_date(self, moment: dt.datetime) -> str:
         """The day of ``moment`` where the councils are, in words."""
-        return self.env.filters["date"](moment.astimezone(self.zone).date())
+        return str(self.env.filters["date"](moment.astimezone(self.zone).date()))
 
     def absolute(self, path: str) -> str:
         """The public URL of a page, or "" when the site's URL is not configured."""
@@ -81,4 +86,5 @@ class SiteRenderer:
         """An Atom feed that will live at ``path``."""
         root = f"{self.site_url}/" if self.site_url else layout.root_of(path)
         return self.env.get_template("feed.atom.j2").render(
-            root=root, path=path, feed_id=layout.feed_id(path, self.site_url), **context)
+            root=root, path=path, feed_id=layout.feed_id(path, self.site_url), **context
+        )

@@ -40,8 +40,9 @@ class SiteWriter:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise SiteFolderError(f"cannot create the site folder {self.root}: {exc.strerror}; "
-                                  "choose another with --out") from None
+            raise SiteFolderError(
+                f"cannot create the site folder {self.root}: {exc.strerror}; choose another with --out"
+            ) from None
         self.previous = self._read_manifest()
 
     def _target(self, relative: str) -> Path:

@@ -6,19 +6,12 @@ without an extension), follows its pagination, and goes down into sub-pages whos
 of the council, its meetings, boards, committees or years (newest years first). Listing pages
 stay on the source's hosts; documents are fetched wherever they are hosted (a regional
 platform, cloud storage), within the rule of ``spiders.reach``. Optional settings in the
-source's ``config`` refine it for sites that need them:
-
-``document_links`` (CSS)       where the document links are;
-``follow_links`` (CSS)         which links lead to sub-pages or further listing pages;
-``max_depth`` (2)              how many levels of sub-pages to go down;
-``max_pages`` (200)            how many listing pages to read at most, the start page included;
-``allowed_domains`` ([])       other hosts whose pages are the source's listings too;
-``document_extensions``        the extensions of document files (``spiders/vocabulary.yaml``).
+source's ``config`` refine it for sites that need them: see ``HtmlCouncilSpider.options``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -39,6 +32,7 @@ from spiders.links import (
     says_document,
 )
 from spiders.metadata import guess_kind, meeting_date
+from spiders.options import Option
 from storage.filetypes import DOCUMENT_KINDS, file_kind
 
 # What a home page presents as council documents, among its links to files.
@@ -66,28 +60,42 @@ def response_kind(response: Response) -> str:
     disposition = (response.headers.get(b"Content-Disposition") or b"").decode("latin-1")
     name = disposition.rsplit("filename=", 1)[-1].strip("\"' ;") if "filename=" in disposition else response.url
     kind = file_kind(response.body, media, name)
-    if kind in DOCUMENT_KINDS or kind == "text" and "text/plain" in media:
+    if kind in DOCUMENT_KINDS or (kind == "text" and "text/plain" in media):
         return "document"
     return "page" if kind == "html" else "other"
 
 
 class HtmlCouncilSpider(CouncilSpider):
     name = "html"
+    options: ClassVar[dict[str, Option]] = {
+        "document_links": Option("CSS of the document links (all links to documents by default)."),
+        "follow_links": Option("CSS of the links that lead to sub-pages or further listing pages."),
+        "max_depth": Option("How many levels of sub-pages to go down.", 2),
+        "max_pages": Option("How many listing pages to read at most, the start page included.", 200),
+        "allowed_domains": Option("Other hosts whose pages are the source's listings too.", []),
+        "document_extensions": Option(
+            "The extensions of document files (those of `spiders/vocabulary.yaml` by default)."
+        ),
+    }
 
     def __init__(self, source, **kwargs: Any) -> None:
         super().__init__(source, **kwargs)
         # Every listing page requested, so that `max_pages` counts pages, not links to them.
         self.pages_requested: set[str] = set()
-        self.max_depth = self.config.get("max_depth", 2)
-        self.max_pages = self.config.get("max_pages", 200)
+        self.max_depth = self.option("max_depth")
+        self.max_pages = self.option("max_pages")
 
     async def start(self):
         yield self.page_request(self.source.url, 0)
 
     def page_request(self, url: str, level: int, fields: dict | None = None) -> scrapy.Request:
         self.pages_requested.add(url)
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
-                              meta={"vigie_level": level, "vigie_link_fields": fields or {}})
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            meta={"vigie_level": level, "vigie_link_fields": fields or {}},
+        )
 
     def parse_listing(self, response: Response):
         if not isinstance(response, TextResponse) or response_kind(response) == "document":
@@ -109,8 +117,12 @@ class HtmlCouncilSpider(CouncilSpider):
             yield from super().parse_document(response)
         elif kind == "page" and isinstance(response, TextResponse):
             level = response.meta["vigie_level"]
-            if self.is_allowed(response.url) and level <= self.max_depth and \
-                    len(self.pages_requested) < self.max_pages and response.url not in self.pages_requested:
+            if (
+                self.is_allowed(response.url)
+                and level <= self.max_depth
+                and len(self.pages_requested) < self.max_pages
+                and response.url not in self.pages_requested
+            ):
                 self.pages_requested.add(response.url)
                 # Presented as a document of the listing: its own documents are the council's.
                 yield from self.read_page(response, level, collect_all=True)
@@ -118,13 +130,21 @@ class HtmlCouncilSpider(CouncilSpider):
                 self.crawler.stats.inc_value("vigie/presumed_documents_not_documents")
         else:
             media = (response.headers.get(b"Content-Type") or b"?").decode("latin-1")[:100]
-            yield self.document_item(link_url(response.request), skipped=True, error=f"not a document: the server sent {media}",
-                                     **response.meta.get("vigie_fields", {}))
+            yield self.document_item(
+                link_url(response.request),
+                skipped=True,
+                error=f"not a document: the server sent {media}",
+                **response.meta.get("vigie_fields", {}),
+            )
 
     def read_page(self, response: TextResponse, level: int, collect_all: bool = False):
         settings = self.settings
-        links = extract_links(response.selector, response.url,
-                              max_links=settings.getint("VIGIE_MAX_LINKS_PER_PAGE", 10_000), deadline=self.deadline)
+        links = extract_links(
+            response.selector,
+            response.url,
+            max_links=settings.getint("VIGIE_MAX_LINKS_PER_PAGE", 10_000),
+            deadline=self.deadline,
+        )
         if links.truncated:
             self.crawler.stats.inc_value("vigie/listings_truncated")
             self.listing_error(response.url, f"listing truncated: {links.truncated}; the rest of the page was not read")
@@ -137,21 +157,27 @@ class HtmlCouncilSpider(CouncilSpider):
         on a council page (the start page unless it is the site's home page, or a page whose title
         speaks of the council), or elsewhere those whose words speak of the council or that the
         page presents as agendas, minutes or deliberations."""
-        css = self.config.get("document_links")
-        extensions = self.config.get("document_extensions")
+        css = self.option("document_links")
+        extensions = self.option("document_extensions")
         site_root = urlsplit(response.url).path in ("", "/")
-        collect_all = collect_all or bool(css) or (
-            not site_root and (level == 0 or page_is_about_council(response.selector, response.url))
+        collect_all = (
+            collect_all
+            or bool(css)
+            or (not site_root and (level == 0 or page_is_about_council(response.selector, response.url)))
         )
-        candidates = extract_links(response.selector, response.url, css) if css else \
-            [link for link in links if not link.chrome]
+        candidates = (
+            extract_links(response.selector, response.url, css) if css else [link for link in links if not link.chrome]
+        )
         page_heading = " ".join(" ".join(response.xpath("//h1//text()").getall()).split())
         for link in candidates:
             certain = is_document_url(link.url, extensions)
             if not certain and not self.presumed_document(link, response.url):
                 continue
-            if not (collect_all or is_council_link(link)
-                    or guess_kind(link.text, link.context, link.heading) in _COUNCIL_KINDS):
+            if not (
+                collect_all
+                or is_council_link(link)
+                or guess_kind(link.text, link.context, link.heading) in _COUNCIL_KINDS
+            ):
                 continue
             # Already requested, or stored and fresh: no metadata to guess (re-crawls are fast).
             fields = {} if self.is_settled(link.url) else self.link_fields(link, page_heading)
@@ -161,8 +187,11 @@ class HtmlCouncilSpider(CouncilSpider):
     def presumed_document(self, link: Link, page_url: str) -> bool:
         """A link without a document extension that gives a file all the same, by its URL's shape
         or by what the page says of it (never the page itself)."""
-        return link.url != page_url and link.url not in self.pages_requested and \
-            (is_download_endpoint(link.url) or says_document(link))
+        return (
+            link.url != page_url
+            and link.url not in self.pages_requested
+            and (is_download_endpoint(link.url) or says_document(link))
+        )
 
     @staticmethod
     def link_fields(link: Link, page_heading: str) -> dict:
@@ -177,14 +206,18 @@ class HtmlCouncilSpider(CouncilSpider):
         """Requests for the listing's next pages (same level) and the sub-pages (one level down:
         council, meetings, boards, committees, years), on the source's hosts, within
         ``max_depth`` and ``max_pages``; when the budget is short, the newest years first."""
-        extensions = self.config.get("document_extensions")
+        extensions = self.option("document_extensions")
         rel_next = rel_next_urls(response.selector, response.url)
-        follow_css = self.config.get("follow_links")
+        follow_css = self.option("follow_links")
         candidates = extract_links(response.selector, response.url, follow_css) if follow_css else links
         wanted: list[tuple[int, Link]] = []
         for link in candidates:
-            if link.url in self.pages_requested or link.url in self.requested \
-                    or is_document_url(link.url, extensions) or not self.is_allowed(link.url):
+            if (
+                link.url in self.pages_requested
+                or link.url in self.requested
+                or is_document_url(link.url, extensions)
+                or not self.is_allowed(link.url)
+            ):
                 continue
             if is_pagination(link, rel_next):
                 wanted.append((level, link))  # the same listing, further on

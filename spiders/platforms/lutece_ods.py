@@ -12,22 +12,20 @@ Each result is a ``div.itemODS`` block: the title links to ``page=ods-solr.displ
 file is ``…/plugins/solr/modules/ods/DoDownload.jsp?id_document=N`` (no extension). So public
 third-party readers of the portal found it (quoted phrases return nothing, ``AND`` works); no
 recorded page backs it here. Newest first: after a complete crawl, paging stops at the first page
-that brings nothing new. Options in the source's ``config``:
-
-``query``       the search words (``vidéoprotection AND caméras``); none by default;
-``page_size``   (50) results per page, the ``items_per_page`` parameter;
-``max_pages``   (40) how many pages a first crawl reads at most (the archive holds far more).
+that brings nothing new. Options in the source's ``config``: see ``LuteceOdsSpider.options``.
 """
 
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapy.http import Response
 
 from spiders.api import ApiSpider, with_query
 from spiders.metadata import guess_kind, meeting_date
+from spiders.options import Option
 from spiders.text import fold
 
 _SEANCE = re.compile(r"^[A-ZÉÛÈ]+ \d{4}$")
@@ -51,11 +49,17 @@ def item_metadata(metas: list[str]) -> dict[str, str | None]:
 
 class LuteceOdsSpider(ApiSpider):
     name = "lutece_ods"
+    options: ClassVar[dict[str, Option]] = {
+        "query": Option("The search words (`vidéoprotection AND caméras`); none by default."),
+        "page_size": Option("Results per page, the `items_per_page` parameter.", 50),
+        "max_pages": Option("How many pages a first crawl reads at most (the archive holds far more).", 40),
+    }
     incremental = True
 
     def page_request(self, index: int):
-        url = with_query(self.source.url, query=self.config.get("query"),
-                         items_per_page=self.config.get("page_size", 50), page_index=index)
+        url = with_query(
+            self.source.url, query=self.option("query"), items_per_page=self.option("page_size"), page_index=index
+        )
         return self.listing_request(url, self.parse_page, accept="text/html", page_index=index)
 
     def listings(self):
@@ -69,8 +73,10 @@ class LuteceOdsSpider(ApiSpider):
         blocks = page.css("div.itemODS")
         if not blocks:
             if index == 1:
-                self.listing_error(response.url, "no result (div.itemODS) on the first page: is the search "
-                                                 "URL right, has the portal changed?")
+                self.listing_error(
+                    response.url,
+                    "no result (div.itemODS) on the first page: is the search URL right, has the portal changed?",
+                )
             return
         fresh = False
         for block in blocks:
@@ -79,7 +85,7 @@ class LuteceOdsSpider(ApiSpider):
                 yield from self.document_request(url, **fields)
         if self.since is not None and not fresh:
             return  # newest first: the rest was read by an earlier crawl
-        if self.since is None and index >= int(self.config.get("max_pages", 40)):
+        if self.since is None and index >= int(self.option("max_pages")):
             self.logger.info("Stopped after %d pages (config max_pages)", index)
             return
         yield self.page_request(index + 1)
@@ -93,11 +99,17 @@ class LuteceOdsSpider(ApiSpider):
         doc_id = (parse_qs(urlsplit(href).query).get("id_document") or [""])[0]
         metas = item_metadata([clean(m.css("::text").getall()) for m in block.css(".itemODS_meta-item")])
         content = clean(block.css(".itemODS_content ::text").getall())
-        kind = "minutes" if fold(metas["type"] or "").startswith("debat") else \
-            guess_kind(metas["type"], default="deliberation")
-        fields = {"title": title or metas["reference"] or doc_id, "kind": kind,
-                  "meeting_date": meeting_date(content, title, None, None, None),
-                  "extra": {**metas, "page": page.urljoin(href) if href else None}}
+        kind = (
+            "minutes"
+            if fold(metas["type"] or "").startswith("debat")
+            else guess_kind(metas["type"], default="deliberation")
+        )
+        fields = {
+            "title": title or metas["reference"] or doc_id,
+            "kind": kind,
+            "meeting_date": meeting_date(content, title, None, None, None),
+            "extra": {**metas, "page": page.urljoin(href) if href else None},
+        }
         files = [page.urljoin(a.attrib["href"]) for a in block.css("a[href*='DoDownload.jsp']")]
         if not files and doc_id:
             site = self.source.url.split("/jsp/site/")[0] + "/jsp/site/"

@@ -19,38 +19,45 @@ publication-actes.fr say so): pages are read until the cursor ends. Each ``acte`
 ``typologie`` (``99_DE``, ``99_AT``…), ``objet``, ``date_acte``, ``date_publication``,
 ``classification_code``/``classification_libelle`` (the @ctes subject tree: 6.1 police municipale),
 ``url`` (the PDF on the platform's file host, data.megalis.bretagne.bzh/OpenData/<SIREN>/…) and
-``annexes`` (``url`` each). Options in the source's ``config``:
-
-``types_actes``      only these act types ("1,2"), as the API takes them; all by default;
-``classifications``  only these @ctes classes ("6,1"); all by default;
-``annexes``          (true) download the annexes too;
-``page_size``        (100) acts per page, the most the API returns;
-``lookback_days``    (30) how far before the last complete crawl an incremental crawl asks again;
-``max_pages``        (1000) a guard against a cursor that never ends.
+``annexes`` (``url`` each). Options in the source's ``config``: see ``MegalisSpider.options``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.http import Response
 
 from spiders.api import ApiSpider, with_query
+from spiders.options import Option
 
 # The API's act types (`type`): the document kind they are (orders are decisions, as in
 # spiders/vocabulary.yaml), and what to call them.
 ACT_TYPES = {
-    "1": ("deliberation", "délibération"), "2": ("deliberation", "acte réglementaire"),
-    "3": ("deliberation", "acte individuel"), "4": ("other", "contrat, convention ou avenant"),
-    "5": ("other", "document budgétaire"), "6": ("other", "autre acte"), "7": ("other", "acte hors préfecture"),
-    "71": ("minutes", "liste des délibérations"), "72": ("deliberation", "arrêté temporaire"),
+    "1": ("deliberation", "délibération"),
+    "2": ("deliberation", "acte réglementaire"),
+    "3": ("deliberation", "acte individuel"),
+    "4": ("other", "contrat, convention ou avenant"),
+    "5": ("other", "document budgétaire"),
+    "6": ("other", "autre acte"),
+    "7": ("other", "acte hors préfecture"),
+    "71": ("minutes", "liste des délibérations"),
+    "72": ("deliberation", "arrêté temporaire"),
     "73": ("minutes", "procès-verbal"),
 }
 
 
 class MegalisSpider(ApiSpider):
     name = "megalis"
+    options: ClassVar[dict[str, Option]] = {
+        "types_actes": Option("Only these act types (\"1,2\"), as the API takes them; all by default."),
+        "classifications": Option("Only these @ctes classes (\"6,1\"); all by default."),
+        "annexes": Option("Download the annexes too.", True),
+        "page_size": Option("Acts per page, the most the API returns.", 100),
+        "lookback_days": Option("How far before the last complete crawl an incremental crawl asks again.", 30),
+        "max_pages": Option("A guard against a cursor that never ends.", 1000),
+    }
     incremental = True
 
     def __init__(self, source, **kwargs: Any) -> None:
@@ -61,20 +68,27 @@ class MegalisSpider(ApiSpider):
     def search_url(self, cursor: str | None = None) -> str:
         since = None
         if self.since is not None:
-            start = self.since.date() - dt.timedelta(days=int(self.config.get("lookback_days", 30)))
+            start = self.since.date() - dt.timedelta(days=int(self.option("lookback_days")))
             since = f"{start.isoformat()}T00:00:00Z"
-        return with_query(self.source.url, query="", lignes=self.config.get("page_size", 100),
-                          types_actes=self.config.get("types_actes"),
-                          classifications=self.config.get("classifications"),
-                          date_debut=since, page_suivante=cursor)
+        return with_query(
+            self.source.url,
+            query="",
+            lignes=self.option("page_size"),
+            types_actes=self.option("types_actes"),
+            classifications=self.option("classifications"),
+            date_debut=since,
+            page_suivante=cursor,
+        )
 
     def listings(self):
         yield self.listing_request(self.search_url(), self.parse_page)
 
     def parse_page(self, response: Response):
-        data = self.read_json(response, lambda d: isinstance(d, dict) and isinstance(d.get("resultats"), list),
-                              "no `resultats` list in the answer: is this the platform's "
-                              "…/mq_apis/actes/v1/search URL with a siren?")
+        data = self.read_json(
+            response,
+            lambda d: isinstance(d, dict) and isinstance(d.get("resultats"), list),
+            "no `resultats` list in the answer: is this the platform's …/mq_apis/actes/v1/search URL with a siren?",
+        )
         if data is None:
             return
         self.pages += 1
@@ -85,10 +99,12 @@ class MegalisSpider(ApiSpider):
         if not cursor:
             return
         if cursor in self.cursors:
-            self.listing_error(response.url, f"the API gave the same next page ({cursor[:40]}) twice: "
-                                             "stopped there, the acts read so far are kept")
+            self.listing_error(
+                response.url,
+                f"the API gave the same next page ({cursor[:40]}) twice: stopped there, the acts read so far are kept",
+            )
             return
-        if self.pages >= int(self.config.get("max_pages", 1000)):
+        if self.pages >= int(self.option("max_pages")):
             self.listing_error(response.url, f"stopped after {self.pages} pages (config max_pages)")
             return
         self.cursors.add(cursor)
@@ -105,15 +121,22 @@ class MegalisSpider(ApiSpider):
             "meeting_date": decided if code == "1" else None,  # a council's vote, not an order's signature
             "adoption_date": decided,
             "published_date": self.local_date(acte.get("date_publication")),
-            "extra": {"act_type": label, "typologie": acte.get("typologie"), "platform_id": acte.get("id"),
-                      "classification": {"code": acte.get("classification_code"),
-                                         "label": acte.get("classification_libelle")}},
+            "extra": {
+                "act_type": label,
+                "typologie": acte.get("typologie"),
+                "platform_id": acte.get("id"),
+                "classification": {
+                    "code": acte.get("classification_code"),
+                    "label": acte.get("classification_libelle"),
+                },
+            },
         }
         if acte.get("url"):
             yield from self.document_request(str(acte["url"]), kind=kind, **fields)
-        if not self.config.get("annexes", True):
+        if not self.option("annexes"):
             return
         for number, annexe in enumerate(acte.get("annexes") or [], start=1):
             if isinstance(annexe, dict) and annexe.get("url"):
-                yield from self.document_request(str(annexe["url"]), kind="annex",
-                                                 **{**fields, "title": f"{title} (annexe {number})"})
+                yield from self.document_request(
+                    str(annexe["url"]), kind="annex", **{**fields, "title": f"{title} (annexe {number})"}
+                )

@@ -9,20 +9,19 @@ asks only for objects modified since the last complete crawl (``modified_since``
   its resolution file (deliberation) and other files;
 - each paper's main file (report) and other files (annex).
 
-Options in the source's ``config``: ``body`` (the id URL, name, short name or AGS of the one
-body to read, when a system hosts several), ``papers`` (true), ``file_url``
-(``downloadUrl`` or ``accessUrl``: which URL of a File to fetch first).
+Options in the source's ``config``: see ``OParlSpider.options``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.http import Response
 
 from spiders.api import ApiSpider, parse_datetime, with_query
 from spiders.metadata import guess_kind
+from spiders.options import Option
 
 _VOTES = {"for": r"(\d+)\s*Ja", "against": r"(\d+)\s*Nein", "abstention": r"(\d+)\s*Enthaltung"}
 
@@ -51,6 +50,11 @@ def body_matches(body: dict, wanted: str | None) -> bool:
 
 class OParlSpider(ApiSpider):
     name = "oparl"
+    options: ClassVar[dict[str, Option]] = {
+        "body": Option("The id URL, name, short name or AGS of the one body to read, when a system hosts several."),
+        "papers": Option("Read the papers (Vorlagen) too, not only the meetings.", True),
+        "file_url": Option("Which URL of a File to fetch first: `downloadUrl` or `accessUrl`.", "downloadUrl"),
+    }
     language = "de"  # OParl is the German councils' standard
     incremental = True
 
@@ -59,8 +63,11 @@ class OParlSpider(ApiSpider):
 
     def paged(self, response: Response, callback):
         """The list page's objects (not deleted), and a request for the next page if any."""
-        data = self.read_json(response, lambda d: isinstance(d, dict) and isinstance(d.get("data"), list),
-                              "not an OParl list (no `data` array)")
+        data = self.read_json(
+            response,
+            lambda d: isinstance(d, dict) and isinstance(d.get("data"), list),
+            "not an OParl list (no `data` array)",
+        )
         if data is None:
             return [], None
         following = (data.get("links") or {}).get("next")
@@ -95,7 +102,7 @@ class OParlSpider(ApiSpider):
     def parse_bodies(self, response: Response):
         bodies, following = self.paged(response, self.parse_bodies)
         for body in bodies:
-            if body_matches(body, self.config.get("body")):
+            if body_matches(body, self.option("body")):
                 yield from self.body_lists(body)
         if following:
             yield following
@@ -103,7 +110,7 @@ class OParlSpider(ApiSpider):
     def body_lists(self, body: dict):
         if isinstance(body.get("meeting"), str):
             yield self.listing_request(self.changed(body["meeting"]), self.parse_meetings)
-        if self.config.get("papers", True) and isinstance(body.get("paper"), str):
+        if self.option("papers") and isinstance(body.get("paper"), str):
             yield self.listing_request(self.changed(body["paper"]), self.parse_papers)
 
     # -- Meetings and their agenda items -----------------------------------------------
@@ -116,9 +123,14 @@ class OParlSpider(ApiSpider):
             yield following
 
     def meeting_documents(self, meeting: dict):
-        context = {"meeting_date": self.local_date(meeting.get("start")),
-                   "extra": {"meeting": meeting.get("id"), "meeting_name": meeting.get("name"),
-                             **({"cancelled": True} if meeting.get("cancelled") else {})}}
+        context = {
+            "meeting_date": self.local_date(meeting.get("start")),
+            "extra": {
+                "meeting": meeting.get("id"),
+                "meeting_name": meeting.get("name"),
+                **({"cancelled": True} if meeting.get("cancelled") else {}),
+            },
+        }
         name = meeting.get("name") or "Sitzung"
         for key, kind in (("invitation", "agenda"), ("resultsProtocol", "minutes"), ("verbatimProtocol", "minutes")):
             yield from self.file_documents(meeting.get(key), kind, name, context)
@@ -131,11 +143,19 @@ class OParlSpider(ApiSpider):
     def agenda_item_documents(self, item: dict, meeting: dict, context: dict):
         name = " ".join(str(item.get("name") or "").split())
         if name and item.get("id"):
-            lines = [f"{item.get('number') or ''} {name}".strip(),
-                     f"{meeting.get('name') or ''} {context['meeting_date'] or ''}".strip()]
+            lines = [
+                f"{item.get('number') or ''} {name}".strip(),
+                f"{meeting.get('name') or ''} {context['meeting_date'] or ''}".strip(),
+            ]
             lines += [str(item[k]) for k in ("result", "resolutionText") if item.get(k)]
-            yield self.document_item(item["id"], text="\n".join(lines) + "\n", kind="agenda", title=name,
-                                     votes=vote_counts(item.get("result")), **context)
+            yield self.document_item(
+                item["id"],
+                text="\n".join(lines) + "\n",
+                kind="agenda",
+                title=name,
+                votes=vote_counts(item.get("result")),
+                **context,
+            )
         yield from self.file_documents(item.get("resolutionFile"), "deliberation", name, context)
         for file in item.get("auxiliaryFile") or []:
             yield from self.file_documents(file, None, name, context)
@@ -146,9 +166,14 @@ class OParlSpider(ApiSpider):
         papers, following = self.paged(response, self.parse_papers)
         for paper in papers:
             date = parse_datetime(paper.get("date"))
-            context = {"published_date": date.date() if date else None,
-                       "extra": {"paper": paper.get("id"), "reference": paper.get("reference"),
-                                 "paper_type": paper.get("paperType")}}
+            context = {
+                "published_date": date.date() if date else None,
+                "extra": {
+                    "paper": paper.get("id"),
+                    "reference": paper.get("reference"),
+                    "paper_type": paper.get("paperType"),
+                },
+            }
             name = paper.get("name") or paper.get("reference") or "Vorlage"
             main_kind = guess_kind(paper.get("paperType"), name, default="report")
             yield from self.file_documents(paper.get("mainFile"), main_kind, name, context)
@@ -160,8 +185,9 @@ class OParlSpider(ApiSpider):
     # -- Files -------------------------------------------------------------------------
 
     def file_url(self, file: dict) -> str | None:
-        order = ("downloadUrl", "accessUrl") if self.config.get("file_url", "downloadUrl") == "downloadUrl" \
-            else ("accessUrl", "downloadUrl")
+        order = (
+            ("downloadUrl", "accessUrl") if self.option("file_url") == "downloadUrl" else ("accessUrl", "downloadUrl")
+        )
         return next((file[k] for k in order if file.get(k)), None)
 
     def file_documents(self, file: Any, kind: str | None, parent: str, context: dict):

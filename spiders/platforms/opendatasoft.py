@@ -4,22 +4,18 @@ The URL is the dataset's API URL, ``https://<portal>/api/explore/v2.1/catalog/da
 Records are read 100 at a time from ``/records``; the API refuses ``offset + limit`` above
 10,000, so a larger dataset is read in one go from ``/exports/json``, which has no row cap.
 SCDL field names (in lower case on these portals) are understood as they are; another
-dataset maps its fields in the source's ``config``:
-
-``fields``         {subject, url, date, id} → the dataset's field names (SCDL by default);
-``date_field``     the date field used to ask only for recent records (default: the ``date`` field);
-``lookback_days``  (120) how far before the last complete crawl to ask again, since records
-                   are often published weeks after their date;
-``page_size``      (100) records per request.
+dataset maps its fields in the source's ``config`` (see ``OpenDataSoftSpider.options``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from scrapy.http import Response
 
 from spiders.api import ApiSpider, with_query
+from spiders.options import Option
 from spiders.platforms.scdl import deliberation_documents
 from spiders.scdl_fields import parse_record
 
@@ -47,6 +43,16 @@ def next_offset(offset: int, got: int, total_count: int, page_size: int) -> int 
 
 class OpenDataSoftSpider(ApiSpider):
     name = "opendatasoft"
+    options: ClassVar[dict[str, Option]] = {
+        "fields": Option("{subject, url, date, id} → the dataset's field names (SCDL's by default).", {}),
+        "date_field": Option("The date field used to ask only for recent records (the `date` field by default)."),
+        "lookback_days": Option(
+            "How far before the last complete crawl to ask again, since records are often "
+            "published weeks after their date.",
+            120,
+        ),
+        "page_size": Option("Records per request.", 100),
+    }
     incremental = True
 
     @property
@@ -55,26 +61,30 @@ class OpenDataSoftSpider(ApiSpider):
 
     @property
     def fields(self) -> dict[str, str]:
-        return {**SCDL_FIELDS, **self.config.get("fields", {})}
+        return {**SCDL_FIELDS, **self.option("fields")}
 
     def where(self) -> str | None:
         """The ODSQL filter of an incremental crawl, on the dataset's date field."""
         if self.since is None:
             return None
-        field = self.config.get("date_field", self.fields["date"])
-        start = self.since.date() - dt.timedelta(days=self.config.get("lookback_days", 120))
+        field = self.option("date_field") or self.fields["date"]
+        start = self.since.date() - dt.timedelta(days=self.option("lookback_days"))
         return f"{field} >= date'{start.isoformat()}'"
 
     def records_url(self, offset: int) -> str:
-        return with_query(f"{self.dataset_url}/records", limit=self.config.get("page_size", 100),
-                          offset=offset, where=self.where())
+        return with_query(
+            f"{self.dataset_url}/records", limit=self.option("page_size"), offset=offset, where=self.where()
+        )
 
     def listings(self):
         yield self.listing_request(self.records_url(0), self.parse_records, offset=0)
 
     def parse_records(self, response: Response):
-        data = self.read_json(response, lambda d: isinstance(d, dict) and "results" in d,
-                              "no `results` in the answer: is this an Explore v2.1 dataset URL?")
+        data = self.read_json(
+            response,
+            lambda d: isinstance(d, dict) and "results" in d,
+            "no `results` in the answer: is this an Explore v2.1 dataset URL?",
+        )
         if data is None:
             return
         total = int(data.get("total_count") or 0)
@@ -84,7 +94,7 @@ class OpenDataSoftSpider(ApiSpider):
             return
         yield from self.records_documents(data["results"])
         offset = response.meta["offset"]
-        following = next_offset(offset, len(data["results"]), total, self.config.get("page_size", 100))
+        following = next_offset(offset, len(data["results"]), total, self.option("page_size"))
         if following is not None:
             yield self.listing_request(self.records_url(following), self.parse_records, offset=following)
 

@@ -4,20 +4,19 @@ The URL is the CSV file, as a user would copy it from data.gouv.fr or a regional
 A data.gouv.fr dataset page (``https://www.data.gouv.fr/fr/datasets/<slug>/``) or its API URL
 works too: every CSV resource of the dataset is read. Each row becomes a document: its PDF
 (``DELIB_URL``) when it has one, otherwise a text record of its subject and metadata, so that
-the subject is analysed even when no file is published. Options in the source's ``config``:
-
-``more_urls`` ([])   other CSV files of the same body (one per year, say);
-``delimiter``        the separator, when sniffing the header is not enough;
-``encoding``         the file's encoding, when it is neither UTF-8 nor Windows-1252.
+the subject is analysed even when no file is published. Options in the source's ``config``: see
+``ScdlSpider.options``.
 """
 
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from scrapy.http import Response
 
 from spiders.api import ApiSpider
+from spiders.options import Option
 from spiders.scdl_fields import Deliberation, ScdlError, read_table
 
 _DATAGOUV_PAGE = re.compile(r"^(https?://[^/]*data\.gouv\.fr)/(?:[a-z]{2}/)?datasets/([^/?#]+)/?")
@@ -60,9 +59,14 @@ def _record_fields(record: Deliberation) -> dict:
 
 class ScdlSpider(ApiSpider):
     name = "scdl"
+    options: ClassVar[dict[str, Option]] = {
+        "more_urls": Option("Other CSV files of the same body (one per year, say).", []),
+        "delimiter": Option("The separator, when sniffing the header is not enough."),
+        "encoding": Option("The file's encoding, when it is neither UTF-8 nor Windows-1252."),
+    }
 
     def listings(self):
-        for url in [self.source.url, *self.config.get("more_urls", [])]:
+        for url in [self.source.url, *self.option("more_urls")]:
             api = datagouv_api_url(url)
             if api:
                 yield self.listing_request(api, self.parse_dataset)
@@ -70,12 +74,16 @@ class ScdlSpider(ApiSpider):
                 yield self.listing_request(url, self.parse_table)
 
     def parse_dataset(self, response: Response):
-        data = self.read_json(response, lambda d: isinstance(d, dict),
-                              "not a data.gouv.fr dataset (no `resources`): is this its API URL?")
+        data = self.read_json(
+            response, lambda d: isinstance(d, dict), "not a data.gouv.fr dataset (no `resources`): is this its API URL?"
+        )
         if data is None:
             return
-        resources = [r for r in data.get("resources") or []
-                     if isinstance(r, dict) and str(r.get("format", "")).lower() == "csv" and r.get("url")]
+        resources = [
+            r
+            for r in data.get("resources") or []
+            if isinstance(r, dict) and str(r.get("format", "")).lower() == "csv" and r.get("url")
+        ]
         if not resources:
             self.listing_error(response.url, "the data.gouv.fr dataset has no CSV resource")
         for resource in resources:
@@ -83,7 +91,7 @@ class ScdlSpider(ApiSpider):
 
     def parse_table(self, response: Response):
         try:
-            rows = list(read_table(response.body, self.config.get("encoding"), self.config.get("delimiter")))
+            rows = list(read_table(response.body, self.option("encoding"), self.option("delimiter")))
         except ScdlError as exc:
             self.listing_error(response.url, str(exc))
             return

@@ -8,28 +8,14 @@ run the same servlet, whose rows are ``table.tabledelib tbody tr`` (public third
 document it). The URL is the form's target; the spider asks for the range window by window (a
 window must stay under the engine's result cap), from ``history_days`` ago on a first crawl, from the
 last complete crawl minus ``lookback_days`` after that, and reads every row's document links.
-Options in the source's ``config``:
-
-``method``          (POST) or GET;
-``form``            ({}) the form's fixed fields, e.g. {nbresults: "200", hideRecDetail: "false"};
-``date_fields``     ({start: dtdebut, end: dtfin}) the names of the range's fields;
-``date_format``     ("%d/%m/%Y") how the form writes a date;
-``window_days``     (30) the length of one window;
-``history_days``    (365) how far back a first crawl goes;
-``lookback_days``   (30) how far before the last complete crawl an incremental crawl starts;
-``rows``            ("tr") CSS of a result row (its text dates its documents);
-``title``           CSS of the title within a row (the row's whole text by default);
-``link_pattern``    a regular expression whose group is the file in a ``javascript:`` link,
-                    e.g. ``f_openDoc\\(\\s*['"]([^'"]+)`` ;
-``document_url``    ("{path}") the file's address from that group, relative to the URL
-                    (``/files/unzip//{path}``);
-``allowed_domains`` ([]) other hosts whose files may be fetched.
+Options in the source's ``config``: see ``SearchFormSpider.options``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import ClassVar
 from urllib.parse import quote
 
 from scrapy.http import Response
@@ -39,6 +25,7 @@ from spiders.api import ApiSpider, with_query
 from spiders.base import CouncilSpider
 from spiders.links import is_document_url
 from spiders.metadata import find_dates, guess_kind
+from spiders.options import Option
 
 
 def windows(start: dt.date, end: dt.date, days: int) -> list[tuple[dt.date, dt.date]]:
@@ -53,21 +40,43 @@ def windows(start: dt.date, end: dt.date, days: int) -> list[tuple[dt.date, dt.d
 
 class SearchFormSpider(ApiSpider):
     name = "searchform"
+    options: ClassVar[dict[str, Option]] = {
+        "method": Option("POST or GET.", "POST"),
+        "form": Option("The form's fixed fields, e.g. {nbresults: \"200\", hideRecDetail: \"false\"}.", {}),
+        "date_fields": Option("The names of the range's fields.", {"start": "dtdebut", "end": "dtfin"}),
+        "date_format": Option("How the form writes a date.", "%d/%m/%Y"),
+        "window_days": Option("The length of one search window, in days.", 30),
+        "history_days": Option("How far back a first crawl goes, in days.", 365),
+        "lookback_days": Option("How far before the last complete crawl an incremental crawl starts, in days.", 30),
+        "rows": Option("CSS of a result row (its text dates its documents).", "tr"),
+        "title": Option("CSS of the title within a row (the row's whole text by default)."),
+        "link_pattern": Option(
+            "A regular expression whose group is the file in a `javascript:` link, "
+            "e.g. `f_openDoc\\(\\s*['\"]([^'\"]+)`."
+        ),
+        "document_url": Option(
+            "The file's address from that group, relative to the URL (`/files/unzip//{path}`).", "{path}"
+        ),
+        "allowed_domains": Option("Other hosts whose files may be fetched.", []),
+    }
     incremental = True
     is_allowed = CouncilSpider.is_allowed  # a web page, not a publisher's data: its host and allowed_domains
 
     def listings(self):
         today = dt.date.today()
         if self.since is None:
-            start = today - dt.timedelta(days=int(self.config.get("history_days", 365)))
+            start = today - dt.timedelta(days=int(self.option("history_days")))
         else:
-            start = self.since.date() - dt.timedelta(days=int(self.config.get("lookback_days", 30)))
-        fields = {"start": "dtdebut", "end": "dtfin", **self.config.get("date_fields", {})}
-        shape = self.config.get("date_format", "%d/%m/%Y")
-        for first, last in windows(start, today, int(self.config.get("window_days", 30))):
-            form = {**{k: str(v) for k, v in self.config.get("form", {}).items()},
-                    fields["start"]: first.strftime(shape), fields["end"]: last.strftime(shape)}
-            if str(self.config.get("method", "POST")).upper() == "GET":
+            start = self.since.date() - dt.timedelta(days=int(self.option("lookback_days")))
+        fields = {**self.options["date_fields"].default, **self.option("date_fields")}  # one may be renamed alone
+        shape = self.option("date_format")
+        for first, last in windows(start, today, int(self.option("window_days"))):
+            form = {
+                **{k: str(v) for k, v in self.option("form").items()},
+                fields["start"]: first.strftime(shape),
+                fields["end"]: last.strftime(shape),
+            }
+            if str(self.option("method")).upper() == "GET":
                 yield self.listing_request(with_query(self.source.url, **form), self.parse_results, accept="text/html")
             else:
                 yield self.listing_request(self.source.url, self.parse_results, accept="text/html", formdata=form)
@@ -76,21 +85,33 @@ class SearchFormSpider(ApiSpider):
         page = self.html_listing(response)
         if page is None:
             return
-        pattern = self.config.get("link_pattern")
-        for row in page.css(self.config.get("rows", "tr")):
+        pattern = self.option("link_pattern")
+        for row in page.css(self.option("rows")):
             text = " ".join(" ".join(row.css("::text").getall()).split())
-            title = " ".join(" ".join(row.css(f"{self.config['title']} ::text").getall()).split()) \
-                if self.config.get("title") else text
+            title_css = self.option("title")
+            title = " ".join(" ".join(row.css(f"{title_css} ::text").getall()).split()) if title_css else text
             for link in row.css("a[href]"):
                 url = self.file_url(link.attrib["href"], pattern, response)
                 if url is None:
                     continue
-                label = " ".join(filter(None, [" ".join(link.css("::text").getall()).strip(),
-                                               link.attrib.get("title", ""), link.css("img::attr(title)").get("")]))
+                label = " ".join(
+                    filter(
+                        None,
+                        [
+                            " ".join(link.css("::text").getall()).strip(),
+                            link.attrib.get("title", ""),
+                            link.css("img::attr(title)").get(""),
+                        ],
+                    )
+                )
                 dates = find_dates(text)
                 yield from self.document_request(
-                    url, title=title or label or url, kind=guess_kind(label, title, default="deliberation"),
-                    meeting_date=dates[0] if dates else None, extra={"label": label or None})
+                    url,
+                    title=title or label or url,
+                    kind=guess_kind(label, title, default="deliberation"),
+                    meeting_date=dates[0] if dates else None,
+                    extra={"label": label or None},
+                )
 
     def file_url(self, href: str, pattern: str | None, response: Response) -> str | None:
         """The document behind a row's link: a ``javascript:`` link read with ``link_pattern``, or a
@@ -100,7 +121,7 @@ class SearchFormSpider(ApiSpider):
             match = re.search(pattern, href) if pattern else None
             if match is None:
                 return None
-            template = self.config.get("document_url", "{path}")
+            template = self.option("document_url")
             return safe_url_string(response.urljoin(template.format(path=quote(match[1], safe="/._-"))))
         url = safe_url_string(response.urljoin(href))
         return url if not href.startswith(("#", "mailto:")) and is_document_url(url) else None

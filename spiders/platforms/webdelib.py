@@ -16,18 +16,15 @@ the spider follows that move and stores the file under the ``openfile.jsp`` addr
 public page gives. Seen in public third-party readers of Limoges', Lyon's, Béziers' and CAPSO's hosts
 (e.g. https://conseilmunicipal.limoges.fr/webdelibplus/jsp/seances.jsp?role=usager and
 https://lyon-webdelib.digitechcloud.fr/webdelibplus_Central/jsp/summary_orders.jsp?role=usager);
-that ``seances.jsp`` takes ``&date=`` like the orders tab is inferred. Options in ``config``:
-
-``tabs``            ([seances, summary_orders]) the tabs to read;
-``history_months``  (12) how many months a first crawl reads, this one included;
-``lookback_months`` (1) how many months before the last complete crawl an incremental crawl reads again.
+that ``seances.jsp`` takes ``&date=`` like the orders tab is inferred. Options in ``config``: see
+``WebdelibSpider.options``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapy.http import Response, TextResponse
@@ -35,6 +32,7 @@ from w3lib.url import safe_url_string
 
 from spiders.api import ApiSpider
 from spiders.metadata import first_date, guess_kind
+from spiders.options import Option
 
 _MOVE = re.compile(r"""location(?:\.href)?\s*=\s*['"]([^'"]*showFile\.jsp[^'"]*)['"]""", re.I)
 DEFAULT_KIND = {"seances": "agenda", "seance_agenda": "deliberation", "summary_orders": "deliberation"}
@@ -61,6 +59,13 @@ def meeting_day(value: str) -> dt.date | None:
 
 class WebdelibSpider(ApiSpider):
     name = "webdelib"
+    options: ClassVar[dict[str, Option]] = {
+        "tabs": Option("The tabs to read.", ["seances", "summary_orders"]),
+        "history_months": Option("How many months a first crawl reads, this one included.", 12),
+        "lookback_months": Option(
+            "How many months before the last complete crawl an incremental crawl reads again.", 1
+        ),
+    }
     incremental = True
 
     def __init__(self, source, **kwargs: Any) -> None:
@@ -70,14 +75,14 @@ class WebdelibSpider(ApiSpider):
 
     def month_count(self) -> int:
         if self.since is None:
-            return int(self.config.get("history_months", 12))
+            return int(self.option("history_months"))
         today = dt.date.today()
         start = self.since.date()
-        return (today.year - start.year) * 12 + today.month - start.month + 1 + int(self.config.get("lookback_months", 1))
+        return (today.year - start.year) * 12 + today.month - start.month + 1 + int(self.option("lookback_months"))
 
     def listings(self):
         for year, month in months_back(dt.date.today(), self.month_count()):
-            for tab in self.config.get("tabs", ["seances", "summary_orders"]):
+            for tab in self.option("tabs"):
                 url = f"{self.base}{tab}.jsp?role=usager&date={month:02d}-{year}"
                 yield self.listing_request(url, self.parse_listing, accept="text/html", tab=tab)
 
@@ -102,16 +107,23 @@ class WebdelibSpider(ApiSpider):
             yield from self.document_request(url)
             return
         cell = link.xpath("ancestor::td[contains(@class, 'tableActe')][1]")
-        before = " ".join(" ".join(cell.xpath("./a[1]/preceding-sibling::node()//text() "
-                                               "| ./a[1]/preceding-sibling::text()").getall()).split())
+        before = " ".join(
+            " ".join(
+                cell.xpath("./a[1]/preceding-sibling::node()//text() | ./a[1]/preceding-sibling::text()").getall()
+            ).split()
+        )
         text = " ".join(" ".join(link.css("::text").getall()).split())
         name = query_value(url, "name").strip()
         title = before.strip(" -") or (text if len(text) > 12 else " ".join(filter(None, [name, text])))
         published = first_date(query_value(url, "datePub"))
         yield from self.document_request(
-            url, title=title or url, kind=guess_kind(title, name, default=DEFAULT_KIND[tab]),
+            url,
+            title=title or url,
+            kind=guess_kind(title, name, default=DEFAULT_KIND[tab]),
             meeting_date=held or (first_date(name) if tab == "seances" else None),
-            published_date=published, extra={"webdelib_tab": tab})
+            published_date=published,
+            extra={"webdelib_tab": tab},
+        )
 
     def parse_document(self, response: Response):
         # openfile.jsp moves to showFile.jsp by a script: follow it, keep the public address.
@@ -119,12 +131,15 @@ class WebdelibSpider(ApiSpider):
         if "openfile.jsp" in response.url and response.status != 304 and isinstance(response, TextResponse):
             move = _MOVE.search(response.text)
             if move is None:
-                yield self.document_item(original, error="openfile.jsp answered a page without its move to "
-                                                         "showFile.jsp: has the host changed?",
-                                         **response.meta.get("vigie_fields", {}))
+                yield self.document_item(
+                    original,
+                    error="openfile.jsp answered a page without its move to showFile.jsp: has the host changed?",
+                    **response.meta.get("vigie_fields", {}),
+                )
                 return
-            yield response.request.replace(url=urljoin(response.url, move[1]),
-                                           meta={**response.meta, "vigie_document_url": original})
+            yield response.request.replace(
+                url=urljoin(response.url, move[1]), meta={**response.meta, "vigie_document_url": original}
+            )
             return
         for item in super().parse_document(response):
             item.url = original

@@ -33,32 +33,38 @@ def _hang(server):
     def route(handler):
         server.release.wait(30)  # never answers within the download timeout
         return 0, {}, b""
+
     return route
 
 
 @pytest.fixture(scope="module")
 def outcome(module_workspace):
     """Crawl then analyse the hostile site; returns (server, documents by file name, crawl, analysis)."""
-    server = ScriptedServer(routes={
-        # Windows-1252 bytes and no declared charset, as some old council sites serve.
-        "/conseil/": answer(200, LISTING.encode("cp1252"), "text/html"),
-        "/docs/valide.pdf": answer(200, make_pdf("Extension de la vidéoprotection place du Marché."), "application/pdf"),
-        "/docs/corrompu.pdf": answer(200, corrupted_pdf(), "application/pdf"),
-        "/docs/chiffre.pdf": answer(200, make_pdf("Secret", password="motdepasse"), "application/pdf"),
-        "/docs/enorme.pdf": answer(200, b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024), "application/pdf"),
-        "/docs/absent.pdf": answer(404, b"<h1>Not found</h1>"),
-        "/docs/erreur.pdf": answer(500, b"<h1>Internal error</h1>"),
-        "/docs/boucle.pdf": redirect("/docs/boucle-2.pdf"),
-        "/docs/boucle-2.pdf": redirect("/docs/boucle.pdf"),
-        # Where no request may go, whoever asks: the cloud metadata service, a local file.
-        "/docs/metadonnees.pdf": redirect("http://169.254.169.254/latest/meta-data/iam/"),
-        "/docs/fichier-local.pdf": redirect("file:///etc/passwd"),
-    })
+    server = ScriptedServer(
+        routes={
+            # Windows-1252 bytes and no declared charset, as some old council sites serve.
+            "/conseil/": answer(200, LISTING.encode("cp1252"), "text/html"),
+            "/docs/valide.pdf": answer(
+                200, make_pdf("Extension de la vidéoprotection place du Marché."), "application/pdf"
+            ),
+            "/docs/corrompu.pdf": answer(200, corrupted_pdf(), "application/pdf"),
+            "/docs/chiffre.pdf": answer(200, make_pdf("Secret", password="motdepasse"), "application/pdf"),
+            "/docs/enorme.pdf": answer(200, b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024), "application/pdf"),
+            "/docs/absent.pdf": answer(404, b"<h1>Not found</h1>"),
+            "/docs/erreur.pdf": answer(500, b"<h1>Internal error</h1>"),
+            "/docs/boucle.pdf": redirect("/docs/boucle-2.pdf"),
+            "/docs/boucle-2.pdf": redirect("/docs/boucle.pdf"),
+            # Where no request may go, whoever asks: the cloud metadata service, a local file.
+            "/docs/metadonnees.pdf": redirect("http://169.254.169.254/latest/meta-data/iam/"),
+            "/docs/fichier-local.pdf": redirect("file:///etc/passwd"),
+        }
+    )
     server.routes["/docs/lent.pdf"] = _hang(server)
     env = {"VIGIE_MAX_FILE_SIZE_MB": "1", "VIGIE_DOWNLOAD_TIMEOUT_S": "1", "VIGIE_RETRIES": str(RETRIES)}
     with server:
-        crawl = module_workspace.run("crawl", "--platform", "html", "--url", server.url + "/conseil/",
-                                     "--source", "hostile", extra_env=env)
+        crawl = module_workspace.run(
+            "crawl", "--platform", "html", "--url", server.url + "/conseil/", "--source", "hostile", extra_env=env
+        )
     analysis = module_workspace.run("analyze")
     with module_workspace.db.session() as session:
         docs = {d.url.rsplit("/", 1)[-1]: d for d in session.scalars(select(Document))}
@@ -73,18 +79,21 @@ def test_the_run_goes_on_and_stores_the_good_document(outcome):
     assert len(docs) == 11
 
 
-@pytest.mark.parametrize("name, status, reason", [
-    ("corrompu.pdf", "failed", "extraction failed: corrupted PDF"),
-    ("chiffre.pdf", "failed", "extraction failed: encrypted PDF"),
-    ("enorme.pdf", "failed", "larger than the limit of 1 MB"),
-    ("absent.pdf", "failed", "HTTP 404"),
-    ("erreur.pdf", "failed", f"HTTP 500 after {RETRIES} retries"),
-    ("lent.pdf", "failed", "timed out"),
-    ("boucle.pdf", "failed", "too many redirections"),
-    ("externe.pdf", "failed", "host name not found"),  # documents are fetched on any host
-    ("metadonnees.pdf", "skipped", "169.254.169.254, a link-local address of 169.254.0.0/16"),
-    ("fichier-local.pdf", "failed", "HTTP 302"),  # a redirection to file:// is never followed
-])
+@pytest.mark.parametrize(
+    "name, status, reason",
+    [
+        ("corrompu.pdf", "failed", "extraction failed: corrupted PDF"),
+        ("chiffre.pdf", "failed", "extraction failed: encrypted PDF"),
+        ("enorme.pdf", "failed", "larger than the limit of 1 MB"),
+        ("absent.pdf", "failed", "HTTP 404"),
+        ("erreur.pdf", "failed", f"HTTP 500 after {RETRIES} retries"),
+        ("lent.pdf", "failed", "timed out"),
+        ("boucle.pdf", "failed", "too many redirections"),
+        ("externe.pdf", "failed", "host name not found"),  # documents are fetched on any host
+        ("metadonnees.pdf", "skipped", "169.254.169.254, a link-local address of 169.254.0.0/16"),
+        ("fichier-local.pdf", "failed", "HTTP 302"),  # a redirection to file:// is never followed
+    ],
+)
 def test_each_bad_document_is_recorded_with_its_reason(outcome, name, status, reason):
     _, docs, _, _ = outcome
     assert docs[name].status == status

@@ -27,8 +27,9 @@ def one_block(count: int) -> str:
 def test_the_text_of_a_block_is_computed_once_for_all_its_links(monkeypatch):
     calls = []
     original = links_module._bounded_text
-    monkeypatch.setattr(links_module, "_bounded_text", lambda element, limit: calls.append(element.tag) or
-                        original(element, limit))
+    monkeypatch.setattr(
+        links_module, "_bounded_text", lambda element, limit: calls.append(element.tag) or original(element, limit)
+    )
     found = extract_links(Selector(text=one_block(5000)), "https://ville.example/archives/")
     assert len(found) == 5000
     assert calls.count("div") == 1
@@ -52,19 +53,35 @@ def test_a_page_of_300000_links_in_one_block_does_not_hold_up_the_other_source(t
     (before the fix, link extraction was quadratic: days for this page), the other source gets
     its documents, and the huge listing is recorded as truncated."""
     pdf = make_pdf("Délibération du conseil municipal : vidéoprotection.")
-    routes = {"/archives/": answer(200, one_block(300_000).encode()),
-              "/conseil/": answer(200, b"<html><body><h1>Deliberations du conseil</h1>"
-                                       b'<a href="/d1.pdf">D1</a><a href="/d2.pdf">D2</a><a href="/d3.pdf">D3</a>'
-                                       b"</body></html>")}
+    routes = {
+        "/archives/": answer(200, one_block(300_000).encode()),
+        "/conseil/": answer(
+            200,
+            b"<html><body><h1>Deliberations du conseil</h1>"
+            b'<a href="/d1.pdf">D1</a><a href="/d2.pdf">D2</a><a href="/d3.pdf">D3</a>'
+            b"</body></html>",
+        ),
+    }
     routes.update({f"/d{n}.pdf": answer(200, pdf, "application/pdf") for n in (1, 2, 3)})
     registry = tmp_path / "registry"
     registry.mkdir()
     with ScriptedServer(routes=routes) as server:
         for source_id, path in (("geante", "/archives/"), ("voisine", "/conseil/")):
-            (registry / f"{source_id}.yaml").write_text(json.dumps({
-                "id": source_id, "name": source_id, "country": "FR", "platform": "html", "url": server.url + path,
-                "verified": True, "enabled": True, "established": "a test server on loopback",
-                "config": {"max_depth": 0}}))
+            (registry / f"{source_id}.yaml").write_text(
+                json.dumps(
+                    {
+                        "id": source_id,
+                        "name": source_id,
+                        "country": "FR",
+                        "platform": "html",
+                        "url": server.url + path,
+                        "verified": True,
+                        "enabled": True,
+                        "established": "a test server on loopback",
+                        "config": {"max_depth": 0},
+                    }
+                )
+            )
         result = run_vigie("crawl", extra_env={"VIGIE_SOURCES_DIRS": str(registry)}, timeout=180)
     assert result.returncode == 1, result.stderr  # the huge page's source found nothing: it failed, alone
     with db.session() as session:

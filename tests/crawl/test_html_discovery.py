@@ -31,17 +31,25 @@ def crawled(module_workspace):
 def test_finds_every_council_pdf_and_nothing_else(crawled):
     _, docs, result = crawled
     assert result.returncode == 0, result.stderr
-    assert set(docs) == {"odj-2026-12-15.pdf", "delib-2026-045.pdf", "pv-2026-10-20.pdf",
-                         "delib-2026-031.pdf", "delib-2026-012.pdf"}
+    assert set(docs) == {
+        "odj-2026-12-15.pdf",
+        "delib-2026-045.pdf",
+        "pv-2026-10-20.pdf",
+        "delib-2026-031.pdf",
+        "delib-2026-012.pdf",
+    }
 
 
-@pytest.mark.parametrize("name, kind, meeting_date", [
-    ("odj-2026-12-15.pdf", "agenda", dt.date(2026, 12, 15)),  # under its séance heading
-    ("delib-2026-045.pdf", "deliberation", dt.date(2026, 10, 20)),
-    ("pv-2026-10-20.pdf", "minutes", dt.date(2026, 10, 20)),
-    ("delib-2026-031.pdf", "deliberation", dt.date(2026, 9, 22)),  # on a séance sub-page
-    ("delib-2026-012.pdf", "deliberation", dt.date(2026, 3, 12)),  # page 2, date in a table cell
-])
+@pytest.mark.parametrize(
+    "name, kind, meeting_date",
+    [
+        ("odj-2026-12-15.pdf", "agenda", dt.date(2026, 12, 15)),  # under its séance heading
+        ("delib-2026-045.pdf", "deliberation", dt.date(2026, 10, 20)),
+        ("pv-2026-10-20.pdf", "minutes", dt.date(2026, 10, 20)),
+        ("delib-2026-031.pdf", "deliberation", dt.date(2026, 9, 22)),  # on a séance sub-page
+        ("delib-2026-012.pdf", "deliberation", dt.date(2026, 3, 12)),  # page 2, date in a table cell
+    ],
+)
 def test_guesses_kind_and_meeting_date(crawled, name, kind, meeting_date):
     _, docs, _ = crawled
     assert (docs[name].kind, docs[name].meeting_date) == (kind, meeting_date)
@@ -89,19 +97,26 @@ def test_optional_selectors_refine_the_search(commune_site, run_vigie, db, tmp_p
     registry = tmp_path / "registry"
     registry.mkdir()
     with ScriptedServer(commune_site) as server:
-        (registry / "valmont.yaml").write_text(json.dumps({
-            "id": "valmont", "name": "Valmont-les-Essarts", "country": "FR", "platform": "html",
-            "url": server.url + "/vie-municipale/conseil-municipal/",
-            "verified": True, "established": "a test server on loopback",
-            "config": {"document_links": "ul li a[href*=delib]", "max_depth": 0},
-        }))
+        (registry / "valmont.yaml").write_text(
+            json.dumps(
+                {
+                    "id": "valmont",
+                    "name": "Valmont-les-Essarts",
+                    "country": "FR",
+                    "platform": "html",
+                    "url": server.url + "/vie-municipale/conseil-municipal/",
+                    "verified": True,
+                    "established": "a test server on loopback",
+                    "config": {"document_links": "ul li a[href*=delib]", "max_depth": 0},
+                }
+            )
+        )
         result = run_vigie("crawl", "valmont", extra_env={"VIGIE_SOURCES_DIRS": str(registry)})
     assert result.returncode == 0, result.stderr
     with db.session() as session:
         names = {d.url.rsplit("/", 1)[-1] for d in session.scalars(select(Document))}
     # Only the listing's own deliberation links: no agenda, no minutes, no sub-page, no page 2.
     assert names == {"delib-2026-045.pdf"}
-
 
 
 def listing(url: str, pages: range) -> HtmlResponse:
@@ -111,9 +126,19 @@ def listing(url: str, pages: range) -> HtmlResponse:
 
 
 def test_max_pages_caps_the_listing_pages_requested_the_start_page_included():
-    spider = HtmlCouncilSpider(parse_entry({
-        "id": "valmont", "name": "Valmont-les-Essarts", "country": "FR", "platform": "html",
-        "url": "https://valmont.example/conseil/", "config": {"max_pages": 3}}, origin="test"))
+    spider = HtmlCouncilSpider(
+        parse_entry(
+            {
+                "id": "valmont",
+                "name": "Valmont-les-Essarts",
+                "country": "FR",
+                "platform": "html",
+                "url": "https://valmont.example/conseil/",
+                "config": {"max_pages": 3},
+            },
+            origin="test",
+        )
+    )
     start = spider.page_request(spider.source.url, 0)
     first = listing(start.url, range(2, 12))
     requested = [r.url for r in spider.follow(first, 0, extract_links(first.selector, first.url))]
@@ -123,11 +148,24 @@ def test_max_pages_caps_the_listing_pages_requested_the_start_page_included():
 
 
 def test_when_the_page_budget_is_short_the_newest_years_come_first():
-    spider = HtmlCouncilSpider(parse_entry({
-        "id": "valmont", "name": "Valmont-les-Essarts", "country": "FR", "platform": "html",
-        "url": "https://valmont.example/conseil/", "config": {"max_pages": 3}}, origin="test"))
+    spider = HtmlCouncilSpider(
+        parse_entry(
+            {
+                "id": "valmont",
+                "name": "Valmont-les-Essarts",
+                "country": "FR",
+                "platform": "html",
+                "url": "https://valmont.example/conseil/",
+                "config": {"max_pages": 3},
+            },
+            origin="test",
+        )
+    )
     start = spider.page_request(spider.source.url, 0)
     body = "".join(f'<a href="/conseil/seances-{year}/">Séances {year}</a>' for year in (2019, 2025, 2022, 2024))
     page = HtmlResponse(start.url, body=f"<html><body>{body}</body></html>".encode(), encoding="utf-8")
     requested = [r.url for r in spider.follow(page, 0, extract_links(page.selector, page.url))]
-    assert requested == ["https://valmont.example/conseil/seances-2025/", "https://valmont.example/conseil/seances-2024/"]
+    assert requested == [
+        "https://valmont.example/conseil/seances-2025/",
+        "https://valmont.example/conseil/seances-2024/",
+    ]

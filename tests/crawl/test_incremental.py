@@ -25,8 +25,7 @@ def server(commune_site):
 def crawl(run_vigie, server, **env):
     server.requests.clear()
     server.headers_seen.clear()
-    result = run_vigie("crawl", "--platform", "html", "--url", server.url + "/", "--source", "valmont",
-                       extra_env=env)
+    result = run_vigie("crawl", "--platform", "html", "--url", server.url + "/", "--source", "valmont", extra_env=env)
     assert result.returncode == 0, result.stderr
 
 
@@ -60,7 +59,9 @@ def test_a_changed_document_is_stored_and_analysed_again_keeping_earlier_hits(se
         old_hash, old_hits = before.content_hash, len(before.hits)
     assert old_hits > 0
     changed = commune_site / "docs" / "delib-2026-045.pdf"
-    changed.write_bytes(make_pdf("Délibération n° 2026-045 modifiée\nAchat de caméras-piétons pour la police municipale."))
+    changed.write_bytes(
+        make_pdf("Délibération n° 2026-045 modifiée\nAchat de caméras-piétons pour la police municipale.")
+    )
     later = time.time() + 3600
     os.utime(changed, (later, later))
 

@@ -20,25 +20,38 @@ PDF = make_pdf("Délibération du conseil municipal\nVidéoprotection : extensio
 
 
 def _listing(platform_url: str) -> bytes:
-    rows = "".join(f'<li><a href="{platform_url}/actes/{n:04d}">Délibération n° 2026-{n:03d} (PDF – 218 Ko)</a></li>'
-                   for n in range(1, DOCUMENTS // 2 + 1))
-    rows += "".join(f'<li><a href="{platform_url}/fichiers/delib-2026-{n:03d}.pdf">Délibération n° 2026-{n:03d}</a></li>'
-                    for n in range(DOCUMENTS // 2 + 1, DOCUMENTS + 1))
-    return (f"<html><head><title>Délibérations du conseil municipal</title></head><body><main>"
-            f"<h1>Délibérations du conseil municipal</h1><ul>{rows}</ul>"
-            f'<p><a href="{platform_url}/seances-2026.html">Séances 2026 (sur la plateforme régionale)</a></p>'
-            f'<p><a href="/conseil/seances-2025.html">Séances 2025</a></p>'
-            f'<p><a href="/conseil/seances-2024.html">Séances 2024</a></p>'
-            f"</main></body></html>").encode()
+    rows = "".join(
+        f'<li><a href="{platform_url}/actes/{n:04d}">Délibération n° 2026-{n:03d} (PDF – 218 Ko)</a></li>'
+        for n in range(1, DOCUMENTS // 2 + 1)
+    )
+    rows += "".join(
+        f'<li><a href="{platform_url}/fichiers/delib-2026-{n:03d}.pdf">Délibération n° 2026-{n:03d}</a></li>'
+        for n in range(DOCUMENTS // 2 + 1, DOCUMENTS + 1)
+    )
+    return (
+        f"<html><head><title>Délibérations du conseil municipal</title></head><body><main>"
+        f"<h1>Délibérations du conseil municipal</h1><ul>{rows}</ul>"
+        f'<p><a href="{platform_url}/seances-2026.html">Séances 2026 (sur la plateforme régionale)</a></p>'
+        f'<p><a href="/conseil/seances-2025.html">Séances 2025</a></p>'
+        f'<p><a href="/conseil/seances-2024.html">Séances 2024</a></p>'
+        f"</main></body></html>"
+    ).encode()
 
 
 @pytest.fixture(scope="module")
 def platform():
-    routes = {f"/actes/{n:04d}": answer(200, PDF, "application/octet-stream",
-                                        Content_Disposition=f'attachment; filename="delib-{n}.pdf"')
-              for n in range(1, DOCUMENTS // 2 + 1)}
-    routes.update({f"/fichiers/delib-2026-{n:03d}.pdf": answer(200, PDF, "application/pdf")
-                   for n in range(DOCUMENTS // 2 + 1, DOCUMENTS + 1)})
+    routes = {
+        f"/actes/{n:04d}": answer(
+            200, PDF, "application/octet-stream", Content_Disposition=f'attachment; filename="delib-{n}.pdf"'
+        )
+        for n in range(1, DOCUMENTS // 2 + 1)
+    }
+    routes.update(
+        {
+            f"/fichiers/delib-2026-{n:03d}.pdf": answer(200, PDF, "application/pdf")
+            for n in range(DOCUMENTS // 2 + 1, DOCUMENTS + 1)
+        }
+    )
     routes["/robots.txt"] = answer(200, b"User-agent: *\nDisallow: /fichiers/delib-2026-300.pdf\n", "text/plain")
     routes["/seances-2026.html"] = answer(200, b'<html><body><a href="/fichiers/autre.pdf">Autre</a></body></html>')
     with ScriptedServer(routes=routes, host="127.0.0.2") as server:
@@ -52,9 +65,13 @@ def crawls(module_workspace, platform):
         "/conseil/": answer(200, _listing(platform.url)),
         # A sub-page that moved to another host, by a redirection and by a meta refresh: not listings.
         "/conseil/seances-2025.html": redirect(platform.url + "/seances-2026.html"),
-        "/conseil/seances-2024.html": answer(200, (
-            f'<html><head><meta http-equiv="refresh" content="0; url={platform.url}/seances-2026.html">'
-            f"</head><body>Cette page a déménagé.</body></html>").encode()),
+        "/conseil/seances-2024.html": answer(
+            200,
+            (
+                f'<html><head><meta http-equiv="refresh" content="0; url={platform.url}/seances-2026.html">'
+                f"</head><body>Cette page a déménagé.</body></html>"
+            ).encode(),
+        ),
     }
     with ScriptedServer(routes=routes) as council:
         args = ("crawl", "--platform", "html", "--url", council.url + "/conseil/", "--source", "bourg")

@@ -94,35 +94,58 @@ def _pdf(text: str):
 
 
 def _routes() -> dict:
-    html = {"/fr/conseil-municipal/": FRENCH, "/en/agendas": ENGLISH, "/de/gremien/": GERMAN,
-            **FRENCH_PAGES, **ENGLISH_PAGES, **GERMAN_PAGES}
+    html = {
+        "/fr/conseil-municipal/": FRENCH,
+        "/en/agendas": ENGLISH,
+        "/de/gremien/": GERMAN,
+        **FRENCH_PAGES,
+        **ENGLISH_PAGES,
+        **GERMAN_PAGES,
+    }
     routes = {path: answer(200, page.encode(), "text/html; charset=utf-8") for path, page in html.items()}
-    for path in ("/fr/docs/pv-2026-01-20.pdf", "/fr/docs/d-2026-07.pdf", "/fr/docs/odj-2026-02-17.pdf",
-                 "/fr/docs/rapport-2025.pdf", "/fr/docs/plan-du-site.pdf", "/fr/docs/mentions-legales.pdf",
-                 "/granicus/staff-report-2026-01-28.pdf", "/de/impressum.pdf"):
+    for path in (
+        "/fr/docs/pv-2026-01-20.pdf",
+        "/fr/docs/d-2026-07.pdf",
+        "/fr/docs/odj-2026-02-17.pdf",
+        "/fr/docs/rapport-2025.pdf",
+        "/fr/docs/plan-du-site.pdf",
+        "/fr/docs/mentions-legales.pdf",
+        "/granicus/staff-report-2026-01-28.pdf",
+        "/de/impressum.pdf",
+    ):
         routes[path] = _pdf(f"Document {path}")
     octet = "application/octet-stream"
-    routes.update({
-        "/fr/telecharger.php": answer(200, make_pdf("Compte rendu du conseil"), octet,
-                                      Content_Disposition='attachment; filename="cr-2026-02-17.pdf"'),
-        f"/documents/976405/1288/0/{UUID}": answer(200, make_docx("Délibérations du 17 février 2026",
-                                                                  "Caméras de vidéoprotection"), octet),
-        "/fr/docs/budget-2026.xlsx": answer(200, make_xlsx(Budget=[["Vidéoprotection", 120000]]), octet),
-        "/fr/docs/delib-2025-112.odt": answer(200, make_odt("Délibération 2025-112"), octet),
-        "/fr/docs/cr-commission-2026-01.rtf": answer(200, make_rtf("Compte rendu de commission"), "application/rtf"),
-        "/AgendaCenter/ViewFile/Agenda/_01142026-123": _pdf("Agenda packet"),
-        "/DocumentCenter/View/1234/Minutes-January-14": answer(200, make_doc("Minutes of January 14, 2026"),
-                                                              "application/msword"),
-        "/Legistar/View.ashx": _pdf("Work session agenda"),
-        "/DocumentCenter/View/777/BOH-Minutes-2024-11": _pdf("Board of Health minutes"),
-        "/DocumentCenter/View/1/Employee-Handbook": _pdf("Handbook"),
-        "/DocumentCenter/View/2/Privacy-Policy": _pdf("Privacy"),
-        "/sessionnet/getfile.php": answer(200, make_odt("Tagesordnung"), "application/vnd.oasis.opendocument.text"),
-        "/de/dokument": _pdf("Niederschrift"),
-        "/de/vorlagen/vorlage-2026-031.doc": answer(200, make_doc("Vorlage 2026/031"), "application/msword"),
-        "/de/dokumente/niederschrift-2026-02-10.docx": answer(200, make_docx("Niederschrift"), octet),
-        "/robots.txt": answer(200, b"User-agent: *\nDisallow: /fr/prive/\n", "text/plain"),
-    })
+    routes.update(
+        {
+            "/fr/telecharger.php": answer(
+                200,
+                make_pdf("Compte rendu du conseil"),
+                octet,
+                Content_Disposition='attachment; filename="cr-2026-02-17.pdf"',
+            ),
+            f"/documents/976405/1288/0/{UUID}": answer(
+                200, make_docx("Délibérations du 17 février 2026", "Caméras de vidéoprotection"), octet
+            ),
+            "/fr/docs/budget-2026.xlsx": answer(200, make_xlsx(Budget=[["Vidéoprotection", 120000]]), octet),
+            "/fr/docs/delib-2025-112.odt": answer(200, make_odt("Délibération 2025-112"), octet),
+            "/fr/docs/cr-commission-2026-01.rtf": answer(
+                200, make_rtf("Compte rendu de commission"), "application/rtf"
+            ),
+            "/AgendaCenter/ViewFile/Agenda/_01142026-123": _pdf("Agenda packet"),
+            "/DocumentCenter/View/1234/Minutes-January-14": answer(
+                200, make_doc("Minutes of January 14, 2026"), "application/msword"
+            ),
+            "/Legistar/View.ashx": _pdf("Work session agenda"),
+            "/DocumentCenter/View/777/BOH-Minutes-2024-11": _pdf("Board of Health minutes"),
+            "/DocumentCenter/View/1/Employee-Handbook": _pdf("Handbook"),
+            "/DocumentCenter/View/2/Privacy-Policy": _pdf("Privacy"),
+            "/sessionnet/getfile.php": answer(200, make_odt("Tagesordnung"), "application/vnd.oasis.opendocument.text"),
+            "/de/dokument": _pdf("Niederschrift"),
+            "/de/vorlagen/vorlage-2026-031.doc": answer(200, make_doc("Vorlage 2026/031"), "application/msword"),
+            "/de/dokumente/niederschrift-2026-02-10.docx": answer(200, make_docx("Niederschrift"), octet),
+            "/robots.txt": answer(200, b"User-agent: *\nDisallow: /fr/prive/\n", "text/plain"),
+        }
+    )
     return routes
 
 
@@ -132,12 +155,25 @@ def site(module_workspace):
     registry = module_workspace.folder / "registry"
     registry.mkdir()
     with ScriptedServer(routes=_routes()) as server:
-        for source_id, country, path in (("valbrune", "FR", "/fr/conseil-municipal/"), ("millbrook", "US", "/en/agendas"),
-                                         ("lindenau", "DE", "/de/gremien/")):
-            (registry / f"{source_id}.yaml").write_text(json.dumps({
-                "id": source_id, "name": source_id.title(), "country": country, "platform": "html",
-                "url": server.url + path, "verified": True, "enabled": True,
-                "established": "constructed pages on a test server on loopback"}))
+        for source_id, country, path in (
+            ("valbrune", "FR", "/fr/conseil-municipal/"),
+            ("millbrook", "US", "/en/agendas"),
+            ("lindenau", "DE", "/de/gremien/"),
+        ):
+            (registry / f"{source_id}.yaml").write_text(
+                json.dumps(
+                    {
+                        "id": source_id,
+                        "name": source_id.title(),
+                        "country": country,
+                        "platform": "html",
+                        "url": server.url + path,
+                        "verified": True,
+                        "enabled": True,
+                        "established": "constructed pages on a test server on loopback",
+                    }
+                )
+            )
         env = {"VIGIE_SOURCES_DIRS": str(registry)}
         crawl = module_workspace.run("crawl", extra_env=env)
         sources = module_workspace.run("sources", "--format", "jsonl", extra_env=env)
@@ -146,42 +182,50 @@ def site(module_workspace):
     return server, docs, crawl, sources
 
 
-@pytest.mark.parametrize("path, title", [
-    # French: icon links (image alt, then the row's text), a link in a script call, a download
-    # endpoint named by its words and size, a Liferay document, an .xlsx, a page-that-was-a-"PDF".
-    ("fr/docs/pv-2026-01-20.pdf", "Procès-verbal du 20 janvier 2026"),
-    ("fr/docs/d-2026-07.pdf", "Délibération 2026-07 : vidéoprotection du parc"),
-    ("fr/docs/odj-2026-02-17.pdf", "Ordre du jour du 17 février 2026"),
-    ("fr/telecharger.php", "Compte rendu (PDF – 218 Ko)"),
-    (f"documents/976405/1288/0/{UUID}", "Délibérations de la séance du 17 février 2026"),
-    ("fr/docs/budget-2026.xlsx", "Budget primitif 2026"),
-    ("fr/docs/rapport-2025.pdf", "Rapport annuel 2025"),
-    # Sub-pages: a year, a committee.
-    ("fr/docs/delib-2025-112.odt", "Délibération 2025-112"),
-    ("fr/docs/cr-commission-2026-01.rtf", "Compte rendu de la commission du 12 janvier 2026"),
-    # English: CivicPlus, Legistar and Granicus endpoints, an aria-label, a board's year page.
-    ("AgendaCenter/ViewFile/Agenda/_01142026-123", "Agenda Packet January 14, 2026"),
-    ("DocumentCenter/View/1234/Minutes-January-14", "Minutes"),
-    ("Legistar/View.ashx", "Agenda"),
-    ("granicus/staff-report-2026-01-28.pdf", "Staff report: license plate readers"),
-    ("DocumentCenter/View/777/BOH-Minutes-2024-11", "Board of Health minutes, November 2024"),
-    # German: SessionNet's getfile.php, a size beside the link, a .doc, a committee's page.
-    ("sessionnet/getfile.php", "Tagesordnung — Sitzung am 3. März 2026"),
-    ("de/dokument", "Niederschrift (PDF, 120 KB)"),
-    ("de/vorlagen/vorlage-2026-031.doc", "Vorlage 2026/031: Videoüberwachung am Bahnhof"),
-    ("de/dokumente/niederschrift-2026-02-10.docx", "Niederschrift der Sitzung vom 10. Februar 2026"),
-])
+@pytest.mark.parametrize(
+    "path, title",
+    [
+        # French: icon links (image alt, then the row's text), a link in a script call, a download
+        # endpoint named by its words and size, a Liferay document, an .xlsx, a page-that-was-a-"PDF".
+        ("fr/docs/pv-2026-01-20.pdf", "Procès-verbal du 20 janvier 2026"),
+        ("fr/docs/d-2026-07.pdf", "Délibération 2026-07 : vidéoprotection du parc"),
+        ("fr/docs/odj-2026-02-17.pdf", "Ordre du jour du 17 février 2026"),
+        ("fr/telecharger.php", "Compte rendu (PDF – 218 Ko)"),
+        (f"documents/976405/1288/0/{UUID}", "Délibérations de la séance du 17 février 2026"),
+        ("fr/docs/budget-2026.xlsx", "Budget primitif 2026"),
+        ("fr/docs/rapport-2025.pdf", "Rapport annuel 2025"),
+        # Sub-pages: a year, a committee.
+        ("fr/docs/delib-2025-112.odt", "Délibération 2025-112"),
+        ("fr/docs/cr-commission-2026-01.rtf", "Compte rendu de la commission du 12 janvier 2026"),
+        # English: CivicPlus, Legistar and Granicus endpoints, an aria-label, a board's year page.
+        ("AgendaCenter/ViewFile/Agenda/_01142026-123", "Agenda Packet January 14, 2026"),
+        ("DocumentCenter/View/1234/Minutes-January-14", "Minutes"),
+        ("Legistar/View.ashx", "Agenda"),
+        ("granicus/staff-report-2026-01-28.pdf", "Staff report: license plate readers"),
+        ("DocumentCenter/View/777/BOH-Minutes-2024-11", "Board of Health minutes, November 2024"),
+        # German: SessionNet's getfile.php, a size beside the link, a .doc, a committee's page.
+        ("sessionnet/getfile.php", "Tagesordnung — Sitzung am 3. März 2026"),
+        ("de/dokument", "Niederschrift (PDF, 120 KB)"),
+        ("de/vorlagen/vorlage-2026-031.doc", "Vorlage 2026/031: Videoüberwachung am Bahnhof"),
+        ("de/dokumente/niederschrift-2026-02-10.docx", "Niederschrift der Sitzung vom 10. Februar 2026"),
+    ],
+)
 def test_finds_the_document(site, path, title):
     _, docs, crawl, _ = site
     assert path in docs, crawl.stderr[-2000:]
     assert (docs[path].status, docs[path].title) == ("pending", title)
 
 
-@pytest.mark.parametrize("path", [
-    "fr/docs/plan-du-site.pdf", "fr/docs/mentions-legales.pdf",  # <nav>, id="footer"
-    "DocumentCenter/View/1/Employee-Handbook", "DocumentCenter/View/2/Privacy-Policy",  # site header and footer
-    "de/impressum.pdf",  # class="navbar"
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "fr/docs/plan-du-site.pdf",
+        "fr/docs/mentions-legales.pdf",  # <nav>, id="footer"
+        "DocumentCenter/View/1/Employee-Handbook",
+        "DocumentCenter/View/2/Privacy-Policy",  # site header and footer
+        "de/impressum.pdf",  # class="navbar"
+    ],
+)
 def test_leaves_the_sites_chrome(site, path):
     server, docs, _, _ = site
     assert path not in docs
@@ -223,10 +267,16 @@ HOME = """<html><head><title>Ville de Saint-Aubin</title></head><body>
 
 
 def test_a_home_page_gives_the_agendas_and_minutes_it_presents(run_vigie, db):
-    routes = {"/": answer(200, HOME.encode(), "text/html; charset=utf-8"),
-              "/vie-municipale/": answer(200, b"<html><body><h1>Vie municipale</h1></body></html>")}
-    routes.update({f"/files/{name}": _pdf(name) for name in
-                   ("odj-2026-03-03.pdf", "pv-2026-02-03.pdf", "menu-cantine-mars.pdf", "programme-fete.pdf")})
+    routes = {
+        "/": answer(200, HOME.encode(), "text/html; charset=utf-8"),
+        "/vie-municipale/": answer(200, b"<html><body><h1>Vie municipale</h1></body></html>"),
+    }
+    routes.update(
+        {
+            f"/files/{name}": _pdf(name)
+            for name in ("odj-2026-03-03.pdf", "pv-2026-02-03.pdf", "menu-cantine-mars.pdf", "programme-fete.pdf")
+        }
+    )
     with ScriptedServer(routes=routes) as server:
         result = run_vigie("crawl", "--platform", "html", "--url", server.url + "/", "--source", "saint-aubin")
     assert result.returncode == 0, result.stderr
@@ -236,12 +286,16 @@ def test_a_home_page_gives_the_agendas_and_minutes_it_presents(run_vigie, db):
 
 
 def test_a_presumed_document_that_is_not_one_is_skipped_and_not_asked_for_again(run_vigie, db):
-    page = ("<html><body><h1>Conseil municipal</h1><ul>"
-            '<li><a href="/photos/get?id=7">Télécharger la photo de la séance</a></li>'
-            '<li><a href="/docs/get?id=8">Télécharger le procès-verbal</a></li></ul></body></html>')
-    routes = {"/conseil/": answer(200, page.encode(), "text/html; charset=utf-8"),
-              "/photos/get": answer(200, b"\xff\xd8\xff\xe0" + bytes(2000), "image/jpeg"),
-              "/docs/get": _pdf("Procès-verbal")}
+    page = (
+        "<html><body><h1>Conseil municipal</h1><ul>"
+        '<li><a href="/photos/get?id=7">Télécharger la photo de la séance</a></li>'
+        '<li><a href="/docs/get?id=8">Télécharger le procès-verbal</a></li></ul></body></html>'
+    )
+    routes = {
+        "/conseil/": answer(200, page.encode(), "text/html; charset=utf-8"),
+        "/photos/get": answer(200, b"\xff\xd8\xff\xe0" + bytes(2000), "image/jpeg"),
+        "/docs/get": _pdf("Procès-verbal"),
+    }
     with ScriptedServer(routes=routes) as server:
         for _ in range(2):
             result = run_vigie("crawl", "--platform", "html", "--url", server.url + "/conseil/", "--source", "photos")

@@ -36,12 +36,16 @@ class Stats:
 
 
 def middleware(source_url: str, dns: dict[str, str]) -> ReachMiddleware:
-    spider = HtmlCouncilSpider(parse_entry({"id": "ville", "name": "Ville", "country": "FR", "platform": "html",
-                                            "url": source_url}, origin="test"))
+    spider = HtmlCouncilSpider(
+        parse_entry(
+            {"id": "ville", "name": "Ville", "country": "FR", "platform": "html", "url": source_url}, origin="test"
+        )
+    )
     reach = ReachMiddleware(SimpleNamespace(spider=spider, stats=Stats()))
 
     async def resolve(host):
         return ipaddress.ip_address(dns.get(host, host))
+
     reach._resolve = resolve
     return reach
 
@@ -58,40 +62,56 @@ def refusal(reach: ReachMiddleware, request: Request) -> str | None:
     return None
 
 
-DNS = {"ville.example": PUBLIC, "www.ville.example": PUBLIC, "cdn.example": "151.101.1.1", "intranet.example": "10.1.2.3",
-       "box.example": "192.168.1.1", "local.example": "127.0.0.1", "ula.example": "fd00::1",
-       "lien.example": "fe80::1", "meta.example": "169.254.169.254", "mapped.example": "::ffff:127.0.0.1",
-       "zero.example": "0.0.0.0", "cgnat.example": "100.64.0.1"}
+DNS = {
+    "ville.example": PUBLIC,
+    "www.ville.example": PUBLIC,
+    "cdn.example": "151.101.1.1",
+    "intranet.example": "10.1.2.3",
+    "box.example": "192.168.1.1",
+    "local.example": "127.0.0.1",
+    "ula.example": "fd00::1",
+    "lien.example": "fe80::1",
+    "meta.example": "169.254.169.254",
+    "mapped.example": "::ffff:127.0.0.1",
+    "zero.example": "0.0.0.0",
+    "cgnat.example": "100.64.0.1",
+}
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("https://cdn.example/actes/12.pdf", None),  # a document on another public host
-    ("http://intranet.example/pv.pdf", "a private network address"),
-    ("http://box.example/pv.pdf", "a private network address"),
-    ("http://local.example/pv.pdf", "a loopback address"),
-    ("http://127.0.0.1:8080/pv.pdf", "a loopback address"),
-    ("http://ula.example/pv.pdf", "a private network address"),
-    ("http://lien.example/pv.pdf", "a link-local address"),
-    ("http://meta.example/latest/meta-data/", "169.254.0.0/16"),
-    ("http://169.254.169.254/latest/meta-data/", "169.254.0.0/16"),
-    ("http://mapped.example/pv.pdf", "a loopback address"),
-    ("http://zero.example/pv.pdf", "not the address of a host"),
-    ("http://cgnat.example/pv.pdf", "a reserved address"),
-    ("file:///etc/passwd", "file: URLs are refused"),
-    ("ftp://ville.example/pv.pdf", "ftp: URLs are refused"),
-    ("s3://bucket/pv.pdf", "s3: URLs are refused"),
-    ("data:application/pdf;base64,JVBERi0=", "data: URLs are refused"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("https://cdn.example/actes/12.pdf", None),  # a document on another public host
+        ("http://intranet.example/pv.pdf", "a private network address"),
+        ("http://box.example/pv.pdf", "a private network address"),
+        ("http://local.example/pv.pdf", "a loopback address"),
+        ("http://127.0.0.1:8080/pv.pdf", "a loopback address"),
+        ("http://ula.example/pv.pdf", "a private network address"),
+        ("http://lien.example/pv.pdf", "a link-local address"),
+        ("http://meta.example/latest/meta-data/", "169.254.0.0/16"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.0.0/16"),
+        ("http://mapped.example/pv.pdf", "a loopback address"),
+        ("http://zero.example/pv.pdf", "not the address of a host"),
+        ("http://cgnat.example/pv.pdf", "a reserved address"),
+        ("file:///etc/passwd", "file: URLs are refused"),
+        ("ftp://ville.example/pv.pdf", "ftp: URLs are refused"),
+        ("s3://bucket/pv.pdf", "s3: URLs are refused"),
+        ("data:application/pdf;base64,JVBERi0=", "data: URLs are refused"),
+    ],
+)
 def test_a_public_source_reaches_public_documents_only(url, reason):
     refused = refusal(middleware("https://ville.example/conseil/", DNS), document(url))
     assert (refused is None) if reason is None else (reason in refused)
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("http://intranet.example/pv.pdf", None),
-    ("http://127.0.0.2:8080/pv.pdf", None),
-    ("http://meta.example/latest/meta-data/", "169.254.0.0/16"),  # never, whoever asks
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://intranet.example/pv.pdf", None),
+        ("http://127.0.0.2:8080/pv.pdf", None),
+        ("http://meta.example/latest/meta-data/", "169.254.0.0/16"),  # never, whoever asks
+    ],
+)
 def test_a_source_on_a_private_address_reaches_its_neighbours_but_never_the_metadata_service(url, reason):
     refused = refusal(middleware("http://127.0.0.1:8000/conseil/", DNS), document(url))
     assert (refused is None) if reason is None else (reason in refused)
@@ -140,12 +160,17 @@ def test_a_dataset_naming_a_local_file_never_reads_it(tmp_path, run_vigie, db):
     secret_file = tmp_path / "secret.csv"
     secret_file.write_text(SECRET + "\n", encoding="utf-8")
     with ScriptedServer(routes={}) as server:
-        dataset = {"resources": [{"format": "csv", "url": secret_file.as_uri()},
-                                 {"format": "csv", "url": server.url + "/passwd.csv"}]}
+        dataset = {
+            "resources": [
+                {"format": "csv", "url": secret_file.as_uri()},
+                {"format": "csv", "url": server.url + "/passwd.csv"},
+            ]
+        }
         server.routes["/api/1/datasets/deliberations/"] = answer(200, json.dumps(dataset).encode(), "application/json")
         server.routes["/passwd.csv"] = answer(200, (SECRET + "\n").encode(), "text/csv")
-        result = run_vigie("crawl", "--platform", "scdl", "--url", server.url + "/api/1/datasets/deliberations/",
-                           "--source", "fuite")
+        result = run_vigie(
+            "crawl", "--platform", "scdl", "--url", server.url + "/api/1/datasets/deliberations/", "--source", "fuite"
+        )
     with db.session() as session:
         run = session.scalars(select(SourceRun)).one()
     everything = result.stdout + result.stderr + (run.error or "")

@@ -36,8 +36,12 @@ def stream(dictionary: bytes, data: bytes) -> bytes:
 
 def one_page(page_attributes: bytes, *more: bytes) -> bytes:
     """A catalog, its page tree and one page (object 3) with ``page_attributes``; ``more`` from object 4."""
-    return assemble(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                    b"<< /Type /Page /Parent 2 0 R " + page_attributes + b" >>", *more)
+    return assemble(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R " + page_attributes + b" >>",
+        *more,
+    )
 
 
 def form_bomb(depth: int = 20, fanout: int = 4) -> bytes:
@@ -50,23 +54,34 @@ def form_bomb(depth: int = 20, fanout: int = 4) -> bytes:
         else:
             content, resources = b" ".join([b"/X Do"] * fanout), b"<< /XObject << /X %d 0 R >> >>" % (first + level + 1)
         forms.append(stream(b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources " + resources, content))
-    return one_page(b"/MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >>",
-                    stream(b"", b"BT /F1 12 Tf 50 800 Td (Deliberation) Tj ET /X Do"), HELVETICA, *forms)
+    return one_page(
+        b"/MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >>",
+        stream(b"", b"BT /F1 12 Tf 50 800 Td (Deliberation) Tj ET /X Do"),
+        HELVETICA,
+        *forms,
+    )
 
 
 def inflate_bomb(size: int = 2 << 30) -> bytes:
     """A page whose content stream inflates to ``size`` bytes (mostly spaces)."""
-    return one_page(b"/MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>",
-                    stream(b"/Filter /FlateDecode", _zlib_of_spaces(size)), HELVETICA)
+    return one_page(
+        b"/MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>",
+        stream(b"/Filter /FlateDecode", _zlib_of_spaces(size)),
+        HELVETICA,
+    )
 
 
 def wall_sized_scan(points: int = 14400) -> bytes:
     """One page ``points`` wide and high (14,400 points: 5 metres, the largest a PDF page may be)
     holding one grey image and no text."""
-    image = stream(b"/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8",
-                   b"\x80")
-    return one_page(b"/MediaBox [0 0 %d %d] /Contents 4 0 R /Resources << /XObject << /I 5 0 R >> >>" % (points, points),
-                    stream(b"", b"q %d 0 0 %d 0 0 cm /I Do Q" % (points, points)), image)
+    image = stream(
+        b"/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8", b"\x80"
+    )
+    return one_page(
+        b"/MediaBox [0 0 %d %d] /Contents 4 0 R /Resources << /XObject << /I 5 0 R >> >>" % (points, points),
+        stream(b"", b"q %d 0 0 %d 0 0 cm /I Do Q" % (points, points)),
+        image,
+    )
 
 
 def _zlib_of_spaces(size: int, block: int = 1 << 20) -> bytes:

@@ -8,27 +8,37 @@ from nlp.analyze import Analyzer
 from nlp.detector import SPAN_KEY
 from nlp.extract import PageText
 
-FILLER = ("Le conseil municipal approuve le compte administratif de l'exercice et fixe les tarifs de la cantine. " * 12)
-PAGE = (FILLER + "\nDélibération n° 2024-031\nOBJET : Maintenance des caméras de la voie publique\n"
-        "Le marché est attribué à la société Citeos pour 48 000 € HT. " + FILLER +
-        "\nLe feu d'artifice est remplacé par un spectacle de drones. La société Thales est retenue pour le jumeau numérique. "
-        + FILLER)
+FILLER = "Le conseil municipal approuve le compte administratif de l'exercice et fixe les tarifs de la cantine. " * 12
+PAGE = (
+    FILLER + "\nDélibération n° 2024-031\nOBJET : Maintenance des caméras de la voie publique\n"
+    "Le marché est attribué à la société Citeos pour 48 000 € HT. "
+    + FILLER
+    + "\nLe feu d'artifice est remplacé par un spectacle de drones. La société Thales est retenue pour le jumeau numérique. "
+    + FILLER
+)
 
 
 def test_findings_are_those_of_the_component_run_on_the_whole_page(fr: Analyzer) -> None:
     whole = fr.nlp(PAGE)
-    expected = [(PAGE[s._.vigie.start:s._.vigie.end], s._.vigie.entry.category) for s in whole.spans[SPAN_KEY]]
+    expected = [(PAGE[s._.vigie.start : s._.vigie.end], s._.vigie.entry.category) for s in whole.spans[SPAN_KEY]]
     detections = fr.analyze([PageText(1, PAGE)])
-    assert [(f.matched, f.category) for f in detections] == expected == [("caméras", "video_surveillance"),
-                                                                       ("Citeos", "video_surveillance")]
+    assert (
+        [(f.matched, f.category) for f in detections]
+        == expected
+        == [("caméras", "video_surveillance"), ("Citeos", "video_surveillance")]
+    )
 
 
-@pytest.mark.parametrize("sentence, model", [
-    ("Extension de la vidéoprotection.", False),
-    ("La société Thales est retenue pour la vidéoprotection.", True),  # Thales: a generalist vendor
-])
-def test_the_statistical_model_runs_only_on_windows_with_a_generalist_vendor(fr: Analyzer, monkeypatch,
-                                                                             sentence: str, model: bool) -> None:
+@pytest.mark.parametrize(
+    "sentence, model",
+    [
+        ("Extension de la vidéoprotection.", False),
+        ("La société Thales est retenue pour la vidéoprotection.", True),  # Thales: a generalist vendor
+    ],
+)
+def test_the_statistical_model_runs_only_on_windows_with_a_generalist_vendor(
+    fr: Analyzer, monkeypatch, sentence: str, model: bool
+) -> None:
     calls = []
     original = fr.nlp.pipe
 
@@ -59,8 +69,14 @@ def test_every_finding_has_its_evidence(fr: Analyzer) -> None:
 
 def test_fingerprints_survive_a_longer_match_and_a_new_lexicon_version(fr: Analyzer) -> None:
     [detection] = fr.analyze([PageText(1, "Le conseil vote l'extension des caméras de la voie publique.")])
-    stretched = type(detection)(**{**detection.as_dict(), "matched": "caméras de la voie publique", "end": detection.end + 20,
-                                 "lexicon_version": "9.9.9+00000000"})
+    stretched = type(detection)(
+        **{
+            **detection.as_dict(),
+            "matched": "caméras de la voie publique",
+            "end": detection.end + 20,
+            "lexicon_version": "9.9.9+00000000",
+        }
+    )
     assert stretched.fingerprint() == detection.fingerprint()
     other_page = type(detection)(**{**detection.as_dict(), "page": 2})
     assert other_page.fingerprint() != detection.fingerprint()
@@ -87,11 +103,14 @@ def test_windows_find_what_the_component_finds_on_whole_pages_of_generated_minut
     from bench.corpus_text import generate_documents
 
     pages = [page for document in generate_documents(15, 3, seed=7) for page in document]
-    pages.append("Vidéoprotection. " + "Le conseil délibère sur les tarifs municipaux. " * 12
-                 + "Le marché est confié à Citeos.")  # a vendor far from the term, within its reach
+    pages.append(
+        "Vidéoprotection. " + "Le conseil délibère sur les tarifs municipaux. " * 12 + "Le marché est confié à Citeos."
+    )  # a vendor far from the term, within its reach
     for number, text in enumerate(pages, 1):
         whole = fr.nlp(text)
-        expected = [(s._.vigie.start, s._.vigie.end, s._.vigie.entry.category, s._.vigie.entry.vendor)
-                    for s in whole.spans[SPAN_KEY]]
+        expected = [
+            (s._.vigie.start, s._.vigie.end, s._.vigie.entry.category, s._.vigie.entry.vendor)
+            for s in whole.spans[SPAN_KEY]
+        ]
         found = [(f.start, f.end, f.category, f.vendor) for f in fr.analyze([PageText(number, text)])]
         assert found == expected, text

@@ -20,8 +20,10 @@ def test_analyze_files_and_folders_as_json_lines(cli, tmp_path) -> None:
     (folder / "sub").mkdir(parents=True)
     (folder / "agenda.txt").write_text("Ordre du jour\n1. Déploiement de caméras-piétons", encoding="utf-8")
     (folder / "sub" / "delib.pdf").write_bytes(make_pdf("Le conseil approuve\nl'extension de la vidéoprotection."))
-    (folder / "page.html").write_text("<html><body><p>Contract with <b>Flock Safety</b> for license plate readers.</p>"
-                                      "</body></html>", encoding="utf-8")
+    (folder / "page.html").write_text(
+        "<html><body><p>Contract with <b>Flock Safety</b> for license plate readers.</p></body></html>",
+        encoding="utf-8",
+    )
     (folder / "sub" / "pv.docx").write_bytes(make_docx("Procès-verbal", "Déploiement de caméras-piétons."))
     (folder / "photo.jpg").write_bytes(b"ignored")
     result = cli("analyze", str(folder), "--format", "jsonl")
@@ -29,8 +31,12 @@ def test_analyze_files_and_folders_as_json_lines(cli, tmp_path) -> None:
     rows = _rows(result.output)
     assert all(KEYS <= set(row) for row in rows)
     assert {(row["path"].rsplit("/", 1)[-1], row["category"], row["vendor"]) for row in rows} == {
-        ("agenda.txt", "body_cameras", None), ("delib.pdf", "video_surveillance", None), ("pv.docx", "body_cameras", None),
-        ("page.html", "plate_recognition", None), ("page.html", "plate_recognition", "Flock Safety")}
+        ("agenda.txt", "body_cameras", None),
+        ("delib.pdf", "video_surveillance", None),
+        ("pv.docx", "body_cameras", None),
+        ("page.html", "plate_recognition", None),
+        ("page.html", "plate_recognition", "Flock Safety"),
+    }
     html = next(row for row in rows if row["vendor"])
     assert html["language"] == "en" and html["kind"] == "vendor" and html["page"] == 1
 

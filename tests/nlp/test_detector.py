@@ -21,9 +21,11 @@ def _found(doc) -> list[tuple[str, str, str | None]]:
 def test_the_component_is_added_by_name_to_a_blank_pipeline() -> None:
     pipeline = spacy.blank("fr")
     pipeline.add_pipe("vigie_detector")
-    assert _found(pipeline(TEXT)) == [("vidéoprotection", "video_surveillance", None),
-                                      ("caméras-piétons", "body_cameras", None),
-                                      ("Axon", "body_cameras", "Axon")]
+    assert _found(pipeline(TEXT)) == [
+        ("vidéoprotection", "video_surveillance", None),
+        ("caméras-piétons", "body_cameras", None),
+        ("Axon", "body_cameras", "Axon"),
+    ]
 
 
 def test_spans_carry_exact_offsets_score_and_evidence() -> None:
@@ -31,15 +33,19 @@ def test_spans_carry_exact_offsets_score_and_evidence() -> None:
     pipeline.add_pipe("vigie_detector")
     doc = pipeline(TEXT)
     vendor = doc.spans[SPAN_KEY][-1]._.vigie
-    assert TEXT[vendor.start:vendor.end] == "Axon"
+    assert TEXT[vendor.start : vendor.end] == "Axon"
     assert vendor.rule == "vendor-context" and vendor.context == ["vidéoprotection", "caméras-piétons"]
     assert 0 < vendor.score < 1
 
 
 def test_the_lexicon_is_saved_with_the_pipeline_and_loaded_back(tmp_path, lexicon_copy) -> None:
     categories = lexicon_copy / "categories" / "drones.yaml"
-    categories.write_text(categories.read_text(encoding="utf-8").replace(
-        "  fr: [drone de surveillance,", "  fr: [ballon dirigeable de surveillance, drone de surveillance,"), encoding="utf-8")
+    categories.write_text(
+        categories.read_text(encoding="utf-8").replace(
+            "  fr: [drone de surveillance,", "  fr: [ballon dirigeable de surveillance, drone de surveillance,"
+        ),
+        encoding="utf-8",
+    )
     pipeline = spacy.blank("fr")
     pipeline.add_pipe("vigie_detector", config={"lexicon_dir": str(lexicon_copy)})
     pipeline.to_disk(tmp_path / "pipeline")
@@ -62,10 +68,13 @@ def test_initialize_reloads_an_edited_lexicon(lexicon_copy) -> None:
     assert before != pipeline.get_pipe("vigie_detector").version
 
 
-@pytest.mark.parametrize("language, text, category", [
-    ("en", "Purchase of body-worn cameras.", "body_cameras"),
-    ("de", "Ausweitung der Videoüberwachung.", "video_surveillance"),
-])
+@pytest.mark.parametrize(
+    "language, text, category",
+    [
+        ("en", "Purchase of body-worn cameras.", "body_cameras"),
+        ("de", "Ausweitung der Videoüberwachung.", "video_surveillance"),
+    ],
+)
 def test_the_bundled_lexicon_is_used_in_the_pipeline_language(language: str, text: str, category: str) -> None:
     pipeline = spacy.blank(language)
     pipeline.add_pipe("vigie_detector")

@@ -34,8 +34,12 @@ def test_labels_are_categories_of_the_taxonomy_or_vendors_known_or_found(passage
     legal_forms = {fold_key(f) for f in lexicon.companies["legal_forms"]}
     for passage in passages:
         # A vendor no list knows is written as Vigie normalises it ("Activ Ingenierie").
-        found = {label for label in passage.expected - vendors if label.startswith("vendor:")
-                 and canonical_name(label[len("vendor:"):], legal_forms) == label[len("vendor:"):]}
+        found = {
+            label
+            for label in passage.expected - vendors
+            if label.startswith("vendor:")
+            and canonical_name(label[len("vendor:") :], legal_forms) == label[len("vendor:") :]
+        }
         assert passage.expected <= set(TAXONOMY) | vendors | found, passage.id
         assert bool(passage.expected) == (passage.type == "positive"), passage.id
 

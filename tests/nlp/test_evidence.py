@@ -9,37 +9,66 @@ from nlp.extract import PageText
 from nlp.lexicon import load_lexicon
 
 
-@pytest.mark.parametrize("text, value", [
-    ("186 450,00", 186450.0), ("1,245,000", 1245000.0), ("120.000", 120000.0), ("1,8", 1.8), ("187,500", 187500.0),
-    ("42 800", 42800.0), ("3,45", 3.45), ("1.234.567,89", 1234567.89),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("186 450,00", 186450.0),
+        ("1,245,000", 1245000.0),
+        ("120.000", 120000.0),
+        ("1,8", 1.8),
+        ("187,500", 187500.0),
+        ("42 800", 42800.0),
+        ("3,45", 3.45),
+        ("1.234.567,89", 1234567.89),
+    ],
+)
 def test_numbers_in_french_english_and_german_notation(text: str, value: float) -> None:
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("language, text, expected", [
-    ("fr", "pour un montant de 186 450,00 € HT", [(186450.0, "EUR", "HT")]),
-    ("fr", "une enveloppe de 1,8 M€ et 9 840 euros TTC", [(1800000.0, "EUR", None), (9840.0, "EUR", "TTC")]),
-    ("en", "not to exceed $187,500 over three years, or $1.2 million in total", [(187500.0, "USD", None),
-                                                                                  (1200000.0, "USD", None)]),
-    ("de", "Kosten von 120.000 Euro", [(120000.0, "EUR", None)]),
-    ("fr", "les 12 caméras de la rue du 8 mai 1945", []),
-])
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        ("fr", "pour un montant de 186 450,00 € HT", [(186450.0, "EUR", "HT")]),
+        ("fr", "une enveloppe de 1,8 M€ et 9 840 euros TTC", [(1800000.0, "EUR", None), (9840.0, "EUR", "TTC")]),
+        (
+            "en",
+            "not to exceed $187,500 over three years, or $1.2 million in total",
+            [(187500.0, "USD", None), (1200000.0, "USD", None)],
+        ),
+        ("de", "Kosten von 120.000 Euro", [(120000.0, "EUR", None)]),
+        ("fr", "les 12 caméras de la rue du 8 mai 1945", []),
+    ],
+)
 def test_amounts(language: str, text: str, expected: list) -> None:
     found = EvidenceRules(load_lexicon().evidence, language).amounts(text)
     assert [(a["value"], a["currency"], a.get("tax")) for a in found] == expected
 
 
-@pytest.mark.parametrize("language, text, expected", [
-    ("fr", "Adopté à l'unanimité.", {"result": "adopted", "unanimous": True}),
-    ("fr", "Pour : 25 – Contre : 3 – Abstentions : 2", {"result": "adopted", "for": 25, "against": 3, "abstentions": 2}),
-    ("fr", "La motion est adoptée par 31 voix pour, 4 contre et 2 abstentions.",
-     {"result": "adopted", "unanimous": False, "for": 31, "against": 4, "abstentions": 2}),
-    ("fr", "Le vœu est rejeté.", {"result": "rejected", "unanimous": False}),
-    ("en", "Motion carried 5-2. Ayes: 5 Noes: 2", {"result": "adopted", "unanimous": False, "for": 5, "against": 2}),
-    ("de", "Der Antrag wird einstimmig beschlossen.", {"result": "adopted", "unanimous": True}),
-    ("fr", "Le Maire présente le rapport.", None),
-])
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        ("fr", "Adopté à l'unanimité.", {"result": "adopted", "unanimous": True}),
+        (
+            "fr",
+            "Pour : 25 – Contre : 3 – Abstentions : 2",
+            {"result": "adopted", "for": 25, "against": 3, "abstentions": 2},
+        ),
+        (
+            "fr",
+            "La motion est adoptée par 31 voix pour, 4 contre et 2 abstentions.",
+            {"result": "adopted", "unanimous": False, "for": 31, "against": 4, "abstentions": 2},
+        ),
+        ("fr", "Le vœu est rejeté.", {"result": "rejected", "unanimous": False}),
+        (
+            "en",
+            "Motion carried 5-2. Ayes: 5 Noes: 2",
+            {"result": "adopted", "unanimous": False, "for": 5, "against": 2},
+        ),
+        ("de", "Der Antrag wird einstimmig beschlossen.", {"result": "adopted", "unanimous": True}),
+        ("fr", "Le Maire présente le rapport.", None),
+    ],
+)
 def test_vote_results(language: str, text: str, expected: dict | None) -> None:
     vote = EvidenceRules(load_lexicon().evidence, language).vote(text)
     assert (None if vote is None else {k: v for k, v in vote.items() if k != "text"}) == expected
@@ -47,11 +76,17 @@ def test_vote_results(language: str, text: str, expected: dict | None) -> None:
 
 def test_a_hit_gets_the_amounts_and_vote_of_its_own_deliberation_across_pages(fr) -> None:
     pages = [
-        PageText(1, "Délibération n° 2023-014\nOBJET : Tarifs de la cantine\nLe repas est fixé à 3,45 €.\n"
-                    "Adopté à l'unanimité.\n\nDélibération n° 2023-015\nOBJET : Extension de la vidéoprotection\n"
-                    "Le Maire présente le projet d'installation de huit caméras supplémentaires sur la voie publique."),
-        PageText(2, "La dépense s'élève à 62 400 € HT.\nPour : 22 – Contre : 5 – Abstentions : 2\n\n"
-                    "Délibération n° 2023-016\nOBJET : Subvention au comité des fêtes de 1 500 €.\nAdopté à l'unanimité."),
+        PageText(
+            1,
+            "Délibération n° 2023-014\nOBJET : Tarifs de la cantine\nLe repas est fixé à 3,45 €.\n"
+            "Adopté à l'unanimité.\n\nDélibération n° 2023-015\nOBJET : Extension de la vidéoprotection\n"
+            "Le Maire présente le projet d'installation de huit caméras supplémentaires sur la voie publique.",
+        ),
+        PageText(
+            2,
+            "La dépense s'élève à 62 400 € HT.\nPour : 22 – Contre : 5 – Abstentions : 2\n\n"
+            "Délibération n° 2023-016\nOBJET : Subvention au comité des fêtes de 1 500 €.\nAdopté à l'unanimité.",
+        ),
     ]
     detections = fr.analyze(pages)
     assert {f.category for f in detections} == {"video_surveillance"}

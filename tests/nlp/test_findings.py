@@ -25,7 +25,8 @@ AGENDA = """ORDRE DU JOUR
 supplémentaires et raccordement au centre de supervision urbain (rapporteur : M. Karim BENALI)
 5. Rapport annuel sur le prix et la qualité du service public de l'eau potable
 """
-DELIBERATION = ["""Délibération n° 2026_045 – Séance du conseil municipal Page 1/2
+DELIBERATION = [
+    """Délibération n° 2026_045 – Séance du conseil municipal Page 1/2
 EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS
 Délibération n° 2026_045
 Objet : Acquisition d'un drone pour la police municipale
@@ -34,12 +35,14 @@ Coût de l'opération
 Désignation Montant HT Montant TTC
 Drone quadrirotor et trois batteries 14 800,00 € 17 760,00 €
 Formation de deux télépilotes 3 200,00 € 3 840,00 €
-""", """Délibération n° 2026_045 – Séance du conseil municipal Page 2/2
+""",
+    """Délibération n° 2026_045 – Séance du conseil municipal Page 2/2
 Le Conseil municipal, après en avoir délibéré,
 1. APPROUVE l'acquisition d'un drone pour un montant total de 18 000,00 € HT, soit 21 600,00 € TTC ;
 2. AUTORISE Madame le Maire à solliciter une subvention au titre du FIPD.
 Adopté par 21 voix pour, 5 contre, 1 abstention.
-"""]
+""",
+]
 MINUTES = """PROCÈS-VERBAL DE LA SÉANCE
 1. Désignation du secrétaire de séance
 Mme OUARDI est désignée secrétaire de séance à l'unanimité.
@@ -69,11 +72,26 @@ def publish(db, fr):
         texts = [PageText(n, text) for n, text in enumerate(pages, start=1)]
         with db.session() as session:
             if session.get(Source, "bellerive") is None:
-                session.add(Source(id="bellerive", name="Bellerive-sur-Ondine", country="FR", platform="html",
-                                   url="https://bellerive.example/"))
+                session.add(
+                    Source(
+                        id="bellerive",
+                        name="Bellerive-sur-Ondine",
+                        country="FR",
+                        platform="html",
+                        url="https://bellerive.example/",
+                    )
+                )
                 session.flush()
-            doc = Document(source_id="bellerive", url=f"https://bellerive.example/{name}.pdf", kind=kind, title=name,
-                           meeting_date=meeting, status="analysing", extra={}, **fields)
+            doc = Document(
+                source_id="bellerive",
+                url=f"https://bellerive.example/{name}.pdf",
+                kind=kind,
+                title=name,
+                meeting_date=meeting,
+                status="analysing",
+                extra={},
+                **fields,
+            )
             session.add(doc)
             session.flush()
             doc_id = doc.id
@@ -94,7 +112,8 @@ def test_an_agenda_gives_one_finding_per_item_that_mentions_surveillance(db, pub
     assert [f.subject for f in findings(db)] == [
         "Acquisition d'un drone pour la police municipale",
         "Extension du système de vidéoprotection urbaine : installation de 12 caméras supplémentaires et "
-        "raccordement au centre de supervision urbain"]
+        "raccordement au centre de supervision urbain",
+    ]
 
 
 def test_agenda_deliberation_and_minutes_of_one_act_are_one_finding_seen_three_times(db, publish):
@@ -103,10 +122,19 @@ def test_agenda_deliberation_and_minutes_of_one_act_are_one_finding_seen_three_t
     publish("pv", MINUTES, "minutes")
 
     drone, video = findings(db)
-    assert (drone.act_label, drone.kinds, drone.meeting_date) == ("2026_045", ["agenda", "deliberation", "minutes"],
-                                                                 MEETING)
-    assert drone.vote == {"result": "adopted", "unanimous": False, "text": "Adopté", "for": 21, "against": 5,
-                          "abstentions": 1}
+    assert (drone.act_label, drone.kinds, drone.meeting_date) == (
+        "2026_045",
+        ["agenda", "deliberation", "minutes"],
+        MEETING,
+    )
+    assert drone.vote == {
+        "result": "adopted",
+        "unanimous": False,
+        "text": "Adopté",
+        "for": 21,
+        "against": 5,
+        "abstentions": 1,
+    }
     assert drone.subsidies == ["FIPD"]
     assert {h.finding_id for h in hits(db)} == {drone.id, video.id}
     # The agenda's item 4 and the minutes' item 4 (matched by subject and meeting date).
@@ -119,13 +147,19 @@ def test_amounts_keep_their_tax_and_what_they_pay_for(db, publish):
     [drone] = findings(db)
     assert drone.amounts[0] == {"text": "21 600,00 € TTC", "value": 21600.0, "currency": "EUR", "tax": "TTC"}
     assert {(a["value"], a.get("tax"), a.get("purpose")) for a in drone.amounts[1:]} >= {
-        (17760.0, "TTC", "Drone quadrirotor et trois batteries"), (14800.0, "HT", "Drone quadrirotor et trois batteries"),
-        (3200.0, "HT", "Formation de deux télépilotes")}
+        (17760.0, "TTC", "Drone quadrirotor et trois batteries"),
+        (14800.0, "HT", "Drone quadrirotor et trois batteries"),
+        (3200.0, "HT", "Formation de deux télépilotes"),
+    }
 
 
 def test_a_document_the_text_cannot_cut_is_one_finding(db, publish):
-    doc_id = publish("rapport", "Rapport d'activité de la police municipale. Les caméras de vidéoprotection ont "
-                                "permis 42 réquisitions. Le drone a volé dix fois cet été.", "report")
+    doc_id = publish(
+        "rapport",
+        "Rapport d'activité de la police municipale. Les caméras de vidéoprotection ont "
+        "permis 42 réquisitions. Le drone a volé dix fois cet été.",
+        "report",
+    )
 
     [finding] = findings(db)
     assert finding.key == f"document:{doc_id}"
@@ -151,8 +185,12 @@ def test_a_page_printed_many_times_counts_each_sentence_once(db, publish):
 
 def test_minutes_without_a_mention_still_bring_the_vote_to_the_finding(db, publish):
     publish("odj", AGENDA, "agenda")
-    publish("pv", "3. Acquisition d'un drone pour la police municipale\nLe projet est adopté à l'unanimité.\n"
-                  "5. Rapport annuel sur le prix de l'eau potable\nLe conseil prend acte.", "minutes")
+    publish(
+        "pv",
+        "3. Acquisition d'un drone pour la police municipale\nLe projet est adopté à l'unanimité.\n"
+        "5. Rapport annuel sur le prix de l'eau potable\nLe conseil prend acte.",
+        "minutes",
+    )
 
     drone = findings(db)[0]
     assert (drone.kinds, drone.vote["unanimous"], drone.revision) == (["agenda", "minutes"], True, 2)
@@ -174,8 +212,10 @@ def hits(db) -> list[Hit]:
         return list(session.scalars(select(Hit)))
 
 
-@pytest.mark.parametrize("label, normal", [("2026_061", "2026-61"), ("2026-061", "2026-61"), ("2026 / 61", "2026-61"),
-                                           ("2024-DEL-12", "2024-del-12")])
+@pytest.mark.parametrize(
+    "label, normal",
+    [("2026_061", "2026-61"), ("2026-061", "2026-61"), ("2026 / 61", "2026-61"), ("2024-DEL-12", "2024-del-12")],
+)
 def test_act_numbers_written_differently_are_one(label, normal):
     assert normalise_act(label) == normal
 
@@ -184,9 +224,10 @@ def test_running_headers_and_numbered_articles_do_not_cut_a_deliberation():
     rules = DeliberationRules.for_language("fr")
     text = "\n\n".join(DELIBERATION)
 
-    assert rules.split(text, [0, len(DELIBERATION[0]) + 2]) == [(0, text.index("Délibération n° 2026_045\nObjet")),
-                                                                 (text.index("Délibération n° 2026_045\nObjet"),
-                                                                  len(text))]
+    assert rules.split(text, [0, len(DELIBERATION[0]) + 2]) == [
+        (0, text.index("Délibération n° 2026_045\nObjet")),
+        (text.index("Délibération n° 2026_045\nObjet"), len(text)),
+    ]
 
 
 def test_an_act_number_without_a_year_is_matched_within_its_year_only(db, publish):

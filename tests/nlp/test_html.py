@@ -11,8 +11,10 @@ from nlp.extract.html import extract_html
 def nested(depth: int, text: str) -> bytes:
     # A page builder's output at its worst: a <div> per layout block, and a link in each.
     inner = "".join(f'<div class="bloc-{n}"><a href="/d/{n}.pdf">Annexe {n}</a>' for n in range(depth))
-    return (f"<html><body><p>Conseil municipal du 3 mars 2026</p>{inner}<p>{text}</p>{'</div>' * depth}"
-            "<p>Fin de la séance.</p></body></html>").encode()
+    return (
+        f"<html><body><p>Conseil municipal du 3 mars 2026</p>{inner}<p>{text}</p>{'</div>' * depth}"
+        "<p>Fin de la séance.</p></body></html>"
+    ).encode()
 
 
 @pytest.mark.parametrize("depth", [300, 2000])

@@ -26,14 +26,21 @@ def test_any_edit_changes_the_version(lexicon_copy) -> None:
     assert before != after and before.split("+")[0] == after.split("+")[0] == load_lexicon().meta["version"]
 
 
-@pytest.mark.parametrize("file, old, new, message", [
-    ("categories/drones.yaml", "id: drones", "id: drone", "'id' must be one of"),
-    ("categories/drones.yaml", "  en: [police drone", "  it: [police drone", "unknown language 'it'"),
-    ("vendors.yaml", "    category: algorithmic_video\n    specialist: true\n    aliases: [briefcam",
-     "    category: cctv\n    specialist: true\n    aliases: [briefcam", "vendor 'BriefCam': 'category'"),
-    ("meta.yaml", VERSION_LINE, "version:", "needs a 'version'"),
-    ("categories/drones.yaml", "weak:", "weak: [", "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "file, old, new, message",
+    [
+        ("categories/drones.yaml", "id: drones", "id: drone", "'id' must be one of"),
+        ("categories/drones.yaml", "  en: [police drone", "  it: [police drone", "unknown language 'it'"),
+        (
+            "vendors.yaml",
+            "    category: algorithmic_video\n    specialist: true\n    aliases: [briefcam",
+            "    category: cctv\n    specialist: true\n    aliases: [briefcam",
+            "vendor 'BriefCam': 'category'",
+        ),
+        ("meta.yaml", VERSION_LINE, "version:", "needs a 'version'"),
+        ("categories/drones.yaml", "weak:", "weak: [", "invalid YAML"),
+    ],
+)
 def test_errors_name_the_file_and_the_entry(lexicon_copy, file: str, old: str, new: str, message: str) -> None:
     path = lexicon_copy / file
     text = path.read_text(encoding="utf-8")

@@ -11,8 +11,9 @@ from nlp.extract import extract, ocr
 from tests.nlp.conftest import FIXTURES
 
 SCAN = FIXTURES / "pdf" / "flaux-compte-rendu-cm-2022-04-28-page1.pdf"
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
-                                     reason=f"Tesseract is not installed ({ocr.INSTALL_HINT})")
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason=f"Tesseract is not installed ({ocr.INSTALL_HINT})"
+)
 
 
 @needs_tesseract

@@ -10,8 +10,7 @@ import pytest
 from nlp.extract import ExtractionError, extract, office, sniff_kind
 from tests.support.office import make_doc, make_docx, make_odt, make_rtf, make_xlsx
 
-PAGES = ("Conseil municipal du 3 mars 2026\nDélibération : extension de la vidéoprotection",
-         "Vote : 29 pour, 4 contre")
+PAGES = ("Conseil municipal du 3 mars 2026\nDélibération : extension de la vidéoprotection", "Vote : 29 pour, 4 contre")
 
 
 @pytest.mark.parametrize("kind, make", [("docx", make_docx), ("doc", make_doc), ("odt", make_odt), ("rtf", make_rtf)])
@@ -25,17 +24,22 @@ def test_a_text_document_is_read_page_by_page(kind, make):
 def test_a_workbook_is_read_one_sheet_per_page():
     data = make_xlsx(Budget=[["Poste", "Montant"], ["Caméras", 120000]], Votes=[["Pour", 29], ["Contre", 4]])
     extraction = extract(data)
-    assert [page.text for page in extraction.pages] == ["Budget\nPoste\tMontant\nCaméras\t120000",
-                                                         "Votes\nPour\t29\nContre\t4"]
+    assert [page.text for page in extraction.pages] == [
+        "Budget\nPoste\tMontant\nCaméras\t120000",
+        "Votes\nPour\t29\nContre\t4",
+    ]
 
 
-@pytest.mark.parametrize("data, media_type, name, reason", [
-    (make_docx("x")[:400], None, "pv.docx", "corrupted Word (.docx) file"),
-    (make_doc("x")[:1500], None, "pv.doc", "corrupted Word (.doc) file"),
-    (b"{\\rt not really", "application/rtf", "pv.rtf", "not an RTF file"),
-    (make_xlsx(Feuille=[["a"]])[:300], None, "budget.xlsx", "corrupted Excel (.xlsx) file"),
-    (b"PK\x03\x04" + b"\0" * 200, None, "photos.zip", "archive"),
-])
+@pytest.mark.parametrize(
+    "data, media_type, name, reason",
+    [
+        (make_docx("x")[:400], None, "pv.docx", "corrupted Word (.docx) file"),
+        (make_doc("x")[:1500], None, "pv.doc", "corrupted Word (.doc) file"),
+        (b"{\\rt not really", "application/rtf", "pv.rtf", "not an RTF file"),
+        (make_xlsx(Feuille=[["a"]])[:300], None, "budget.xlsx", "corrupted Excel (.xlsx) file"),
+        (b"PK\x03\x04" + b"\0" * 200, None, "photos.zip", "archive"),
+    ],
+)
 def test_a_broken_office_file_is_refused_with_its_reason(data, media_type, name, reason):
     with pytest.raises(ExtractionError, match=r"(?i)" + reason.replace("(", r"\(").replace(")", r"\)")):
         extract(data, media_type, name)

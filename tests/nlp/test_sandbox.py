@@ -27,8 +27,14 @@ def outcomes(limits: Limits, jobs: list[Job]) -> dict[str, object]:
 
 @pytest.mark.parametrize("bomb", [form_bomb, inflate_bomb], ids=["form objects drawn 4^20 times", "2 GiB stream"])
 def test_a_pdf_bomb_breaks_the_memory_limit_alone(tmp_path, bomb):
-    jobs = jobs_for(tmp_path, {"avant.pdf": make_pdf("Vidéoprotection du parvis"), "bombe.pdf": bomb(),
-                               "apres.pdf": make_pdf("Caméras-piétons de la police municipale")})
+    jobs = jobs_for(
+        tmp_path,
+        {
+            "avant.pdf": make_pdf("Vidéoprotection du parvis"),
+            "bombe.pdf": bomb(),
+            "apres.pdf": make_pdf("Caméras-piétons de la police municipale"),
+        },
+    )
 
     results = outcomes(SMALL, jobs)
 
@@ -60,7 +66,8 @@ def test_ocr_refuses_a_page_too_large_to_render_and_keeps_the_document(tmp_path,
     assert isinstance(result, Extraction), result
     assert result.metadata["ocr_failed_pages"] == [1]
     assert result.metadata["ocr_errors"] == [
-        "page 1: page of 508 × 508 cm, too large to read at 100 dpi within 36 megapixels"]
+        "page 1: page of 508 × 508 cm, too large to read at 100 dpi within 36 megapixels"
+    ]
 
 
 def test_an_unreadable_file_is_reported_and_the_worker_reads_on(tmp_path):

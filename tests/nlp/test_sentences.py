@@ -13,21 +13,39 @@ def _sentences(text: str) -> list[str]:
     return [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("M. Dupont présente le rapport. Mme Martin répond.", ["M. Dupont présente le rapport.", "Mme Martin répond."]),
-    ("Le conseil municipal\napprouve le projet de\nvidéoprotection.", ["Le conseil municipal approuve le projet de vidéoprotection."]),
-    ("OBJET : EXTENSION DE LA VIDÉO-\nPROTECTION URBAINE\nLe Maire expose le projet.",
-     ["OBJET : EXTENSION DE LA VIDÉO- PROTECTION URBAINE", "Le Maire expose le projet."]),
-    ("OBJET : Maintenance des caméras\nLe marché est attribué.", ["OBJET : Maintenance des caméras", "Le marché est attribué."]),
-    ("Vu le code ;\nVu l'avis de la commission ;\nConsidérant que", ["Vu le code ;", "Vu l'avis de la commission ;", "Considérant que"]),
-    ("Premier paragraphe sans point\n\nSecond paragraphe", ["Premier paragraphe sans point", "Second paragraphe"]),
-    # Headers over several lines without full stops, as deliberations open.
-    ("Objet : Extension de la vidéoprotection – demande de\nsubvention (FIPD)\nRapporteur : M. Benali, adjoint à la\n"
-     "sécurité\nPar délibération du 4 avril 2019, le conseil a créé le système.",
-     ["Objet : Extension de la vidéoprotection – demande de subvention (FIPD)",
-      "Rapporteur : M. Benali, adjoint à la sécurité",
-      "Par délibération du 4 avril 2019, le conseil a créé le système."]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("M. Dupont présente le rapport. Mme Martin répond.", ["M. Dupont présente le rapport.", "Mme Martin répond."]),
+        (
+            "Le conseil municipal\napprouve le projet de\nvidéoprotection.",
+            ["Le conseil municipal approuve le projet de vidéoprotection."],
+        ),
+        (
+            "OBJET : EXTENSION DE LA VIDÉO-\nPROTECTION URBAINE\nLe Maire expose le projet.",
+            ["OBJET : EXTENSION DE LA VIDÉO- PROTECTION URBAINE", "Le Maire expose le projet."],
+        ),
+        (
+            "OBJET : Maintenance des caméras\nLe marché est attribué.",
+            ["OBJET : Maintenance des caméras", "Le marché est attribué."],
+        ),
+        (
+            "Vu le code ;\nVu l'avis de la commission ;\nConsidérant que",
+            ["Vu le code ;", "Vu l'avis de la commission ;", "Considérant que"],
+        ),
+        ("Premier paragraphe sans point\n\nSecond paragraphe", ["Premier paragraphe sans point", "Second paragraphe"]),
+        # Headers over several lines without full stops, as deliberations open.
+        (
+            "Objet : Extension de la vidéoprotection – demande de\nsubvention (FIPD)\nRapporteur : M. Benali, adjoint à la\n"
+            "sécurité\nPar délibération du 4 avril 2019, le conseil a créé le système.",
+            [
+                "Objet : Extension de la vidéoprotection – demande de subvention (FIPD)",
+                "Rapporteur : M. Benali, adjoint à la sécurité",
+                "Par délibération du 4 avril 2019, le conseil a créé le système.",
+            ],
+        ),
+    ],
+)
 def test_sentence_rules(text: str, expected: list[str]) -> None:
     assert _sentences(text) == expected
 
@@ -49,12 +67,15 @@ def test_the_snippet_is_the_sentence_around_an_offset() -> None:
     assert Sentences(text).snippet(text.index("vidéo")) == "Le conseil approuve la vidéoprotection."
 
 
-@pytest.mark.parametrize("text, language", [
-    ("Le conseil municipal approuve la délibération de la commune.", "fr"),
-    ("The City Council will approve the agreement for the purchase.", "en"),
-    ("Der Rat der Stadt beschließt die Vorlage und die Mittel für das Jahr.", "de"),
-    ("12 345 678", "fr"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Le conseil municipal approuve la délibération de la commune.", "fr"),
+        ("The City Council will approve the agreement for the purchase.", "en"),
+        ("Der Rat der Stadt beschließt die Vorlage und die Mittel für das Jahr.", "de"),
+        ("12 345 678", "fr"),
+    ],
+)
 def test_the_language_of_a_file_is_guessed_from_its_common_words(text: str, language: str) -> None:
     assert guess_language(text) == language
 

@@ -17,20 +17,32 @@ from storage.models import Document, Hit, Page, Source, utcnow
 from tests.crawl.pdfs import corrupted_pdf, make_pdf
 from tests.nlp.conftest import NEXT_VERSION_LINE, VERSION_LINE
 
-DELIBERATION = ("Envoyé en préfecture le 09/02/2023\nReçu en préfecture le 09/02/2023\n"
-                "ID : 013-211301106-20230201-2023_45-DE\n"
-                "Délibération n° 2023-045\nOBJET : Extension de la vidéoprotection urbaine\n"
-                "Le conseil autorise l'achat de 12 caméras-piétons pour 45 000 € HT.\nAdopté à l'unanimité.")
+DELIBERATION = (
+    "Envoyé en préfecture le 09/02/2023\nReçu en préfecture le 09/02/2023\n"
+    "ID : 013-211301106-20230201-2023_45-DE\n"
+    "Délibération n° 2023-045\nOBJET : Extension de la vidéoprotection urbaine\n"
+    "Le conseil autorise l'achat de 12 caméras-piétons pour 45 000 € HT.\nAdopté à l'unanimité."
+)
 
 
-def add_document(db, data_dir, name: str, data: bytes, media_type: str = "application/pdf", language: str = "fr") -> int:
+def add_document(
+    db, data_dir, name: str, data: bytes, media_type: str = "application/pdf", language: str = "fr"
+) -> int:
     digest = BlobStore(data_dir / "files").put(data)
     with db.session() as session:
         if session.get(Source, "test") is None:
-            session.add(Source(id="test", name="Ville de test", country="FR", platform="html", url="https://x.example/"))
+            session.add(
+                Source(id="test", name="Ville de test", country="FR", platform="html", url="https://x.example/")
+            )
             session.flush()
-        doc = Document(source_id="test", url=f"https://x.example/{name}", content_hash=digest, media_type=media_type,
-                       language=language, status="pending")
+        doc = Document(
+            source_id="test",
+            url=f"https://x.example/{name}",
+            content_hash=digest,
+            media_type=media_type,
+            language=language,
+            status="pending",
+        )
         session.add(doc)
         session.flush()
         return doc.id
@@ -78,7 +90,11 @@ def test_hits_quote_the_stored_page_text_at_their_offsets_with_their_amounts(db,
     with db.session() as session:
         page = session.scalars(select(Page).where(Page.document_id == doc_id)).one()
     hits = hits_of(db, doc_id)
-    assert [page.text[h.start:h.end] for h in hits] == [h.matched for h in hits] == ["vidéoprotection", "caméras-piétons"]
+    assert (
+        [page.text[h.start : h.end] for h in hits]
+        == [h.matched for h in hits]
+        == ["vidéoprotection", "caméras-piétons"]
+    )
     assert all(h.details["amounts"][0]["value"] == 45000.0 for h in hits)
 
 
@@ -122,16 +138,22 @@ def edited_lexicon(folder, monkeypatch, file: str, old: str, new: str) -> dict[s
         assert before in text
         path.write_text(text.replace(before, after), encoding="utf-8")
     analyzers = {}
-    monkeypatch.setattr(Analyzer, "for_language",
-                        lambda language: analyzers.setdefault(language, Analyzer(language, str(folder))))
+    monkeypatch.setattr(
+        Analyzer, "for_language", lambda language: analyzers.setdefault(language, Analyzer(language, str(folder)))
+    )
     return analyzers
 
 
 @pytest.fixture
 def new_lexicon(lexicon_copy, monkeypatch) -> dict[str, Analyzer]:
     """Analyzers built on an edited lexicon: "mâts de surveillance" becomes a video-surveillance term."""
-    return edited_lexicon(lexicon_copy, monkeypatch, "categories/video_surveillance.yaml",
-                          "  fr: [vidéo-protection,", "  fr: [mât de surveillance, vidéo-protection,")
+    return edited_lexicon(
+        lexicon_copy,
+        monkeypatch,
+        "categories/video_surveillance.yaml",
+        "  fr: [vidéo-protection,",
+        "  fr: [mât de surveillance, vidéo-protection,",
+    )
 
 
 def analysed_with_the_bundled_lexicon(db, data_dir) -> int:
@@ -166,11 +188,13 @@ def test_a_lexicon_change_reanalyses_stored_text_without_the_file(db, data_dir, 
 
 
 @pytest.mark.slow  # builds a second spaCy pipeline from an edited lexicon
-def test_a_hit_the_new_lexicon_no_longer_finds_is_kept_and_marked_retracted(db, data_dir, lexicon_copy,
-                                                                           monkeypatch) -> None:
+def test_a_hit_the_new_lexicon_no_longer_finds_is_kept_and_marked_retracted(
+    db, data_dir, lexicon_copy, monkeypatch
+) -> None:
     doc_id = analysed_with_the_bundled_lexicon(db, data_dir)
-    edited = edited_lexicon(lexicon_copy, monkeypatch, "categories/body_cameras.yaml",
-                            "  fr: [caméra-piéton, caméras-piéton, ", "  fr: [")
+    edited = edited_lexicon(
+        lexicon_copy, monkeypatch, "categories/body_cameras.yaml", "  fr: [caméra-piéton, caméras-piéton, ", "  fr: ["
+    )
     before = {h.id: h.category for h in hits_of(db, doc_id)}
 
     stage.reanalyse_stale(db)
@@ -178,7 +202,9 @@ def test_a_hit_the_new_lexicon_no_longer_finds_is_kept_and_marked_retracted(db, 
     after = {h.id: h for h in hits_of(db, doc_id) if h.id in before}
     assert after.keys() == before.keys()  # never deleted
     assert {h.category: h.retracted_by for h in after.values()} == {
-        "video_surveillance": None, "body_cameras": edited["fr"].lexicon_version}
+        "video_surveillance": None,
+        "body_cameras": edited["fr"].lexicon_version,
+    }
 
 
 @pytest.mark.slow  # builds a second spaCy pipeline from an edited lexicon
@@ -255,8 +281,9 @@ def test_a_document_whose_worker_stopped_is_claimed_alone(db, data_dir) -> None:
     others = [add_document(db, data_dir, f"d{n}.pdf", make_pdf(f"Délibération {n}")) for n in range(3)]
     assert stage.claim_batch(db, stopped_worker(), 1) == [suspect]
 
-    assert stage.claim_batch(db, "machine-a:1", 32, stage._to_analyse(utcnow(), stage.CLAIM_LEASE,
-                                                                       stage.stopped_workers_of(db))) == [suspect]
+    assert stage.claim_batch(
+        db, "machine-a:1", 32, stage._to_analyse(utcnow(), stage.CLAIM_LEASE, stage.stopped_workers_of(db))
+    ) == [suspect]
     assert stage.claim_batch(db, "machine-a:1", 32) == others
 
 
@@ -264,8 +291,9 @@ def test_a_document_that_stopped_its_worker_twice_is_failed_not_claimed_again(db
     killer = add_document(db, data_dir, "bombe.pdf", make_pdf(DELIBERATION))
     innocent = add_document(db, data_dir, "d.pdf", make_pdf("Délibération 2"))
     assert stage.claim_batch(db, stopped_worker(), 32) == [killer, innocent]  # both die with the worker
-    assert stage.claim_batch(db, stopped_worker(), 32, stage._to_analyse(utcnow(), stage.CLAIM_LEASE,
-                                                                         stage.stopped_workers_of(db))) == [killer]
+    assert stage.claim_batch(
+        db, stopped_worker(), 32, stage._to_analyse(utcnow(), stage.CLAIM_LEASE, stage.stopped_workers_of(db))
+    ) == [killer]
 
     summary = stage.analyse_pending(db, data_dir)
 

@@ -25,7 +25,7 @@ def webhook():
 @pytest.fixture
 def now():
     """The start of the test's clock: real time, since hits are stamped with it."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ class Webhook(LoopbackHTTPServer):
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
+            def log_message(self, format, *args):  # the standard library's signature
                 pass
 
             def do_POST(self):
@@ -36,8 +36,9 @@ class Webhook(LoopbackHTTPServer):
                 hook.attempts += 1
                 status = hook.statuses.pop(0) if hook.statuses else 200
                 if status < 300:
-                    hook.received.append({"path": self.path, "headers": dict(self.headers.items()),
-                                          "json": json.loads(body or b"{}")})
+                    hook.received.append(
+                        {"path": self.path, "headers": dict(self.headers.items()), "json": json.loads(body or b"{}")}
+                    )
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -61,8 +62,9 @@ class ScriptedSMTP(MailServer):
         # MailServer's controller takes no login and hands DATA to its keeper: this one, on the
         # same port, hands DATA to this object. The unused one never started; its loop is closed.
         self.controller.loop.close()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, auth_require_tls=False,
-                                     authenticator=self._authenticate)
+        self.controller = Controller(
+            self, hostname="127.0.0.1", port=self.port, auth_require_tls=False, authenticator=self._authenticate
+        )
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
         self.logins.append(auth_data.login.decode())
@@ -113,7 +115,7 @@ class GatedSMTP(ScriptedSMTP):
             self._gate.set()
         try:
             await asyncio.wait_for(self._gate.wait(), self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return "451 Gate never opened"
         return await super().handle_DATA(server, session, envelope)
 
@@ -145,7 +147,7 @@ class Silent:
     def url(self, timeout_s: float) -> str:
         return f"json://127.0.0.1:{self.listener.getsockname()[1]}/hook?cto={timeout_s}&rto={timeout_s}"
 
-    def __enter__(self) -> "Silent":
+    def __enter__(self) -> Silent:
         self.thread.start()
         return self
 
@@ -171,8 +173,14 @@ class SlowWebhook:
 
     async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
-        length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                       if line.lower().startswith(b"content-length:")), 0)
+        length = next(
+            (
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
         await reader.readexactly(length)
         self.received += 1
         await asyncio.sleep(self.delay)
@@ -188,7 +196,7 @@ class SlowWebhook:
     def url(self, path: str = "/hook") -> str:
         return f"json://127.0.0.1:{self.server.sockets[0].getsockname()[1]}{path}"
 
-    def __enter__(self) -> "SlowWebhook":
+    def __enter__(self) -> SlowWebhook:
         self.thread.start()
         return self
 

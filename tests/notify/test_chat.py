@@ -33,8 +33,12 @@ def test_the_chat_payload_arrives_with_title_text_and_an_idempotency_key(db, not
 @pytest.mark.parametrize("mention", MENTIONS)
 def test_mentions_in_a_document_are_neutralised(db, notify, webhook, mention):
     add_subscription(db, "chat", [webhook.url()])
-    add_hit(db, title=f"Conseil {mention}", source={"name": f"Ville {mention}"},
-            snippet=f"Des caméras de vidéoprotection {mention} seront posées.")
+    add_hit(
+        db,
+        title=f"Conseil {mention}",
+        source={"name": f"Ville {mention}"},
+        snippet=f"Des caméras de vidéoprotection {mention} seront posées.",
+    )
 
     notify()
 
@@ -70,8 +74,10 @@ def test_a_long_batch_is_cut_to_the_services_limit_and_says_how_many_are_left(db
 def test_an_apprise_config_file_sends_only_to_the_urls_with_the_subscriptions_tags(db, notify, tmp_path):
     with Webhook() as marseille, Webhook() as lyon:
         config_file = tmp_path / "apprise.yaml"
-        config_file.write_text(f"urls:\n  - {marseille.url()}:\n      tag: marseille\n"
-                               f"  - {lyon.url()}:\n      tag: lyon\n", encoding="utf-8")
+        config_file.write_text(
+            f"urls:\n  - {marseille.url()}:\n      tag: marseille\n  - {lyon.url()}:\n      tag: lyon\n",
+            encoding="utf-8",
+        )
         add_subscription(db, "sud", [], apprise_config=str(config_file), tags=["marseille"])
         add_hit(db)
 

@@ -35,8 +35,23 @@ def test_add_refuses_a_url_apprise_cannot_parse_without_showing_it(cli):
 
 
 def test_add_list_show_print_urls_masked(cli, mail_server):
-    added = cli("subscription", "add", "bellerive", "--url", smtp_url(mail_server), "--departement", "13",
-                "--category", "vendor", "--mode", "daily", "--language", "en", "--min-score", "0.5")
+    added = cli(
+        "subscription",
+        "add",
+        "bellerive",
+        "--url",
+        smtp_url(mail_server),
+        "--departement",
+        "13",
+        "--category",
+        "vendor",
+        "--mode",
+        "daily",
+        "--language",
+        "en",
+        "--min-score",
+        "0.5",
+    )
     listed = cli("subscription", "list")
     shown = cli("subscription", "show", "bellerive")
 
@@ -79,10 +94,17 @@ def test_export_masks_on_screen_and_keeps_secrets_in_a_private_file_that_imports
 
 def test_import_is_all_or_nothing(cli, mail_server, tmp_path, db):
     path = tmp_path / "abonnements.yaml"
-    path.write_text(yaml.safe_dump({"subscriptions": [
-        {"name": "bon", "urls": [smtp_url(mail_server)]},
-        {"name": "mauvais", "urls": [smtp_url(mail_server)], "mode": "hourly"},
-    ]}), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "subscriptions": [
+                    {"name": "bon", "urls": [smtp_url(mail_server)]},
+                    {"name": "mauvais", "urls": [smtp_url(mail_server)], "mode": "hourly"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
 
     result = cli("subscription", "import", str(path))
 

@@ -13,17 +13,25 @@ import sys
 
 from sqlalchemy import func, select
 
-from notify.policy import Policy
 from storage.models import Delivery
 from tests.notify.factory import add_hit, add_subscription
 from tests.notify.servers import GatedSMTP, KillingSMTP
+from vigie.config import load_config
 
-LEASE = Policy().lease
+DEFAULT_POLICY = load_config(environ={}).delivery_policy()  # the delivery rules of the default settings
+
+LEASE = DEFAULT_POLICY.lease
 
 
 def start_notifier(vigie_env, tmp_path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "vigie", "notify"], cwd=tmp_path, env=vigie_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "vigie", "notify"],
+        cwd=tmp_path,
+        env=vigie_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def statuses(db) -> list[str]:
@@ -43,12 +51,13 @@ def kill_notifier_mid_send(db, mail: KillingSMTP, vigie_env, tmp_path) -> None:
 
 
 def test_killed_after_the_server_accepted_the_alert_is_resent_once_with_the_same_message_id(
-        db, notify, vigie_env, tmp_path):
+    db, notify, vigie_env, tmp_path
+):
     with KillingSMTP(accept=True) as mail:
         kill_notifier_mid_send(db, mail, vigie_env, tmp_path)
 
-        within_lease = notify(at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=1))
-        after_lease = notify(at=dt.datetime.now(dt.timezone.utc) + LEASE + dt.timedelta(minutes=1))
+        within_lease = notify(at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1))
+        after_lease = notify(at=dt.datetime.now(dt.UTC) + LEASE + dt.timedelta(minutes=1))
 
     assert within_lease.messages_sent == 0  # the claim is respected while the sender may be alive
     assert after_lease.released == 1 and after_lease.findings_sent == 1
@@ -62,17 +71,17 @@ def test_killed_before_the_server_accepted_the_alert_is_sent_exactly_once(db, no
     with KillingSMTP(accept=False) as mail:
         kill_notifier_mid_send(db, mail, vigie_env, tmp_path)
 
-        notify(at=dt.datetime.now(dt.timezone.utc) + LEASE + dt.timedelta(minutes=1))
+        notify(at=dt.datetime.now(dt.UTC) + LEASE + dt.timedelta(minutes=1))
 
     assert len(mail.messages) == 1
     assert statuses(db) == ["sent"]
 
 
 def test_two_notifiers_at_once_send_each_alert_once_and_lose_none(db, vigie_env, tmp_path):
-    subscribers = 3 * Policy().workers
+    subscribers = 3 * DEFAULT_POLICY.workers
     # The gate opens only when more messages wait at once than one notifier sends at a time:
     # both processes are then sending, each holding its own claims.
-    with GatedSMTP(threshold=Policy().workers + 1) as mail:
+    with GatedSMTP(threshold=DEFAULT_POLICY.workers + 1) as mail:
         for n in range(subscribers):
             add_subscription(db, f"groupe-{n}", [mail.apprise_url(f"groupe-{n}@example.org")])
         add_hit(db)

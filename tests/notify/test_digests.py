@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from notify.policy import Policy
 from tests.notify.factory import add_hit, add_subscription
+from vigie.config import load_config
+
+DEFAULT_POLICY = load_config(environ={}).delivery_policy()  # the delivery rules of the default settings
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -18,11 +20,23 @@ def test_a_daily_digest_waits_for_the_digest_hour_then_lists_one_block_per_findi
     add_subscription(db, "quotidien", [mail_server.apprise_url("groupe@example.org")], mode="daily")
     add_hit(db, title="Délibération 12", page=2)
     add_hit(db, title="Délibération 12", page=2, url="https://bellerive.example/conseil/12.pdf")
-    add_hit(db, title="Délibération 12", page=5, url="https://bellerive.example/conseil/12.pdf", vendor="BriefCam",
-            category="algorithmic_video", matched="BriefCam", snippet="Contrat avec BriefCam.")
-    add_hit(db, source={"id": "fr-lavandou", "name": "Commune du Lavandou-les-Pins", "official_code": "insee:83070"},
-            title="Procès-verbal", kind="minutes")
-    digest_time = Policy().next_digest(now, "daily")
+    add_hit(
+        db,
+        title="Délibération 12",
+        page=5,
+        url="https://bellerive.example/conseil/12.pdf",
+        vendor="BriefCam",
+        category="algorithmic_video",
+        matched="BriefCam",
+        snippet="Contrat avec BriefCam.",
+    )
+    add_hit(
+        db,
+        source={"id": "fr-lavandou", "name": "Commune du Lavandou-les-Pins", "official_code": "insee:83070"},
+        title="Procès-verbal",
+        kind="minutes",
+    )
+    digest_time = DEFAULT_POLICY.next_digest(now, "daily")
 
     before = notify(at=now)
     still_before = notify(at=digest_time - MINUTE)
@@ -42,13 +56,13 @@ def test_a_daily_digest_waits_for_the_digest_hour_then_lists_one_block_per_findi
 def test_a_weekly_digest_goes_out_on_monday(db, notify, now, mail_server):
     add_subscription(db, "hebdo", [mail_server.apprise_url("groupe@example.org")], mode="weekly")
     add_hit(db)
-    moment = Policy().next_digest(now, "weekly")
+    moment = DEFAULT_POLICY.next_digest(now, "weekly")
 
     notify(at=now)
     notify(at=moment + MINUTE)
 
-    assert moment.astimezone(Policy().timezone).weekday() == 0
-    assert moment.astimezone(Policy().timezone).hour == Policy().digest_hour
+    assert moment.astimezone(DEFAULT_POLICY.timezone).weekday() == 0
+    assert moment.astimezone(DEFAULT_POLICY.timezone).hour == DEFAULT_POLICY.digest_hour
     assert mail_server.messages[0][1]["Subject"].startswith("[Vigie] Résumé hebdomadaire")
 
 
@@ -60,7 +74,7 @@ def test_past_the_rate_cap_alerts_are_folded_into_the_next_digest(db, notify, no
     add_hit(db)
     add_hit(db)
     capped = notify(at=now + 2 * MINUTE)
-    digest_time = Policy().next_digest(now + 2 * MINUTE, "daily")
+    digest_time = DEFAULT_POLICY.next_digest(now + 2 * MINUTE, "daily")
     digest = notify(at=digest_time + MINUTE)
 
     assert capped.deferred == 2 and capped.messages_sent == 0
@@ -70,9 +84,9 @@ def test_past_the_rate_cap_alerts_are_folded_into_the_next_digest(db, notify, no
 
 
 def test_the_next_digest_time_keeps_the_local_hour_across_daylight_saving():
-    policy = Policy()
+    policy = DEFAULT_POLICY
     # 30 March 2025 02:00 Paris: clocks go forward.
-    before_change = dt.datetime(2025, 3, 29, 12, 0, tzinfo=dt.timezone.utc)
+    before_change = dt.datetime(2025, 3, 29, 12, 0, tzinfo=dt.UTC)
 
     moment = policy.next_digest(before_change, "daily")
 
@@ -85,7 +99,7 @@ def test_hits_found_in_the_run_that_sends_a_digest_join_it(db, notify, now, mail
     add_hit(db)
     notify(at=now)
     add_hit(db)  # found by the crawl of the run that sends the digest
-    digest_time = Policy().next_digest(now, "daily")
+    digest_time = DEFAULT_POLICY.next_digest(now, "daily")
 
     summary = notify(at=digest_time + MINUTE)
 

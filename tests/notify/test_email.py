@@ -63,9 +63,13 @@ def test_an_alert_arrives_with_recipients_subject_and_unsubscribe_headers(db, no
 
 
 def test_the_email_has_our_plain_text_part_and_an_html_part(db, notify, mail_server):
-    _, message = one_alert(db, notify, mail_server, {"page": 4, "url": "https://bellerive.example/odj.pdf",
-                                                     "content_hash": "ab" * 32},
-                           public_url="https://archive.vigie.example/files")
+    _, message = one_alert(
+        db,
+        notify,
+        mail_server,
+        {"page": 4, "url": "https://bellerive.example/odj.pdf", "content_hash": "ab" * 32},
+        public_url="https://archive.vigie.example/files",
+    )
 
     text, html = parts(message)
     # Our text template, not apprise's conversion of the HTML.
@@ -93,15 +97,40 @@ def test_without_an_unsubscribe_url_the_link_writes_to_the_sender(db, notify, ma
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_a_hostile_document_puts_no_live_markup_in_the_html_part(db, notify, mail_server, hostile):
-    _, message = one_alert(db, notify, mail_server, {
-        "title": f"Délibération {hostile}", "source": {"name": f"Ville {hostile}"}, "matched": "caméras",
-        "snippet": f"Achat de caméras {hostile} pour la ville.", "url": f"javascript:alert(1)//{hostile}"})
+    _, message = one_alert(
+        db,
+        notify,
+        mail_server,
+        {
+            "title": f"Délibération {hostile}",
+            "source": {"name": f"Ville {hostile}"},
+            "matched": "caméras",
+            "snippet": f"Achat de caméras {hostile} pour la ville.",
+            "url": f"javascript:alert(1)//{hostile}",
+        },
+    )
 
     _, html = parts(message)
     parser = Markup()
     parser.feed(html)
-    assert set(parser.tags) <= {"html", "head", "meta", "title", "body", "p", "h2", "h3", "strong", "br", "ul",
-                                "li", "blockquote", "mark", "a", "hr"}
+    assert set(parser.tags) <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "body",
+        "p",
+        "h2",
+        "h3",
+        "strong",
+        "br",
+        "ul",
+        "li",
+        "blockquote",
+        "mark",
+        "a",
+        "hr",
+    }
     assert {name for name, _ in parser.attributes} <= {"lang", "charset", "style", "href"}
     assert not [value for name, value in parser.attributes if name == "href" and "javascript" in (value or "")]
     assert "&lt;" in html  # the words are kept, as text
@@ -109,8 +138,9 @@ def test_a_hostile_document_puts_no_live_markup_in_the_html_part(db, notify, mai
 
 
 def test_a_council_name_with_line_breaks_cannot_inject_a_header(db, notify, mail_server):
-    recipients, message = one_alert(db, notify, mail_server,
-                                    {"source": {"name": "Ville\r\nBcc: victime@example.org\r\nX-Injected: oui"}})
+    recipients, message = one_alert(
+        db, notify, mail_server, {"source": {"name": "Ville\r\nBcc: victime@example.org\r\nX-Injected: oui"}}
+    )
 
     assert recipients == ["groupe@example.org"]
     assert message["X-Injected"] is None and message["Bcc"] is None

@@ -29,19 +29,25 @@ def describe(db, hit_id: int, **fields) -> None:
             setattr(finding, name, value)
 
 
-@pytest.mark.parametrize("day, french, english", [
-    (dt.date(2026, 3, 1), "1er mars 2026", "1 March 2026"),
-    (dt.date(2026, 12, 24), "24 décembre 2026", "24 December 2026"),
-])
+@pytest.mark.parametrize(
+    "day, french, english",
+    [
+        (dt.date(2026, 3, 1), "1er mars 2026", "1 March 2026"),
+        (dt.date(2026, 12, 24), "24 décembre 2026", "24 December 2026"),
+    ],
+)
 def test_dates_are_written_out(day, french, english):
     assert (date_fr(day), date_en(day)) == (french, english)
 
 
-@pytest.mark.parametrize("value, currency, french, english", [
-    (223680.0, "EUR", "223\u202f680\u00a0€", "€223,680"),
-    (2.18, "EUR", "2,18\u00a0€", "€2.18"),
-    (1245000.0, "USD", "1\u202f245\u202f000\u00a0$", "$1,245,000"),
-])
+@pytest.mark.parametrize(
+    "value, currency, french, english",
+    [
+        (223680.0, "EUR", "223\u202f680\u00a0€", "€223,680"),
+        (2.18, "EUR", "2,18\u00a0€", "€2.18"),
+        (1245000.0, "USD", "1\u202f245\u202f000\u00a0$", "$1,245,000"),
+    ],
+)
 def test_amounts_are_written_in_each_language(value, currency, french, english):
     assert (money_fr(value, currency), money_en(value, currency)) == (french, english)
 
@@ -51,13 +57,25 @@ def test_findings_voted_soon_come_first_soonest_first_with_their_vote_date(db):
     add_hit(db, title="Ordre du jour, séance dans un mois", meeting_date=TODAY + dt.timedelta(days=30))
     add_hit(db, title="Ordre du jour, séance passée", meeting_date=TODAY - dt.timedelta(days=2))
     add_hit(db, title="Ordre du jour, séance dans une semaine", meeting_date=TODAY + dt.timedelta(days=7))
-    add_hit(db, title="Projet de délibération, séance dans deux semaines", kind="deliberation",
-            meeting_date=TODAY + dt.timedelta(days=14))
+    add_hit(
+        db,
+        title="Projet de délibération, séance dans deux semaines",
+        kind="deliberation",
+        meeting_date=TODAY + dt.timedelta(days=14),
+    )
 
     email = Renderer().email("fr", context_of(db))
 
-    order = [email.text.index(t) for t in ("séance dans une semaine", "séance dans deux semaines",
-                                           "séance dans un mois", "séance passée", "Délibérations de janvier")]
+    order = [
+        email.text.index(t)
+        for t in (
+            "séance dans une semaine",
+            "séance dans deux semaines",
+            "séance dans un mois",
+            "séance passée",
+            "Délibérations de janvier",
+        )
+    ]
     assert order == sorted(order)
     assert email.text.index("=== Votes à venir ===") < order[0]
     assert email.text.index("=== Délibérations ===") < order[3]
@@ -68,22 +86,47 @@ def test_findings_voted_soon_come_first_soonest_first_with_their_vote_date(db):
 
 def test_a_block_says_subject_council_vote_technologies_vendors_amounts_and_quotes(db):
     url = "https://bellerive.example/conseil/2026-061.pdf"
-    hit = add_hit(db, title="Délibération n° 2026-061", kind="deliberation", meeting_date=TODAY - dt.timedelta(days=5),
-                  url=url, page=7, matched="LAPI", category="plate_recognition",
-                  snippet="Acquisition d'un dispositif LAPI pour la police municipale.")
-    add_hit(db, url=url, vendor="Ondine Sécurité Systèmes",
-            matched="Ondine Sécurité Systèmes", snippet="Le marché est attribué à Ondine Sécurité Systèmes.")
-    describe(db, hit, subject="Extension de la vidéoprotection", act_label="2026_061", subsidies=["FIPD"],
-             vote={"result": "adopted", "unanimous": False, "for": 21, "against": 5, "abstentions": 1},
-             amounts=[{"value": 223680.0, "currency": "EUR", "tax": "TTC", "purpose": "Total"},
-                      {"value": 186400.0, "currency": "EUR", "tax": "HT"}])
+    hit = add_hit(
+        db,
+        title="Délibération n° 2026-061",
+        kind="deliberation",
+        meeting_date=TODAY - dt.timedelta(days=5),
+        url=url,
+        page=7,
+        matched="LAPI",
+        category="plate_recognition",
+        snippet="Acquisition d'un dispositif LAPI pour la police municipale.",
+    )
+    add_hit(
+        db,
+        url=url,
+        vendor="Ondine Sécurité Systèmes",
+        matched="Ondine Sécurité Systèmes",
+        snippet="Le marché est attribué à Ondine Sécurité Systèmes.",
+    )
+    describe(
+        db,
+        hit,
+        subject="Extension de la vidéoprotection",
+        act_label="2026_061",
+        subsidies=["FIPD"],
+        vote={"result": "adopted", "unanimous": False, "for": 21, "against": 5, "abstentions": 1},
+        amounts=[
+            {"value": 223680.0, "currency": "EUR", "tax": "TTC", "purpose": "Total"},
+            {"value": 186400.0, "currency": "EUR", "tax": "HT"},
+        ],
+    )
 
     email = Renderer().email("fr", context_of(db))
 
     assert "■ Extension de la vidéoprotection (n° 2026_061)" in email.text
-    assert (f"Ville de Bellerive-sur-Ondine (13) — Voté le {date_fr(TODAY - dt.timedelta(days=5))} : adopté par "
-            "21 voix pour, 5 contre, 1 abstention") in email.text
-    assert "Technologies : Lecture automatisée de plaques (LAPI) (1 mention), Vidéosurveillance (1 mention)" in email.text
+    assert (
+        f"Ville de Bellerive-sur-Ondine (13) — Voté le {date_fr(TODAY - dt.timedelta(days=5))} : adopté par "
+        "21 voix pour, 5 contre, 1 abstention"
+    ) in email.text
+    assert (
+        "Technologies : Lecture automatisée de plaques (LAPI) (1 mention), Vidéosurveillance (1 mention)" in email.text
+    )
     assert "Entreprises : Ondine Sécurité Systèmes" in email.text
     assert "Montants : 223\u202f680\u00a0€ TTC (Total) ; 186\u202f400\u00a0€ HT" in email.text
     assert "Subventions : FIPD" in email.text
@@ -110,10 +153,12 @@ def test_an_update_says_what_is_new(db):
 def test_an_operator_can_override_a_template_and_a_label(db, tmp_path):
     add_hit(db)
     (tmp_path / "fr").mkdir()
-    (tmp_path / "fr" / "subject.txt.j2").write_text("Alerte {{ items[0].technologies[0].label }} ({{ count }})",
-                                                    encoding="utf-8")
-    (tmp_path / "labels.yaml").write_text("categories:\n  video_surveillance:\n    fr: caméras de rue\nkinds: {}\n",
-                                          encoding="utf-8")
+    (tmp_path / "fr" / "subject.txt.j2").write_text(
+        "Alerte {{ items[0].technologies[0].label }} ({{ count }})", encoding="utf-8"
+    )
+    (tmp_path / "labels.yaml").write_text(
+        "categories:\n  video_surveillance:\n    fr: caméras de rue\nkinds: {}\n", encoding="utf-8"
+    )
 
     email = Renderer(tmp_path).email("fr", context_of(db, labels=load_labels(tmp_path)))
 

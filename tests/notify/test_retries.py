@@ -85,8 +85,11 @@ def test_resuming_a_subscription_sends_its_failed_alerts_again(db, notify, now, 
     add_subscription(db, "fixed", [mail_server.apprise_url("groupe@example.org")])
     add_hit(db)
     with db.session() as session:
-        session.execute(Delivery.__table__.insert().values(subscription_id=1, hit_id=1, status="failed", attempts=8,
-                                                           sent_channels=[], created_at=now))
+        session.execute(
+            Delivery.__table__.insert().values(
+                subscription_id=1, hit_id=1, status="failed", attempts=8, sent_channels=[], created_at=now
+            )
+        )
 
     assert "1 failed alert(s) queued again" in cli("subscription", "resume", "fixed").output
     notify(at=now)

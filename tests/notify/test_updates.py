@@ -46,8 +46,11 @@ def publish(cli, tmp_path: Path, name: str, text: str, kind: str) -> None:
     """The council publishes a document: it is ingested, analysed and the alerts owed are sent."""
     path = tmp_path / f"{name}.txt"
     path.write_text(text, encoding="utf-8")
-    for args in (("ingest", str(path), "--source", "bellerive", "--kind", kind, "--date", MEETING.isoformat(),
-                  "--title", name), ("analyze",), ("notify",)):
+    for args in (
+        ("ingest", str(path), "--source", "bellerive", "--kind", kind, "--date", MEETING.isoformat(), "--title", name),
+        ("analyze",),
+        ("notify",),
+    ):
         result = cli(*args)
         assert result.exit_code == 0, result.output
 
@@ -57,7 +60,8 @@ def bodies(mail_server) -> list[tuple[str, str]]:
 
 
 def test_agenda_then_deliberation_then_minutes_give_one_alert_one_vote_update_and_nothing_more(
-        db, cli, mail_server, tmp_path):
+    db, cli, mail_server, tmp_path
+):
     add_subscription(db, "bellerive", [mail_server.apprise_url("groupe@example.org")])
 
     publish(cli, tmp_path, "Ordre du jour", AGENDA, "agenda")

@@ -18,10 +18,15 @@ LISTING = """<!doctype html>
 
 
 def deliberation_text(number: int) -> str:
-    subject = ("l'extension du système de vidéoprotection (8 caméras)" if number % 25 == 0
-               else f"une subvention de {number * 10} euros à l'association sportive")
-    return (f"Délibération n° 2026-{number:04d}\nConseil municipal du 15 décembre 2026\n"
-            f"Le conseil municipal, après en avoir délibéré, approuve {subject}.")
+    subject = (
+        "l'extension du système de vidéoprotection (8 caméras)"
+        if number % 25 == 0
+        else f"une subvention de {number * 10} euros à l'association sportive"
+    )
+    return (
+        f"Délibération n° 2026-{number:04d}\nConseil municipal du 15 décembre 2026\n"
+        f"Le conseil municipal, après en avoir délibéré, approuve {subject}."
+    )
 
 
 def build_council_site(root: Path, documents: int, per_page: int = 25) -> list[str]:
@@ -42,7 +47,9 @@ def build_council_site(root: Path, documents: int, per_page: int = 25) -> list[s
             items.append(f'<li><a href="{path}">Délibération n° 2026-{number:04d} du conseil municipal</a></li>')
         if page > 1:  # the previous page's last deliberation again, as listings often do
             items.append(f'<li><a href="{pdf_paths[(page - 1) * per_page - 1]}">Délibération précédente</a></li>')
-        following = f'<a rel="next" href="/deliberations/page-{page + 1}.html">Page suivante</a>' if page < pages else ""
+        following = (
+            f'<a rel="next" href="/deliberations/page-{page + 1}.html">Page suivante</a>' if page < pages else ""
+        )
         listing = root / "deliberations" / ("index.html" if page == 1 else f"page-{page}.html")
         listing.parent.mkdir(parents=True, exist_ok=True)
         listing.write_text(LISTING.format(page=page, items="\n".join(items), next=following), encoding="utf-8")

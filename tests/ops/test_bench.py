@@ -87,8 +87,11 @@ def test_the_corpus_is_built_once_with_its_listings_and_what_it_holds(tmp_path: 
     from bench.corpus import LISTING_SIZE, build
 
     corpus = build(LISTING_SIZE + 1, 2, seed=7, workers=1, cache=tmp_path)
-    assert (corpus.documents, corpus.pages, len(corpus.file_paths())) == (LISTING_SIZE + 1, 2 * (LISTING_SIZE + 1),
-                                                                         LISTING_SIZE + 1)
+    assert (corpus.documents, corpus.pages, len(corpus.file_paths())) == (
+        LISTING_SIZE + 1,
+        2 * (LISTING_SIZE + 1),
+        LISTING_SIZE + 1,
+    )
     assert 0 < corpus.about_surveillance < corpus.deliberations
     assert (corpus.root / "deliberations" / "page-2.html").read_text().count('.pdf"') == 1
     assert build(LISTING_SIZE + 1, 2, seed=7, workers=1, cache=tmp_path) == corpus  # from the cache

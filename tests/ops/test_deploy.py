@@ -23,14 +23,17 @@ def unit(name: str) -> configparser.ConfigParser:
     return parser
 
 
-@pytest.mark.parametrize("name, command, ok_statuses", [
-    ("vigie.service", ["run"], {EXIT_SOURCE_FAILED, EXIT_LOCKED}),
-    ("vigie-crawler.service", ["crawl", "--distributed"], {EXIT_SOURCE_FAILED}),
-])
+@pytest.mark.parametrize(
+    "name, command, ok_statuses",
+    [
+        ("vigie.service", ["run"], {EXIT_SOURCE_FAILED, EXIT_LOCKED}),
+        ("vigie-crawler.service", ["crawl", "--distributed"], {EXIT_SOURCE_FAILED}),
+    ],
+)
 def test_services_run_vigie_and_fail_only_on_real_errors(name: str, command: list[str], ok_statuses: set[int]) -> None:
     service = unit(name)["Service"]
     words = shlex.split(service["ExecStart"])
-    assert words[0].endswith("/.venv/bin/vigie") and words[1:1 + len(command)] == command
+    assert words[0].endswith("/.venv/bin/vigie") and words[1 : 1 + len(command)] == command
     statuses = {int(s) for s in service["SuccessExitStatus"].split()}
     assert statuses == ok_statuses and EXIT_CONFIG not in statuses
 
@@ -42,8 +45,11 @@ def test_timers_fire_nightly_and_catch_up_after_downtime(name: str) -> None:
 
 
 def test_crontab_lines_run_existing_commands_and_treat_a_skipped_run_as_normal() -> None:
-    lines = [line.lstrip("# ") for line in (DEPLOY / "crontab.example").read_text().splitlines()
-             if re.match(r"#? ?\d+ \d+ \* \* \*", line)]
+    lines = [
+        line.lstrip("# ")
+        for line in (DEPLOY / "crontab.example").read_text().splitlines()
+        if re.match(r"#? ?\d+ \d+ \* \* \*", line)
+    ]
     assert lines
     for line in lines:
         assert re.search(r"/\.venv/bin/vigie (run|crawl --distributed)", line), line

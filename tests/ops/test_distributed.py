@@ -62,12 +62,38 @@ def council_site(tmp_path: Path):
 def test_two_crawlers_fetch_every_document_once_and_lose_none(council_site, vigie_env, database_url, tmp_path):
     server, gate, pdfs = council_site
     with redis_prefix() as (redis_url, prefix):
-        command = [sys.executable, "-m", "vigie", "crawl", "--distributed", redis_url, "--redis-prefix", prefix,
-                   "--platform", "html", "--url", f"{server.url}/deliberations/", "--source", "ville"]
-        crawlers = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env={**vigie_env, "VIGIE_CONTACT_URL": f"https://example.org/{worker}",
-                                          "VIGIE_DOWNLOAD_TIMEOUT_S": "60", "VIGIE_LOG_LEVEL": "INFO"})
-                    for worker in WORKERS]
+        command = [
+            sys.executable,
+            "-m",
+            "vigie",
+            "crawl",
+            "--distributed",
+            redis_url,
+            "--redis-prefix",
+            prefix,
+            "--platform",
+            "html",
+            "--url",
+            f"{server.url}/deliberations/",
+            "--source",
+            "ville",
+        ]
+        crawlers = [
+            subprocess.Popen(
+                command,
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={
+                    **vigie_env,
+                    "VIGIE_CONTACT_URL": f"https://example.org/{worker}",
+                    "VIGIE_DOWNLOAD_TIMEOUT_S": "60",
+                    "VIGIE_LOG_LEVEL": "INFO",
+                },
+            )
+            for worker in WORKERS
+        ]
         outcomes = [crawler.communicate(timeout=300) for crawler in crawlers]
         for crawler, (_, stderr) in zip(crawlers, outcomes):
             assert crawler.returncode == 0, stderr[-3000:]
@@ -87,12 +113,16 @@ def test_two_crawlers_fetch_every_document_once_and_lose_none(council_site, vigi
     assert left_behind == []  # the last crawler out deleted the crawl's keys
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("redis://:s3cret@127.0.0.1:1/0", "cannot use the Redis server at redis://:***@127.0.0.1:1/0"),
-    ("http://127.0.0.1:6379/0", "is not a Redis URL"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("redis://:s3cret@127.0.0.1:1/0", "cannot use the Redis server at redis://:***@127.0.0.1:1/0"),
+        ("http://127.0.0.1:6379/0", "is not a Redis URL"),
+    ],
+)
 def test_an_unusable_redis_server_is_a_configuration_error_naming_it(run_vigie, url: str, reason: str) -> None:
-    result = run_vigie("crawl", "--distributed", url, "--platform", "html", "--url", "http://127.0.0.1:9/",
-                       "--source", "ville")
+    result = run_vigie(
+        "crawl", "--distributed", url, "--platform", "html", "--url", "http://127.0.0.1:9/", "--source", "ville"
+    )
     assert result.returncode == 2
     assert reason in result.stderr and "s3cret" not in result.stderr

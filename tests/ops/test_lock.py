@@ -49,8 +49,13 @@ with RunLock(Database(sys.argv[1]), "run"):
 
 def test_a_run_killed_while_holding_the_file_lock_leaves_no_stale_lock(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'vigie.sqlite3'}"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True, cwd=Path(__file__).parents[2])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         db = Database(url)
@@ -66,12 +71,16 @@ def test_a_run_killed_while_holding_the_file_lock_leaves_no_stale_lock(tmp_path:
         holder.wait()
 
 
-@pytest.mark.parametrize("args", [
-    ["run"],
-    ["crawl", "--platform", "html", "--url", "http://127.0.0.1:9/", "--source", "ville"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run"],
+        ["crawl", "--platform", "html", "--url", "http://127.0.0.1:9/", "--source", "ville"],
+    ],
+)
 def test_a_run_started_while_another_is_in_progress_exits_at_once_and_does_nothing(
-        run_vigie, db: Database, args: list[str]) -> None:
+    run_vigie, db: Database, args: list[str]
+) -> None:
     with RunLock(db, "run"):
         result = run_vigie(*args)
     assert result.returncode == EXIT_LOCKED, result.stderr

@@ -95,8 +95,12 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(database_url: 
     import sys
     from pathlib import Path
 
-    openers = [subprocess.Popen([sys.executable, "-c", OPEN, database_url], cwd=Path(__file__).parents[2],
-                                stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPEN, database_url], cwd=Path(__file__).parents[2], stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     errors = [opener.communicate(timeout=120)[1] for opener in openers]
     assert [opener.returncode for opener in openers] == [0, 0, 0], errors
     assert _tables(database_url) == APP_TABLES

@@ -33,8 +33,13 @@ def test_elsewhere_no_bar_but_a_parsable_log_line(caplog) -> None:
     assert pipe.getvalue() == ""
     [line] = [r.getMessage() for r in caplog.records]  # at most one line per interval, and one at the end
     fields = dict(item.split("=", 1) for item in line.removeprefix("progress ").split())
-    assert (fields["task"], fields["done"], fields["total"], fields["unit"], fields["errors"]) == \
-        ("analysis", "3", "4", "documents", "1")
+    assert (fields["task"], fields["done"], fields["total"], fields["unit"], fields["errors"]) == (
+        "analysis",
+        "3",
+        "4",
+        "documents",
+        "1",
+    )
 
 
 @pytest.mark.parametrize("interval_s, lines", [(0, 3), (3600, 1)])
@@ -51,5 +56,5 @@ def test_a_crawl_under_cron_logs_its_progress_in_key_value_form(run_vigie, serve
     site = serve(tmp_path / "site")
     result = run_vigie("-v", "crawl", "--platform", "html", "--url", f"{site}/deliberations/", "--source", "ville")
     assert result.returncode == 0, result.stderr
-    [line] = [l for l in result.stderr.splitlines() if "progress task=crawl" in l]
+    [line] = [entry for entry in result.stderr.splitlines() if "progress task=crawl" in entry]
     assert "done=1 total=1 unit=sources" in line and "documents=2" in line and "last=ville" in line

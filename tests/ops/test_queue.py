@@ -21,8 +21,10 @@ PENDING = select(Document.id).where(Document.status == "pending").order_by(Docum
 def add_pending_documents(db: Database, count: int) -> list[int]:
     with db.session() as session:
         session.add(Source(id="ville", name="Ville", country="FR", platform="html", url="http://127.0.0.1/"))
-        docs = [Document(source_id="ville", url=f"http://127.0.0.1/{n}.pdf", status="pending", extra={})
-                for n in range(count)]
+        docs = [
+            Document(source_id="ville", url=f"http://127.0.0.1/{n}.pdf", status="pending", extra={})
+            for n in range(count)
+        ]
         session.add_all(docs)
         session.flush()
         return [d.id for d in docs]
@@ -83,9 +85,20 @@ def test_a_worker_name_stamps_the_lease_columns_of_a_model_that_has_them(db: Dat
     add_pending_documents(db, 1)
     with db.session() as session:
         doc_id = session.scalar(select(Document.id))
-        hit = Hit(document_id=doc_id, fingerprint="f" * 64, kind="technology", category="videosurveillance",
-                  matched="caméras", page=1, start=0, end=7, snippet="caméras", score=1.0, lexicon_version="1",
-                  details={})
+        hit = Hit(
+            document_id=doc_id,
+            fingerprint="f" * 64,
+            kind="technology",
+            category="videosurveillance",
+            matched="caméras",
+            page=1,
+            start=0,
+            end=7,
+            snippet="caméras",
+            score=1.0,
+            lexicon_version="1",
+            details={},
+        )
         sub = Subscription(name="collectif", urls=["json://127.0.0.1:9/"], tags=[], filters={})
         session.add_all([hit, sub])
         session.flush()

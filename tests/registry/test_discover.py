@@ -16,8 +16,19 @@ COMMUNES = fixture_path("annuaire", "communes-constructed.json")
 
 
 def discover(cli, out, *extra: str, annuaire: str = str(ANNUAIRE)):
-    return cli("sources", "discover", "--annuaire", annuaire, "--populations", str(COMMUNES),
-               "--departement", "99", "--out", str(out), *extra)
+    return cli(
+        "sources",
+        "discover",
+        "--annuaire",
+        annuaire,
+        "--populations",
+        str(COMMUNES),
+        "--departement",
+        "99",
+        "--out",
+        str(out),
+        *extra,
+    )
 
 
 def entries(out) -> dict[str, dict]:
@@ -31,7 +42,10 @@ def test_one_candidate_per_commune_over_the_threshold_with_its_site(cli, tmp_pat
     assert set(found) == {"bellerive-sur-ondine-99101", "val-d-aubette-99102", "saint-gildas-des-landes-99103"}
     bellerive = found["bellerive-sur-ondine-99101"]
     assert (bellerive["official_code"]["insee"], bellerive["name"], bellerive["population"]) == (
-        "99101", "Bellerive-sur-Ondine", 12450)
+        "99101",
+        "Bellerive-sur-Ondine",
+        12450,
+    )
     # The main town hall's site, not the delegated one's nor the CCAS's; its address's coordinates.
     assert (bellerive["platform"], bellerive["url"]) == ("html", "https://www.bellerive-sur-ondine.example/")
     assert bellerive["coordinates"] == {"lat": 45.4321, "lon": 4.3876}
@@ -45,7 +59,9 @@ def test_a_site_on_a_known_platform_gets_that_platform(cli, tmp_path):
     assert found["val-d-aubette-99102"]["platform"] == "webdelib"
     gildas = found["saint-gildas-des-landes-99103"]
     assert (gildas["platform"], gildas["url"]) == (
-        "megalis", "https://data-publication.megalis.bretagne.bzh/mq_apis/actes/v1/search?siren=299103001")
+        "megalis",
+        "https://data-publication.megalis.bretagne.bzh/mq_apis/actes/v1/search?siren=299103001",
+    )
 
 
 def test_candidates_are_registry_entries_for_verify(cli, tmp_path):
@@ -69,7 +85,9 @@ def test_a_commune_already_in_the_registry_gets_no_candidate(cli, tmp_path, monk
     (registry / "bellerive.yaml").write_text(
         'id: bellerive\nname: Bellerive\ncountry: FR\nofficial_code: {insee: "99101"}\nplatform: html\n'
         "url: https://www.bellerive-sur-ondine.example/conseil\nverified: false\nenabled: false\n"
-        "established: Constructed for a test.\n", encoding="utf-8")
+        "established: Constructed for a test.\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("VIGIE_SOURCES_DIRS", str(registry))
     result = discover(cli, tmp_path / "candidates")
     assert "1 commune(s) already in the registry" in result.output
@@ -84,8 +102,11 @@ def test_the_archive_and_the_api_export_are_read_too(cli, tmp_path):
     with ApiServer() as server:
         server.route("/exports/json", fixture_path("annuaire", "annuaire-api-export-constructed.json"))
         assert discover(cli, tmp_path / "from-api", annuaire=f"{server.url}/exports/json").exit_code == 0
-    assert entries(tmp_path / "from-archive").keys() == entries(tmp_path / "from-api").keys() == {
-        "bellerive-sur-ondine-99101", "val-d-aubette-99102", "saint-gildas-des-landes-99103"}
+    assert (
+        entries(tmp_path / "from-archive").keys()
+        == entries(tmp_path / "from-api").keys()
+        == {"bellerive-sur-ondine-99101", "val-d-aubette-99102", "saint-gildas-des-landes-99103"}
+    )
 
 
 def test_a_file_that_is_not_the_annuaire_is_refused_with_its_name(cli, tmp_path):
@@ -96,14 +117,28 @@ def test_a_file_that_is_not_the_annuaire_is_refused_with_its_name(cli, tmp_path)
 
 
 def spec(source_id: str, insee: str, enabled: bool):
-    return parse_entry({"id": source_id, "name": source_id, "country": "FR", "platform": "html",
-                        "url": "https://example.org/", "official_code": {"insee": insee}, "enabled": enabled},
-                       origin="command-line")
+    return parse_entry(
+        {
+            "id": source_id,
+            "name": source_id,
+            "country": "FR",
+            "platform": "html",
+            "url": "https://example.org/",
+            "official_code": {"insee": insee},
+            "enabled": enabled,
+        },
+        origin="command-line",
+    )
 
 
 def test_coverage_counts_enabled_candidate_and_nothing_per_departement():
-    communes = [Commune("99101", "A", "99", 12000), Commune("99102", "B", "99", 5000), Commune("99103", "C", "99", 4000),
-                Commune("99104", "D", "99", 1000), Commune("98101", "E", "98", 8000)]
+    communes = [
+        Commune("99101", "A", "99", 12000),
+        Commune("99102", "B", "99", 5000),
+        Commune("99103", "C", "99", 4000),
+        Commune("99104", "D", "99", 1000),
+        Commune("98101", "E", "98", 8000),
+    ]
     rows = coverage(communes, [spec("source-a", "99101", True), spec("source-b", "99102", False)])
     assert rows == [
         {"departement": "98", "communes": 1, "enabled": 0, "candidate": 0, "nothing": 1},

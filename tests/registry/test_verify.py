@@ -6,8 +6,8 @@ import datetime as dt
 
 import yaml
 
-from spiders.verification import judge
 from spiders.registry import parse_entry
+from spiders.verification import judge
 from tests.support.apiserver import ApiServer, Reply
 
 COUNCIL_PAGE = """<html><head><title>Conseil municipal - délibérations</title></head><body><main>
@@ -18,9 +18,11 @@ COUNCIL_PAGE = """<html><head><title>Conseil municipal - délibérations</title>
 
 
 def entry_file(folder, source_id: str, url: str, comment: str = "") -> str:
-    text = (f"{comment}id: {source_id}\nname: Bellerive ({source_id})\ncountry: FR\nplatform: html\nurl: {url}\n"
-            "verified: false\nenabled: false\nestablished: >-\n  Constructed for a test: a fictional commune's "
-            "page served on loopback.\n")
+    text = (
+        f"{comment}id: {source_id}\nname: Bellerive ({source_id})\ncountry: FR\nplatform: html\nurl: {url}\n"
+        "verified: false\nenabled: false\nestablished: >-\n  Constructed for a test: a fictional commune's "
+        "page served on loopback.\n"
+    )
     (folder / f"{source_id}.yaml").write_text(text, encoding="utf-8")
     return text
 
@@ -29,7 +31,9 @@ def test_verify_all_enables_the_source_that_answers_and_keeps_the_other_off_with
     registry = tmp_path / "registry"
     registry.mkdir()
     with ApiServer() as server:
-        server.route("/conseil", lambda r: Reply(200, COUNCIL_PAGE.encode(), {"Content-Type": "text/html; charset=utf-8"}))
+        server.route(
+            "/conseil", lambda r: Reply(200, COUNCIL_PAGE.encode(), {"Content-Type": "text/html; charset=utf-8"})
+        )
         entry_file(registry, "answers", f"{server.url}/conseil", comment="# Kept: a maintainer's comment.\n")
         entry_file(registry, "fails", f"{server.url}/gone")
         result = run_vigie("sources", "verify", "--all", extra_env={"VIGIE_SOURCES_DIRS": str(registry)})
@@ -56,7 +60,8 @@ def test_a_verified_source_that_still_works_is_left_as_it_is(run_vigie, tmp_path
     with ApiServer() as server:
         server.route("/conseil", lambda r: Reply(200, COUNCIL_PAGE.encode(), {"Content-Type": "text/html"}))
         text = entry_file(registry, "answers", f"{server.url}/conseil").replace(
-            "verified: false\nenabled: false", "verified: true\nenabled: true")
+            "verified: false\nenabled: false", "verified: true\nenabled: true"
+        )
         (registry / "answers.yaml").write_text(text, encoding="utf-8")
         result = run_vigie("sources", "verify", "answers", extra_env={"VIGIE_SOURCES_DIRS": str(registry)})
     assert result.returncode == 0, result.stdout + result.stderr
@@ -70,8 +75,16 @@ def test_verify_needs_sources_or_all(run_vigie):
 
 
 def spec():
-    return parse_entry({"id": "bellerive", "name": "Bellerive", "country": "FR", "platform": "html",
-                        "url": "https://bellerive.example/conseil"}, origin="command-line")
+    return parse_entry(
+        {
+            "id": "bellerive",
+            "name": "Bellerive",
+            "country": "FR",
+            "platform": "html",
+            "url": "https://bellerive.example/conseil",
+        },
+        origin="command-line",
+    )
 
 
 def test_a_robots_refusal_says_to_ask_the_webmaster():

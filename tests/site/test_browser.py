@@ -25,13 +25,23 @@ from tests.support.http import ScriptedServer
 
 # Without the background-networking flags Chromium reaches out on start, and this machine's
 # closed network refuses those connections (they show up as console errors).
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--window-size=390,844")  # a phone's viewport
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=390,844",
+)  # a phone's viewport
 TITLE = 'Vidéoprotection <script>document.title="pwned"</script>'
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
-SNIPPET = ('<img src=x onerror="window.pwned=1"><script>window.pwned=1</script> '
-           "Le conseil approuve l'extension de la vidéoprotection au centre-ville.")
+SNIPPET = (
+    '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script> '
+    "Le conseil approuve l'extension de la vidéoprotection au centre-ville."
+)
 
 
 def browser_or_skip() -> tuple[str, str]:
@@ -53,14 +63,34 @@ def served_site(tmp_path_factory: pytest.TempPathFactory):
     with fresh_database_url(folder) as url:
         db = Database(url)
         with db.session() as s:
-            source = add_source(s, "fr-vigne", f"Commune de Vigne-sur-Mer {HOSTILE}", "https://www.vigne.example/conseil",
-                                latitude=43.3, longitude=5.4)
+            source = add_source(
+                s,
+                "fr-vigne",
+                f"Commune de Vigne-sur-Mer {HOSTILE}",
+                "https://www.vigne.example/conseil",
+                latitude=43.3,
+                longitude=5.4,
+            )
             add_source_run(s, source, documents_new=2)
-            doc = add_document(s, source, "https://www.vigne.example/odj.pdf", title=TITLE, kind="agenda",
-                               meeting_date=TODAY + dt.timedelta(days=10))
+            doc = add_document(
+                s,
+                source,
+                "https://www.vigne.example/odj.pdf",
+                title=TITLE,
+                kind="agenda",
+                meeting_date=TODAY + dt.timedelta(days=10),
+            )
             hit = add_hit(s, doc, "vidéoprotection", snippet=SNIPPET, page=2)
-            add_hit(s, doc, "Evil", category="vendor", kind="vendor", vendor=f"Evil {HOSTILE}", page=3,
-                    snippet=f"Marché attribué à Evil {HOSTILE}.")
+            add_hit(
+                s,
+                doc,
+                "Evil",
+                category="vendor",
+                kind="vendor",
+                vendor=f"Evil {HOSTILE}",
+                page=3,
+                snippet=f"Marché attribué à Evil {HOSTILE}.",
+            )
             finding = s.get(Finding, hit.finding_id)
             finding.act_label, finding.subsidies = HOSTILE, [HOSTILE]
             finding.amounts = [{"value": 1000.0, "currency": "EUR", "tax": HOSTILE, "purpose": HOSTILE}]
@@ -114,10 +144,13 @@ def test_a_reader_follows_the_index_to_a_finding_and_sees_the_match_highlighted(
 def test_no_scraped_script_runs(browser, served_site) -> None:
     from selenium.webdriver.common.by import By
 
-    for open_page in (lambda: browser.get(f"{served_site}/index.html"),
-                      lambda: open_document_from_index(browser, served_site),
-                      lambda: browser.get(f"{served_site}/carte.html"), lambda: browser.get(f"{served_site}/donnees.html"),
-                      lambda: browser.get(f"{served_site}/conseils/fr-vigne.html")):
+    for open_page in (
+        lambda: browser.get(f"{served_site}/index.html"),
+        lambda: open_document_from_index(browser, served_site),
+        lambda: browser.get(f"{served_site}/carte.html"),
+        lambda: browser.get(f"{served_site}/donnees.html"),
+        lambda: browser.get(f"{served_site}/conseils/fr-vigne.html"),
+    ):
         open_page()
         assert browser.title != "pwned" and "Vigie" in browser.title
         assert browser.execute_script("return typeof window.pwned") == "undefined"

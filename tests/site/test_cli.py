@@ -14,7 +14,9 @@ def test_the_site_is_built_under_the_data_folder_by_default(cli, sample, data_di
     result = cli("site", "build")
     assert result.exit_code == 0, result.output
     assert (data_dir / "site" / "index.html").is_file()
-    assert result.output.startswith(f"Site built in {data_dir / 'site'}: 3 council(s), 4 finding(s), 4 document(s), 5 hit(s);")
+    assert result.output.startswith(
+        f"Site built in {data_dir / 'site'}: 3 council(s), 4 finding(s), 4 document(s), 5 hit(s);"
+    )
 
 
 def test_a_second_build_reports_that_nothing_changed(cli, sample, tmp_path: Path) -> None:
@@ -30,10 +32,13 @@ def test_the_site_url_setting_makes_feed_links_absolute(cli, sample, tmp_path: P
     assert 'href="https://vigie.example/feed.atom"' in feed and 'xml:lang="en"' in feed
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--site-url", "javascript:alert(1)"), "is not an http(s) URL: fix --site-url or VIGIE_SITE_URL"),
-    (("--out", "{tmp}/a-file/site"), "cannot create the site folder"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--site-url", "javascript:alert(1)"), "is not an http(s) URL: fix --site-url or VIGIE_SITE_URL"),
+        (("--out", "{tmp}/a-file/site"), "cannot create the site folder"),
+    ],
+)
 def test_a_bad_site_url_or_folder_is_a_configuration_error(cli, tmp_path: Path, args, message: str) -> None:
     (tmp_path / "a-file").write_text("not a folder")
     result = cli("site", "build", *(a.format(tmp=tmp_path) for a in args))

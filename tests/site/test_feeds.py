@@ -14,6 +14,7 @@ from tests.site.conftest import Sample
 from tests.site.factory import NOW, add_document, add_hit
 from tests.site.pages import ATOM, atom, entries, events, ical_lines
 
+
 def test_the_main_feed_is_valid_atom_with_every_required_element(site: Path) -> None:
     feed = atom(site, layout.FEED_ALL)
     assert feed.tag == f"{ATOM}feed"
@@ -53,8 +54,9 @@ def test_entry_ids_are_unique_and_survive_a_rebuild_from_scratch(build, sample, 
     second = [e.findtext(f"{ATOM}id") for e in entries(atom(tmp_path / "two", layout.FEED_ALL))]
     assert first == second and len(set(first)) == len(first)
     assert all(i.startswith("urn:uuid:") for i in first)
-    assert atom(tmp_path / "one", layout.FEED_ALL).findtext(f"{ATOM}id") == \
-        atom(tmp_path / "two", layout.FEED_ALL).findtext(f"{ATOM}id")
+    assert atom(tmp_path / "one", layout.FEED_ALL).findtext(f"{ATOM}id") == atom(
+        tmp_path / "two", layout.FEED_ALL
+    ).findtext(f"{ATOM}id")
 
 
 def test_a_new_hit_adds_one_entry_and_keeps_the_others(db, build, sample: Sample, tmp_path: Path) -> None:
@@ -68,11 +70,17 @@ def test_a_new_hit_adds_one_entry_and_keeps_the_others(db, build, sample: Sample
     assert set(after) - before == {after[0]} and before <= set(after)
 
 
-@pytest.mark.parametrize(("path", "titles"), [
-    (layout.council_page("fr-nice", "atom"), ["Délibération 7 : surveillance des plages", "Ordre du jour du 5 mars 2025"]),
-    (layout.council_page("fr-brest", "atom"), []),
-    (layout.category_page("vendor", "atom"), ["Ordre du jour du conseil municipal du 20 mars 2025"]),
-])
+@pytest.mark.parametrize(
+    ("path", "titles"),
+    [
+        (
+            layout.council_page("fr-nice", "atom"),
+            ["Délibération 7 : surveillance des plages", "Ordre du jour du 5 mars 2025"],
+        ),
+        (layout.council_page("fr-brest", "atom"), []),
+        (layout.category_page("vendor", "atom"), ["Ordre du jour du conseil municipal du 20 mars 2025"]),
+    ],
+)
 def test_council_and_category_feeds_carry_only_their_findings(site: Path, path: str, titles: list[str]) -> None:
     feed = atom(site, path)
     assert [e.findtext(f"{ATOM}title").split(" : ", 1)[1] for e in entries(feed)] == titles
@@ -84,8 +92,10 @@ def test_with_the_site_url_feeds_carry_absolute_links(build, sample, tmp_path: P
     build(site_url="https://vigie.example/lyon/")
     feed = atom(tmp_path / "site", layout.council_page("fr-lyon", "atom"))
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://vigie.example/lyon/conseils/fr-lyon.atom"
-    assert all(e.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("https://vigie.example/lyon/deliberations/")
-               for e in entries(feed))
+    assert all(
+        e.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("https://vigie.example/lyon/deliberations/")
+        for e in entries(feed)
+    )
 
 
 def test_the_calendar_holds_the_meetings_ahead_with_a_finding_to_vote(site: Path) -> None:
@@ -94,9 +104,13 @@ def test_the_calendar_holds_the_meetings_ahead_with_a_finding_to_vote(site: Path
     assert any(line.startswith("PRODID:") for line in lines)
     [event] = events(lines)  # the Nice agenda's meeting is past; deliberations are not votes ahead
     assert event["DTSTART;VALUE=DATE"] == "20250320" and event["DTEND;VALUE=DATE"] == "20250321"
-    assert event["SUMMARY;LANGUAGE=fr"] == ("Ville de Lyon : à l'ordre du jour\\, entreprise de surveillance\\, "
-                                            "Vidéosurveillance")
-    assert "- Ordre du jour du conseil municipal du 20 mars 2025 (entreprise de surveillance" in event["DESCRIPTION;LANGUAGE=fr"]
+    assert event["SUMMARY;LANGUAGE=fr"] == (
+        "Ville de Lyon : à l'ordre du jour\\, entreprise de surveillance\\, Vidéosurveillance"
+    )
+    assert (
+        "- Ordre du jour du conseil municipal du 20 mars 2025 (entreprise de surveillance"
+        in event["DESCRIPTION;LANGUAGE=fr"]
+    )
     assert "Extension du dispositif de vidéoprotection" in event["DESCRIPTION;LANGUAGE=fr"]
     assert event["URL"] == "https://www.lyon.fr/files/odj-2025-03-20.pdf"
     assert event["DTSTAMP"] == "20250309T090000Z"  # when its finding was last revised, not the build time
@@ -121,13 +135,16 @@ def test_calendar_lines_are_folded_at_75_octets(site: Path) -> None:
     raw.decode("utf-8")  # folding never cuts a character in two
 
 
-@pytest.mark.parametrize(("text", "escaped"), [
-    ("vidéoprotection", "vidéoprotection"),
-    ("caméras, drones; LAPI", "caméras\\, drones\\; LAPI"),
-    ("C:\\dossier", "C:\\\\dossier"),
-    ("une ligne\r\nDTSTART:19990101", "une ligne\\nDTSTART:19990101"),
-    ("a\nb\rc", "a\\nb\\nc"),
-])
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("vidéoprotection", "vidéoprotection"),
+        ("caméras, drones; LAPI", "caméras\\, drones\\; LAPI"),
+        ("C:\\dossier", "C:\\\\dossier"),
+        ("une ligne\r\nDTSTART:19990101", "une ligne\\nDTSTART:19990101"),
+        ("a\nb\rc", "a\\nb\\nc"),
+    ],
+)
 def test_text_values_are_escaped(text: str, escaped: str) -> None:
     assert escape_text(text) == escaped
 

@@ -25,8 +25,13 @@ HOSTILE_TEXT = [
     # Control and bidi characters: invalid in XML, deceptive on screen (no NUL: PostgreSQL refuses it).
     "\x08\x1b[31m\u202eliam.evil",
 ]
-HOSTILE_URLS = ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>",
-                "vbscript:msgbox(1)", "//evil.example/x.pdf"]
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    " JavaScript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/x.pdf",
+]
 XHTML_ELEMENTS = {"div", "p", "strong", "blockquote"}
 ICAL_LINE = re.compile(r"^[A-Z][A-Z-]*(;[A-Z-]+=[^:;]+)*:")
 
@@ -37,8 +42,16 @@ def hostile_site(db, build, tmp_path: Path, text: str, url: str) -> tuple[Path, 
         source = add_source(s, "fr-hostile", name=f"Ville {text}", url=url, latitude=45.0, longitude=5.0)
         doc = add_document(s, source, url, title=text, kind="agenda", meeting_date=dt.date(2025, 3, 20))
         add_hit(s, doc, "vidéoprotection", snippet=f"{text} vidéoprotection {text}")
-        hit = add_hit(s, doc, text.strip() or "x", category="vendor", kind="vendor", vendor=text, page=2,
-                      snippet=f"Contrat avec {text}.")
+        hit = add_hit(
+            s,
+            doc,
+            text.strip() or "x",
+            category="vendor",
+            kind="vendor",
+            vendor=text,
+            page=2,
+            snippet=f"Contrat avec {text}.",
+        )
         finding = s.get(Finding, hit.finding_id)
         finding.subject, finding.act_label, finding.subsidies = text, text, [text]
         finding.amounts = [{"value": 223680.0, "currency": text, "tax": text, "purpose": text, "text": text}]
@@ -78,8 +91,12 @@ def test_hostile_text_keeps_feeds_well_formed_and_inert(db, build, tmp_path: Pat
     site, _ = hostile_site(db, build, tmp_path, text, HOSTILE_URLS[0])
     for path in (layout.FEED_ALL, layout.council_page("fr-hostile", "atom"), layout.category_page("vendor", "atom")):
         feed = ET.parse(site / path).getroot()  # raises if a string broke the XML
-        xhtml = {el.tag.split("}")[1] for e in feed.iter(f"{ATOM}content") for el in e.iter()
-                 if el.tag.startswith("{http://www.w3.org/1999/xhtml}")}
+        xhtml = {
+            el.tag.split("}")[1]
+            for e in feed.iter(f"{ATOM}content")
+            for el in e.iter()
+            if el.tag.startswith("{http://www.w3.org/1999/xhtml}")
+        }
         assert xhtml <= XHTML_ELEMENTS, (path, xhtml)
         for entry in feed.iter(f"{ATOM}entry"):
             assert all(urlsplit(link.get("href")).scheme == "https" for link in entry.iter(f"{ATOM}link"))

@@ -15,13 +15,16 @@ def test_a_plain_id_is_its_own_file_name(name: str) -> None:
     assert layout.slug(name) == name
 
 
-@pytest.mark.parametrize(("name", "readable"), [
-    ("Fr-Lyon", "fr-lyon"),
-    ("../etc", "etc"),
-    ("ville de Saint-Étienne", "ville-de-saint-tienne"),
-    (".hidden", "hidden"),
-    ("", "x"),
-])
+@pytest.mark.parametrize(
+    ("name", "readable"),
+    [
+        ("Fr-Lyon", "fr-lyon"),
+        ("../etc", "etc"),
+        ("ville de Saint-Étienne", "ville-de-saint-tienne"),
+        (".hidden", "hidden"),
+        ("", "x"),
+    ],
+)
 def test_any_other_id_gets_a_readable_part_and_a_hash(name: str, readable: str) -> None:
     assert re.fullmatch(re.escape(readable) + r"-[0-9a-f]{10}", layout.slug(name))
 

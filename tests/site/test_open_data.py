@@ -47,9 +47,11 @@ def rfc7946_problems(document: Any) -> list[str]:
             problems.append(f"{where}: 'geometry' must be a Point (§3.1.2)")
             continue
         position = geometry.get("coordinates")
-        if (not isinstance(position, list) or not 2 <= len(position) <= 3
-                or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-                           for x in position)):
+        if (
+            not isinstance(position, list)
+            or not 2 <= len(position) <= 3
+            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in position)
+        ):
             problems.append(f"{where}: a position is 2 or 3 finite numbers (§3.1.1)")
             continue
         longitude, latitude = position[:2]
@@ -66,15 +68,18 @@ def test_findings_csv_has_the_documented_columns_and_one_row_per_finding(site: P
     assert len(rows) == 4  # four deliberations; the Lyon agenda's two mentions are one
     lyon = next(r for r in rows if r["subject"] == "Ordre du jour du conseil municipal du 20 mars 2025")
     assert (lyon["source"], lyon["meeting_date"], lyon["vote_ahead"], lyon["vendors"]) == (
-        "fr-lyon", "2025-03-20", "true", "BriefCam")
+        "fr-lyon",
+        "2025-03-20",
+        "true",
+        "BriefCam",
+    )
     assert lyon["categories"] == "vendor:1 | video_surveillance:1"
 
 
 def test_a_cell_a_spreadsheet_would_run_is_neutralised(db, build, tmp_path: Path) -> None:
     with db.session() as s:
         doc = add_document(s, add_source(s), title="=HYPERLINK(\"https://evil.example\",\"clic\")")
-        hit = add_hit(s, doc, "caméras", vendor="@SUM(1+1)", kind="vendor", category="vendor",
-                      snippet="-2+3 caméras")
+        hit = add_hit(s, doc, "caméras", vendor="@SUM(1+1)", kind="vendor", category="vendor", snippet="-2+3 caméras")
         s.get(Finding, hit.finding_id).subsidies = ["+cmd|' /C calc'!A0", "\tTAB"]
     build()
     [row] = csv_rows(tmp_path / "site")
@@ -101,12 +106,21 @@ def test_councils_geojson_is_valid_rfc_7946_with_longitude_first(site: Path) -> 
     assert features["fr-nice"]["properties"]["technologies"] == {"drones": 1, "plate_recognition": 1}
 
 
-@pytest.mark.parametrize("broken, problem", [
-    ({"type": "FeatureCollection", "features": [], "crs": {}}, "no 'crs' member"),
-    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
-                                                 "geometry": {"type": "Point", "coordinates": [45.7, 200.0]}}]},
-     "out of range"),
-])
+@pytest.mark.parametrize(
+    "broken, problem",
+    [
+        ({"type": "FeatureCollection", "features": [], "crs": {}}, "no 'crs' member"),
+        (
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [45.7, 200.0]}}
+                ],
+            },
+            "out of range",
+        ),
+    ],
+)
 def test_the_geojson_check_catches_what_rfc_7946_forbids(broken, problem) -> None:
     assert any(problem in p for p in rfc7946_problems(broken))
 

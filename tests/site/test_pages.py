@@ -66,20 +66,36 @@ def test_without_a_public_archive_a_document_page_says_the_copy_is_not_published
 def test_a_council_page_lists_its_documents_votes_ahead_first(site: Path, sample_ids: Sample) -> None:
     council = page(site, layout.council_page("fr-lyon"))
     assert council.css("ul.documents a::attr(href)").getall() == [
-        f"../documents/{sample_ids.lyon_agenda}.html", f"../documents/{sample_ids.lyon_deliberation}.html"]
+        f"../documents/{sample_ids.lyon_agenda}.html",
+        f"../documents/{sample_ids.lyon_deliberation}.html",
+    ]
     assert text_of(council, "ul.documents li")[0] == (
         "Ordre du jour du conseil municipal du 20 mars 2025 — ordre du jour, vote le 20 mars 2025 — 2 mentions "
-        "(Vidéosurveillance, entreprise de surveillance — BriefCam)")
+        "(Vidéosurveillance, entreprise de surveillance — BriefCam)"
+    )
 
 
-@pytest.mark.parametrize(("source_id", "facts"), [
-    ("fr-lyon", {"Dernière collecte": "9 mars 2025, réussie, 3 nouveaux documents",
-                 "Dernière collecte réussie": "9 mars 2025"}),
-    ("fr-nice", {"Dernière collecte": "9 mars 2025, échouée",
-                 "Type d'échec": "le serveur a répondu par une erreur",  # its kind: never the server's words
-                 "Dernière collecte réussie": "3 mars 2025"}),
-    ("fr-brest", {"Dernière collecte": "jamais collecté", "Dernière collecte réussie": "aucune"}),
-])
+@pytest.mark.parametrize(
+    ("source_id", "facts"),
+    [
+        (
+            "fr-lyon",
+            {
+                "Dernière collecte": "9 mars 2025, réussie, 3 nouveaux documents",
+                "Dernière collecte réussie": "9 mars 2025",
+            },
+        ),
+        (
+            "fr-nice",
+            {
+                "Dernière collecte": "9 mars 2025, échouée",
+                "Type d'échec": "le serveur a répondu par une erreur",  # its kind: never the server's words
+                "Dernière collecte réussie": "3 mars 2025",
+            },
+        ),
+        ("fr-brest", {"Dernière collecte": "jamais collecté", "Dernière collecte réussie": "aucune"}),
+    ],
+)
 def test_a_council_page_shows_the_health_of_its_crawls(site: Path, source_id: str, facts: dict) -> None:
     health = page(site, layout.council_page(source_id)).css("section[aria-labelledby=health]")
     assert dict(zip(text_of(health, "dt"), text_of(health, "dd"))) == facts
@@ -87,8 +103,11 @@ def test_a_council_page_shows_the_health_of_its_crawls(site: Path, source_id: st
 
 def test_the_list_of_councils_flags_a_failing_crawl(site: Path) -> None:
     rows = text_of(page(site, layout.COUNCILS), "ul.councils li")
-    assert rows == ["Ville de Brest — 0 mentions", "Ville de Lyon — 3 mentions",
-                    "Ville de Nice — 2 mentions — dernière collecte échouée"]
+    assert rows == [
+        "Ville de Brest — 0 mentions",
+        "Ville de Lyon — 3 mentions",
+        "Ville de Nice — 2 mentions — dernière collecte échouée",
+    ]
 
 
 def test_a_category_page_has_only_its_hits(site: Path) -> None:
@@ -96,8 +115,12 @@ def test_a_category_page_has_only_its_hits(site: Path) -> None:
     assert text_of(category, "h1") == ["Drones"]
     assert category.css("article.hit mark::text").getall() == ["drones"]
     assert text_of(page(site, layout.CATEGORIES), "ul.categories li") == [
-        "Caméras-piétons — 1 mention", "Drones — 1 mention", "Entreprise de surveillance — 1 mention",
-        "Lecture automatisée de plaques (LAPI) — 1 mention", "Vidéosurveillance — 1 mention"]
+        "Caméras-piétons — 1 mention",
+        "Drones — 1 mention",
+        "Entreprise de surveillance — 1 mention",
+        "Lecture automatisée de plaques (LAPI) — 1 mention",
+        "Vidéosurveillance — 1 mention",
+    ]
 
 
 def test_the_site_can_be_built_in_english(build, sample: Sample, tmp_path: Path) -> None:
@@ -107,7 +130,10 @@ def test_the_site_can_be_built_in_english(build, sample: Sample, tmp_path: Path)
     assert text_of(index, "main h2") == ["Votes ahead", "Latest resolutions"]
     assert text_of(index, ".vote") == ["vote on 20 March 2025"]
     assert text_of(index, "section[aria-labelledby=latest] .tag") == [
-        "Drones", "Automated licence-plate readers", "Body-worn cameras"]
+        "Drones",
+        "Automated licence-plate readers",
+        "Body-worn cameras",
+    ]
 
 
 def test_every_link_between_pages_leads_to_a_built_file(site: Path) -> None:
@@ -125,7 +151,8 @@ def test_pages_load_nothing_from_elsewhere_and_run_no_script(site: Path) -> None
         doc = page(site, path.relative_to(site).as_posix())
         assert not doc.css("script, iframe, object, embed, img"), path
         assert doc.css("link[rel=stylesheet]::attr(href)").getall() == [
-            layout.root_of(path.relative_to(site).as_posix()) + "style.css"]
+            layout.root_of(path.relative_to(site).as_posix()) + "style.css"
+        ]
         assert "script-src 'none'" in doc.css("meta[http-equiv=Content-Security-Policy]::attr(content)").get()
 
 
@@ -142,7 +169,9 @@ def test_an_operator_can_override_a_template(build, sample: Sample, tmp_path: Pa
     (overrides / "site").mkdir(parents=True)
     (overrides / "site" / "index.html.j2").write_text(
         '{% extends "base.html.j2" %}{% block title %}Veille{% endblock %}'
-        '{% block main %}<h1>Veille du collectif</h1>{% endblock %}', encoding="utf-8")
+        '{% block main %}<h1>Veille du collectif</h1>{% endblock %}',
+        encoding="utf-8",
+    )
     build(templates_dir=str(overrides))
     assert text_of(page(tmp_path / "site", "index.html"), "h1") == ["Veille du collectif"]
     assert text_of(page(tmp_path / "site", layout.COUNCILS), "h1") == ["Conseils"]  # the others stay
@@ -151,8 +180,7 @@ def test_an_operator_can_override_a_template(build, sample: Sample, tmp_path: Pa
 def test_an_operators_labels_rename_a_category(build, sample: Sample, tmp_path: Path) -> None:
     overrides = tmp_path / "templates"
     overrides.mkdir()
-    (overrides / "labels.yaml").write_text("categories:\n  drones:\n    fr: drones de surveillance\n",
-                                           encoding="utf-8")
+    (overrides / "labels.yaml").write_text("categories:\n  drones:\n    fr: drones de surveillance\n", encoding="utf-8")
     build(templates_dir=str(overrides))
     site = tmp_path / "site"
     assert text_of(page(site, layout.category_page("drones")), "h1") == ["Drones de surveillance"]

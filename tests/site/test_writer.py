@@ -34,23 +34,42 @@ def test_a_new_hit_rewrites_only_the_pages_that_show_it(db, build, sample: Sampl
     build()
     times = modification_times(tmp_path / "site")
     with db.session() as s:
-        add_hit(s, s.get(Document, sample.nice_deliberation), "reconnaissance faciale", category="biometrics",
-                page=5, created_at=NOW)
+        add_hit(
+            s,
+            s.get(Document, sample.nice_deliberation),
+            "reconnaissance faciale",
+            category="biometrics",
+            page=5,
+            created_at=NOW,
+        )
     build()
     changed = {path for path, mtime in modification_times(tmp_path / "site").items() if times.get(path) != mtime}
     with db.session() as s:
         finding = s.scalars(select(Hit.finding_id).where(Hit.document_id == sample.nice_deliberation)).first()
     assert changed == {
-        layout.document_page(sample.nice_deliberation), layout.finding_page(finding), layout.council_page("fr-nice"),
-        layout.council_page("fr-nice", "atom"), layout.category_page("biometrics"),
-        layout.category_page("biometrics", "atom"), layout.category_page("drones", "atom"),  # the finding's entry
-        layout.COUNCILS, layout.CATEGORIES, layout.FEED_ALL, layout.INDEX, layout.FINDINGS_CSV, layout.FINDINGS_JSON,
-        layout.DATA, layout.COUNCILS_GEOJSON, layout.MAP,  # Nice's counts by technology, and so its dot
-        writer.MANIFEST}
+        layout.document_page(sample.nice_deliberation),
+        layout.finding_page(finding),
+        layout.council_page("fr-nice"),
+        layout.council_page("fr-nice", "atom"),
+        layout.category_page("biometrics"),
+        layout.category_page("biometrics", "atom"),
+        layout.category_page("drones", "atom"),  # the finding's entry
+        layout.COUNCILS,
+        layout.CATEGORIES,
+        layout.FEED_ALL,
+        layout.INDEX,
+        layout.FINDINGS_CSV,
+        layout.FINDINGS_JSON,
+        layout.DATA,
+        layout.COUNCILS_GEOJSON,
+        layout.MAP,  # Nice's counts by technology, and so its dot
+        writer.MANIFEST,
+    }
 
 
-def test_the_pages_of_a_deleted_document_go_and_the_operators_files_stay(db, build, sample: Sample,
-                                                                        tmp_path: Path) -> None:
+def test_the_pages_of_a_deleted_document_go_and_the_operators_files_stay(
+    db, build, sample: Sample, tmp_path: Path
+) -> None:
     build()
     site = tmp_path / "site"
     (site / "robots.txt").write_text("User-agent: *\n")

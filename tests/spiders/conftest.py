@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import Document, SourceRun
-from tests.support.workspace import vigie_workspace
 from tests.support.apiserver import ApiServer
+from tests.support.workspace import vigie_workspace
 
 
 def _servers():
@@ -58,9 +58,21 @@ def module_workspace(tmp_path_factory):
 def write_scdl_entry(folder, url: str, source_id: str = "bellerive-scdl") -> dict[str, str]:
     """A registry folder holding one enabled SCDL source (constructed); the environment to use it."""
     folder.mkdir(exist_ok=True)
-    (folder / f"{source_id}.yaml").write_text(yaml.safe_dump({
-        "id": source_id, "name": "Bellerive (fictional)", "country": "FR", "platform": "scdl", "url": url,
-        "verified": True, "enabled": True, "established": "constructed test fixture"}), encoding="utf-8")
+    (folder / f"{source_id}.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "id": source_id,
+                "name": "Bellerive (fictional)",
+                "country": "FR",
+                "platform": "scdl",
+                "url": url,
+                "verified": True,
+                "enabled": True,
+                "established": "constructed test fixture",
+            }
+        ),
+        encoding="utf-8",
+    )
     return {"VIGIE_SOURCES_DIRS": str(folder)}
 
 
@@ -103,8 +115,13 @@ def crawl_twice(workspace, server: ApiServer, platform: str, url: str, source_id
     documents = stored_documents(workspace.db, source_id)
     server.clear_log()
     workspace.crawl(platform, url, source_id)
-    return SimpleNamespace(server=server, documents=documents, first_requests=first_requests,
-                           second_requests=server.requested(), runs=stored_runs(workspace.db, source_id))
+    return SimpleNamespace(
+        server=server,
+        documents=documents,
+        first_requests=first_requests,
+        second_requests=server.requested(),
+        runs=stored_runs(workspace.db, source_id),
+    )
 
 
 def write_entries(folder, *entries: dict) -> dict[str, str]:
@@ -112,11 +129,9 @@ def write_entries(folder, *entries: dict) -> dict[str, str]:
     say otherwise); the environment that makes `vigie` read it."""
     folder.mkdir(exist_ok=True)
     for entry in entries:
-        data = {"country": "FR", "verified": True, "enabled": True, "established": "constructed test fixture",
-                **entry}
+        data = {"country": "FR", "verified": True, "enabled": True, "established": "constructed test fixture", **entry}
         (folder / f"{data['id']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return {"VIGIE_SOURCES_DIRS": str(folder)}
-
 
 
 def runs_by_source(database: Database) -> dict[str, SourceRun]:

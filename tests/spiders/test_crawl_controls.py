@@ -16,8 +16,10 @@ HEADER = "COLL_NOM,DELIB_ID,DELIB_DATE,DELIB_OBJET,DELIB_URL\n"
 
 def many_deliberations(count: int) -> bytes:
     """A constructed SCDL file with ``count`` deliberations, each with its PDF."""
-    rows = [f"Commune de Bellerive,2024-{n:03d},2024-03-12,Délibération {n},https://data.maville.fr/files/{n}.pdf"
-            for n in range(count)]
+    rows = [
+        f"Commune de Bellerive,2024-{n:03d},2024-03-12,Délibération {n},https://data.maville.fr/files/{n}.pdf"
+        for n in range(count)
+    ]
     return (HEADER + "\n".join(rows) + "\n").encode("utf-8")
 
 

@@ -12,25 +12,37 @@ from spiders.registry import parse_entry
 from tests.spiders.conftest import write_scdl_entry
 from tests.support.fixtures import fixture_path
 
-NOW = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 
 
 def spec(**changes):
-    return parse_entry({"id": "bellerive", "name": "Bellerive", "country": "FR", "platform": "scdl",
-                        "url": "https://example.org/d.csv", "publication_interval_days": 30, **changes},
-                       origin="test")
+    return parse_entry(
+        {
+            "id": "bellerive",
+            "name": "Bellerive",
+            "country": "FR",
+            "platform": "scdl",
+            "url": "https://example.org/d.csv",
+            "publication_interval_days": 30,
+            **changes,
+        },
+        origin="test",
+    )
 
 
-@pytest.mark.parametrize("health, expected", [
-    (Health(spec(), None), "never crawled"),
-    (Health(spec(enabled=False), None), ""),
-    (Health(spec(), "failed", NOW), "failing"),
-    (Health(spec(), "empty", NOW), "empty"),
-    (Health(spec(), "ok", NOW, last_new=NOW - dt.timedelta(days=10)), ""),
-    (Health(spec(), "ok", NOW, last_new=NOW - dt.timedelta(days=31)), "silent"),
-    (Health(spec(), "ok", NOW, last_new=None, first_run=NOW - dt.timedelta(days=31)), "silent"),
-    (Health(spec(publication_interval_days=90), "ok", NOW, last_new=NOW - dt.timedelta(days=31)), ""),
-])
+@pytest.mark.parametrize(
+    "health, expected",
+    [
+        (Health(spec(), None), "never crawled"),
+        (Health(spec(enabled=False), None), ""),
+        (Health(spec(), "failed", NOW), "failing"),
+        (Health(spec(), "empty", NOW), "empty"),
+        (Health(spec(), "ok", NOW, last_new=NOW - dt.timedelta(days=10)), ""),
+        (Health(spec(), "ok", NOW, last_new=NOW - dt.timedelta(days=31)), "silent"),
+        (Health(spec(), "ok", NOW, last_new=None, first_run=NOW - dt.timedelta(days=31)), "silent"),
+        (Health(spec(publication_interval_days=90), "ok", NOW, last_new=NOW - dt.timedelta(days=31)), ""),
+    ],
+)
 def test_flags(health, expected):
     assert flag_for(health, NOW) == expected
 
@@ -45,14 +57,19 @@ def csv_site(api_server):
 
 
 def test_vigie_sources_shows_each_sources_last_result(csv_site, run_vigie, tmp_path):
-    server, state = csv_site
+    server, _ = csv_site
     env = write_scdl_entry(tmp_path / "registry", f"{server.url}/d.csv")
     assert run_vigie("crawl", "bellerive-scdl", extra_env=env).returncode == 0
     result = run_vigie("sources", "--format", "jsonl", extra_env=env)
     row = json.loads(result.stdout.splitlines()[0])
     assert {k: row[k] for k in ("id", "platform", "status", "last_result", "documents", "flag")} == {
-        "id": "bellerive-scdl", "platform": "scdl", "status": "enabled", "last_result": "ok", "documents": 4,
-        "flag": ""}
+        "id": "bellerive-scdl",
+        "platform": "scdl",
+        "status": "enabled",
+        "last_result": "ok",
+        "documents": 4,
+        "flag": "",
+    }
     table = run_vigie("sources", extra_env=env).stdout
     assert "bellerive-scdl" in table and "1 source(s), 1 enabled" in table
 
@@ -60,8 +77,10 @@ def test_vigie_sources_shows_each_sources_last_result(csv_site, run_vigie, tmp_p
 def test_maintainers_hear_once_when_a_source_starts_failing(csv_site, api_server, run_vigie, tmp_path):
     server, state = csv_site
     webhook = api_server()
-    env = {**write_scdl_entry(tmp_path / "registry", f"{server.url}/d.csv"),
-           "VIGIE_ADMIN_URL": f"json://127.0.0.1:{webhook.url.rsplit(':', 1)[1]}/hook"}
+    env = {
+        **write_scdl_entry(tmp_path / "registry", f"{server.url}/d.csv"),
+        "VIGIE_ADMIN_URL": f"json://127.0.0.1:{webhook.url.rsplit(':', 1)[1]}/hook",
+    }
     assert run_vigie("crawl", "bellerive-scdl", extra_env=env).returncode == 0
     assert webhook.posts == []
     state["file"] = "not-scdl.csv"  # the publisher replaced the file by something else

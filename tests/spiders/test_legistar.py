@@ -14,11 +14,16 @@ LAMETRO = ("https://metro.legistar1.com", "https://metro.legistar.com", "https:/
 BELLERIVE = ("https://bellerive.legistar1.com", "https://bellerive.legistar.com")
 
 
-@pytest.mark.parametrize("moment, expected", [
-    (dt.datetime(2024, 9, 21, 2, 49, 38, 617000, tzinfo=dt.timezone(dt.timedelta(hours=2))),
-     "datetime'2024-09-21T00:49:38'"),
-    (dt.date(2024, 1, 1), "datetime'2024-01-01'"),
-])
+@pytest.mark.parametrize(
+    "moment, expected",
+    [
+        (
+            dt.datetime(2024, 9, 21, 2, 49, 38, 617000, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+            "datetime'2024-09-21T00:49:38'",
+        ),
+        (dt.date(2024, 1, 1), "datetime'2024-01-01'"),
+    ],
+)
 def test_odata_literals_are_utc_without_offset(moment, expected):
     assert odata_time(moment) == expected
 
@@ -30,9 +35,11 @@ def test_legistar_dates(raw, expected):
 
 def paged(rows: list):
     """A collection endpoint honouring ``$top``/``$skip`` (the server's cap is 1,000)."""
+
     def handler(request):
         top, skip = min(int(request.query.get("$top", 1000)), 1000), int(request.query.get("$skip", 0))
-        return request.json(rows[skip:skip + top])
+        return request.json(rows[skip : skip + top])
+
     return handler
 
 
@@ -107,7 +114,9 @@ def test_pages_are_asked_with_skip_until_a_short_page(api_server, run_vigie, doc
     (registry / "bellerive-legistar.yaml").write_text(
         "id: bellerive-legistar\nname: Bellerive (fictional)\ncountry: US\nplatform: legistar\n"
         f"url: {base}\nlanguage: en\ntimezone: America/New_York\nverified: true\n"
-        "established: constructed test fixture\nconfig:\n  page_size: 1\n", encoding="utf-8")
+        "established: constructed test fixture\nconfig:\n  page_size: 1\n",
+        encoding="utf-8",
+    )
     result = run_vigie("crawl", "bellerive-legistar", extra_env={"VIGIE_SOURCES_DIRS": str(registry)})
     assert result.returncode == 0, result.stdout + result.stderr
     skips = [entry.split("$skip=")[1].split("&")[0] for entry in server.requested("/events?")]

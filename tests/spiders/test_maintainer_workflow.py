@@ -33,19 +33,34 @@ LISTING = """<!doctype html><html><head><title>Conseil municipal - délibératio
 def council_site(api_server):
     """A fictional council's listing page with three PDFs (constructed)."""
     server = api_server()
-    server.route("/conseil-municipal/deliberations", lambda request: Reply(
-        200, LISTING.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"}))
+    server.route(
+        "/conseil-municipal/deliberations",
+        lambda request: Reply(200, LISTING.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"}),
+    )
     return server
 
 
 def test_source_new_writes_an_entry_a_recording_and_a_test_that_fails_until_written(
-        council_site, run_vigie, tmp_path, db):
+    council_site, run_vigie, tmp_path, db
+):
     dirs = {name: tmp_path / name for name in ("registry", "fixtures", "generated")}
-    result = run_vigie("source", "new", "bellerive-html", "--platform", "html",
-                       "--url", f"{council_site.url}/conseil-municipal/deliberations",
-                       "--name", "Commune de Bellerive-sur-Ondine (fictive)",
-                       "--registry-dir", str(dirs["registry"]), "--fixtures-dir", str(dirs["fixtures"]),
-                       "--tests-dir", str(dirs["generated"]))
+    result = run_vigie(
+        "source",
+        "new",
+        "bellerive-html",
+        "--platform",
+        "html",
+        "--url",
+        f"{council_site.url}/conseil-municipal/deliberations",
+        "--name",
+        "Commune de Bellerive-sur-Ondine (fictive)",
+        "--registry-dir",
+        str(dirs["registry"]),
+        "--fixtures-dir",
+        str(dirs["fixtures"]),
+        "--tests-dir",
+        str(dirs["generated"]),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     entry = yaml.safe_load((dirs["registry"] / "fr" / "bellerive-html.yaml").read_text(encoding="utf-8"))
     assert (entry["platform"], entry["verified"], entry["enabled"]) == ("html", False, False)
@@ -60,17 +75,33 @@ def test_source_new_writes_an_entry_a_recording_and_a_test_that_fails_until_writ
     test = dirs["generated"] / "test_bellerive_html.py"
     outcome = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(test)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=180,
-        env={**os.environ, "PYTHONPATH": str(REPO), "VIGIE_TEST_REGISTRY_DIR": str(dirs["registry"]),
-             "VIGIE_TEST_FIXTURES_DIR": str(dirs["fixtures"])})
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "VIGIE_TEST_REGISTRY_DIR": str(dirs["registry"]),
+            "VIGIE_TEST_FIXTURES_DIR": str(dirs["fixtures"]),
+        },
+    )
     assert outcome.returncode == 1, outcome.stdout + outcome.stderr
     assert "write real assertions for bellerive-html" in outcome.stdout  # past `assert documents`
 
 
 def entry_values(country: str) -> dict:
-    return {"id": "bellerive", "name": "Commune de Bellerive (fictive)", "country": country, "platform": "html",
-            "url": "https://bellerive.example/conseil", "language": "fr", "timezone": "Europe/Paris",
-            "interval": 45, "established": "constructed for a test"}
+    return {
+        "id": "bellerive",
+        "name": "Commune de Bellerive (fictive)",
+        "country": country,
+        "platform": "html",
+        "url": "https://bellerive.example/conseil",
+        "language": "fr",
+        "timezone": "Europe/Paris",
+        "interval": 45,
+        "established": "constructed for a test",
+    }
 
 
 def test_source_new_refuses_an_id_already_used_in_another_country_folder(tmp_path):
@@ -85,10 +116,24 @@ def test_source_new_with_a_test_left_from_an_earlier_attempt_writes_nothing(cli,
     dirs = {name: tmp_path / name for name in ("registry", "fixtures", "generated")}
     (dirs["generated"]).mkdir()
     (dirs["generated"] / "test_bellerive.py").write_text("# an earlier attempt\n", encoding="utf-8")
-    result = cli("source", "new", "bellerive", "--platform", "html", "--url", "https://bellerive.example/conseil",
-                 "--name", "Commune de Bellerive (fictive)", "--no-record",
-                 "--registry-dir", str(dirs["registry"]), "--fixtures-dir", str(dirs["fixtures"]),
-                 "--tests-dir", str(dirs["generated"]))
+    result = cli(
+        "source",
+        "new",
+        "bellerive",
+        "--platform",
+        "html",
+        "--url",
+        "https://bellerive.example/conseil",
+        "--name",
+        "Commune de Bellerive (fictive)",
+        "--no-record",
+        "--registry-dir",
+        str(dirs["registry"]),
+        "--fixtures-dir",
+        str(dirs["fixtures"]),
+        "--tests-dir",
+        str(dirs["generated"]),
+    )
     assert result.exit_code == 2 and "test_bellerive.py already exists" in result.output
     assert not dirs["registry"].exists()  # so the next attempt, once the file is removed, can succeed
 
@@ -105,8 +150,9 @@ def test_source_record_rerecords_the_live_pages_with_a_sample_of_documents(scdl_
     fixtures = tmp_path / "fixtures"
     (fixtures / "bellerive-scdl").mkdir(parents=True)
     (fixtures / "bellerive-scdl" / "stale.json").write_text("{}")
-    result = run_vigie("source", "record", "bellerive-scdl", "--documents", "1", "--fixtures-dir", str(fixtures),
-                       extra_env=env)
+    result = run_vigie(
+        "source", "record", "bellerive-scdl", "--documents", "1", "--fixtures-dir", str(fixtures), extra_env=env
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     index = json.loads((fixtures / "bellerive-scdl" / "recording.json").read_text(encoding="utf-8"))
     urls = [entry["url"] for entry in index["responses"]]

@@ -17,15 +17,21 @@ def serve_acts(server, acts: list, page_size: int = 2) -> str:
     """The search endpoint over ``acts``: ``page_size`` acts a page at most (the server's cap), the
     next page behind an opaque ``page_suivante`` cursor, an empty cursor on the last page, and
     ``date_debut`` filtering on the publication date (as the API's source does)."""
+
     def search(request):
         since = request.query.get("date_debut")
         chosen = [a for a in acts if not since or a["date_publication"] >= since]
         start = int(request.query.get("page_suivante", "cursor-0").split("-")[1])
         size = min(int(request.query.get("lignes", 10)), page_size)
         following = start + size
-        return request.json({"nb_resultats": len(acts) + 40,  # unreliable, as on publication-actes.fr
-                             "resultats": chosen[start:following],
-                             "page_suivante": f"cursor-{following}" if following < len(chosen) else ""})
+        return request.json(
+            {
+                "nb_resultats": len(acts) + 40,  # unreliable, as on publication-actes.fr
+                "resultats": chosen[start:following],
+                "page_suivante": f"cursor-{following}" if following < len(chosen) else "",
+            }
+        )
+
     server.route(SEARCH, search)
     return f"{server.url}{SEARCH}?siren=299000001"
 
@@ -49,9 +55,14 @@ def test_acts_keep_their_type_subject_dates_and_classification(bellerive):
     docs = {d.title: d for d in bellerive.documents.values()}
     camera = docs["DCM 2026-041 - Extension du dispositif de vidéoprotection urbaine - demande de subvention FIPD"]
     assert (camera.kind, camera.meeting_date, camera.published_date) == (
-        "deliberation", dt.date(2026, 9, 24), dt.date(2026, 9, 29))
+        "deliberation",
+        dt.date(2026, 9, 24),
+        dt.date(2026, 9, 29),
+    )
     assert camera.extra["classification"] == {
-        "code": "6.1", "label": "Libertes publiques et pouvoirs de police/Police municipale"}
+        "code": "6.1",
+        "label": "Libertes publiques et pouvoirs de police/Police municipale",
+    }
     assert camera.url.startswith(f"{bellerive.server.url}/OpenData/299000001/Deliberation/2026/")
     order = docs["ARRETE PERMANENT_REGLEMENTATION DU STATIONNEMENT RUE DES TANNEURS"]
     assert (order.kind, order.extra["act_type"], order.meeting_date) == ("deliberation", "acte réglementaire", None)
@@ -73,10 +84,16 @@ def test_a_malformed_answer_fails_only_its_source(api_server, run_vigie, tmp_pat
     server = api_server(rewrite=[FILES])
     good = serve_acts(server, load_json("megalis", "bellerive-actes-constructed.json"))
     server.route("/broken" + SEARCH, lambda request: request.json({"message": "solr 'requete invalide' exe"}))
-    env = write_entries(tmp_path / "registry",
-                        {"id": "bellerive-megalis", "name": "Bellerive", "platform": "megalis", "url": good},
-                        {"id": "broken-megalis", "name": "Broken", "platform": "megalis",
-                         "url": f"{server.url}/broken{SEARCH}?siren=299000002"})
+    env = write_entries(
+        tmp_path / "registry",
+        {"id": "bellerive-megalis", "name": "Bellerive", "platform": "megalis", "url": good},
+        {
+            "id": "broken-megalis",
+            "name": "Broken",
+            "platform": "megalis",
+            "url": f"{server.url}/broken{SEARCH}?siren=299000002",
+        },
+    )
     result = run_vigie("crawl", extra_env=env)
     assert result.returncode == 1, result.stdout + result.stderr
     broken = source_runs("broken-megalis")[0]

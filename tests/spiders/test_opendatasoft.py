@@ -15,14 +15,17 @@ BELLERIVE = "https://opendata.bellerive.example"
 API = "/api/explore/v2.1/catalog/datasets"
 
 
-@pytest.mark.parametrize("offset, got, total, page, expected", [
-    (0, 100, 311, 100, 100),
-    (300, 11, 311, 100, None),      # the last page
-    (0, 3, 7, 100, 3),              # the portal capped `limit` below ours: follow what came
-    (0, 0, 7, 100, None),           # an empty page ends the listing
-    (9800, 100, 9990, 100, 9900),
-    (9900, 100, 10000, 100, None),  # offset + limit may not pass 10,000
-])
+@pytest.mark.parametrize(
+    "offset, got, total, page, expected",
+    [
+        (0, 100, 311, 100, 100),
+        (300, 11, 311, 100, None),  # the last page
+        (0, 3, 7, 100, 3),  # the portal capped `limit` below ours: follow what came
+        (0, 0, 7, 100, None),  # an empty page ends the listing
+        (9800, 100, 9990, 100, 9900),
+        (9900, 100, 10000, 100, None),  # offset + limit may not pass 10,000
+    ],
+)
 def test_paging_follows_what_the_server_returned(offset, got, total, page, expected):
     assert next_offset(offset, got, total, page) == expected
 
@@ -34,13 +37,19 @@ def test_datasets_beyond_the_window_use_the_export(total, expected):
 
 def serve_dataset(server, dataset: str, records: list, max_limit: int = 100, claimed_total: int | None = None):
     """The documented records and exports endpoints of one dataset, over ``records``."""
+
     def page(request):
         limit, offset = min(int(request.query.get("limit", 10)), max_limit), int(request.query.get("offset", 0))
         if offset + limit > 10_000:
-            return request.json({"error_code": "InvalidRESTParameterError",
-                                 "message": "Invalid value for sum of offset + limit API parameter"}, 400)
+            return request.json(
+                {
+                    "error_code": "InvalidRESTParameterError",
+                    "message": "Invalid value for sum of offset + limit API parameter",
+                },
+                400,
+            )
         total = claimed_total if claimed_total is not None else len(records)
-        return request.json({"total_count": total, "results": records[offset:offset + limit]})
+        return request.json({"total_count": total, "results": records[offset : offset + limit]})
 
     server.route(f"{API}/{dataset}/records", page)
     server.route(f"{API}/{dataset}/exports/json", lambda request: request.json(records))

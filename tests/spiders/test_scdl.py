@@ -17,11 +17,14 @@ from tests.support.fixtures import fixture_bytes, fixture_path
 ORIGIN = "https://data.maville.fr"
 
 
-@pytest.mark.parametrize("name, rows, with_url, first_subject", [
-    ("comma-utf8.csv", 4, 2, "Lancement d'une démarche partenariale"),
-    ("semicolon-bom-quoted-extra-columns.csv", 2, 1, "Convention avec un prestataire"),
-    ("lowercase-cp1252-minimal.csv", 2, 1, "Convention de coordination entre la police municipale"),
-])
+@pytest.mark.parametrize(
+    "name, rows, with_url, first_subject",
+    [
+        ("comma-utf8.csv", 4, 2, "Lancement d'une démarche partenariale"),
+        ("semicolon-bom-quoted-extra-columns.csv", 2, 1, "Convention avec un prestataire"),
+        ("lowercase-cp1252-minimal.csv", 2, 1, "Convention de coordination entre la police municipale"),
+    ],
+)
 def test_every_variant_is_read_with_its_subjects(name, rows, with_url, first_subject):
     records = [r for r in read_table(fixture_bytes("scdl", name)) if r is not None]
     assert len(records) == rows
@@ -53,41 +56,58 @@ def test_a_file_that_is_not_scdl_says_which_column_is_missing():
         list(read_table(fixture_bytes("scdl", "not-scdl.csv")))
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2017-10-15", dt.date(2017, 10, 15)),
-    ("2023-12-14 00:00:00", dt.date(2023, 12, 14)),
-    ("14/12/2023", dt.date(2023, 12, 14)),
-    ("2023-02-30", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2017-10-15", dt.date(2017, 10, 15)),
+        ("2023-12-14 00:00:00", dt.date(2023, 12, 14)),
+        ("14/12/2023", dt.date(2023, 12, 14)),
+        ("2023-02-30", None),
+        ("", None),
+    ],
+)
 def test_dates(raw, expected):
     assert parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("\ufeffCOLL_NOM", "COLL_NOM"), (" delib_objet ", "DELIB_OBJET"), ("VOTE_ABST", "VOTE_ABSTENTION"),
-    ("DELIB_COMPETENCE", "DELIB_MATIERE_NOM"), ("vote-pour", "VOTE_POUR"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("\ufeffCOLL_NOM", "COLL_NOM"),
+        (" delib_objet ", "DELIB_OBJET"),
+        ("VOTE_ABST", "VOTE_ABSTENTION"),
+        ("DELIB_COMPETENCE", "DELIB_MATIERE_NOM"),
+        ("vote-pour", "VOTE_POUR"),
+    ],
+)
 def test_headers_are_normalised(raw, expected):
     assert normalise_header(raw) == expected
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://www.data.gouv.fr/fr/datasets/marseille-deliberations-2024/",
-     "https://www.data.gouv.fr/api/1/datasets/marseille-deliberations-2024/"),
-    ("https://www.data.gouv.fr/api/1/datasets/x/", "https://www.data.gouv.fr/api/1/datasets/x/"),
-    ("https://example.org/deliberations.csv", None),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        (
+            "https://www.data.gouv.fr/fr/datasets/marseille-deliberations-2024/",
+            "https://www.data.gouv.fr/api/1/datasets/marseille-deliberations-2024/",
+        ),
+        ("https://www.data.gouv.fr/api/1/datasets/x/", "https://www.data.gouv.fr/api/1/datasets/x/"),
+        ("https://example.org/deliberations.csv", None),
+    ],
+)
 def test_data_gouv_dataset_pages_map_to_the_api(url, expected):
     assert datagouv_api_url(url) == expected
 
 
 # -- crawls on loopback -------------------------------------------------------------------
 
+
 def serve_csv(start_server, *names: str):
     server = start_server(rewrite=[ORIGIN])
     for name in names:
-        server.route(f"/deliberations/{name}", lambda request, n=name: request.file(fixture_path("scdl", n), "text/csv"))
+        server.route(
+            f"/deliberations/{name}", lambda request, n=name: request.file(fixture_path("scdl", n), "text/csv")
+        )
     return server
 
 
@@ -118,10 +138,13 @@ def test_a_second_crawl_downloads_nothing_again(comma_file):
     assert (second.documents_new, second.documents_changed, second.documents_unchanged) == (0, 0, 4)
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("semicolon-bom-quoted-extra-columns.csv", 2),
-    ("lowercase-cp1252-minimal.csv", 2),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("semicolon-bom-quoted-extra-columns.csv", 2),
+        ("lowercase-cp1252-minimal.csv", 2),
+    ],
+)
 def test_the_same_spider_reads_another_publishers_file_with_only_its_url(api_server, crawl, documents, name, expected):
     server = serve_csv(api_server, name)
     crawl("scdl", f"{server.url}/deliberations/{name}", "other-publisher")

@@ -11,17 +11,31 @@ from tests.spiders.conftest import runs_by_source, stored_documents, write_entri
 from tests.support.fixtures import fixture_path
 
 SERVLET = "/servlet/WebDelibSearchServlet"
-LILLE_LIKE = {"form": {"nbresults": "200", "hideRecDetail": "false", "recGlobale": ""},
-              "rows": "table.tabledelib tbody tr", "title": "td:nth-child(5)", "link_pattern": r"f_openDoc\(\s*['\"]([^'\"]+)",
-              "document_url": "/files/unzip//{path}"}
+LILLE_LIKE = {
+    "form": {"nbresults": "200", "hideRecDetail": "false", "recGlobale": ""},
+    "rows": "table.tabledelib tbody tr",
+    "title": "td:nth-child(5)",
+    "link_pattern": r"f_openDoc\(\s*['\"]([^'\"]+)",
+    "document_url": "/files/unzip//{path}",
+}
 
 
-@pytest.mark.parametrize("start, end, days, expected", [
-    (dt.date(2026, 1, 1), dt.date(2026, 1, 10), 4,
-     [(dt.date(2026, 1, 1), dt.date(2026, 1, 4)), (dt.date(2026, 1, 5), dt.date(2026, 1, 8)),
-      (dt.date(2026, 1, 9), dt.date(2026, 1, 10))]),
-    (dt.date(2026, 1, 1), dt.date(2026, 1, 1), 30, [(dt.date(2026, 1, 1), dt.date(2026, 1, 1))]),
-])
+@pytest.mark.parametrize(
+    "start, end, days, expected",
+    [
+        (
+            dt.date(2026, 1, 1),
+            dt.date(2026, 1, 10),
+            4,
+            [
+                (dt.date(2026, 1, 1), dt.date(2026, 1, 4)),
+                (dt.date(2026, 1, 5), dt.date(2026, 1, 8)),
+                (dt.date(2026, 1, 9), dt.date(2026, 1, 10)),
+            ],
+        ),
+        (dt.date(2026, 1, 1), dt.date(2026, 1, 1), 30, [(dt.date(2026, 1, 1), dt.date(2026, 1, 1))]),
+    ],
+)
 def test_the_range_is_cut_into_windows(start, end, days, expected):
     assert windows(start, end, days) == expected
 
@@ -39,8 +53,13 @@ def serve_servlet(server, prefix: str = "") -> str:
 
 
 def entry(url: str, source_id: str = "lille-like", **config) -> dict:
-    return {"id": source_id, "name": "Bellerive (search form)", "platform": "searchform", "url": url,
-            "config": {**LILLE_LIKE, **config}}
+    return {
+        "id": source_id,
+        "name": "Bellerive (search form)",
+        "platform": "searchform",
+        "url": url,
+        "config": {**LILLE_LIKE, **config},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +73,13 @@ def two_crawls(module_api_server, module_workspace):
     server.clear_log()
     second = module_workspace.run("crawl", extra_env=env)
     assert second.returncode == 0, second.stdout + second.stderr
-    return {"posts": posts, "documents": documents, "second": server.requested(), "server": server,
-            "db": module_workspace.db}
+    return {
+        "posts": posts,
+        "documents": documents,
+        "second": server.requested(),
+        "server": server,
+        "db": module_workspace.db,
+    }
 
 
 def test_every_window_of_the_year_is_asked_with_the_form(two_crawls):
@@ -68,8 +92,9 @@ def test_javascript_links_lead_to_the_files_titled_by_their_row(two_crawls):
     docs = two_crawls["documents"]
     assert len(docs) == 3  # two deliberations and an annex; the record pages are not documents
     camera = docs[f"{two_crawls['server'].url}/files/unzip//2026/CM_20260926/26-0412.pdf"]
-    assert camera.title == ("Vidéoprotection - Extension du réseau de caméras du quartier Moulins - "
-                            "Demande de subvention")
+    assert camera.title == (
+        "Vidéoprotection - Extension du réseau de caméras du quartier Moulins - Demande de subvention"
+    )
     assert (camera.kind, camera.meeting_date) == ("deliberation", dt.date(2026, 9, 26))
     annex = docs[f"{two_crawls['server'].url}/files/unzip//2026/CM_20260926/26-0413-annexe.pdf"]
     assert annex.kind == "annex"
@@ -97,8 +122,11 @@ def test_a_malformed_answer_fails_only_its_source(api_server, run_vigie, tmp_pat
     server = api_server()
     good = serve_servlet(server)
     server.route(f"POST /broken{SERVLET}", lambda r: r.json({"error": "session expired"}))
-    env = write_entries(tmp_path / "registry", entry(good),
-                        entry(server.url + "/broken" + SERVLET, source_id="broken-form", history_days=20))
+    env = write_entries(
+        tmp_path / "registry",
+        entry(good),
+        entry(server.url + "/broken" + SERVLET, source_id="broken-form", history_days=20),
+    )
     result = run_vigie("crawl", extra_env=env)
     assert result.returncode == 1, result.stdout + result.stderr
     broken = source_runs("broken-form")[0]

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from vigie.demo.servers import LoopbackHTTPServer
@@ -35,11 +36,14 @@ class Request:
     path: str
     query: dict[str, str]  # the first value of each parameter
     headers: dict[str, str]
-    server: "ApiServer"
+    server: ApiServer
 
     def json(self, data: Any, status: int = 200) -> Reply:
-        return Reply(status, self.server.localise(json.dumps(data, ensure_ascii=False).encode("utf-8")),
-                     {"Content-Type": "application/json; charset=utf-8"})
+        return Reply(
+            status,
+            self.server.localise(json.dumps(data, ensure_ascii=False).encode("utf-8")),
+            {"Content-Type": "application/json; charset=utf-8"},
+        )
 
     def file(self, path: Path, content_type: str | None = None) -> Reply:
         """A fixture file, with its recorded origins rewritten when it is text."""
@@ -54,8 +58,12 @@ Handler = Callable[[Request], Reply]
 
 
 def _content_type(path: Path) -> str:
-    return {".json": "application/json; charset=utf-8", ".csv": "text/csv", ".pdf": "application/pdf",
-            ".html": "text/html; charset=utf-8"}.get(path.suffix.lower(), "application/octet-stream")
+    return {
+        ".json": "application/json; charset=utf-8",
+        ".csv": "text/csv",
+        ".pdf": "application/pdf",
+        ".html": "text/html; charset=utf-8",
+    }.get(path.suffix.lower(), "application/octet-stream")
 
 
 def fake_pdf(name: str) -> bytes:
@@ -105,12 +113,13 @@ class ApiServer(LoopbackHTTPServer):
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the standard library's name
+            def do_GET(self):  # the standard library's name
                 parts = urlsplit(self.path)
                 with server._lock:
                     server.log.append(self.path)
-                request = Request(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()},
-                                  dict(self.headers), server)
+                request = Request(
+                    parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}, dict(self.headers), server
+                )
                 handler = server.routes.get(self.path) or server.routes.get(parts.path)
                 if handler is not None:
                     reply = handler(request)
@@ -125,7 +134,7 @@ class ApiServer(LoopbackHTTPServer):
                 self.end_headers()
                 self.wfile.write(reply.body)
 
-            def do_POST(self):  # noqa: N802 - a webhook receiver, or a form's route ("POST /path")
+            def do_POST(self):  # a webhook receiver, or a form's route ("POST /path")
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 parts = urlsplit(self.path)
                 with server._lock:
@@ -146,8 +155,7 @@ class ApiServer(LoopbackHTTPServer):
                 self.end_headers()
                 self.wfile.write(reply.body)
 
-            def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
+            def log_message(self, format, *args):  # the standard library's signature
                 pass
 
         return _Handler
-

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import collections
 import threading
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from vigie.demo.servers import LoopbackHTTPServer, QuietHandler
@@ -20,8 +20,9 @@ class ScriptedServer(LoopbackHTTPServer):
     """Serves ``root`` (if given) and ``routes`` (path → Route) on http://<host>:<port>/; ``host``
     is 127.0.0.1, or another loopback address (127.0.0.2) for a second host."""
 
-    def __init__(self, root: Path | None = None, routes: dict[str, Route] | None = None,
-                 host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, root: Path | None = None, routes: dict[str, Route] | None = None, host: str = "127.0.0.1"
+    ) -> None:
         self.routes = dict(routes or {})
         self.requests: collections.Counter[str] = collections.Counter()
         self.headers_seen: dict[str, list[dict[str, str]]] = collections.defaultdict(list)
@@ -62,8 +63,10 @@ class ScriptedServer(LoopbackHTTPServer):
 
 def answer(status: int, body: bytes = b"", content_type: str = "text/html", **headers: str) -> Route:
     """A route that always gives the same answer."""
+
     def route(_handler):
         return status, {"Content-Type": content_type, **{k.replace("_", "-"): v for k, v in headers.items()}}, body
+
     return route
 
 

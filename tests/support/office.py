@@ -63,10 +63,12 @@ def make_odt(*pages: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", _ODT_CONTENT.format(paragraphs="".join(paragraphs)),
-                         zipfile.ZIP_DEFLATED)
-        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest '
-                         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+        archive.writestr("content.xml", _ODT_CONTENT.format(paragraphs="".join(paragraphs)), zipfile.ZIP_DEFLATED)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
+        )
     return buffer.getvalue()
 
 
@@ -96,10 +98,13 @@ def make_doc(*pages: str) -> bytes:
     struct.pack_into("<HH", word, 0, 0xA5EC, 0x00C1)  # wIdent, nFib (Word 97)
     struct.pack_into("<H", word, 0x0A, 0x0200)  # fWhichTblStm: the table stream is 1Table
     struct.pack_into("<i", word, 0x4C, len(text))  # ccpText
-    clx = struct.pack("<BI", 0x02, 4 * 2 + 8) + struct.pack("<II", 0, len(text)) + \
-        struct.pack("<HIH", 0, (_TEXT_AT * 2) | 0x40000000, 0)  # one compressed piece
+    clx = (
+        struct.pack("<BI", 0x02, 4 * 2 + 8)
+        + struct.pack("<II", 0, len(text))
+        + struct.pack("<HIH", 0, (_TEXT_AT * 2) | 0x40000000, 0)
+    )  # one compressed piece
     struct.pack_into("<II", word, 0x1A2, 0, len(clx))  # fcClx, lcbClx
-    word[_TEXT_AT:_TEXT_AT + len(text)] = text
+    word[_TEXT_AT : _TEXT_AT + len(text)] = text
     table = clx + bytes(4096 - len(clx))
     return compound_file({"1Table": table, "WordDocument": bytes(word)})
 
@@ -117,17 +122,24 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
         count = -(-len(data) // _SECTOR)
         starts.append(len(sectors))
         for n in range(count):
-            sectors.append(data[n * _SECTOR:(n + 1) * _SECTOR].ljust(_SECTOR, b"\0"))
+            sectors.append(data[n * _SECTOR : (n + 1) * _SECTOR].ljust(_SECTOR, b"\0"))
             fat.append(len(sectors) if n < count - 1 else _END)
     entries = [_entry("Root Entry", 5, child=1, start=_END, size=0)]
     names = list(streams)
     for index, name in enumerate(names):
-        entries.append(_entry(name, 2, right=index + 2 if index + 1 < len(names) else _NOSTREAM,
-                              start=starts[index], size=len(streams[name])))
+        entries.append(
+            _entry(
+                name,
+                2,
+                right=index + 2 if index + 1 < len(names) else _NOSTREAM,
+                start=starts[index],
+                size=len(streams[name]),
+            )
+        )
     directory = b"".join(entries).ljust(-(-len(entries) * 128 // _SECTOR) * _SECTOR, b"\0")
     directory_start = len(sectors)
     for n in range(len(directory) // _SECTOR):
-        sectors.append(directory[n * _SECTOR:(n + 1) * _SECTOR])
+        sectors.append(directory[n * _SECTOR : (n + 1) * _SECTOR])
         fat.append(len(sectors) if n < len(directory) // _SECTOR - 1 else _END)
     fat_sectors = -(-(len(fat) + 1) // (_SECTOR // 4))
     while -(-(len(fat) + fat_sectors) // (_SECTOR // 4)) > fat_sectors:
@@ -137,15 +149,36 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     fat += [_FREE] * (fat_sectors * (_SECTOR // 4) - len(fat))
     fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
     for n in range(fat_sectors):
-        sectors.append(fat_bytes[n * _SECTOR:(n + 1) * _SECTOR])
+        sectors.append(fat_bytes[n * _SECTOR : (n + 1) * _SECTOR])
     difat = [fat_start + n for n in range(fat_sectors)] + [_FREE] * (109 - fat_sectors)
-    header = struct.pack("<8s16sHHHHH6sIIIIIIIII", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", bytes(16), 0x3E, 3, 0xFFFE,
-                         9, 6, bytes(6), 0, fat_sectors, directory_start, 0, 4096, _END, 0, _END, 0)
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        bytes(16),
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        bytes(6),
+        0,
+        fat_sectors,
+        directory_start,
+        0,
+        4096,
+        _END,
+        0,
+        _END,
+        0,
+    )
     header += struct.pack("<109I", *difat)
     return header + b"".join(sectors)
 
 
-def _entry(name: str, kind: int, child: int = _NOSTREAM, right: int = _NOSTREAM, start: int = 0, size: int = 0) -> bytes:
+def _entry(
+    name: str, kind: int, child: int = _NOSTREAM, right: int = _NOSTREAM, start: int = 0, size: int = 0
+) -> bytes:
     encoded = (name + "\0").encode("utf-16-le")
-    return struct.pack("<64sHBBIII16sIQQIQ", encoded, len(encoded), kind, 1, _NOSTREAM, right, child,
-                       bytes(16), 0, 0, 0, start, size)
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ", encoded, len(encoded), kind, 1, _NOSTREAM, right, child, bytes(16), 0, 0, 0, start, size
+    )

@@ -37,8 +37,11 @@ def serve_recording(server: ApiServer, folder: Path, index: dict) -> str:
     for entry in index["responses"]:
         parts = urlsplit(entry["url"])
         target = parts.path + (f"?{parts.query}" if parts.query else "")
-        body = server.localise((folder / entry["file"]).read_bytes()) \
-            if entry["content_type"].startswith(("text/", "application/json")) else (folder / entry["file"]).read_bytes()
+        body = (
+            server.localise((folder / entry["file"]).read_bytes())
+            if entry["content_type"].startswith(("text/", "application/json"))
+            else (folder / entry["file"]).read_bytes()
+        )
         reply = Reply(entry["status"], body, {"Content-Type": entry["content_type"] or "application/octet-stream"})
         server.route(target, lambda request, r=reply: r)
     return server.localise(index["start_url"].encode("utf-8")).decode("utf-8")
@@ -60,15 +63,20 @@ def replay(source_id: str, workdir: Path) -> dict[str, Any]:
     folder = fixtures / source_id
     index = read_index(folder)
     with ApiServer(origins(index), serve_pdfs=False) as server, fresh_database_url(workdir) as url:
-        entry = {k: getattr(spec, k) for k in ("id", "name", "country", "platform", "language", "timezone",
-                                               "verified", "established", "config")}
+        entry = {
+            k: getattr(spec, k)
+            for k in ("id", "name", "country", "platform", "language", "timezone", "verified", "established", "config")
+        }
         entry.update(url=serve_recording(server, folder, index), enabled=True, verified=True)
         local = workdir / "registry"
         local.mkdir(exist_ok=True)
         (local / f"{source_id}.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
         (workdir / "data").mkdir(exist_ok=True)
-        env = {**vigie_environment(workdir / "data", url), "VIGIE_SOURCES_DIRS": str(local),
-               "VIGIE_OBEY_ROBOTS_TXT": "false"}
+        env = {
+            **vigie_environment(workdir / "data", url),
+            "VIGIE_SOURCES_DIRS": str(local),
+            "VIGIE_OBEY_ROBOTS_TXT": "false",
+        }
         result = vigie_runner(env, workdir)("crawl", source_id)
         if result.returncode not in (0, 1):
             raise RuntimeError(result.stdout + result.stderr)

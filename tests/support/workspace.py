@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable, Iterator
 
 from storage.db import Database
 from tests.support.databases import fresh_database_url, vigie_environment
@@ -17,20 +17,29 @@ Runner = Callable[..., subprocess.CompletedProcess]
 
 
 # Runs `vigie` with an address-space limit (RLIMIT_AS), as a machine with little memory would.
-CAPPED = ("import resource, runpy, sys; limit = int(sys.argv.pop(1)); "
-          "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); sys.argv[0] = 'vigie'; "
-          "runpy.run_module('vigie', run_name='__main__')")
+CAPPED = (
+    "import resource, runpy, sys; limit = int(sys.argv.pop(1)); "
+    "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); sys.argv[0] = 'vigie'; "
+    "runpy.run_module('vigie', run_name='__main__')"
+)
 
 
 def vigie_runner(env: dict[str, str], cwd: Path) -> Runner:
     """``run(*args, extra_env=None, timeout=120, memory_mb=None)``: `vigie ARGS…` in a new process,
     in ``cwd``; with ``memory_mb``, its address space is limited to that many megabytes."""
 
-    def run(*args: str, extra_env: dict[str, str] | None = None, timeout: float = 120,
-            memory_mb: int | None = None) -> subprocess.CompletedProcess:
+    def run(
+        *args: str, extra_env: dict[str, str] | None = None, timeout: float = 120, memory_mb: int | None = None
+    ) -> subprocess.CompletedProcess:
         command = [sys.executable, "-c", CAPPED, str(memory_mb << 20)] if memory_mb else [sys.executable, "-m", "vigie"]
-        return subprocess.run([*command, *args], cwd=cwd, env={**env, **(extra_env or {})},
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [*command, *args],
+            cwd=cwd,
+            env={**env, **(extra_env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     return run
 
@@ -43,7 +52,8 @@ def vigie_workspace(folder: Path) -> Iterator[SimpleNamespace]:
     with fresh_database_url(folder) as url:
         database = Database(url)
         try:
-            yield SimpleNamespace(folder=folder, data_dir=data, db=database,
-                                  run=vigie_runner(vigie_environment(data, url), folder))
+            yield SimpleNamespace(
+                folder=folder, data_dir=data, db=database, run=vigie_runner(vigie_environment(data, url), folder)
+            )
         finally:
             database.dispose()

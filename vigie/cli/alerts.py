@@ -27,16 +27,20 @@ def notify(app: App, dry_run: bool) -> None:
         fail_config(str(exc))
     if dry_run:
         for preview in summary.previews:
-            click.echo(f"--- {preview.subscription} → {preview.channel}\nSubject: {preview.subject}\n\n{preview.text}\n")
+            click.echo(
+                f"--- {preview.subscription} → {preview.channel}\nSubject: {preview.subject}\n\n{preview.text}\n"
+            )
         for failure in summary.failures:
             click.echo(f"Cannot send: {failure}", err=True)
         click.echo(f"Dry run: {len(summary.previews)} message(s) would be sent; nothing was sent or marked.")
         return
-    click.echo(f"Queued {summary.queued} delivery(ies); sent {summary.messages_sent} message(s) completing "
-               f"{summary.findings_sent} finding(s) or update(s); {len(summary.failures)} failure(s)"
-               + (f"; {summary.failed} given up" if summary.failed else "")
-               + (f"; {summary.deferred} held by a rate cap" if summary.deferred else "")
-               + (f"; {summary.released} taken back from a stopped process" if summary.released else ""))
+    click.echo(
+        f"Queued {summary.queued} delivery(ies); sent {summary.messages_sent} message(s) completing "
+        f"{summary.findings_sent} finding(s) or update(s); {len(summary.failures)} failure(s)"
+        + (f"; {summary.failed} given up" if summary.failed else "")
+        + (f"; {summary.deferred} held by a rate cap" if summary.deferred else "")
+        + (f"; {summary.released} taken back from a stopped process" if summary.released else "")
+    )
     for failure in summary.failures:
         click.echo(f"  failed: {failure}", err=True)
     sys.exit(1 if summary.failures else 0)

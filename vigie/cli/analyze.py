@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import click
 
@@ -12,8 +12,21 @@ from vigie.cli.context import App, pass_app
 from vigie.cli.output import write_rows
 
 SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".docx", ".doc", ".odt", ".rtf", ".xlsx")
-COLUMNS = ("path", "kind", "category", "vendor", "matched", "page", "start", "end", "snippet", "score",
-           "language", "lexicon_version", "details")
+COLUMNS = (
+    "path",
+    "kind",
+    "category",
+    "vendor",
+    "matched",
+    "page",
+    "start",
+    "end",
+    "snippet",
+    "score",
+    "language",
+    "lexicon_version",
+    "details",
+)
 
 
 def iter_files(paths: tuple[str, ...]) -> Iterator[Path]:
@@ -30,13 +43,27 @@ def iter_files(paths: tuple[str, ...]) -> Iterator[Path]:
 
 @click.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True,
-              help="Output of the analysis of PATHs.")
-@click.option("--language", type=click.Choice(["auto", "fr", "en", "de"]), default="auto", show_default=True,
-              help="Language of the files given as PATHs (auto: guessed from each file's text).")
-@click.option("--reanalyse", is_flag=True,
-              help="Also analyse again the stored text of documents analysed with another lexicon version "
-                   "(no download); hits found before are kept and never alerted again.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="Output of the analysis of PATHs.",
+)
+@click.option(
+    "--language",
+    type=click.Choice(["auto", "fr", "en", "de"]),
+    default="auto",
+    show_default=True,
+    help="Language of the files given as PATHs (auto: guessed from each file's text).",
+)
+@click.option(
+    "--reanalyse",
+    is_flag=True,
+    help="Also analyse again the stored text of documents analysed with another lexicon version "
+    "(no download); hits found before are kept and never alerted again.",
+)
 @click.option("--limit", type=int, default=None, help="At most this many documents (database mode).")
 @pass_app
 def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse: bool, limit: int | None) -> None:
@@ -53,8 +80,10 @@ def analyze(app: App, paths: tuple[str, ...], fmt: str, language: str, reanalyse
     from vigie.jobs import analyse_documents
 
     summary = analyse_documents(app.config, app.db, limit)
-    click.echo(f"Analysed {summary.documents} document(s), {summary.pages} page(s): "
-               f"{summary.new_hits} new hit(s), {summary.failed} failed")
+    click.echo(
+        f"Analysed {summary.documents} document(s), {summary.pages} page(s): "
+        f"{summary.new_hits} new hit(s), {summary.failed} failed"
+    )
     for error in summary.errors:
         click.echo(f"  {without_controls(error, keep='')}", err=True)
     if reanalyse:
@@ -87,6 +116,10 @@ def _analyse_paths(app: App, paths: tuple[str, ...], fmt: str, language: str) ->
                 yield {"path": str(path), "language": lang, **finding.as_dict()}
 
     with Sandbox(extraction_limits(app.config)) as sandbox:
-        write_rows(rows(sandbox), COLUMNS, fmt,
-                   table_columns=("path", "page", "category", "vendor", "matched", "score", "snippet"))
+        write_rows(
+            rows(sandbox),
+            COLUMNS,
+            fmt,
+            table_columns=("path", "page", "category", "vendor", "matched", "score", "snippet"),
+        )
     return 1 if failed else 0

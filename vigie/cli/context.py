@@ -37,8 +37,9 @@ class App:
             return Database(self.config.database)
         except DatabaseUnavailable as exc:
             if self.config.database_url:
-                raise ConfigError(f"VIGIE_DATABASE_URL: {exc}; check the URL, and that the server runs and "
-                                  "accepts this user") from None
+                raise ConfigError(
+                    f"VIGIE_DATABASE_URL: {exc}; check the URL, and that the server runs and accepts this user"
+                ) from None
             raise ConfigError(f"VIGIE_DATA_DIR: {exc}; choose a folder Vigie can write") from None
 
     @cached_property

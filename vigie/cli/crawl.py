@@ -20,11 +20,19 @@ def _print_summary(summary) -> None:
 
 def distributed_options(command):
     """``--distributed REDIS_URL`` and ``--redis-prefix``: crawl as one of several crawler processes."""
-    command = click.option("--redis-prefix", default="vigie", show_default=True,
-                           help="Prefix of the Redis keys of the shared crawl (one per Vigie instance).")(command)
-    return click.option("--distributed", "redis_url", metavar="REDIS_URL",
-                        help="Share the crawl with the crawler processes using this Redis server "
-                             "(redis://host:6379/0); see docs/operations.md.")(command)
+    command = click.option(
+        "--redis-prefix",
+        default="vigie",
+        show_default=True,
+        help="Prefix of the Redis keys of the shared crawl (one per Vigie instance).",
+    )(command)
+    return click.option(
+        "--distributed",
+        "redis_url",
+        metavar="REDIS_URL",
+        help="Share the crawl with the crawler processes using this Redis server "
+        "(redis://host:6379/0); see docs/operations.md.",
+    )(command)
 
 
 def crawl_overrides(redis_url: str | None, prefix: str) -> dict | None:
@@ -67,22 +75,43 @@ def run(app: App, redis_url: str | None, redis_prefix: str) -> None:
 
 @click.command()
 @click.argument("source_ids", nargs=-1)
-@click.option("--platform", type=click.Choice(PLATFORMS),
-              help="Platform of a source given on the command line (with --url and --source).")
+@click.option(
+    "--platform",
+    type=click.Choice(PLATFORMS),
+    help="Platform of a source given on the command line (with --url and --source).",
+)
 @click.option("--url", help="Start URL of a source given on the command line.")
 @click.option("--source", "source_id", help="Id of the source given on the command line.")
 @click.option("--name", help="Name of the source given on the command line (default: its id).")
-@click.option("--language", help="Usual language of its documents (default: the platform's: oparl de, legistar en, "
-                                  "others fr); each document's is checked from its text, unless written =LANG.")
+@click.option(
+    "--language",
+    help="Usual language of its documents (default: the platform's: oparl de, legistar en, "
+    "others fr); each document's is checked from its text, unless written =LANG.",
+)
 @click.option("--country", default="FR", show_default=True, help="Its country (ISO 3166 alpha-2).")
-@click.option("--resume", is_flag=True,
-              help="Keep each source's pending requests under <data>/jobs/ so that an interrupted crawl goes on "
-                   "where it stopped (Scrapy JOBDIR); removed once a source's crawl finishes.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Keep each source's pending requests under <data>/jobs/ so that an interrupted crawl goes on "
+    "where it stopped (Scrapy JOBDIR); removed once a source's crawl finishes.",
+)
 @click.option("--full", is_flag=True, help="Ask APIs for everything, not only what changed since the last crawl.")
 @distributed_options
 @pass_app
-def crawl(app: App, source_ids: tuple[str, ...], platform, url, source_id, name, language, country,
-          resume, full, redis_url, redis_prefix) -> None:
+def crawl(
+    app: App,
+    source_ids: tuple[str, ...],
+    platform,
+    url,
+    source_id,
+    name,
+    language,
+    country,
+    resume,
+    full,
+    redis_url,
+    redis_prefix,
+) -> None:
     """Crawl sources of the registry (all enabled ones when none is named), or one given by --url.
 
     Documents are stored, not analysed: run `vigie analyze` next, or use `vigie run`.
@@ -99,10 +128,19 @@ def crawl(app: App, source_ids: tuple[str, ...], platform, url, source_id, name,
         try:
             from spiders.platforms import platform_language
 
-            specs = [parse_entry({"id": source_id, "name": name or source_id, "country": country,
-                                  "platform": platform, "url": url,
-                                  "language": language or platform_language(platform)},
-                                 origin="command-line")]
+            specs = [
+                parse_entry(
+                    {
+                        "id": source_id,
+                        "name": name or source_id,
+                        "country": country,
+                        "platform": platform,
+                        "url": url,
+                        "language": language or platform_language(platform),
+                    },
+                    origin="command-line",
+                )
+            ]
         except RegistryError as exc:
             fail_config(str(exc))
     else:
@@ -113,8 +151,13 @@ def crawl(app: App, source_ids: tuple[str, ...], platform, url, source_id, name,
         specs = [registry[s] for s in source_ids] if source_ids else [s for s in registry.values() if s.enabled]
     overrides = crawl_overrides(redis_url, redis_prefix)
     with nullcontext() if overrides else exclusive_run(app.db, "crawl"):
-        summary = crawl_sources(app.config, app.db, specs, "crawl",
-                                {**(overrides or {}), "VIGIE_RESUME": resume, "VIGIE_INCREMENTAL": not full})
+        summary = crawl_sources(
+            app.config,
+            app.db,
+            specs,
+            "crawl",
+            {**(overrides or {}), "VIGIE_RESUME": resume, "VIGIE_INCREMENTAL": not full},
+        )
         finish_run(app.db, summary)
     _print_summary(summary)
     sys.exit(summary.exit_code)

@@ -22,19 +22,33 @@ def _communes(path: Path | None):
 
 
 @click.command()
-@click.option("--annuaire", "annuaire", required=True, metavar="FILE_OR_URL",
-              help="The Annuaire de l'administration's export: its data.gouv.fr .tar.bz2 or .json, or the "
-                   "JSON export of its API (api-lannuaire.service-public.fr).")
+@click.option(
+    "--annuaire",
+    "annuaire",
+    required=True,
+    metavar="FILE_OR_URL",
+    help="The Annuaire de l'administration's export: its data.gouv.fr .tar.bz2 or .json, or the "
+    "JSON export of its API (api-lannuaire.service-public.fr).",
+)
 @click.option("--departement", help="Only the communes of this département (01, 2A, 971…).")
-@click.option("--min-population", default=3500, show_default=True, help="Only communes of this many inhabitants or more.")
-@click.option("--populations", type=click.Path(dir_okay=False, path_type=Path),
-              help="INSEE legal populations: decoupage-administratif's communes.json, or a CSV like the bundled "
-                   "one (communes of 3,500+ inhabitants, used by default).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the candidate entries (default: <data dir>/sources); add it to VIGIE_SOURCES_DIRS.")
+@click.option(
+    "--min-population", default=3500, show_default=True, help="Only communes of this many inhabitants or more."
+)
+@click.option(
+    "--populations",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="INSEE legal populations: decoupage-administratif's communes.json, or a CSV like the bundled "
+    "one (communes of 3,500+ inhabitants, used by default).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the candidate entries (default: <data dir>/sources); add it to VIGIE_SOURCES_DIRS.",
+)
 @pass_app
-def discover(app: App, annuaire: str, departement: str | None, min_population: int, populations: Path | None,
-             out: Path | None) -> None:
+def discover(
+    app: App, annuaire: str, departement: str | None, min_population: int, populations: Path | None, out: Path | None
+) -> None:
     """Write a candidate source for each commune that has none, from its site in the Annuaire.
 
     A commune whose site is on a known platform gets that platform; the others get the generic
@@ -51,8 +65,10 @@ def discover(app: App, annuaire: str, departement: str | None, min_population: i
     except (OSError, ValueError) as exc:
         fail_config(f"--annuaire: {exc}")
     result = write_candidates(halls, communes, registry_or_exit(app).values(), out, min_population, departement)
-    click.echo(f"{len(result.written)} candidate(s) written, {len(result.kept)} already there, {result.covered} "
-               f"commune(s) already in the registry, {len(result.without_site)} without a site in the Annuaire.")
+    click.echo(
+        f"{len(result.written)} candidate(s) written, {len(result.kept)} already there, {result.covered} "
+        f"commune(s) already in the registry, {len(result.without_site)} without a site in the Annuaire."
+    )
     for commune in result.without_site[:20]:
         click.echo(f"  no site: {commune.insee} {commune.name} ({commune.population} inhabitants)")
     click.echo(f"Candidates are in {out}/fr: add {out} to VIGIE_SOURCES_DIRS, then `vigie sources verify --all`.")
@@ -74,8 +90,11 @@ def coverage(app: App, fmt: str, min_population: int, populations: Path | None) 
 
 def coverage_line(registry) -> str:
     """One line for `vigie sources`: the national coverage of the communes that must publish online."""
-    from spiders.communes import coverage as count, load_communes
+    from spiders.communes import coverage as count
+    from spiders.communes import load_communes
 
     total = count(load_communes(), registry)[-1]
-    return (f"Communes of 3,500+ inhabitants: {total['communes']}, {total['enabled']} with an enabled source, "
-            f"{total['candidate']} with a candidate, {total['nothing']} with nothing (`vigie sources coverage`).")
+    return (
+        f"Communes of 3,500+ inhabitants: {total['communes']}, {total['enabled']} with an enabled source, "
+        f"{total['candidate']} with a candidate, {total['nothing']} with nothing (`vigie sources coverage`)."
+    )

@@ -11,6 +11,7 @@ from nlp.extract import sniff_kind
 from spiders.metadata import KINDS
 from storage.blobs import BlobStore
 from storage.filetypes import MEDIA_TYPES
+from storage.states import DocumentStatus
 from vigie.cli.context import App, pass_app
 
 
@@ -32,8 +33,18 @@ def ingest(app: App, paths: tuple[Path, ...], source_id: str, title, meeting_dat
     added = 0
     with app.db.session() as session:
         if session.get(Source, source_id) is None:
-            session.add(Source(id=source_id, name=source_id, country="FR", platform="local",
-                               url=f"file://{Path.cwd()}", origin="local", enabled=False, config={}))
+            session.add(
+                Source(
+                    id=source_id,
+                    name=source_id,
+                    country="FR",
+                    platform="local",
+                    url=f"file://{Path.cwd()}",
+                    origin="local",
+                    enabled=False,
+                    config={},
+                )
+            )
             click.echo(f"Created local source {source_id}")
         for path in paths:
             data = path.read_bytes()
@@ -49,6 +60,11 @@ def ingest(app: App, paths: tuple[Path, ...], source_id: str, title, meeting_dat
             doc.meeting_date = meeting_date.date() if isinstance(meeting_date, dt.datetime) else None
             doc.content_hash, doc.size = digest, len(data)
             doc.media_type = MEDIA_TYPES.get(sniff_kind(data, None, path.name), "application/octet-stream")
-            doc.status, doc.error, doc.changed_at, doc.last_checked_at = "pending", None, utcnow(), utcnow()
+            doc.status, doc.error, doc.changed_at, doc.last_checked_at = (
+                DocumentStatus.PENDING,
+                None,
+                utcnow(),
+                utcnow(),
+            )
             added += 1
     click.echo(f"Added {added} document(s) to {source_id}; run `vigie analyze` to analyse them.")

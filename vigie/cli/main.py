@@ -7,8 +7,8 @@ import click
 from vigie import __version__
 from vigie.cli.alerts import notify
 from vigie.cli.analyze import analyze
-from vigie.cli.crawl import crawl, run
 from vigie.cli.context import VigieGroup, make_app
+from vigie.cli.crawl import crawl, run
 from vigie.cli.demo import demo
 from vigie.cli.eval import evaluate
 from vigie.cli.findings import findings
@@ -17,8 +17,8 @@ from vigie.cli.listing import documents, hits
 from vigie.cli.settings import settings
 from vigie.cli.site import site
 from vigie.cli.sources import source, sources
-from vigie.cli.subscriptions import subscription
 from vigie.cli.status import status
+from vigie.cli.subscriptions import subscription
 from vigie.cli.vendors import vendors
 
 
@@ -34,8 +34,24 @@ def cli(ctx: click.Context, verbose: int) -> None:
     ctx.obj = make_app(verbose)
 
 
-for command in (run, crawl, analyze, ingest, notify, subscription, documents, hits, demo, settings, status, site,
-                source, sources, evaluate, findings):
+for command in (
+    run,
+    crawl,
+    analyze,
+    ingest,
+    notify,
+    subscription,
+    documents,
+    hits,
+    demo,
+    settings,
+    status,
+    site,
+    source,
+    sources,
+    evaluate,
+    findings,
+):
     cli.add_command(command)
 cli.add_command(vendors)
 

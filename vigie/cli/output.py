@@ -10,7 +10,8 @@ import csv
 import datetime as dt
 import json
 import sys
-from typing import Any, Iterable, Sequence, TextIO
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 from storage.untrusted import csv_cell, without_controls
 
@@ -25,8 +26,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, out: TextIO | None = None,
-               table_columns: Sequence[str] | None = None, width: int = 60) -> int:
+def write_rows(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    out: TextIO | None = None,
+    table_columns: Sequence[str] | None = None,
+    width: int = 60,
+) -> int:
     """Write ``rows``; returns how many were written. Tables show ``table_columns`` only, cut to ``width``."""
     out = out or sys.stdout  # resolved at call time: test runners swap sys.stdout
     count = 0

@@ -17,7 +17,7 @@ def settings(app: App, markdown: bool) -> None:
         click.echo(markdown_table(), nl=False)
         return
     for s in SETTINGS:
-        click.echo(f"{s.env:<36} {_shown(s.key, app.config.values[s.key])}")
+        click.echo(f"{s.env:<36} {_shown(s.key, app.config.value(s.key))}")
 
 
 def _shown(key: str, value: object) -> object:

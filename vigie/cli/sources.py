@@ -12,15 +12,41 @@ from pathlib import Path
 import click
 
 from spiders.registry import PLATFORMS, RegistryError
+from storage.states import RunStatus
 from vigie.cli.context import App, fail_config, pass_app, registry_or_exit
-from vigie.cli.output import FORMATS, write_rows
 from vigie.cli.discover import coverage, coverage_line, discover
+from vigie.cli.output import FORMATS, write_rows
 from vigie.cli.verify import verify
 
-HEALTH_COLUMNS = ("id", "platform", "country", "status", "verified", "enabled", "last_result", "last_run", "documents",
-                  "last_new", "blocked", "flag", "error", "name", "url")
-TABLE_COLUMNS = ("id", "platform", "country", "status", "last_result", "last_run", "documents", "last_new", "blocked",
-                 "flag")
+HEALTH_COLUMNS = (
+    "id",
+    "platform",
+    "country",
+    "status",
+    "verified",
+    "enabled",
+    "last_result",
+    "last_run",
+    "documents",
+    "last_new",
+    "blocked",
+    "flag",
+    "error",
+    "name",
+    "url",
+)
+TABLE_COLUMNS = (
+    "id",
+    "platform",
+    "country",
+    "status",
+    "last_result",
+    "last_run",
+    "documents",
+    "last_new",
+    "blocked",
+    "flag",
+)
 
 
 @click.group(invoke_without_command=True)
@@ -47,8 +73,10 @@ def sources(app: App, ctx: click.Context, fmt: str, flagged: bool) -> None:
     if fmt == "table":
         flags = collections.Counter(h.flag for h in health if h.flag)
         enabled = sum(1 for h in health if h.spec.enabled)
-        click.echo(f"{len(health)} source(s), {enabled} enabled, {sum(h.spec.verified for h in health)} verified"
-                   + "".join(f", {n} {flag}" for flag, n in sorted(flags.items())))
+        click.echo(
+            f"{len(health)} source(s), {enabled} enabled, {sum(h.spec.verified for h in health)} verified"
+            + "".join(f", {n} {flag}" for flag, n in sorted(flags.items()))
+        )
         click.echo(coverage_line(registry.values()))
 
 
@@ -78,12 +106,12 @@ def check(app: App, source_id: str, pages: int, documents: int) -> None:
 
     Exit status 0 when documents were found, 1 otherwise.
     """
-    from spiders.sampling import sample_crawl
+    from vigie.sampling import sample_crawl
 
     spec = _crawlable_spec(app, source_id)
     sample = sample_crawl(app.config, spec, pages, documents)
     _report(spec, sample)
-    sys.exit(0 if sample.documents and sample.status != "failed" else 1)
+    sys.exit(0 if sample.documents and sample.status != RunStatus.FAILED else 1)
 
 
 def _report(spec, sample) -> None:
@@ -91,24 +119,40 @@ def _report(spec, sample) -> None:
     click.echo(f"{spec.id} ({spec.platform}) {spec.url}")
     click.echo(f"Crawl: {sample.status} ({sample.finish_reason})" + (f": {sample.error}" if sample.error else ""))
     kinds = collections.Counter(d.kind for d in docs)
-    click.echo(f"Documents found: {len(docs)}" + (" (" + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) + ")"
-                                                   if docs else ""))
+    click.echo(
+        f"Documents found: {len(docs)}"
+        + (" (" + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) + ")" if docs else "")
+    )
     dates = sorted(d.meeting_date for d in docs if d.meeting_date)
     if dates:
         ahead = [d for d in dates if d >= dt.date.today()]
         click.echo(f"Meeting dates: {dates[0]} to {dates[-1]}" + (f"; next meeting ahead: {ahead[0]}" if ahead else ""))
     click.echo(f"Without a meeting date: {sum(1 for d in docs if not d.meeting_date)}")
-    rows = [{"kind": d.kind, "meeting_date": d.meeting_date, "status": d.status, "title": d.title,
-             "url": d.url, "error": d.error} for d in docs[:20]]
-    write_rows(rows, ("kind", "meeting_date", "status", "title", "url", "error"), "table",
-               table_columns=("kind", "meeting_date", "status", "title", "url"), width=50)
+    rows = [
+        {
+            "kind": d.kind,
+            "meeting_date": d.meeting_date,
+            "status": d.status,
+            "title": d.title,
+            "url": d.url,
+            "error": d.error,
+        }
+        for d in docs[:20]
+    ]
+    write_rows(
+        rows,
+        ("kind", "meeting_date", "status", "title", "url", "error"),
+        "table",
+        table_columns=("kind", "meeting_date", "status", "title", "url"),
+        width=50,
+    )
 
 
 def _record(app: App, spec, fixtures_dir: Path, pages: int, documents: int, command: str):
     """Record the source's live pages into ``<fixtures_dir>/<id>/`` (replacing what was there)."""
     from spiders.recorder import INDEX
-    from spiders.sampling import sample_crawl
     from spiders.scaffold import write_fixture_readme
+    from vigie.sampling import sample_crawl
 
     folder = Path(fixtures_dir) / spec.id
     if folder.exists():
@@ -119,8 +163,10 @@ def _record(app: App, spec, fixtures_dir: Path, pages: int, documents: int, comm
         sys.exit(1)
     count = len(json.loads((folder / INDEX).read_text(encoding="utf-8"))["responses"])
     write_fixture_readme(folder, spec.id, command, count, sample.finish_reason or "?")
-    click.echo(f"Recorded {count} response(s) of {spec.id} in {folder} "
-               f"({len(sample.documents)} document(s) found, crawl {sample.status})")
+    click.echo(
+        f"Recorded {count} response(s) of {spec.id} in {folder} "
+        f"({len(sample.documents)} document(s) found, crawl {sample.status})"
+    )
     return sample
 
 
@@ -128,8 +174,12 @@ def _record(app: App, spec, fixtures_dir: Path, pages: int, documents: int, comm
 @click.argument("source_id")
 @click.option("--pages", default=20, show_default=True, help="Responses to record at most.")
 @click.option("--documents", default=2, show_default=True, help="Documents to download and record at most.")
-@click.option("--fixtures-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where fixtures live (default: tests/fixtures/sources of this checkout).")
+@click.option(
+    "--fixtures-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where fixtures live (default: tests/fixtures/sources of this checkout).",
+)
 @pass_app
 def record(app: App, source_id: str, pages: int, documents: int, fixtures_dir: Path | None) -> None:
     """Re-record a source's fixtures from the live site (then run its test and review it)."""
@@ -148,20 +198,46 @@ def record(app: App, source_id: str, pages: int, documents: int, fixtures_dir: P
 @click.option("--language", default="fr", show_default=True)
 @click.option("--timezone", default="Europe/Paris", show_default=True)
 @click.option("--interval", default=60, show_default=True, help="Usual days between two publications.")
-@click.option("--established", default="Assumed: added with `vigie source new`; the page structure was not "
-              "yet checked against the live site.", help="How the channel was found, and from where.")
+@click.option(
+    "--established",
+    default="Assumed: added with `vigie source new`; the page structure was not yet checked against the live site.",
+    help="How the channel was found, and from where.",
+)
 @click.option("--registry-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option("--fixtures-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option("--tests-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option("--no-record", is_flag=True, help="Do not record the live pages now (offline).")
 @pass_app
-def new(app: App, source_id, platform, url, name, country, language, timezone, interval, established,
-        registry_dir, fixtures_dir, tests_dir, no_record) -> None:
+def new(
+    app: App,
+    source_id,
+    platform,
+    url,
+    name,
+    country,
+    language,
+    timezone,
+    interval,
+    established,
+    registry_dir,
+    fixtures_dir,
+    tests_dir,
+    no_record,
+) -> None:
     """Write a registry entry, record its pages as a fixture and write its (failing) test."""
     from spiders import scaffold
 
-    values = {"id": source_id, "name": name, "country": country.upper(), "platform": platform, "url": url,
-              "language": language, "timezone": timezone, "interval": interval, "established": established}
+    values = {
+        "id": source_id,
+        "name": name,
+        "country": country.upper(),
+        "platform": platform,
+        "url": url,
+        "language": language,
+        "timezone": timezone,
+        "interval": interval,
+        "established": established,
+    }
     tests_dir = tests_dir or scaffold.TESTS_DIR
     # Checked before anything is written: a test left from an earlier attempt would otherwise
     # stop the command after the entry is written, and the entry would stop the next attempt.
@@ -176,8 +252,26 @@ def new(app: App, source_id, platform, url, name, country, language, timezone, i
     click.echo(f"Test (fails until you write its assertions): {test}")
     if not no_record:
         _record(app, spec, fixtures_dir or scaffold.FIXTURES_DIR, 20, 2, "new")
-    click.echo(f"Next: `vigie source check {source_id}`, then edit the test and the entry "
-               "(verified, enabled, established); see CONTRIBUTING.md.")
+    click.echo(
+        f"Next: `vigie source check {source_id}`, then edit the test and the entry "
+        "(verified, enabled, established); see CONTRIBUTING.md."
+    )
+
+
+@source.command()
+@click.option("--markdown", is_flag=True, help="Print the options table of docs/sources.md.")
+def options(markdown: bool) -> None:
+    """The options each platform reads from a source's `config`, with their defaults."""
+    from spiders.options import markdown_table, platform_options
+
+    if markdown:
+        click.echo(markdown_table(), nl=False)
+        return
+    for platform, declared in platform_options().items():
+        click.echo(f"{platform}:")
+        for name, option in declared.items():
+            default = f" ({option.default_text()})" if option.default is not None else ""
+            click.echo(f"  {name}{default}: {option.help}")
 
 
 # The registry's own commands live in modules of their own (vigie/cli/verify.py, …).

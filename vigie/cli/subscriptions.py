@@ -15,6 +15,7 @@ import click
 
 from notify import LANGUAGES
 from notify.policy import MODES
+from storage.states import AlertMode, DeliveryStatus
 from vigie.cli.context import App, fail_config, pass_app
 from vigie.cli.findings import filter_options
 from vigie.cli.output import FORMATS, write_rows
@@ -46,16 +47,19 @@ def subscription() -> None:
 
 @subscription.command("add")
 @click.argument("name")
-@click.option("--url", "urls", multiple=True,
-              help="Apprise URL of a channel (repeatable), e.g. mailtos://… or matrix://…")
-@click.option("--config", "apprise_config", type=click.Path(dir_okay=False),
-              help="Apprise config file (YAML/TEXT) of channels.")
+@click.option(
+    "--url", "urls", multiple=True, help="Apprise URL of a channel (repeatable), e.g. mailtos://… or matrix://…"
+)
+@click.option(
+    "--config", "apprise_config", type=click.Path(dir_okay=False), help="Apprise config file (YAML/TEXT) of channels."
+)
 @click.option("--tag", "tags", multiple=True, help="Only the config file's URLs with this tag (repeatable).")
 @filter_options
-@click.option("--mode", type=click.Choice(MODES), default="immediate", show_default=True)
+@click.option("--mode", type=click.Choice(MODES), default=AlertMode.IMMEDIATE.value, show_default=True)
 @click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
-@click.option("--rate-cap", type=int,
-              help="At most this many immediate messages in 24 hours (default: VIGIE_ALERT_RATE_CAP).")
+@click.option(
+    "--rate-cap", type=int, help="At most this many immediate messages in 24 hours (default: VIGIE_ALERT_RATE_CAP)."
+)
 @pass_app
 def add(app: App, name: str, urls, apprise_config, tags, min_score, mode, language, rate_cap, **filters) -> None:
     """Subscribe NAME to alerts sent to apprise URL(s) or to an apprise config file's URLs.
@@ -64,21 +68,41 @@ def add(app: App, name: str, urls, apprise_config, tags, min_score, mode, langua
     """
     from notify.subscriptions import SubscriptionError, SubscriptionSpec, save
 
-    spec = SubscriptionSpec(name=name, urls=list(urls), apprise_config=apprise_config, tags=list(tags), mode=mode,
-                            language=language, rate_cap=rate_cap,
-                            filters={**{k: list(v) for k, v in filters.items() if v}, "min_score": min_score})
+    spec = SubscriptionSpec(
+        name=name,
+        urls=list(urls),
+        apprise_config=apprise_config,
+        tags=list(tags),
+        mode=mode,
+        language=language,
+        rate_cap=rate_cap,
+        filters={**{k: list(v) for k, v in filters.items() if v}, "min_score": min_score},
+    )
     try:
         spec.validate()
         with app.db.session() as session:
             save(session, spec, replace=False)
     except SubscriptionError as exc:
         fail_config(str(exc))
-    click.echo(f"Subscription {name} saved: {mode}, {language}, {len(spec.urls)} URL(s)"
-               + (f" and the config file {apprise_config}" if apprise_config else "") + ".")
+    click.echo(
+        f"Subscription {name} saved: {mode}, {language}, {len(spec.urls)} URL(s)"
+        + (f" and the config file {apprise_config}" if apprise_config else "")
+        + "."
+    )
 
 
-LIST_COLUMNS = ("name", "mode", "language", "paused", "failing_since", "channels", "filters", "pending", "sent",
-                "failed")
+LIST_COLUMNS = (
+    "name",
+    "mode",
+    "language",
+    "paused",
+    "failing_since",
+    "channels",
+    "filters",
+    "pending",
+    "sent",
+    "failed",
+)
 
 
 def _list_row(sub: Subscription, counts: dict[tuple[int, str], int]) -> dict:
@@ -86,10 +110,18 @@ def _list_row(sub: Subscription, counts: dict[tuple[int, str], int]) -> dict:
 
     channels = [mask_url(u) for u in sub.urls or []] + ([f"config:{sub.apprise_config}"] if sub.apprise_config else [])
     filters = [f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}" for k, v in (sub.filters or {}).items()]
-    return {"name": sub.name, "mode": sub.mode, "language": sub.language, "paused": sub.paused,
-            "failing_since": sub.failing_since, "channels": " ".join(channels), "filters": " ".join(filters),
-            "pending": counts.get((sub.id, "pending"), 0) + counts.get((sub.id, "sending"), 0),
-            "sent": counts.get((sub.id, "sent"), 0), "failed": counts.get((sub.id, "failed"), 0)}
+    return {
+        "name": sub.name,
+        "mode": sub.mode,
+        "language": sub.language,
+        "paused": sub.paused,
+        "failing_since": sub.failing_since,
+        "channels": " ".join(channels),
+        "filters": " ".join(filters),
+        "pending": counts.get((sub.id, "pending"), 0) + counts.get((sub.id, "sending"), 0),
+        "sent": counts.get((sub.id, "sent"), 0),
+        "failed": counts.get((sub.id, "failed"), 0),
+    }
 
 
 @subscription.command("list")
@@ -102,9 +134,14 @@ def list_(app: App, fmt: str) -> None:
     from storage.models import Delivery, Subscription
 
     with app.db.session() as session:
-        counts = {(sub_id, status): n for sub_id, status, n in session.execute(
-            select(Delivery.subscription_id, Delivery.status, func.count())
-            .group_by(Delivery.subscription_id, Delivery.status))}
+        counts = {
+            (sub_id, status): n
+            for sub_id, status, n in session.execute(
+                select(Delivery.subscription_id, Delivery.status, func.count()).group_by(
+                    Delivery.subscription_id, Delivery.status
+                )
+            )
+        }
         rows = [_list_row(s, counts) for s in session.scalars(select(Subscription).order_by(Subscription.name))]
     write_rows(rows, LIST_COLUMNS, fmt)
 
@@ -125,10 +162,17 @@ def show(app: App, name: str) -> None:
         click.echo(textwrap.indent(yaml.safe_dump(spec_of(row), allow_unicode=True, sort_keys=False), "  "), nl=False)
         for channel in session.scalars(select(Channel).where(Channel.subscription_id == row.id).order_by(Channel.id)):
             health = f"failing since {channel.failing_since:%Y-%m-%d %H:%M} UTC" if channel.failing_since else "ok"
-            click.echo(f"  channel {channel.label}: {health}"
-                       + (f", {channel.failures} failure(s) in a row: {channel.last_error}" if channel.failures else ""))
-        counts = dict(session.execute(select(Delivery.status, func.count()).where(Delivery.subscription_id == row.id)
-                                      .group_by(Delivery.status)).all())
+            click.echo(
+                f"  channel {channel.label}: {health}"
+                + (f", {channel.failures} failure(s) in a row: {channel.last_error}" if channel.failures else "")
+            )
+        counts = dict(
+            session.execute(
+                select(Delivery.status, func.count())
+                .where(Delivery.subscription_id == row.id)
+                .group_by(Delivery.status)
+            ).all()
+        )
         click.echo("  deliveries: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none yet"))
 
 
@@ -144,10 +188,16 @@ def _set_paused(app: App, name: str, paused: bool) -> int:
             return 0
         # Resuming is also how a fixed channel gets its failed alerts back.
         row.failing_since = None
-        session.execute(update(Channel).where(Channel.subscription_id == row.id)
-                        .values(failures=0, failing_since=None, last_error=None))
-        result = session.execute(update(Delivery).where(Delivery.subscription_id == row.id, Delivery.status == "failed")
-                                 .values(status="pending", attempts=0, next_attempt_at=None))
+        session.execute(
+            update(Channel)
+            .where(Channel.subscription_id == row.id)
+            .values(failures=0, failing_since=None, last_error=None)
+        )
+        result = session.execute(
+            update(Delivery)
+            .where(Delivery.subscription_id == row.id, Delivery.status == DeliveryStatus.FAILED)
+            .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None)
+        )
         return result.rowcount or 0
 
 
@@ -219,8 +269,11 @@ def import_(app: App, path: Path, replace: bool) -> None:
 
 
 @subscription.command("export")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the full URLs, secrets included, to this file (mode 600). Without it: masked, to stdout.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the full URLs, secrets included, to this file (mode 600). Without it: masked, to stdout.",
+)
 @pass_app
 def export(app: App, output: Path | None) -> None:
     """Write every subscription as YAML (the format `import` reads)."""

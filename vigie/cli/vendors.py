@@ -9,8 +9,19 @@ import click
 from vigie.cli.context import App, pass_app
 from vigie.cli.output import FORMATS, write_rows
 
-COLUMNS = ("vendor", "written", "status", "councils", "findings", "documents", "hits", "technologies", "sources", "first_seen",
-           "last_seen")
+COLUMNS = (
+    "vendor",
+    "written",
+    "status",
+    "councils",
+    "findings",
+    "documents",
+    "hits",
+    "technologies",
+    "sources",
+    "first_seen",
+    "last_seen",
+)
 # In tables and CSV, lists are joined; JSON lines keep them as lists.
 LIST_COLUMNS = ("technologies", "sources")
 
@@ -33,24 +44,40 @@ class VendorRow:
         technologies, sources = sorted(self.technologies), sorted(self.sources)
         name = max(self.spellings, key=lambda s: (self.spellings[s], s))
         written = max(self.written, key=lambda s: (self.written[s], s)) if self.written else name
-        return {"vendor": name, "written": written, "status": self.status, "councils": len(self.sources),
-                "findings": len(self.findings), "documents": len(self.documents),
-                "hits": self.hits, "technologies": ", ".join(technologies) if joined else technologies,
-                "sources": ", ".join(sources) if joined else sources,
-                "first_seen": min(self.dates) if self.dates else None, "last_seen": max(self.dates) if self.dates else None}
+        return {
+            "vendor": name,
+            "written": written,
+            "status": self.status,
+            "councils": len(self.sources),
+            "findings": len(self.findings),
+            "documents": len(self.documents),
+            "hits": self.hits,
+            "technologies": ", ".join(technologies) if joined else technologies,
+            "sources": ", ".join(sources) if joined else sources,
+            "first_seen": min(self.dates) if self.dates else None,
+            "last_seen": max(self.dates) if self.dates else None,
+        }
 
 
-def vendor_rows(session, source_id: str | None = None, category: str | None = None, country: str | None = None,
-                status: str | None = None) -> dict[str, VendorRow]:
+def vendor_rows(
+    session,
+    source_id: str | None = None,
+    category: str | None = None,
+    country: str | None = None,
+    status: str | None = None,
+) -> dict[str, VendorRow]:
     """The vendors of the stored hits (retracted ones left out), by folded name; hits filtered as asked."""
     from sqlalchemy import select
 
     from nlp.companies import fold_key
     from storage.models import Document, Hit, Source
 
-    query = (select(Hit, Document.source_id, Document.meeting_date, Document.published_date)
-             .join(Document, Hit.document_id == Document.id).join(Source, Document.source_id == Source.id)
-             .where(Hit.kind == "vendor", Hit.vendor.is_not(None)))
+    query = (
+        select(Hit, Document.source_id, Document.meeting_date, Document.published_date)
+        .join(Document, Hit.document_id == Document.id)
+        .join(Source, Document.source_id == Source.id)
+        .where(Hit.kind == "vendor", Hit.vendor.is_not(None))
+    )
     if source_id:
         query = query.where(Document.source_id == source_id)
     if category:
@@ -87,8 +114,12 @@ def vendor_rows(session, source_id: str | None = None, category: str | None = No
 @click.option("--category", help="Only vendors named about this technology (a category id).")
 @click.option("--country", help="Only vendors named by councils of this country (ISO 3166 alpha-2).")
 @click.option("--known", "status", flag_value="known", help="Only the vendors of the lexicon.")
-@click.option("--found", "status", flag_value="found", help="Only the vendors the lexicon does not know, found in the text.")
-@click.option("--min-councils", type=int, default=1, show_default=True, help="Only vendors named by this many councils.")
+@click.option(
+    "--found", "status", flag_value="found", help="Only the vendors the lexicon does not know, found in the text."
+)
+@click.option(
+    "--min-councils", type=int, default=1, show_default=True, help="Only vendors named by this many councils."
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @pass_app
 def vendors(app: App, source_id, category, country, status, min_councils, fmt) -> None:
@@ -100,7 +131,13 @@ def vendors(app: App, source_id, category, country, status, min_councils, fmt) -
     """
     with app.db.session() as session:
         found = vendor_rows(session, source_id, category, country, status)
-    rows = sorted((row.as_row(joined=fmt != "jsonl") for row in found.values() if len(row.sources) >= min_councils),
-                  key=lambda r: (-r["councils"], -r["documents"], r["vendor"].casefold()))
-    write_rows(rows, COLUMNS, fmt, table_columns=("vendor", "written", "status", "councils", "findings", "documents", "technologies",
-                                                  "sources"))
+    rows = sorted(
+        (row.as_row(joined=fmt != "jsonl") for row in found.values() if len(row.sources) >= min_councils),
+        key=lambda r: (-r["councils"], -r["documents"], r["vendor"].casefold()),
+    )
+    write_rows(
+        rows,
+        COLUMNS,
+        fmt,
+        table_columns=("vendor", "written", "status", "councils", "findings", "documents", "technologies", "sources"),
+    )

@@ -25,8 +25,8 @@ def verify(app: App, source_ids: tuple[str, ...], every: bool, pages: int, docum
     """
     from spiders.registry import RegistryError
     from spiders.registry_write import update_entry
-    from spiders.sampling import sample_crawls
     from spiders.verification import judge
+    from vigie.sampling import sample_crawls
 
     registry = registry_or_exit(app)
     if every == bool(source_ids):
@@ -58,8 +58,10 @@ def verify(app: App, source_ids: tuple[str, ...], every: bool, pages: int, docum
             click.secho(f"! {spec.id}: could not write {spec.path}: {exc}", fg="red", err=True)
             continue
         if outcome.ok:
-            click.echo(f"+ {spec.id}: verified and enabled, {outcome.record['documents']} document(s), e.g. "
-                       f"« {printable(outcome.record.get('sample_title', ''))} »")
+            click.echo(
+                f"+ {spec.id}: verified and enabled, {outcome.record['documents']} document(s), e.g. "
+                f"« {printable(outcome.record.get('sample_title', ''))} »"
+            )
         else:
             click.echo(f"- {spec.id}: stays disabled: {printable(outcome.record['error'])}. Next: {outcome.advice}")
     click.echo(f"{working} of {len(specs)} source(s) work.")

@@ -33,15 +33,32 @@ SOFT_HYPHEN_MARK = "{-}"  # in the texts: where a word may be split at the end o
 
 # -- PDFs -----------------------------------------------------------------------------------------
 
+
 def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle("p", fontName="Helvetica", fontSize=10.5, leading=14.5, alignment=TA_JUSTIFY,
-                          spaceAfter=6, embeddedHyphenation=1, splitLongWords=0)
+    body = ParagraphStyle(
+        "p",
+        fontName="Helvetica",
+        fontSize=10.5,
+        leading=14.5,
+        alignment=TA_JUSTIFY,
+        spaceAfter=6,
+        embeddedHyphenation=1,
+        splitLongWords=0,
+    )
     styles = {
         "p": body,
         "bold": ParagraphStyle("bold", body, fontName="Helvetica-Bold"),
         "small": ParagraphStyle("small", body, fontSize=8.5, leading=11, alignment=TA_LEFT, spaceAfter=2),
-        "title": ParagraphStyle("title", body, fontName="Helvetica-Bold", fontSize=12.5, leading=16,
-                                alignment=TA_CENTER, spaceBefore=14, spaceAfter=4),
+        "title": ParagraphStyle(
+            "title",
+            body,
+            fontName="Helvetica-Bold",
+            fontSize=12.5,
+            leading=16,
+            alignment=TA_CENTER,
+            spaceBefore=14,
+            spaceAfter=4,
+        ),
         "subtitle": ParagraphStyle("subtitle", body, fontName="Helvetica-Bold", alignment=TA_CENTER, spaceAfter=12),
         "h": ParagraphStyle("h", body, fontName="Helvetica-Bold", alignment=TA_LEFT, spaceBefore=8, keepWithNext=1),
         "item": ParagraphStyle("item", body, leftIndent=0.9 * cm, bulletIndent=0.3 * cm, spaceAfter=4),
@@ -64,8 +81,10 @@ class PdfLayout:
         self.site, self.commune, self.doc, self.seance = site, site["commune"], document.data, document.seance
         self.origin = TEXTS / "documents" / f"{document.stem}.yaml"
         if self.doc.get("layout") not in layouts["layouts"]:
-            raise TextError(f"{self.origin}: layout {self.doc.get('layout')!r} is not one of "
-                            f"{sorted(layouts['layouts'])} (texts/layouts.yaml)")
+            raise TextError(
+                f"{self.origin}: layout {self.doc.get('layout')!r} is not one of "
+                f"{sorted(layouts['layouts'])} (texts/layouts.yaml)"
+            )
         self.layout = layouts["layouts"][self.doc["layout"]]
         self.values = self.fields(layouts["votes"])
         self.styles = _styles()
@@ -77,9 +96,13 @@ class PdfLayout:
         values.update({key: str(doc.get(key, "")) for key in ("number", "status", "heading")})
         values["decides"] = doc.get("decides") or self.layout.get("decides", "")
         if seance:
-            values.update(date=french_date(seance.date), weekday_date=french_date(seance.date, weekday=True),
-                          date_compact=f"{seance.date:%Y%m%d}", convocation=french_date(seance.data["convocation"]),
-                          secretary=seance.data.get("secretary", ""))
+            values.update(
+                date=french_date(seance.date),
+                weekday_date=french_date(seance.date, weekday=True),
+                date_compact=f"{seance.date:%Y%m%d}",
+                convocation=french_date(seance.data["convocation"]),
+                secretary=seance.data.get("secretary", ""),
+            )
         for key in ("transmitted", "published"):
             if key in doc:
                 values[key] = f"{doc[key]:%d/%m/%Y}"
@@ -94,8 +117,9 @@ class PdfLayout:
         try:
             return text.format_map(self.values)
         except KeyError as exc:
-            raise TextError(f"{self.origin}: layout {self.doc['layout']!r} needs the field {exc}, which this "
-                            f"document lacks") from None
+            raise TextError(
+                f"{self.origin}: layout {self.doc['layout']!r} needs the field {exc}, which this document lacks"
+            ) from None
 
     def p(self, text: str, style: str = "p", bullet: str | None = None, lead: bool = False) -> Paragraph:
         """A paragraph of plain text; with ``lead``, its first word in bold (an article's "APPROUVE …")."""
@@ -108,7 +132,7 @@ class PdfLayout:
     def story(self) -> list[Flowable]:
         story: list[Flowable] = []
         for part in self.layout["parts"]:
-            (kind, arg), = part.items()
+            ((kind, arg),) = part.items()
             if kind in PARAGRAPH_PARTS:
                 text = self.fill(arg)
                 story.extend([self.p(text, kind)] if text.strip() else [])
@@ -124,27 +148,39 @@ class PdfLayout:
 
     def part_letterhead(self, arg: dict[str, Any] | None) -> list[Flowable]:
         arg = arg or {}
-        left = [self.p("RÉPUBLIQUE FRANÇAISE", "small"), self.p(self.commune["name"].upper(), "bold"),
-                self.p(self.commune["departement"], "small"), self.p(self.commune["address"], "small")]
+        left = [
+            self.p("RÉPUBLIQUE FRANÇAISE", "small"),
+            self.p(self.commune["name"].upper(), "bold"),
+            self.p(self.commune["departement"], "small"),
+            self.p(self.commune["address"], "small"),
+        ]
         right = [self.p(self.fill(line), "small") for line in arg.get("lines", [])]
         table = Table([[left, right]], colWidths=[9.5 * cm, 6.5 * cm])
         style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
         if arg.get("boxed"):
-            style += [("BOX", (1, 0), (1, 0), 0.8, colors.black),
-                      ("BACKGROUND", (1, 0), (1, 0), colors.HexColor("#f2f2f2"))]
+            style += [
+                ("BOX", (1, 0), (1, 0), 0.8, colors.black),
+                ("BACKGROUND", (1, 0), (1, 0), colors.HexColor("#f2f2f2")),
+            ]
         table.setStyle(TableStyle(style))
         return [table]
 
     def part_attendance(self, _: None) -> list[Flowable]:
         seance, data = self.seance, self.seance.data
-        preamble = self.commune["preamble"].format(date_words=data["date_words"],
-                                                   convocation=self.values["convocation"])
+        preamble = self.commune["preamble"].format(
+            date_words=data["date_words"], convocation=self.values["convocation"]
+        )
         proxies = [f"{name} à {proxy}" for name, proxy in seance.absent.items() if proxy]
         excused = [name for name, proxy in seance.absent.items() if not proxy]
-        story = [self.p(preamble),
-                 self.p(f"Nombre de conseillers en exercice : {len(seance.council)} – présents : "
-                        f"{len(seance.present)} – votants : {seance.voters}", "bold"),
-                 self.p("Présents : " + ", ".join(seance.present) + ".", "small")]
+        story = [
+            self.p(preamble),
+            self.p(
+                f"Nombre de conseillers en exercice : {len(seance.council)} – présents : "
+                f"{len(seance.present)} – votants : {seance.voters}",
+                "bold",
+            ),
+            self.p("Présents : " + ", ".join(seance.present) + ".", "small"),
+        ]
         if proxies:
             story.append(self.p("Absents ayant donné procuration : " + ", ".join(proxies) + ".", "small"))
         if excused:
@@ -153,8 +189,12 @@ class PdfLayout:
 
     def part_act(self, label: str) -> list[Flowable]:
         rapporteur = self.doc["rapporteur"]
-        return [self.p(f"{label} n° {self.doc['number']}", "bold"), self.p(f"Objet : {self.doc['object']}", "bold"),
-                self.p(f"Rapporteur : {rapporteur}, {self.site['roles'][rapporteur].lower()}", "small"), Spacer(1, 6)]
+        return [
+            self.p(f"{label} n° {self.doc['number']}", "bold"),
+            self.p(f"Objet : {self.doc['object']}", "bold"),
+            self.p(f"Rapporteur : {rapporteur}, {self.site['roles'][rapporteur].lower()}", "small"),
+            Spacer(1, 6),
+        ]
 
     def part_blocks(self, key: str) -> list[Flowable]:
         """Paragraphs (strings), ``{h: …}`` headings, ``{list: […]}``, ``{vote: …}`` and ``{table: […]}``."""
@@ -202,12 +242,24 @@ class PdfLayout:
         cells = []
         for index, row in enumerate(rows):
             bold = "_bold" if index == 0 or str(row[0]).startswith("Total") else ""
-            cells.append([self.p(str(cell), ("number" if i and _NUMBER.match(str(cell)) else "cell") + bold)
-                          for i, cell in enumerate(row)])
-        table = Table(cells, colWidths=[w * cm for w in widths] if widths else None, hAlign="LEFT",
-                      spaceBefore=4, spaceAfter=10)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6"))]))
+            cells.append(
+                [
+                    self.p(str(cell), ("number" if i and _NUMBER.match(str(cell)) else "cell") + bold)
+                    for i, cell in enumerate(row)
+                ]
+            )
+        table = Table(
+            cells, colWidths=[w * cm for w in widths] if widths else None, hAlign="LEFT", spaceBefore=4, spaceAfter=10
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+                ]
+            )
+        )
         return table
 
 
@@ -230,10 +282,19 @@ def render_pdf(site: dict[str, Any], layouts: dict[str, Any], document: Document
 
     for _ in range(2):  # the first pass counts the pages for "Page n/N"
         buffer = io.BytesIO()
-        pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2.5 * cm,
-                                topMargin=2 * cm, bottomMargin=2.5 * cm, invariant=1,
-                                title=document.data["title"], author=site["commune"]["name"],
-                                subject=notice, creator="vigie/demo/build_site.py")
+        pdf = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=2.5 * cm,
+            rightMargin=2.5 * cm,
+            topMargin=2 * cm,
+            bottomMargin=2.5 * cm,
+            invariant=1,
+            title=document.data["title"],
+            author=site["commune"]["name"],
+            subject=notice,
+            creator="vigie/demo/build_site.py",
+        )
         pdf.build(layout.story(), onFirstPage=footer, onLaterPages=footer)
         total = pdf.page
     return buffer.getvalue()
@@ -254,8 +315,10 @@ def check_split(document: Document, data: bytes) -> None:
         pdf.close()
     joined = re.sub(r"\x02\r?\n?|\xad|-\r?\n", "", text)  # pdfium marks a line-end hyphen with \x02
     if word in text or word not in joined:
-        raise TextError(f"{TEXTS / 'documents' / document.stem}.yaml: {word!r} is not split at a line end; "
-                        f"move the {SOFT_HYPHEN_MARK} mark or reword the sentence around it")
+        raise TextError(
+            f"{TEXTS / 'documents' / document.stem}.yaml: {word!r} is not split at a line end; "
+            f"move the {SOFT_HYPHEN_MARK} mark or reword the sentence around it"
+        )
 
 
 def build(out: Path = SITE) -> list[Path]:

@@ -82,8 +82,10 @@ class Document:
     def check(self) -> None:
         vote = self.data.get("vote")
         if vote and self.seance and sum(vote.values()) != self.seance.voters:
-            raise TextError(f"{TEXTS / 'documents' / self.stem}.yaml: the vote counts {sum(vote.values())} "
-                            f"voices but the séance of {self.seance.date} has {self.seance.voters} voters")
+            raise TextError(
+                f"{TEXTS / 'documents' / self.stem}.yaml: the vote counts {sum(vote.values())} "
+                f"voices but the séance of {self.seance.date} has {self.seance.voters} voters"
+            )
 
 
 def load_texts() -> tuple[dict[str, Any], list[Seance], list[Document]]:
@@ -129,8 +131,14 @@ def _file_size(path: Path) -> str:
 def build_pages(site: dict[str, Any], seances: list[Seance], documents: list[Document], out: Path) -> list[Path]:
     """Render every HTML page of the site into ``out``, which holds the PDFs already (the pages show
     their sizes); returns the files written."""
-    env = Environment(loader=FileSystemLoader(TEXTS / "templates"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEXTS / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["date_fr"] = french_date
     env.filters["size"] = lambda document: _file_size(out / document.data["file"])
     by_seance = {s.date: [d for d in documents if d.seance is s] for s in seances}
@@ -141,12 +149,16 @@ def build_pages(site: dict[str, Any], seances: list[Seance], documents: list[Doc
     for number in range(1, last_page + 1):
         name = "index.html" if number == 1 else f"page-{number}.html"
         shown = [s for s in seances if s.data["page"] == number]
-        pages[f"conseil-municipal/{name}"] = ("listing.html.j2", {
-            "seances": shown, "documents": by_seance, "page": number, "last_page": last_page})
+        pages[f"conseil-municipal/{name}"] = (
+            "listing.html.j2",
+            {"seances": shown, "documents": by_seance, "page": number, "last_page": last_page},
+        )
     for seance in seances:
         if seance.data.get("subpage"):
             pages[f"conseil-municipal/{seance.data['subpage']}"] = (
-                "seance.html.j2", {"seance": seance, "documents": by_seance[seance.date]})
+                "seance.html.j2",
+                {"seance": seance, "documents": by_seance[seance.date]},
+            )
     written = []
     for name, (template, context) in pages.items():
         target = out / name

@@ -33,12 +33,19 @@ class DemoResult:
 
 
 def demo_source(site_url: str):
-    return parse_entry({
-        "id": SOURCE_ID, "name": "Ville de Bellerive-sur-Ondine (fictive)", "country": "FR",
-        "platform": "html", "url": site_url + START_PATH, "language": "fr",
-        "notes": "Fictional commune served on loopback by `vigie demo`; its coordinates are made up too.",
-        "coordinates": FICTIONAL_LOCATION,
-    }, origin="demo")
+    return parse_entry(
+        {
+            "id": SOURCE_ID,
+            "name": "Ville de Bellerive-sur-Ondine (fictive)",
+            "country": "FR",
+            "platform": "html",
+            "url": site_url + START_PATH,
+            "language": "fr",
+            "notes": "Fictional commune served on loopback by `vigie demo`; its coordinates are made up too.",
+            "coordinates": FICTIONAL_LOCATION,
+        },
+        origin="demo",
+    )
 
 
 def subscribe(app, mail: MailServer) -> None:
@@ -55,8 +62,12 @@ def run_demo(app, port: int) -> DemoResult:
     """Serve the site and the mail server, then crawl, analyse and alert as `vigie run` does (under
     the same lock: it analyses and alerts whatever the database holds)."""
     mail_dir = app.config.data_path / "demo-mail"
-    with exclusive_run(app.db, "demo"), tempfile.TemporaryDirectory(prefix="vigie-demo-site-") as folder, \
-            SiteServer(render_site(Path(folder)), port) as site, MailServer(mail_dir) as mail:
+    with (
+        exclusive_run(app.db, "demo"),
+        tempfile.TemporaryDirectory(prefix="vigie-demo-site-") as folder,
+        SiteServer(render_site(Path(folder)), port) as site,
+        MailServer(mail_dir) as mail,
+    ):
         subscribe(app, mail)
         summary = run_job(app.config, app.db, [demo_source(site.url)], "demo", overrides=FAST)
         return DemoResult(summary, site.url, [path for _, _, path in mail.messages if path])

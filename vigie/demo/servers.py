@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
 from aiosmtpd.controller import Controller
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature is the standard library's
+    def log_message(self, format, *args):  # the signature is the standard library's
         pass
 
 
@@ -87,7 +87,7 @@ class MailServer:
     def apprise_url(self, to: str, sender: str = "vigie@localhost") -> str:
         return f"mailto://127.0.0.1:{self.port}?from={sender}&to={to}"
 
-    def __enter__(self) -> "MailServer":
+    def __enter__(self) -> MailServer:
         self.controller.start()
         return self
 

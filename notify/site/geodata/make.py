@@ -16,15 +16,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 # ISO 3166 alpha-2 -> (ISO numeric id in world-atlas, frame [west, south, east, north]).
-COUNTRIES = {"FR": ("250", [-5.5, 41.2, 9.8, 51.2]), "DE": ("276", [5.6, 47.1, 15.2, 55.2]),
-             "US": ("840", [-125.0, 24.3, -66.8, 49.5])}
+COUNTRIES = {
+    "FR": ("250", [-5.5, 41.2, 9.8, 51.2]),
+    "DE": ("276", [5.6, 47.1, 15.2, 55.2]),
+    "US": ("840", [-125.0, 24.3, -66.8, 49.5]),
+}
 TOLERANCE = 0.03
 
 
-def _arcs(topology: dict) -> list[list[list[float]]]:
+def _arcs(topology: dict[str, Any]) -> list[list[list[float]]]:
     scale, translate = topology["transform"]["scale"], topology["transform"]["translate"]
     decoded = []
     for arc in topology["arcs"]:
@@ -37,7 +41,7 @@ def _arcs(topology: dict) -> list[list[list[float]]]:
     return decoded
 
 
-def _ring(indexes: list[int], arcs: list) -> list[list[float]]:
+def _ring(indexes: list[int], arcs: list[Any]) -> list[list[float]]:
     points: list[list[float]] = []
     for index in indexes:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
@@ -53,12 +57,14 @@ def _simplify(points: list[list[float]], tolerance: float) -> list[list[float]]:
     for i, (x, y) in enumerate(points[1:-1], start=1):
         dx, dy = x2 - x1, y2 - y1
         length = (dx * dx + dy * dy) ** 0.5
-        distance = abs(dy * x - dx * y + x2 * y1 - y2 * x1) / length if length else ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+        distance = (
+            abs(dy * x - dx * y + x2 * y1 - y2 * x1) / length if length else ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+        )
         if distance > far:
             far, index = distance, i
     if far <= tolerance:
         return [points[0], points[-1]]
-    return _simplify(points[:index + 1], tolerance)[:-1] + _simplify(points[index:], tolerance)
+    return _simplify(points[: index + 1], tolerance)[:-1] + _simplify(points[index:], tolerance)
 
 
 def _inside(ring: list[list[float]], frame: list[float]) -> bool:

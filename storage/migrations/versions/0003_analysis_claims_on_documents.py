@@ -4,10 +4,11 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-28
 """
-from alembic import op
-import sqlalchemy as sa
-import storage.types
 
+import sqlalchemy as sa
+from alembic import op
+
+import storage.types
 
 revision = '0003'
 down_revision = '0002'
@@ -21,9 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('claimed_at', storage.types.UTCDateTime(timezone=True), nullable=True))
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_column('claimed_at')
         batch_op.drop_column('claimed_by')
-
