@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from storage.db import Database
-from tests.support.databases import POSTGRES_URL, fresh_database_url, vigie_environment
+from tests.support.databases import POSTGRES_URL, fresh_database_url, migrated, vigie_environment
 from tests.support.workspace import vigie_runner
 from vigie.demo.servers import MailServer, SiteServer
 
@@ -92,7 +92,7 @@ def database_url(tmp_path: Path):
 
 @pytest.fixture
 def db(database_url: str):
-    database = Database(database_url)
+    database = Database(migrated(database_url))
     yield database
     database.dispose()
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from functools import cache
 from pathlib import Path
 
 from storage.schemas import scratch_schema
@@ -40,3 +43,29 @@ def vigie_environment(data_dir: Path, database_url: str) -> dict[str, str]:
         }
     )
     return env
+
+
+@cache
+def _migrated_sqlite_template() -> Path:
+    """A SQLite database migrated to head, made once per test process."""
+    from storage.db import Database
+
+    path = Path(tempfile.mkdtemp(prefix="vigie-template-")) / "template.sqlite3"
+    Database(f"sqlite:///{path}").dispose()
+    return path
+
+
+def migrated(url: str) -> str:
+    """``url``, holding the current schema: a new SQLite file is a copy of a database migrated
+    once for the whole test process (running the migrations for each test cost most of a fast
+    test's time). A PostgreSQL schema, or a file that exists, is left to `Database` to migrate."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # private, as storage.db makes it
+            with (
+                closing(sqlite3.connect(_migrated_sqlite_template())) as source,
+                closing(sqlite3.connect(path)) as copy,
+            ):
+                source.backup(copy)
+    return url
