@@ -156,11 +156,18 @@ def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> None
 
     with _stage(summary, "analysis"):
         analysis = analyse_documents(config, db)
-        summary.analysed, summary.new_hits = analysis.documents, analysis.new_hits
-        summary.analysis_failed, summary.analysis_errors = analysis.failed, analysis.errors[:SUMMARY_ERRORS]
+        _count_analysis(summary, analysis)
     with _stage(summary, "alerts"):
         delivery = send_pending(db, config)
         summary.alerts_sent, summary.alert_failures = delivery.findings_sent, len(delivery.failures)
+
+
+def _count_analysis(summary: RunSummary, analysis) -> None:
+    """Add what an analysis pass (or a worker) did to the run's summary."""
+    summary.analysed += analysis.documents
+    summary.new_hits += analysis.new_hits
+    summary.analysis_failed += analysis.failed
+    summary.analysis_errors = (summary.analysis_errors + analysis.errors)[:SUMMARY_ERRORS]
 
 
 @contextmanager
@@ -174,10 +181,28 @@ def _stage(summary: RunSummary, name: str) -> Iterator[None]:
 
 
 def run_job(config: Config, db: Database, specs: list[SourceSpec], command: str,
-            overrides: dict | None = None) -> RunSummary:
+            overrides: dict | None = None, workers: int | None = None) -> RunSummary:
     """The whole job: crawl ``specs``, analyse, alert and record the run. The caller holds the run
-    lock (:func:`vigie.lock.exclusive_run`). Call once per process (Twisted)."""
-    summary = crawl_sources(config, db, specs, command, overrides)
+    lock (:func:`vigie.lock.exclusive_run`). Call once per process (Twisted).
+
+    ``workers`` analysis processes (default: the machine's cores; 0: none) analyse the documents
+    while the crawl stores them (:mod:`vigie.workers`); what they leave, this process analyses
+    after the crawl, and the alerts go out at the end.
+    """
+    from vigie.workers import AnalysisWorkers, default_workers
+
+    count = default_workers() if workers is None else workers
+    if count <= 0 or not specs:
+        summary = crawl_sources(config, db, specs, command, overrides)
+    else:
+        with AnalysisWorkers(config.database, config.data_path.resolve(), extraction_limits(config), count,
+                             config.log_level) as pool:
+            summary = crawl_sources(config, db, specs, command, overrides)
+            pool.crawl_finished()
+            for report in pool.reports():
+                _count_analysis(summary, report)
+                if report.stopped:
+                    summary.stopped.append(f"an analysis worker: {report.stopped}")
     analyse_and_alert(config, db, summary)
     finish_run(db, summary)
     return summary
