@@ -22,6 +22,7 @@ class Measure:
     returncode: int = 0
     stdout: str = ""
     stderr: str = ""
+    cpu_s: float = 0.0  # user and system CPU of the command and the children it waited for
 
 
 def run_command(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 1800) -> Measure:
@@ -42,7 +43,7 @@ def run_command(args: list[str], env: dict[str, str], cwd: Path, timeout: float 
             raise TimeoutError(f"{' '.join(args)} took more than {timeout} s") from None
     result = json.loads(report.read_text())
     return Measure(result["seconds"], result["peak_rss_mb"], result["returncode"],
-                   out.read_text(errors="replace"), err.read_text(errors="replace"))
+                   out.read_text(errors="replace"), err.read_text(errors="replace"), result.get("cpu_s", 0.0))
 
 
 def python(*args: str) -> list[str]:

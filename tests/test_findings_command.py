@@ -9,7 +9,7 @@ import json
 
 from notify.filters import findings_of_vendor
 from spiders.registry import parse_entry
-from spiders.runner import sync_sources
+from vigie.crawl import sync_sources
 from storage.models import Source
 from tests.notify.factory import add_hit
 

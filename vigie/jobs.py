@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import select
 
@@ -108,16 +108,18 @@ def collect_crawl(db: Database, summary: RunSummary, specs: list[SourceSpec]) ->
 
 
 def crawl_sources(config: Config, db: Database, specs: list[SourceSpec], command: str,
-                  overrides: dict | None = None) -> RunSummary:
-    """Crawl the sources (concurrently) and record the run. Call once per process (Twisted)."""
+                  overrides: dict | None = None, on_new_document: Callable[[], None] | None = None) -> RunSummary:
+    """Crawl the sources (concurrently) and record the run. Call once per process (Twisted).
+
+    ``on_new_document``: see :func:`vigie.crawl.crawl`."""
     from spiders.health import report_new_problems
-    from spiders.runner import crawl, sync_sources
+    from vigie.crawl import crawl, sync_sources
 
     sync_sources(db, specs)
     summary = RunSummary(start_run(db, command))
     if specs:
         with _stage(summary, "crawl"):
-            crawl(config, specs, summary.run_id, overrides)
+            crawl(config, specs, summary.run_id, overrides, on_new_document)
     collect_crawl(db, summary, specs)
     # Sources that start failing or go silent are the maintainers' business, not subscribers'.
     report_new_problems(config, db, specs, summary.run_id)
@@ -152,14 +154,30 @@ def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> None
 
     The alerts are sent even when the analysis stopped: those owed from earlier runs, at least.
     """
-    from notify.deliver import send_pending
-
     with _stage(summary, "analysis"):
-        analysis = analyse_documents(config, db)
-        _count_analysis(summary, analysis)
+        # The analysis modules (spaCy, pdfium) are loaded only when there is something to analyse.
+        if documents_to_analyse(db):
+            analysis = analyse_documents(config, db)
+            _count_analysis(summary, analysis)
     with _stage(summary, "alerts"):
-        delivery = send_pending(db, config)
-        summary.alerts_sent, summary.alert_failures = delivery.findings_sent, len(delivery.failures)
+        from notify.due import alerts_may_be_owed
+
+        with db.session() as session:
+            owed = alerts_may_be_owed(session)
+        if owed:  # apprise and the templates are loaded only then
+            from notify.deliver import send_pending
+
+            delivery = send_pending(db, config)
+            summary.alerts_sent, summary.alert_failures = delivery.findings_sent, len(delivery.failures)
+
+
+def documents_to_analyse(db: Database) -> bool:
+    """Whether a document is pending or being analysed (perhaps by a worker that died)."""
+    from storage.models import Document
+
+    with db.session() as session:
+        return session.scalar(select(Document.id).where(Document.status.in_(("pending", "analysing"))).limit(1)) \
+            is not None
 
 
 def _count_analysis(summary: RunSummary, analysis) -> None:
@@ -195,9 +213,13 @@ def run_job(config: Config, db: Database, specs: list[SourceSpec], command: str,
     if count <= 0 or not specs:
         summary = crawl_sources(config, db, specs, command, overrides)
     else:
+        # Started at the first new document (or now, if documents wait from before): a run that
+        # finds nothing new starts no worker at all.
         with AnalysisWorkers(config.database, config.data_path.resolve(), extraction_limits(config), count,
                              config.log_level) as pool:
-            summary = crawl_sources(config, db, specs, command, overrides)
+            if documents_to_analyse(db):
+                pool.start()
+            summary = crawl_sources(config, db, specs, command, overrides, on_new_document=pool.start)
             pool.crawl_finished()
             for report in pool.reports():
                 _count_analysis(summary, report)

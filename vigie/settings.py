@@ -108,8 +108,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Contact URL put in the User-Agent so that council webmasters can reach the operator.", web_url),
     Setting("admin_url", "", "Apprise URL (or apprise config file path) of the maintainers: failing sources and failing channels are reported there, never to subscribers.", apprise_target),
     Setting("max_file_size_mb", 50, "Largest document downloaded, in megabytes; larger ones are recorded as failed.", at_least(1)),
-    Setting("recheck_after_days", 30, "A stored document is re-requested (conditionally) only after this many days; listing pages are always fetched.", at_least(0)),
+    Setting("recheck_after_days", 30, "A stored document is re-requested (conditionally) only after this many days; a source's start listing is asked "
+            "conditionally, and one unchanged since the last complete crawl ends that source's crawl, except every this many days.", at_least(0)),
     Setting("source_time_budget_s", 1800, "Time budget of one source in a crawl, in seconds, so that one slow council cannot hold up a run.", at_least(1)),
+    Setting("sources_at_once", 200, "Sources crawled at once by one process; the next starts when one is done. Each asks its own "
+            "server one request at a time (or so), so this is the run's concurrency: see docs/operations.md.", at_least(1)),
     Setting("concurrent_requests_per_domain", 2, "Requests in flight at once to one council domain.", at_least(1)),
     Setting("download_delay_s", 1.0, "Minimum delay between two requests to one domain, in seconds (AutoThrottle adapts above it).", at_least(0, float)),
     Setting("download_timeout_s", 60, "Seconds before a request times out.", at_least(1)),

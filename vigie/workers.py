@@ -97,8 +97,8 @@ def _worker_main(database_url: str, data_dir: str, limits, done, out: Connection
 class AnalysisWorkers:
     """``count`` worker processes analysing beside the crawl; a context manager.
 
-    Start them before the crawl, call :meth:`crawl_finished` after it, and :meth:`reports` for
-    what they did (it waits for them)."""
+    :meth:`start` them when there is work (during the crawl), call :meth:`crawl_finished` after
+    it, and :meth:`reports` for what they did (it waits for them)."""
 
     def __init__(self, database_url: str, data_dir: str, limits, count: int, log_level: str = "WARNING") -> None:
         self.count = count
@@ -109,6 +109,12 @@ class AnalysisWorkers:
         self._workers: list[tuple[multiprocessing.Process, Connection]] = []
 
     def __enter__(self) -> "AnalysisWorkers":
+        return self
+
+    def start(self) -> None:
+        """Start the workers (once; later calls do nothing)."""
+        if self._workers:
+            return
         for _ in range(self.count):
             receive, send = self._context.Pipe(duplex=False)
             process = self._context.Process(target=_worker_main, name="vigie-analysis",
@@ -116,7 +122,6 @@ class AnalysisWorkers:
             process.start()
             send.close()
             self._workers.append((process, receive))
-        return self
 
     def crawl_finished(self) -> None:
         """Tell the workers that no document will come: they drain what is left and stop."""

@@ -75,6 +75,7 @@ def test_workers_in_processes_share_the_pending_documents_and_take_each_once(db,
     ids = [add_document(db, data_dir, f"d{n}.pdf", make_pdf(f"Délibération {n} : vidéoprotection."))
            for n in range(8)]
     with AnalysisWorkers(database_url, data_dir, Limits(), count=2) as workers:
+        workers.start()
         workers.crawl_finished()
         reports = workers.reports()
     assert [r.stopped for r in reports] == [None, None]

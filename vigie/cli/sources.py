@@ -78,7 +78,7 @@ def check(app: App, source_id: str, pages: int, documents: int) -> None:
 
     Exit status 0 when documents were found, 1 otherwise.
     """
-    from spiders.sampling import sample_crawl
+    from vigie.sampling import sample_crawl
 
     spec = _crawlable_spec(app, source_id)
     sample = sample_crawl(app.config, spec, pages, documents)
@@ -107,7 +107,7 @@ def _report(spec, sample) -> None:
 def _record(app: App, spec, fixtures_dir: Path, pages: int, documents: int, command: str):
     """Record the source's live pages into ``<fixtures_dir>/<id>/`` (replacing what was there)."""
     from spiders.recorder import INDEX
-    from spiders.sampling import sample_crawl
+    from vigie.sampling import sample_crawl
     from spiders.scaffold import write_fixture_readme
 
     folder = Path(fixtures_dir) / spec.id

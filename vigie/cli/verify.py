@@ -25,7 +25,7 @@ def verify(app: App, source_ids: tuple[str, ...], every: bool, pages: int, docum
     """
     from spiders.registry import RegistryError
     from spiders.registry_write import update_entry
-    from spiders.sampling import sample_crawls
+    from vigie.sampling import sample_crawls
     from spiders.verification import judge
 
     registry = registry_or_exit(app)

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from spiders.registry import SourceSpec
-from spiders.runner import crawl, sync_sources
+from vigie.crawl import crawl, sync_sources
 from storage.db import Database
 from storage.models import Document, SourceRun
 from vigie.config import Config

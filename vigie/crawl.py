@@ -1,8 +1,14 @@
-"""Run the spiders of several sources in one Scrapy process and record them."""
+"""Run the spiders of several sources in one Scrapy process and record them.
+
+This is Vigie's side of a crawl: Scrapy settings from Vigie's configuration, the sources' rows,
+and one Scrapy process for every source. ``spiders/`` stays a plain Scrapy project that knows
+nothing of the command line; what it needs comes through settings.
+"""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections import deque
+from typing import Callable, Iterable
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -41,6 +47,8 @@ def crawler_settings(config: Config, run_id: int | None = None, overrides: dict 
         "HTTPCACHE_DIR": str(data / "httpcache"),
         "LOG_LEVEL": config.log_level,
     }, priority="cmdline")
+    # A progress bar on a terminal, a log line every 30 s otherwise (on when VIGIE_PROGRESS_SOURCES is set).
+    settings["EXTENSIONS"] = {**settings.getdict("EXTENSIONS"), "vigie.progress.CrawlProgress": 510}
     if overrides:
         settings.setdict(overrides, priority="cmdline")
     return settings
@@ -71,9 +79,11 @@ def _write_sources(db: Database, specs: list[SourceSpec]) -> None:
 
 
 def crawl(config: Config, specs: list[SourceSpec], run_id: int | None = None,
-          overrides: dict | None = None) -> None:
+          overrides: dict | None = None, on_new_document: Callable[[], None] | None = None) -> None:
     """Crawl ``specs`` concurrently (one spider each) until all are done. Blocks.
 
+    ``on_new_document`` is called (in the crawl's thread) after each item that stored a new or
+    changed document: `vigie run` starts its analysis workers at the first one.
     Twisted's reactor cannot be restarted: call this once per process.
     """
     settings = crawler_settings(config, run_id, overrides)
@@ -81,13 +91,40 @@ def crawl(config: Config, specs: list[SourceSpec], run_id: int | None = None,
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     settings.set("VIGIE_PROGRESS_SOURCES", len(specs), priority="cmdline")
     process = CrawlerProcess(settings)
-    crawlers = []
+    spiders = []
     for spec in specs:
         try:
-            spider_cls = process.spider_loader.load(spec.platform)
+            spiders.append((spec, process.spider_loader.load(spec.platform)))
         except KeyError:
             raise ValueError(f"{spec.path or spec.id}: no spider for platform {spec.platform!r}") from None
-        crawlers.append(make_crawler(process, spider_cls, spec))
-        process.crawl(crawlers[-1], source=spec)
+    crawlers = []
+    waiting = deque(spiders)
+
+    def start_next(result=None):
+        # At most `sources_at_once` spiders run; each one that ends starts the next. A council's
+        # server gets a request a second or so: the run's pace is how many are crawled at once,
+        # and thousands of spiders at once would only share the CPU and the memory.
+        if waiting:
+            spec, spider_cls = waiting.popleft()
+            crawler = make_crawler(process, spider_cls, spec)
+            crawlers.append(crawler)
+            if on_new_document is not None:
+                _watch_documents(crawler, on_new_document)
+            process.crawl(crawler, source=spec).addBoth(start_next)
+        return result
+
+    for _ in range(min(config.sources_at_once, len(waiting))):
+        start_next()
     process.start()
     clear_finished(crawlers)
+
+
+def _watch_documents(crawler, callback: Callable[[], None]) -> None:
+    from scrapy import signals
+
+    def scraped(item, response, spider) -> None:
+        stats = crawler.stats
+        if stats.get_value("vigie/documents_new") or stats.get_value("vigie/documents_changed"):
+            callback()
+
+    crawler.signals.connect(scraped, signal=signals.item_scraped, weak=False)
