@@ -34,6 +34,7 @@ from sqlalchemy import select
 from nlp.findings import backfill_findings
 from notify.admin import alert_maintainers
 from notify.channels import Channel, ChannelError, subscription_channels
+from notify.email import SmtpSessions
 from notify.messages import Composer, Preview, idempotency_key
 from notify.outbox import (Batch, claim_batch, defer_due, due_items, finish_batch, messages_sent_since,
                            overflow_due, queue_deliveries, queue_for, record_accepted, release_stale,
@@ -111,10 +112,17 @@ class Notifier:
             summary.released = release_stale(session, self.now, self.policy)
             due = subscriptions_with_due(session, self.now)
         if due:
-            self.composer  # built here, once, rather than by the first of the threads below
-        with ThreadPoolExecutor(max_workers=self.policy.workers, thread_name_prefix="notify") as pool:
-            for result in pool.map(self.serve, due):
-                summary.merge(result)
+            # Built here, once, rather than by the first of the threads below; its SMTP sessions
+            # are kept from one message to the next through a mail server, and closed at the end.
+            self.composer.smtp = SmtpSessions()
+        try:
+            with ThreadPoolExecutor(max_workers=self.policy.workers, thread_name_prefix="notify") as pool:
+                for result in pool.map(self.serve, due):
+                    summary.merge(result)
+        finally:
+            if due:
+                self.composer.smtp.close()
+                self.composer.smtp = None
         for subject, body in summary.notices:
             alert_maintainers(self.config, subject, body)
         return summary

@@ -18,7 +18,7 @@ from apprise.common import OverflowMode
 
 from notify.channels import Channel
 from notify.context import MessageInfo, alert_context
-from notify.email import send_email, unsubscribe_target
+from notify.email import SmtpSessions, send_email, unsubscribe_target
 from notify.labels import load_labels
 from notify.policy import Policy
 from notify.outbox import Told
@@ -54,6 +54,7 @@ class Composer:
         self.config, self.policy, self.now = config, policy, now
         self.renderer = Renderer(config.templates_dir or None)
         self.labels = load_labels(config.templates_dir or None)
+        self.smtp: SmtpSessions | None = None  # the run's SMTP sessions (Notifier.run), kept between messages
 
     def context(self, subscription, items: list[Told], digest: str | None, unsubscribe: str,
                 test: bool = False) -> dict[str, Any]:
@@ -85,7 +86,8 @@ class Composer:
         """Send one message; None when the channel accepted it, else why (never a secret)."""
         _, _, content = self.render(subscription, channel, items, digest, test)
         if channel.is_email:
-            return send_email(channel.plugin, content, key, self._unsubscribe(subscription, channel), self.now)
+            return send_email(channel.plugin, content, key, self._unsubscribe(subscription, channel), self.now,
+                              self.smtp)
         headers = getattr(channel.plugin, "headers", None)
         if isinstance(headers, dict):
             # json://, form://, xml://: the receiver can drop a message it has already seen.
