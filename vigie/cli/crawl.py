@@ -46,8 +46,8 @@ def crawl_overrides(redis_url: str | None, prefix: str) -> dict | None:
 @click.command()
 @distributed_options
 @click.option("--workers", type=click.IntRange(min=0), default=None,
-              help="Analysis processes working while the crawl goes on (default: the machine's cores on "
-                   "PostgreSQL, 1 on SQLite; 0: analyse after the crawl).")
+              help="Analysis processes working while the crawl goes on (default 0: analyse after the crawl, "
+                   "in this process; see docs/operations.md).")
 @pass_app
 def run(app: App, redis_url: str | None, redis_prefix: str, workers: int | None) -> None:
     """Crawl every enabled source, analyse new documents, send alerts.
