@@ -4,7 +4,8 @@
 
 Every figure is measured beside its baseline in the same run and written to
 ``bench/results.json`` and ``bench/results.md``. The corpus is generated once and cached under
-``bench/corpus/``. Stages: crawl, extraction, analysis, alerts, end-to-end, growth.
+``bench/corpus/``. Stages: crawl, extraction, analysis, alerts, end-to-end, growth, many-hosts
+(:mod:`bench.many_hosts`: a thousand small sites, each on its own loopback address).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from bench.corpus import Corpus, build
 from bench.site import CorpusSite
 
 HERE = Path(__file__).parent
-STAGES = ("crawl", "extraction", "analysis", "alerts", "end-to-end", "growth")
+STAGES = ("crawl", "extraction", "analysis", "alerts", "end-to-end", "growth", "many-hosts")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -32,11 +33,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--documents", type=int, default=2000, help="documents in the corpus")
     parser.add_argument("--pages", type=int, default=10, help="pages per document")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--growth-documents", type=int, default=500,
-                        help="the corpus of the growth runs, served as 1, 2 and 4 councils")
+    parser.add_argument(
+        "--growth-documents", type=int, default=500, help="the corpus of the growth runs, served as 1, 2 and 4 councils"
+    )
     parser.add_argument("--extraction-files", type=int, default=500, help="files of the extraction comparison")
-    parser.add_argument("--analysis-scale", type=float, default=0.2,
-                        help="bench.analysis.run(scale): 1.0 is 5 million words")
+    parser.add_argument(
+        "--analysis-scale", type=float, default=0.2, help="bench.analysis.run(scale): 1.0 is 5 million words"
+    )
+    parser.add_argument("--many-hosts", type=int, default=1000, help="sites of the many-hosts stage")
     parser.add_argument("--database-url", default="", help="benchmark on this database (default: SQLite files)")
     parser.add_argument("--only", default=",".join(STAGES), help=f"stages to run, among {', '.join(STAGES)}")
     parser.add_argument("--out", type=Path, default=HERE, help="folder of results.json and results.md")
@@ -51,30 +55,39 @@ def analysis(scale: float) -> dict:
     from bench import analysis as detection_bench
 
     detail = detection_bench.run(scale=scale)
-    return {"analysis_words_per_s": detail["analysis"]["words_per_s"],
-            "analysis_tokenizer_words_per_s": detail["tokenizer"]["words_per_s"],
-            "analysis_naive_words_per_s": detail["naive"]["words_per_s"],
-            "analysis_ratio_to_tokenizer": detail["analysis_ratio_to_tokenizer"],
-            "analysis_ratio_to_naive": detail["analysis_ratio_to_naive"],
-            "analysis": detail}
+    return {
+        "analysis_words_per_s": detail["analysis"]["words_per_s"],
+        "analysis_tokenizer_words_per_s": detail["tokenizer"]["words_per_s"],
+        "analysis_naive_words_per_s": detail["naive"]["words_per_s"],
+        "analysis_ratio_to_tokenizer": detail["analysis_ratio_to_tokenizer"],
+        "analysis_ratio_to_naive": detail["analysis_ratio_to_naive"],
+        "analysis": detail,
+    }
 
 
 def end_to_end_stage(corpus: Corpus, site: CorpusSite, work: Path, database_url: str) -> dict:
     run = end_to_end.run_once(corpus, site, 1, work, database_url, again=True)
     # The second crawl of the unchanged corpus, as the scheduled job runs it (crawl, then
     # analysis and alerts of what is new: nothing), against the first; wall clocks of both.
-    return {"end_to_end_pages_per_s": run["pages_per_s"], "end_to_end_peak_rss_mb": run["peak_rss_mb"],
-            "recrawl_speedup": round(run["seconds"] / run["rerun_seconds"], 1),
-            "recrawl_run_first_s": run["seconds"], "recrawl_run_second_s": run["rerun_seconds"],
-            "end_to_end": run}
+    return {
+        "end_to_end_pages_per_s": run["pages_per_s"],
+        "end_to_end_peak_rss_mb": run["peak_rss_mb"],
+        "recrawl_speedup": round(run["seconds"] / run["rerun_seconds"], 1),
+        "recrawl_run_first_s": run["seconds"],
+        "recrawl_run_second_s": run["rerun_seconds"],
+        "end_to_end": run,
+    }
 
 
 def growth_stage(options: argparse.Namespace, work: Path) -> dict:
     corpus = build(options.growth_documents, options.pages, options.seed + 1)
     with CorpusSite(corpus.root) as site:
         result = end_to_end.growth(corpus, site, work, options.database_url)
-    return {"growth_time_ratio_4x": result["growth_time_ratio_4x"],
-            "growth_peak_rss_ratio_4x": result["growth_peak_rss_ratio_4x"], "growth": result}
+    return {
+        "growth_time_ratio_4x": result["growth_time_ratio_4x"],
+        "growth_peak_rss_ratio_4x": result["growth_peak_rss_ratio_4x"],
+        "growth": result,
+    }
 
 
 def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
@@ -99,6 +112,11 @@ def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
         "would take longer than the benchmark's budget).",
         f"Analysis: bench.analysis.run(scale={options.analysis_scale}) by the detection work; see results.json "
         "for its corpus and method.",
+        f"Many hosts: `vigie crawl` over {options.many_hosts:,} generated council sites, each on its own loopback "
+        "address (127.10.x.y) with its robots.txt, a listing and 5 to 20 one-page PDFs, with the production "
+        "politeness (1 s between requests to a host, AutoThrottle on, 2 at once per host) and the default "
+        "VIGIE_SOURCES_AT_ONCE; cpu_share_of_cores near 1 means the CPU bounds it, lower means politeness does. "
+        "The crawl alone: the analysis of its documents is what the end-to-end stage measures per page.",
         "Peak memory: the peak resident set of the `vigie run` process (wait4), the largest of the end-to-end runs. "
         "wait4 reports the larger of that process and its children, not their sum: the extraction worker "
         "(nlp.sandbox, tens of MB on this corpus, at most VIGIE_ANALYSIS_MEMORY_MB) runs beside it.",
@@ -109,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     options = parse_args(args)
     stages = options.only.split(",")
-    started, clock = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     work = HERE / "work"
     shutil.rmtree(work, ignore_errors=True)
     corpus = build(options.documents, options.pages, options.seed)
@@ -121,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
             if stage == "crawl":
                 results.update(crawl.run(corpus, site, work, options.database_url))
             elif stage == "extraction":
-                results.update(extraction.run(corpus.file_paths()[:options.extraction_files]))
+                results.update(extraction.run(corpus.file_paths()[: options.extraction_files]))
             elif stage == "analysis":
                 results.update(analysis(options.analysis_scale))
             elif stage == "alerts":
@@ -130,20 +148,28 @@ def main(argv: list[str] | None = None) -> None:
                 results.update(end_to_end_stage(corpus, site, work, options.database_url))
             elif stage == "growth":
                 results.update(growth_stage(options, work))
+            elif stage == "many-hosts":
+                from bench import many_hosts
+
+                results["many_hosts"] = many_hosts.run(options.many_hosts, work, options.database_url)
             print(f"{stage}: done in {time.perf_counter() - stage_clock:.0f} s", flush=True)
     peaks = [results.get("end_to_end_peak_rss_mb")] + [
-        r["peak_rss_mb"] for r in results.get("growth", {}).get("runs", {}).values()]
+        r["peak_rss_mb"] for r in results.get("growth", {}).get("runs", {}).values()
+    ]
     if any(peaks):
         results["peak_rss_mb"] = max(p for p in peaks if p)
-    results.update({
-        "command": f"python -m bench {shlex.join(args)}" if args else "make bench",
-        "started_at": started.isoformat(timespec="seconds"), "duration_s": round(time.perf_counter() - clock, 1),
-        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}, "
-                   f"load average {os.getloadavg()[0]:.1f} at the end",
-        "corpus": f"{corpus.documents:,} documents, {corpus.pages:,} pages, {corpus.words:,} words",
-        "database": options.database_url.split("@")[-1] if options.database_url else "SQLite",
-        "notes": notes(options, corpus),
-    })
+    results.update(
+        {
+            "command": f"python -m bench {shlex.join(args)}" if args else "make bench",
+            "started_at": started.isoformat(timespec="seconds"),
+            "duration_s": round(time.perf_counter() - clock, 1),
+            "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}, "
+            f"load average {os.getloadavg()[0]:.1f} at the end",
+            "corpus": f"{corpus.documents:,} documents, {corpus.pages:,} pages, {corpus.words:,} words",
+            "database": options.database_url.split("@")[-1] if options.database_url else "SQLite",
+            "notes": notes(options, corpus),
+        }
+    )
     report.write(results, options.out)
     shutil.rmtree(work, ignore_errors=True)
     print(report.markdown(results))

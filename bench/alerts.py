@@ -32,7 +32,7 @@ HITS_PER_DOCUMENT = 4
 class _Sink(BaseHTTPRequestHandler):
     received = None  # a multiprocessing.Value, set in the server's process
 
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         pass
 
     def do_POST(self):
@@ -64,21 +64,55 @@ class WebhookSink(ServerProcess):
 def _fill(workspace: Workspace, sink: WebhookSink) -> None:
     db = workspace.database()
     with db.session() as session:
-        session.add(Source(id="bench-c1", name="Commune 1 (benchmark)", country="FR", platform="html",
-                           url="http://127.0.0.1/c1/deliberations/"))
-        session.add_all(Subscription(name=f"groupe-{n:03d}", urls=[sink.apprise_url(f"hook/{n}")], tags=[], filters={},
-                                     mode="immediate", language="fr") for n in range(SUBSCRIPTIONS))
+        session.add(
+            Source(
+                id="bench-c1",
+                name="Commune 1 (benchmark)",
+                country="FR",
+                platform="html",
+                url="http://127.0.0.1/c1/deliberations/",
+            )
+        )
+        session.add_all(
+            Subscription(
+                name=f"groupe-{n:03d}",
+                urls=[sink.apprise_url(f"hook/{n}")],
+                tags=[],
+                filters={},
+                mode="immediate",
+                language="fr",
+            )
+            for n in range(SUBSCRIPTIONS)
+        )
     with db.session() as session:
         for d in range(DOCUMENTS):
-            doc = Document(source_id="bench-c1", url=f"http://127.0.0.1/c1/files/d{d:05d}.pdf", status="analysed",
-                           title=f"Délibération n° 2024-{d:03d} : extension de la vidéoprotection", extra={})
+            doc = Document(
+                source_id="bench-c1",
+                url=f"http://127.0.0.1/c1/files/d{d:05d}.pdf",
+                status="analysed",
+                title=f"Délibération n° 2024-{d:03d} : extension de la vidéoprotection",
+                extra={},
+            )
             session.add(doc)
             session.flush()
             for h in range(HITS_PER_DOCUMENT):
                 snippet = f"Le conseil approuve l'installation de {h + 4} caméras de vidéoprotection au centre-ville."
-                session.add(Hit(document_id=doc.id, fingerprint=f"{d:04d}{h:04d}".ljust(64, "0"), kind="technology",
-                                category="videosurveillance", matched="caméras de vidéoprotection", page=h + 1,
-                                start=40, end=66, snippet=snippet, score=0.9, lexicon_version="bench", details={}))
+                session.add(
+                    Hit(
+                        document_id=doc.id,
+                        fingerprint=f"{d:04d}{h:04d}".ljust(64, "0"),
+                        kind="technology",
+                        category="videosurveillance",
+                        matched="caméras de vidéoprotection",
+                        page=h + 1,
+                        start=40,
+                        end=66,
+                        snippet=snippet,
+                        score=0.9,
+                        lexicon_version="bench",
+                        details={},
+                    )
+                )
             session.flush()
             update_document_findings(session, doc, [])
     db.dispose()
@@ -99,18 +133,17 @@ def apprise_alone(sink: WebhookSink, messages: int, body: str, workers: int) -> 
 
 def run(work: Path, database_url: str) -> dict:
     from notify.deliver import send_pending
-    from notify.policy import Policy
 
     with Workspace(work / "alerts", database_url) as workspace, WebhookSink() as sink:
         _fill(workspace, sink)
         config = load_config(environ=workspace.env())
         db = workspace.database()
-        seconds, summary = timed(lambda: send_pending(db, config))
+        seconds, summary = timed(lambda: send_pending(db, config.notifier_settings()))
         db.dispose()
         if summary.failures or summary.messages_sent != SUBSCRIPTIONS:
             raise RuntimeError(f"the notifier sent {summary.messages_sent} messages: {summary.failures[:3]}")
         body = "Nouvelle mention de caméras de vidéoprotection, page 2 : « Le conseil approuve… » " * 20
-        plain_seconds = apprise_alone(sink, summary.messages_sent, body, Policy().workers)
+        plain_seconds = apprise_alone(sink, summary.messages_sent, body, config.delivery_policy().workers)
     deliveries = summary.findings_sent
     return {
         "alerts_deliveries": deliveries,

@@ -33,8 +33,13 @@ def _words(pages: list[str]) -> int:
 
 
 def _rate(words: int, pages: int, seconds: float) -> dict[str, float]:
-    return {"words": words, "pages": pages, "seconds": round(seconds, 2),
-            "words_per_s": round(words / seconds), "pages_per_s": round(pages / seconds, 1)}
+    return {
+        "words": words,
+        "pages": pages,
+        "seconds": round(seconds, 2),
+        "words_per_s": round(words / seconds),
+        "pages_per_s": round(pages / seconds, 1),
+    }
 
 
 def measure_ours(documents: list[list[str]]) -> dict[str, Any]:
@@ -71,8 +76,12 @@ def measure_naive(pages: list[str], words: int = NAIVE_WORDS) -> dict[str, Any]:
     nlp = spacy.load("fr_core_news_sm")
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     lexicon = load_lexicon()
-    phrases = [t.lstrip("=") for c in lexicon.categories.values() for field in (c.terms, c.weak)
-               for t in phrases_for(field, "fr")]
+    phrases = [
+        t.lstrip("=")
+        for c in lexicon.categories.values()
+        for field in (c.terms, c.weak)
+        for t in phrases_for(field, "fr")
+    ]
     phrases += [a.text.lstrip("=") for v in lexicon.vendors for a in v.aliases]
     matcher.add("lexicon", [nlp.make_doc(p) for p in phrases])
     subset, count = [], 0
@@ -84,8 +93,12 @@ def measure_naive(pages: list[str], words: int = NAIVE_WORDS) -> dict[str, Any]:
     start = time.perf_counter()
     matches = sum(len(matcher(doc)) for doc in nlp.pipe(subset, batch_size=32))
     seconds = time.perf_counter() - start
-    return {**_rate(count, len(subset), seconds), "matches": matches, "pipeline": nlp.pipe_names,
-            "note": f"measured on the first {count} words and extrapolated"}
+    return {
+        **_rate(count, len(subset), seconds),
+        "matches": matches,
+        "pipeline": nlp.pipe_names,
+        "note": f"measured on the first {count} words and extrapolated",
+    }
 
 
 def peak_rss_mb() -> float:
@@ -120,15 +133,24 @@ def child(words: int) -> dict[str, Any]:
     start = time.perf_counter()
     detections = sum(len(found) for found in analyzer.analyze_documents(documents()))
     seconds = time.perf_counter() - start
-    return {**counted, "detections": detections, "seconds_with_generation": round(seconds, 1),
-            "rss_after_loading_mb": loaded, "peak_rss_mb": peak_rss_mb()}
+    return {
+        **counted,
+        "detections": detections,
+        "seconds_with_generation": round(seconds, 1),
+        "rss_after_loading_mb": loaded,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def measure_memory(words: int) -> dict[str, Any]:
     results = {}
     for factor in RSS_SCALES:
-        output = subprocess.run([sys.executable, "-m", "bench.analysis", "--child", str(words * factor)],
-                                capture_output=True, text=True, check=True)
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.analysis", "--child", str(words * factor)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results[f"{factor}x"] = json.loads(output.stdout.strip().splitlines()[-1])
     peaks = [r["peak_rss_mb"] for r in results.values()]
     return {"runs": results, "peak_rss_growth_1x_to_4x": round(peaks[-1] / peaks[0], 3)}
@@ -146,9 +168,16 @@ def run(scale: float = 1.0) -> dict[str, Any]:
     naive = measure_naive(pages, int(NAIVE_WORDS * max(scale, 0.05)))
     memory = measure_memory(words)
     return {
-        "corpus": {"documents": len(documents), "pages": len(pages), "words": _words(pages),
-                   "generator": "bench.corpus_text.generate_pages(seed=2024)"},
-        "analysis": ours, "tokenizer": tokenizer, "naive": naive, "memory": memory,
+        "corpus": {
+            "documents": len(documents),
+            "pages": len(pages),
+            "words": _words(pages),
+            "generator": "bench.corpus_text.generate_pages(seed=2024)",
+        },
+        "analysis": ours,
+        "tokenizer": tokenizer,
+        "naive": naive,
+        "memory": memory,
         "analysis_ratio_to_tokenizer": round(ours["words_per_s"] / tokenizer["words_per_s"], 2),
         "analysis_ratio_to_naive": round(ours["words_per_s"] / naive["words_per_s"], 1),
         "targets": {"ratio_to_tokenizer": ">= 0.5", "ratio_to_naive": ">= 5", "memory": "flat from 1x to 4x"},
@@ -157,12 +186,14 @@ def run(scale: float = 1.0) -> dict[str, Any]:
 
 def _summary(result: dict[str, Any]) -> str:
     ours, tok, naive, memory = result["analysis"], result["tokenizer"], result["naive"], result["memory"]
-    lines = [f"Corpus: {result['corpus']['words']:,} words, {result['corpus']['pages']:,} pages",
-             f"analysis   {ours['words_per_s']:>12,} words/s  {ours['pages_per_s']:>9,} pages/s",
-             f"tokenizer  {tok['words_per_s']:>12,} words/s  {tok['pages_per_s']:>9,} pages/s",
-             f"naive      {naive['words_per_s']:>12,} words/s  {naive['pages_per_s']:>9,} pages/s ({naive['note']})",
-             f"ratio to tokenizer: {result['analysis_ratio_to_tokenizer']} (target >= 0.5); "
-             f"ratio to naive: {result['analysis_ratio_to_naive']} (target >= 5)"]
+    lines = [
+        f"Corpus: {result['corpus']['words']:,} words, {result['corpus']['pages']:,} pages",
+        f"analysis   {ours['words_per_s']:>12,} words/s  {ours['pages_per_s']:>9,} pages/s",
+        f"tokenizer  {tok['words_per_s']:>12,} words/s  {tok['pages_per_s']:>9,} pages/s",
+        f"naive      {naive['words_per_s']:>12,} words/s  {naive['pages_per_s']:>9,} pages/s ({naive['note']})",
+        f"ratio to tokenizer: {result['analysis_ratio_to_tokenizer']} (target >= 0.5); "
+        f"ratio to naive: {result['analysis_ratio_to_naive']} (target >= 5)",
+    ]
     for name, run_ in memory["runs"].items():
         lines.append(f"peak RSS {name}: {run_['peak_rss_mb']} MB ({run_['words']:,} words)")
     return "\n".join(lines)

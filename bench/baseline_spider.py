@@ -42,19 +42,29 @@ def main() -> None:
     parser.add_argument("--stats", required=True, help="where to write each crawl's stats (JSON)")
     parser.add_argument("--concurrency", type=int, default=16)
     options = parser.parse_args()
-    process = CrawlerProcess({
-        "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": options.concurrency, "DOWNLOAD_DELAY": 0,
-        "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": True, "LOG_LEVEL": "WARNING", "COOKIES_ENABLED": False,
-        "TELNETCONSOLE_ENABLED": False, "DOWNLOAD_MAXSIZE": 50 * 1024 * 1024,
-    })
+    process = CrawlerProcess(
+        {
+            "CONCURRENT_REQUESTS": 32,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": options.concurrency,
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "ROBOTSTXT_OBEY": True,
+            "LOG_LEVEL": "WARNING",
+            "COOKIES_ENABLED": False,
+            "TELNETCONSOLE_ENABLED": False,
+            "DOWNLOAD_MAXSIZE": 50 * 1024 * 1024,
+        }
+    )
     crawlers = []
     for url in options.urls:
         crawler = process.create_crawler(PlainSpider)
         crawlers.append(crawler)
         process.crawl(crawler, start_url=url)
     process.start()
-    stats = [{"files": c.stats.get_value("plain/files", 0),
-              "seconds": c.stats.get_value("elapsed_time_seconds", 0.0)} for c in crawlers]
+    stats = [
+        {"files": c.stats.get_value("plain/files", 0), "seconds": c.stats.get_value("elapsed_time_seconds", 0.0)}
+        for c in crawlers
+    ]
     with open(options.stats, "w", encoding="utf-8") as handle:
         json.dump(stats, handle)
 

@@ -53,8 +53,9 @@ class Corpus:
         return sorted((self.root / "files").glob("*.pdf"))
 
 
-def build(documents: int, pages_per_document: int, seed: int = 2024, workers: int | None = None,
-          cache: Path = CACHE) -> Corpus:
+def build(
+    documents: int, pages_per_document: int, seed: int = 2024, workers: int | None = None, cache: Path = CACHE
+) -> Corpus:
     """The corpus for these parameters, from the cache or generated now."""
     root = cache / f"d{documents}-p{pages_per_document}-s{seed}-f{FORMAT}"
     manifest = root / "manifest.json"
@@ -64,8 +65,9 @@ def build(documents: int, pages_per_document: int, seed: int = 2024, workers: in
     shutil.rmtree(partial, ignore_errors=True)
     (partial / "files").mkdir(parents=True)
     workers = workers or os.cpu_count() or 1
-    chunks = [(partial, start, min(documents, start + 100), pages_per_document, seed)
-              for start in range(0, documents, 100)]
+    chunks = [
+        (partial, start, min(documents, start + 100), pages_per_document, seed) for start in range(0, documents, 100)
+    ]
     totals = dict.fromkeys(COUNTS, 0)
     with ProcessPoolExecutor(workers) as pool:
         for counts in pool.map(_write_chunk, chunks):
@@ -105,11 +107,14 @@ def write_listings(root: Path, documents: int) -> None:
         numbers = range((page - 1) * LISTING_SIZE + 1, min(documents, page * LISTING_SIZE) + 1)
         items = "\n".join(
             f'<li><a href="../files/d{n:05d}.pdf">Délibération n° {2019 + n % 6}-{n:05d} – '
-            f'séance du conseil municipal</a></li>' for n in numbers)
+            f'séance du conseil municipal</a></li>'
+            for n in numbers
+        )
         previous = f'<a rel="prev" href="{_listing_name(page - 1)}">Page précédente</a>' if page > 1 else ""
         following = f'<a rel="next" href="{_listing_name(page + 1)}">Page suivante</a>' if page < pages else ""
         (folder / _listing_name(page)).write_text(
-            LISTING.format(page=page, items=items, previous=previous, following=following), encoding="utf-8")
+            LISTING.format(page=page, items=items, previous=previous, following=following), encoding="utf-8"
+        )
 
 
 def _listing_name(page: int) -> str:

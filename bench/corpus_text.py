@@ -1,7 +1,8 @@
 """A deterministic generator of French council documents, for benchmarks.
 
 Documents look like the text extracted from real PDFs of *comptes rendus* and *extraits du registre
-des délibérations* (layout from ``shared/reference/standards-and-sources.md``, A5): a header, then
+des délibérations* (the layout of the extracts that French communes publish under article L2131-1 of
+the code général des collectivités territoriales): a header, then
 deliberations with their subject, visas, reasons, decision and vote, lines wrapped at about 95
 characters, an @ctes stamp on some pages. About 3% of the deliberations are about surveillance
 technologies and about 4% use the same words in another sense (drone shows, thermal cameras,
@@ -15,21 +16,80 @@ from __future__ import annotations
 import random
 import re
 import string
-from functools import lru_cache
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 
 WORDS_PER_PAGE = 430  # a typical full page of a French deliberation
 SURVEILLANCE_SHARE = 0.03
 NEAR_MISS_SHARE = 0.04
 
-COMMUNES = ["Bellerive-sur-Ondine", "Saint-Aubin-des-Prés", "Montferrand-le-Haut", "Villeneuve-sur-Arve",
-            "Les Ormes", "Castelnau-la-Forêt", "Pont-de-l'Étang", "Sainte-Colombe-les-Vignes"]
-FIRST = ["Jean", "Marie", "Philippe", "Catherine", "Michel", "Sophie", "Laurent", "Nathalie", "Pierre", "Isabelle",
-         "Thierry", "Sylvie", "Patrick", "Valérie", "Éric", "Christine", "Olivier", "Hélène", "Denis", "Muriel"]
-LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-        "Simon", "Laurent", "Lefèbvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier"]
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "septembre", "octobre", "novembre",
-          "décembre"]
+COMMUNES = [
+    "Bellerive-sur-Ondine",
+    "Saint-Aubin-des-Prés",
+    "Montferrand-le-Haut",
+    "Villeneuve-sur-Arve",
+    "Les Ormes",
+    "Castelnau-la-Forêt",
+    "Pont-de-l'Étang",
+    "Sainte-Colombe-les-Vignes",
+]
+FIRST = [
+    "Jean",
+    "Marie",
+    "Philippe",
+    "Catherine",
+    "Michel",
+    "Sophie",
+    "Laurent",
+    "Nathalie",
+    "Pierre",
+    "Isabelle",
+    "Thierry",
+    "Sylvie",
+    "Patrick",
+    "Valérie",
+    "Éric",
+    "Christine",
+    "Olivier",
+    "Hélène",
+    "Denis",
+    "Muriel",
+]
+LAST = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèbvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 SUBJECTS = [
     "Approbation du compte administratif {year} du budget principal",
     "Attribution d'une subvention à l'association {assoc}",
@@ -69,10 +129,23 @@ NEAR_MISS_SUBJECTS = [
     "Travaux de réfection de la rue Thalès – attribution du marché",
     "Inspection télévisée des réseaux d'assainissement par passage caméra",
 ]
-ASSOCS = ["Comité des fêtes", "Football Club", "Les Amis du Patrimoine", "Amicale des sapeurs-pompiers",
-          "Restos du Cœur", "Club de l'Âge d'Or", "Harmonie municipale", "Association des parents d'élèves"]
-GRADES = ["adjoint administratif principal de 2e classe", "agent de maîtrise", "rédacteur territorial",
-          "adjoint technique", "animateur principal"]
+ASSOCS = [
+    "Comité des fêtes",
+    "Football Club",
+    "Les Amis du Patrimoine",
+    "Amicale des sapeurs-pompiers",
+    "Restos du Cœur",
+    "Club de l'Âge d'Or",
+    "Harmonie municipale",
+    "Association des parents d'élèves",
+]
+GRADES = [
+    "adjoint administratif principal de 2e classe",
+    "agent de maîtrise",
+    "rédacteur territorial",
+    "adjoint technique",
+    "animateur principal",
+]
 BUILDINGS = ["l'école élémentaire", "la mairie", "la salle des fêtes", "le gymnase", "la médiathèque"]
 STREETS = ["des Tilleuls", "du Moulin", "de la Gare", "des Écoles", "Victor Hugo", "du Stade", "des Vergers"]
 VISAS = [
@@ -88,9 +161,14 @@ REASONS = [
     "Considérant l'intérêt pour la commune de {need} ;",
     "Considérant que la consultation a été organisée conformément à la réglementation en vigueur ;",
 ]
-NEEDS = ["maintenir la qualité du service rendu aux habitants", "sécuriser les déplacements des piétons",
-         "réduire les consommations d'énergie des bâtiments communaux", "soutenir la vie associative locale",
-         "assurer la continuité du service public", "améliorer l'accueil des enfants"]
+NEEDS = [
+    "maintenir la qualité du service rendu aux habitants",
+    "sécuriser les déplacements des piétons",
+    "réduire les consommations d'énergie des bâtiments communaux",
+    "soutenir la vie associative locale",
+    "assurer la continuité du service public",
+    "améliorer l'accueil des enfants",
+]
 BODY = [
     "Monsieur le Maire rappelle que {topic} fait l'objet d'un suivi attentif des services et que les montants "
     "proposés tiennent compte de l'évolution des coûts constatée au cours des derniers exercices.",
@@ -116,16 +194,24 @@ NEAR_MISS_BODY = [
     "La caméra thermique permettra de repérer les déperditions de chaleur des toitures et des menuiseries.",
     "Mme le Maire exprime sa reconnaissance aux bénévoles qui ont assuré l'organisation de la manifestation.",
 ]
-DECISIONS = ["APPROUVE", "AUTORISE le Maire à signer la convention correspondante", "DÉCIDE d'attribuer la subvention",
-             "FIXE les tarifs tels que présentés", "ADOPTE la décision modificative"]
-VOTES = ["Adopté à l'unanimité.", "Pour : {for} – Contre : {against} – Abstentions : {abstain}.",
-         "Adoptée par {for} voix pour, {against} contre et {abstain} abstentions."]
+DECISIONS = [
+    "APPROUVE",
+    "AUTORISE le Maire à signer la convention correspondante",
+    "DÉCIDE d'attribuer la subvention",
+    "FIXE les tarifs tels que présentés",
+    "ADOPTE la décision modificative",
+]
+VOTES = [
+    "Adopté à l'unanimité.",
+    "Pour : {for} – Contre : {against} – Abstentions : {abstain}.",
+    "Adoptée par {for} voix pour, {against} contre et {abstain} abstentions.",
+]
 
 
 _WRAP = re.compile(r".{1,95}(?:\s+|$)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fields(template: str) -> tuple[str, ...]:
     return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
@@ -139,16 +225,26 @@ class _Writer:
         r = self.random
         # Only the fields a template uses are drawn: generating is the benchmark's slowest part.
         self.values: dict[str, Callable[[], object]] = {
-            "year": lambda: self.year, "next": lambda: self.year + 1, "day": lambda: r.randint(1, 28),
-            "month": lambda: r.choice(MONTHS), "assoc": lambda: r.choice(ASSOCS), "grade": lambda: r.choice(GRADES),
-            "street": lambda: r.choice(STREETS), "building": lambda: r.choice(BUILDINGS),
-            "section": lambda: r.choice("ABCDEHK") + r.choice("ABCDE"), "number": lambda: r.randint(10, 999),
-            "small": lambda: r.randint(1, 12), "article": lambda: r.choice([2121, 2122, 2241, 2131]),
-            "need": lambda: r.choice(NEEDS), "person": lambda: f"{r.choice(['M.', 'Mme'])} {r.choice(LAST)}",
+            "year": lambda: self.year,
+            "next": lambda: self.year + 1,
+            "day": lambda: r.randint(1, 28),
+            "month": lambda: r.choice(MONTHS),
+            "assoc": lambda: r.choice(ASSOCS),
+            "grade": lambda: r.choice(GRADES),
+            "street": lambda: r.choice(STREETS),
+            "building": lambda: r.choice(BUILDINGS),
+            "section": lambda: r.choice("ABCDEHK") + r.choice("ABCDE"),
+            "number": lambda: r.randint(10, 999),
+            "small": lambda: r.randint(1, 12),
+            "article": lambda: r.choice([2121, 2122, 2241, 2131]),
+            "need": lambda: r.choice(NEEDS),
+            "person": lambda: f"{r.choice(['M.', 'Mme'])} {r.choice(LAST)}",
             "topic": lambda: r.choice(["ce dossier", "le projet", "cette opération", "la convention"]),
             "amount": lambda: f"{r.randint(2, 480)} {r.randint(0, 999):03d}",
-            "chapter": lambda: r.choice(["011", "21", "23", "65"]), "for": lambda: r.randint(15, 29),
-            "against": lambda: r.randint(0, 6), "abstain": lambda: r.randint(0, 4),
+            "chapter": lambda: r.choice(["011", "21", "23", "65"]),
+            "for": lambda: r.randint(15, 29),
+            "against": lambda: r.randint(0, 6),
+            "abstain": lambda: r.randint(0, 4),
         }
 
     def fill(self, template: str) -> str:
@@ -166,8 +262,11 @@ class _Writer:
             subject, extra = r.choice(NEAR_MISS_SUBJECTS), NEAR_MISS_BODY
         else:
             subject, extra = self.fill(r.choice(SUBJECTS)), BODY
-        paragraphs = [f"Délibération n° {self.year}-{number:03d}", f"OBJET : {subject}",
-                      f"Rapporteur : {r.choice(['M.', 'Mme'])} {r.choice(FIRST)} {r.choice(LAST)}"]
+        paragraphs = [
+            f"Délibération n° {self.year}-{number:03d}",
+            f"OBJET : {subject}",
+            f"Rapporteur : {r.choice(['M.', 'Mme'])} {r.choice(FIRST)} {r.choice(LAST)}",
+        ]
         paragraphs += [self.fill(v) for v in r.sample(VISAS, r.randint(2, 4))]
         paragraphs += [self.fill(v) for v in r.sample(REASONS, r.randint(1, 3))]
         paragraphs += [self.fill(b) for b in r.sample(BODY, r.randint(2, 5))]
@@ -181,18 +280,26 @@ class _Writer:
         r = self.random
         commune = r.choice(COMMUNES)
         names = " – ".join(f"{r.choice(FIRST)} {r.choice(LAST).upper()}" for _ in range(r.randint(8, 16)))
-        return [f"COMMUNE DE {commune.upper()}", "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS DU CONSEIL MUNICIPAL",
-                f"Séance du {r.randint(1, 28)} {r.choice(MONTHS)} {self.year}",
-                f"Conseillers en exercice : {r.randint(19, 33)} – Présents : {r.randint(15, 19)} – Votants : "
-                f"{r.randint(19, 25)}", f"Présents : {names}"]
+        return [
+            f"COMMUNE DE {commune.upper()}",
+            "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS DU CONSEIL MUNICIPAL",
+            f"Séance du {r.randint(1, 28)} {r.choice(MONTHS)} {self.year}",
+            f"Conseillers en exercice : {r.randint(19, 33)} – Présents : {r.randint(15, 19)} – Votants : "
+            f"{r.randint(19, 25)}",
+            f"Présents : {names}",
+        ]
 
     def stamp(self) -> list[str]:
         r = self.random
         date = f"{r.randint(1, 28):02d}/{r.randint(1, 12):02d}/{self.year}"
         siren = f"21{r.randint(1000000, 9999999)}"
-        return [f"Envoyé en préfecture le {date}", f"Reçu en préfecture le {date}", "Affiché le",
-                f"ID : 0{r.randint(10, 95)}-{siren}-{self.year}{r.randint(1, 12):02d}{r.randint(1, 28):02d}-"
-                f"DEL{r.randint(1, 200)}-DE"]
+        return [
+            f"Envoyé en préfecture le {date}",
+            f"Reçu en préfecture le {date}",
+            "Affiché le",
+            f"ID : 0{r.randint(10, 95)}-{siren}-{self.year}{r.randint(1, 12):02d}{r.randint(1, 28):02d}-"
+            f"DEL{r.randint(1, 200)}-DE",
+        ]
 
 
 def _pages(paragraphs: list[str], pages_per_doc: int, writer: _Writer) -> list[str]:
@@ -232,7 +339,7 @@ def generate_documents(n_docs: int, pages_per_doc: int = 6, seed: int = 2024) ->
 def generate_pages(n_words: int, pages_per_doc: int = 6, seed: int = 2024) -> Iterator[list[str]]:
     """Documents until about ``n_words`` words have been generated."""
     total = 0
-    for document in generate_documents(10 ** 9, pages_per_doc, seed):
+    for document in generate_documents(10**9, pages_per_doc, seed):
         yield document
         total += sum(len(page.split()) for page in document)
         if total >= n_words:

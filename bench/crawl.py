@@ -16,7 +16,9 @@ def plain_scrapy(site: CorpusSite, folder: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     stats = folder / "plain-stats.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
-    measure = run_command(python("-m", "bench.baseline_spider", site.council_url(1), "--stats", str(stats)), env, folder)
+    measure = run_command(
+        python("-m", "bench.baseline_spider", site.council_url(1), "--stats", str(stats)), env, folder
+    )
     if measure.returncode:
         raise RuntimeError(f"the plain Scrapy spider failed:\n{measure.stderr[-3000:]}")
     [crawl] = json.loads(stats.read_text())

@@ -19,13 +19,22 @@ from storage.models import Subscription
 def _subscribe(workspace: Workspace, sink: WebhookSink) -> None:
     db = workspace.database()
     with db.session() as session:
-        session.add(Subscription(name="collectif-bench", urls=[sink.apprise_url("hook/e2e")], tags=[], filters={},
-                                 mode="immediate", language="fr"))
+        session.add(
+            Subscription(
+                name="collectif-bench",
+                urls=[sink.apprise_url("hook/e2e")],
+                tags=[],
+                filters={},
+                mode="immediate",
+                language="fr",
+            )
+        )
     db.dispose()
 
 
-def run_once(corpus: Corpus, site: CorpusSite, councils: int, work: Path, database_url: str,
-             again: bool = False) -> dict:
+def run_once(
+    corpus: Corpus, site: CorpusSite, councils: int, work: Path, database_url: str, again: bool = False
+) -> dict:
     """One `vigie run` over ``councils`` councils: seconds, pages per second, peak memory.
 
     With ``again``, a second `vigie run` of the unchanged corpus follows, as the next night's
@@ -43,22 +52,41 @@ def run_once(corpus: Corpus, site: CorpusSite, councils: int, work: Path, databa
         rerun_summary = workspace.last_run()["summary"] if again else {}
     pages = corpus.pages * councils
     if summary.get("documents_new") != corpus.documents * councils:
-        raise RuntimeError(f"`vigie run` stored {summary.get('documents_new')} documents of {corpus.documents * councils}")
-    if again and (rerun_summary.get("documents_new") or rerun_summary.get("new_hits") or rerun_summary.get("alerts_sent")):
+        raise RuntimeError(
+            f"`vigie run` stored {summary.get('documents_new')} documents of {corpus.documents * councils}"
+        )
+    if again and (
+        rerun_summary.get("documents_new") or rerun_summary.get("new_hits") or rerun_summary.get("alerts_sent")
+    ):
         raise RuntimeError(f"the second `vigie run` of an unchanged corpus did work again: {rerun_summary}")
-    return {"councils": councils, "documents": corpus.documents * councils, "pages": pages,
-            "seconds": round(measure.seconds, 1), "run_seconds": round(run_seconds, 1),
-            **({"rerun_seconds": round(rerun.seconds, 2),
-                "rerun_documents_unchanged": rerun_summary.get("documents_unchanged")} if again else {}),
-            "pages_per_s": round(pages / measure.seconds, 1), "peak_rss_mb": round(measure.peak_rss_mb, 1),
-            "new_hits": summary.get("new_hits"), "alerts_sent": summary.get("alerts_sent"),
-            "webhook_messages": received}
+    return {
+        "councils": councils,
+        "documents": corpus.documents * councils,
+        "pages": pages,
+        "seconds": round(measure.seconds, 1),
+        "run_seconds": round(run_seconds, 1),
+        **(
+            {
+                "rerun_seconds": round(rerun.seconds, 2),
+                "rerun_documents_unchanged": rerun_summary.get("documents_unchanged"),
+            }
+            if again
+            else {}
+        ),
+        "pages_per_s": round(pages / measure.seconds, 1),
+        "peak_rss_mb": round(measure.peak_rss_mb, 1),
+        "new_hits": summary.get("new_hits"),
+        "alerts_sent": summary.get("alerts_sent"),
+        "webhook_messages": received,
+    }
 
 
 def growth(corpus: Corpus, site: CorpusSite, work: Path, database_url: str, factors=(1, 2, 4)) -> dict:
     """`vigie run` at 1×, 2× and 4× the corpus: time should grow linearly, peak memory stay flat."""
     runs = {f"{factor}x": run_once(corpus, site, factor, work, database_url) for factor in factors}
     first, last = runs[f"{factors[0]}x"], runs[f"{factors[-1]}x"]
-    return {"runs": runs,
-            "growth_time_ratio_4x": round(last["seconds"] / first["seconds"], 2),
-            "growth_peak_rss_ratio_4x": round(last["peak_rss_mb"] / first["peak_rss_mb"], 2)}
+    return {
+        "runs": runs,
+        "growth_time_ratio_4x": round(last["seconds"] / first["seconds"], 2),
+        "growth_peak_rss_ratio_4x": round(last["peak_rss_mb"] / first["peak_rss_mb"], 2),
+    }

@@ -21,8 +21,16 @@ def main() -> None:
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     with open(out, "w", encoding="utf-8") as handle:
-        json.dump({"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024,
-                   "returncode": os.waitstatus_to_exitcode(status)}, handle)
+        json.dump(
+            {
+                "seconds": seconds,
+                "peak_rss_mb": usage.ru_maxrss / 1024,
+                # CPU of the command and the children it waited for (its analysis workers).
+                "cpu_s": usage.ru_utime + usage.ru_stime,
+                "returncode": os.waitstatus_to_exitcode(status),
+            },
+            handle,
+        )
 
 
 if __name__ == "__main__":

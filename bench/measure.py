@@ -8,9 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -22,6 +22,7 @@ class Measure:
     returncode: int = 0
     stdout: str = ""
     stderr: str = ""
+    cpu_s: float = 0.0  # user and system CPU of the command and the children it waited for
 
 
 def run_command(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 1800) -> Measure:
@@ -41,8 +42,14 @@ def run_command(args: list[str], env: dict[str, str], cwd: Path, timeout: float 
             os.killpg(process.pid, signal.SIGKILL)
             raise TimeoutError(f"{' '.join(args)} took more than {timeout} s") from None
     result = json.loads(report.read_text())
-    return Measure(result["seconds"], result["peak_rss_mb"], result["returncode"],
-                   out.read_text(errors="replace"), err.read_text(errors="replace"))
+    return Measure(
+        result["seconds"],
+        result["peak_rss_mb"],
+        result["returncode"],
+        out.read_text(errors="replace"),
+        err.read_text(errors="replace"),
+        result.get("cpu_s", 0.0),
+    )
 
 
 def python(*args: str) -> list[str]:

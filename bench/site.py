@@ -28,7 +28,7 @@ def make_handler(root: Path):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
+        def log_message(self, format, *args):
             pass
 
         def do_GET(self):
@@ -49,8 +49,13 @@ def make_handler(root: Path):
             body = target.read_bytes()
             if council > 1 and target.suffix == ".pdf":
                 body += b"%% copy for council %d\n" % council
-            self._answer(200, body, _TYPES.get(target.suffix, "application/octet-stream"),
-                         ETag=etag, **{"Last-Modified": modified})
+            self._answer(
+                200,
+                body,
+                _TYPES.get(target.suffix, "application/octet-stream"),
+                ETag=etag,
+                **{"Last-Modified": modified},
+            )
 
         def _answer(self, status: int, body: bytes, content_type: str | None, **headers: str) -> None:
             self.send_response(status)

@@ -55,16 +55,23 @@ class Workspace:
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
         env.update(LOOPBACK_CRAWL)
-        env.update({"VIGIE_DATA_DIR": str(self.folder / "data"), "VIGIE_DATABASE_URL": self.database_url,
-                    "VIGIE_CONFIG": "", "VIGIE_BUNDLED_SOURCES": "false",
-                    "VIGIE_SOURCES_DIRS": str(self.folder / "sources")})
+        env.update(
+            {
+                "VIGIE_DATA_DIR": str(self.folder / "data"),
+                "VIGIE_DATABASE_URL": self.database_url,
+                "VIGIE_CONFIG": "",
+                "VIGIE_BUNDLED_SOURCES": "false",
+                "VIGIE_SOURCES_DIRS": str(self.folder / "sources"),
+            }
+        )
         return env
 
     def add_councils(self, urls: list[str]) -> None:
         """One registry entry per council of the corpus site."""
         for council, url in enumerate(urls, start=1):
-            (self.folder / "sources" / f"bench-c{council}.yaml").write_text(SOURCE.format(council=council, url=url),
-                                                                      encoding="utf-8")
+            (self.folder / "sources" / f"bench-c{council}.yaml").write_text(
+                SOURCE.format(council=council, url=url), encoding="utf-8"
+            )
 
     def vigie(self, *args: str, timeout: float = 1800) -> Measure:
         measure = run_command(python("-m", "vigie", *args), self.env(), self.folder, timeout)
@@ -86,9 +93,12 @@ class Workspace:
         try:
             with db.session() as session:
                 run = session.scalar(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1))
-                return {"run_s": (run.finished_at - run.started_at).total_seconds(),
-                        "spider_s": max((r.duration_s for r in run.sources), default=0.0),
-                        "requests": sum(r.requests for r in run.sources), "summary": dict(run.summary)}
+                return {
+                    "run_s": (run.finished_at - run.started_at).total_seconds(),
+                    "spider_s": max((r.duration_s for r in run.sources), default=0.0),
+                    "requests": sum(r.requests for r in run.sources),
+                    "summary": dict(run.summary),
+                }
         finally:
             db.dispose()
 
@@ -96,7 +106,7 @@ class Workspace:
         self._schema.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def __enter__(self) -> "Workspace":
+    def __enter__(self) -> Workspace:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -18,7 +18,7 @@ def alert_maintainers(admin_url: str | None, subject: str, body: str) -> bool:
     Returns False, and logs why, when no admin URL is set or the send fails; never raises.
     """
     install_log_redaction()
-    target = _admin_url(admin_url)
+    target = admin_url
     if not target:
         log.warning("No VIGIE_ADMIN_URL set; maintainers not told: %s", subject)
         return False
@@ -38,12 +38,3 @@ def alert_maintainers(admin_url: str | None, subject: str, body: str) -> bool:
     if not ok:
         log.error("Could not reach the maintainers through VIGIE_ADMIN_URL: %s", subject)
     return ok
-
-
-def _admin_url(value: object) -> str | None:
-    """The admin URL. Compatibility: notify/deliver.py (owned by the scale branch, which makes it
-    pass plain values) still passes the whole configuration; the lead removes this after merging."""
-    if value is None or isinstance(value, str):
-        return value
-    url = getattr(value, "admin_url", None)
-    return url if isinstance(url, str) else None

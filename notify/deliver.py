@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -31,16 +34,28 @@ from sqlalchemy import select
 from nlp.findings import backfill_findings
 from notify.admin import alert_maintainers
 from notify.channels import Channel, ChannelError, subscription_channels
-from notify.messages import Composer, Preview, idempotency_key
-from notify.outbox import (Batch, claim_batch, defer_due, due_items, finish_batch, messages_sent_since,
-                           overflow_due, queue_deliveries, queue_for, record_accepted, release_stale,
-                           subscriptions_with_due, update_channel)
+from notify.email import SmtpSessions
+from notify.messages import Composer, Links, Preview, idempotency_key
+from notify.outbox import (
+    Batch,
+    claim_batch,
+    defer_due,
+    due_items,
+    finish_batch,
+    messages_sent_since,
+    overflow_due,
+    queue_deliveries,
+    queue_for,
+    record_accepted,
+    release_stale,
+    subscriptions_with_due,
+    update_channel,
+)
 from notify.policy import Policy
 from notify.redact import install_log_redaction, redact_urls
 from storage.db import Database
 from storage.models import Subscription, utcnow
 from storage.queue import worker_name
-from vigie.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +72,7 @@ class DeliverySummary:
     previews: list[Preview] = field(default_factory=list)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (subject, body) for the maintainers
 
-    def merge(self, other: "DeliverySummary") -> None:
+    def merge(self, other: DeliverySummary) -> None:
         for name in ("messages_sent", "findings_sent", "failed", "deferred"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures += other.failures
@@ -71,19 +86,39 @@ def digest_of(subscription: Subscription, batch: Batch | None = None) -> str | N
     return "overflow" if batch is not None and batch.deferred else None
 
 
+@dataclass(frozen=True)
+class NotifierSettings:
+    """What the notifier needs of Vigie's settings, built by ``vigie`` (``Config.notifier_settings``)."""
+
+    policy: Policy
+    links: Links
+    admin_url: str | None = None  # the maintainers' apprise URL or config file
+
+
 class Notifier:
     """One run of the notifier, at one moment (``now``: the tests move the clock)."""
 
-    def __init__(self, db: Database, config: Config, now: dt.datetime | None = None) -> None:
-        self.db, self.config = db, config
+    def __init__(self, db: Database, settings: NotifierSettings, now: dt.datetime | None = None) -> None:
+        self.db, self.settings = db, settings
         self.now = now or utcnow()
-        self.policy = Policy.from_config(config)
+        self.policy = settings.policy
         self.worker = worker_name()
+        # SQLite has one writer, and a writer that finds the database locked sleeps in its busy
+        # handler (up to 100 ms a time): eight threads claiming and recording through one file
+        # spent most of a run asleep. Taking turns on a lock of this process costs nothing.
+        # PostgreSQL locks rows: its threads work side by side.
+        self._turns = threading.Lock() if db.engine.dialect.name == "sqlite" else nullcontext()
+
+    @contextmanager
+    def _session(self) -> Iterator:
+        """A unit of work of a serving thread (one at a time on SQLite, see ``_turns``)."""
+        with self._turns, self.db.session() as session:
+            yield session
 
     @cached_property
     def composer(self) -> Composer:
         # Built on first use: loading the templates and labels is most of a run with nothing due.
-        return Composer(self.config, self.policy, self.now)
+        return Composer(self.settings.links, self.policy, self.now)
 
     def run(self) -> DeliverySummary:
         summary = DeliverySummary()
@@ -97,12 +132,19 @@ class Notifier:
             summary.released = release_stale(session, self.now, self.policy)
             due = subscriptions_with_due(session, self.now)
         if due:
-            self.composer  # built here, once, rather than by the first of the threads below
-        with ThreadPoolExecutor(max_workers=self.policy.workers, thread_name_prefix="notify") as pool:
-            for result in pool.map(self.serve, due):
-                summary.merge(result)
+            # Built here, once, rather than by the first of the threads below; its SMTP sessions
+            # are kept from one message to the next through a mail server, and closed at the end.
+            self.composer.smtp = SmtpSessions()
+        try:
+            with ThreadPoolExecutor(max_workers=self.policy.workers, thread_name_prefix="notify") as pool:
+                for result in pool.map(self.serve, due):
+                    summary.merge(result)
+        finally:
+            if due:
+                self.composer.smtp.close()
+                self.composer.smtp = None
         for subject, body in summary.notices:
-            alert_maintainers(self.config, subject, body)
+            alert_maintainers(self.settings.admin_url, subject, body)
         return summary
 
     def preview(self) -> DeliverySummary:
@@ -130,13 +172,13 @@ class Notifier:
         result = DeliverySummary()
         try:
             self._serve(sub_id, result)
-        except Exception as exc:  # noqa: BLE001 - reported, and its claims expire after the lease
+        except Exception as exc:
             log.error("Subscription #%s: unexpected %s: %s", sub_id, type(exc).__name__, redact_urls(str(exc)))
             result.failures.append(f"subscription #{sub_id}: unexpected {type(exc).__name__}")
         return result
 
     def _serve(self, sub_id: int, result: DeliverySummary) -> None:
-        with self.db.session() as session:
+        with self._session() as session:
             sub = session.get(Subscription, sub_id)
             try:
                 channels = subscription_channels(sub, self.policy.channel_timeout)
@@ -144,7 +186,7 @@ class Notifier:
                 self._channels_broken(session, sub, str(exc), result)
                 return
         while self._within_rate_cap(sub, result):
-            with self.db.session() as session:
+            with self._session() as session:
                 batch = claim_batch(session, sub.id, self.worker, self.now, self.policy.batch_size)
             if batch is None:
                 return
@@ -156,7 +198,7 @@ class Notifier:
         if sub.mode != "immediate":
             return True
         cap = sub.rate_cap or self.policy.rate_cap
-        with self.db.session() as session:
+        with self._session() as session:
             if messages_sent_since(session, sub.id, self.now - self.policy.rate_window) < cap:
                 return True
             if overflow_due(session, sub.id, self.now):
@@ -175,9 +217,9 @@ class Notifier:
             try:
                 # Nothing left to tell (the finding of an old delivery is gone): nothing to send.
                 error = self.composer.send(sub, channel, items, key, digest_of(sub, batch)) if items else None
-            except Exception as exc:  # noqa: BLE001 - a plugin bug must not leave the batch claimed
+            except Exception as exc:
                 error = f"unexpected {type(exc).__name__}"
-            with self.db.session() as session:
+            with self._session() as session:
                 if error is None:
                     record_accepted(session, batch, self.worker, channel.key, {d.id for d in todo})
                 change = update_channel(session, sub.id, channel.key, channel.label, error, self.now, self.policy)
@@ -189,9 +231,10 @@ class Notifier:
                 log.warning("Subscription %s, channel %s: %s", sub.name, channel.label, error)
             if change:
                 result.notices.append(self._notice(sub, channel, change, error))
-        with self.db.session() as session:
-            sent, failed = finish_batch(session, batch, self.worker, [c.key for c in channels],
-                                        "; ".join(errors) or None, self.now, self.policy)
+        with self._session() as session:
+            sent, failed = finish_batch(
+                session, batch, self.worker, [c.key for c in channels], "; ".join(errors) or None, self.now, self.policy
+            )
             if sent and sub.mode != "immediate":
                 session.get(Subscription, sub.id).last_digest_at = self.now
         result.findings_sent += sent
@@ -202,35 +245,42 @@ class Notifier:
         result.failures.append(error)
         if sub.failing_since is None:
             sub.failing_since = self.now
-            result.notices.append((f"[Vigie] Subscription {sub.name} cannot be sent to",
-                                   f"{error}\nIts alerts are kept and will go out once it is fixed "
-                                   f"(`vigie subscription show {sub.name}`)."))
+            result.notices.append(
+                (
+                    f"[Vigie] Subscription {sub.name} cannot be sent to",
+                    f"{error}\nIts alerts are kept and will go out once it is fixed "
+                    f"(`vigie subscription show {sub.name}`).",
+                )
+            )
 
     def _notice(self, sub: Subscription, channel: Channel, change: str, error: str | None) -> tuple[str, str]:
         if change == "recovered":
             return (f"[Vigie] Channel of {sub.name} works again", f"{channel.label} accepted an alert again.")
-        return (f"[Vigie] Channel of {sub.name} is failing",
-                f"{channel.label} failed {self.policy.failing_after} times in a row; last error: {error}\n"
-                f"Vigie keeps retrying with backoff; after {self.policy.max_attempts} attempts an alert is marked "
-                f"failed. Check the URL with `vigie subscription test {sub.name}`; `vigie subscription resume "
-                f"{sub.name}` sends the failed alerts again.")
+        return (
+            f"[Vigie] Channel of {sub.name} is failing",
+            f"{channel.label} failed {self.policy.failing_after} times in a row; last error: {error}\n"
+            f"Vigie keeps retrying with backoff; after {self.policy.max_attempts} attempts an alert is marked "
+            f"failed. Check the URL with `vigie subscription test {sub.name}`; `vigie subscription resume "
+            f"{sub.name}` sends the failed alerts again.",
+        )
 
 
-def send_pending(db: Database, config: Config, dry_run: bool = False,
-                 now: dt.datetime | None = None) -> DeliverySummary:
+def send_pending(
+    db: Database, settings: NotifierSettings, dry_run: bool = False, now: dt.datetime | None = None
+) -> DeliverySummary:
     """Queue what is owed and send what is due (``dry_run``: render it, change nothing)."""
     install_log_redaction()
-    notifier = Notifier(db, config, now)
+    notifier = Notifier(db, settings, now)
     return notifier.preview() if dry_run else notifier.run()
 
 
-def send_test(db: Database, config: Config, name: str) -> list[tuple[str, str | None]]:
+def send_test(db: Database, settings: NotifierSettings, name: str) -> list[tuple[str, str | None]]:
     """Send a made-up alert to every channel of subscription ``name``: [(channel, error or None)].
 
     Raises LookupError for an unknown name and ChannelError for unusable channels.
     """
     install_log_redaction()
-    notifier = Notifier(db, config)
+    notifier = Notifier(db, settings)
     with db.session() as session:
         sub = session.scalar(select(Subscription).where(Subscription.name == name))
     if sub is None:

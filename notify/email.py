@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -33,8 +34,82 @@ from apprise.plugins.email.smtp import SMTP_EXCEPTIONS, AppriseSMTPController
 from notify.render import EmailContent
 from notify.sanitize import one_line
 
-OURS = ("subject", "from", "to", "cc", "reply-to", "date", "message-id", "list-unsubscribe", "auto-submitted",
-        "mime-version", "content-type", "content-transfer-encoding")
+
+class SmtpSessions:
+    """The SMTP sessions of one notifier run: one per server and account per thread, opened at the
+    first message and kept for the next ones, so that a run's messages through one mail server pay
+    for the connection, TLS and login once, not once each. Close them at the end of the run.
+
+    smtplib's sessions are not shared between threads: each of the notifier's threads has its own.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[tuple, AppriseSMTPController] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(plugin: NotifyEmail) -> tuple:
+        return (
+            threading.get_ident(),
+            plugin.smtp_host,
+            plugin.port,
+            plugin.secure_mode,
+            plugin.user,
+            plugin.password,
+            plugin.verify_certificate,
+        )
+
+    def session(self, plugin: NotifyEmail) -> AppriseSMTPController:
+        """An open session for ``plugin``'s server and account: this thread's, if it still answers."""
+        key = self._key(plugin)
+        smtp = self._open.get(key)
+        if smtp is not None:
+            try:
+                smtp._socket.noop()  # the server may have closed an idle session
+                return smtp
+            except SMTP_EXCEPTIONS:
+                self.drop(plugin)
+        smtp = AppriseSMTPController(
+            host=plugin.smtp_host,
+            port=plugin.port,
+            secure_mode=plugin.secure_mode,
+            user=plugin.user,
+            password=plugin.password,
+            verify_certificate=plugin.verify_certificate,
+            socket_connect_timeout=plugin.socket_connect_timeout,
+        ).__enter__()
+        with self._lock:
+            self._open[key] = smtp
+        return smtp
+
+    def drop(self, plugin: NotifyEmail) -> None:
+        """Close this thread's session for ``plugin`` (after an error: the next message reconnects)."""
+        with self._lock:
+            smtp = self._open.pop(self._key(plugin), None)
+        if smtp is not None:
+            smtp.__exit__(None, None, None)
+
+    def close(self) -> None:
+        with self._lock:
+            sessions, self._open = list(self._open.values()), {}
+        for smtp in sessions:
+            smtp.__exit__(None, None, None)
+
+
+OURS = (
+    "subject",
+    "from",
+    "to",
+    "cc",
+    "reply-to",
+    "date",
+    "message-id",
+    "list-unsubscribe",
+    "auto-submitted",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+)
 
 
 def unsubscribe_target(configured: str, subscription: str, plugin: NotifyEmail) -> str:
@@ -54,8 +129,9 @@ def message_id(key: str, recipient: str, sender: str) -> str:
     return f"<vigie.{tag}@{domain}>"
 
 
-def compose(plugin: NotifyEmail, content: EmailContent, key: str, unsubscribe: str,
-            now: dt.datetime) -> list[tuple[list[str], EmailMessage]]:
+def compose(
+    plugin: NotifyEmail, content: EmailContent, key: str, unsubscribe: str, now: dt.datetime
+) -> list[tuple[list[str], EmailMessage]]:
     """One message per recipient, as apprise does: (envelope recipients, message)."""
     # apprise names the sender after itself ("Apprise") when the URL gives no name.
     name = plugin.from_addr[0]
@@ -85,24 +161,52 @@ def compose(plugin: NotifyEmail, content: EmailContent, key: str, unsubscribe: s
     return messages
 
 
-def send_email(plugin: NotifyEmail, content: EmailContent, key: str, unsubscribe: str,
-               now: dt.datetime) -> str | None:
-    """Send to every recipient of ``plugin``; None on success, else why (never a secret)."""
+def send_email(
+    plugin: NotifyEmail,
+    content: EmailContent,
+    key: str,
+    unsubscribe: str,
+    now: dt.datetime,
+    sessions: SmtpSessions | None = None,
+) -> str | None:
+    """Send to every recipient of ``plugin``; None on success, else why (never a secret).
+
+    ``sessions``: the run's open SMTP sessions (one is opened for this message alone without)."""
     if plugin.pgp_mode != PGP_MODE_DEFAULT:
         plugin.headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         ok = plugin.notify(body=content.html, title=content.subject, body_format=NotifyFormat.HTML)
         return None if ok else "the SMTP server refused the message or could not be reached"
     refused = []
+    messages = compose(plugin, content, key, unsubscribe, now)
     try:
-        with AppriseSMTPController(host=plugin.smtp_host, port=plugin.port, secure_mode=plugin.secure_mode,
-                                   user=plugin.user, password=plugin.password,
-                                   verify_certificate=plugin.verify_certificate,
-                                   socket_connect_timeout=plugin.socket_connect_timeout) as smtp:
-            for envelope, msg in compose(plugin, content, key, unsubscribe, now):
-                if not smtp.sendmail(plugin.from_addr[1], envelope, msg.as_bytes()):
-                    refused.append(envelope[0])
+        if sessions is None:
+            with AppriseSMTPController(
+                host=plugin.smtp_host,
+                port=plugin.port,
+                secure_mode=plugin.secure_mode,
+                user=plugin.user,
+                password=plugin.password,
+                verify_certificate=plugin.verify_certificate,
+                socket_connect_timeout=plugin.socket_connect_timeout,
+            ) as smtp:
+                refused = _send_all(smtp, plugin, messages)
+        else:
+            refused = _send_all(sessions.session(plugin), plugin, messages)
+            if refused:
+                sessions.drop(plugin)  # refused, or the session broke: the next message starts afresh
     except (*SMTP_EXCEPTIONS, AppriseException) as exc:
+        if sessions is not None:
+            sessions.drop(plugin)
         return f"SMTP server {plugin.smtp_host}:{plugin.port}: {type(exc).__name__}: {one_line(exc, 200)}"
     if refused:
         return f"SMTP server {plugin.smtp_host}:{plugin.port} refused {len(refused)} recipient(s)"
     return None
+
+
+def _send_all(
+    smtp: AppriseSMTPController, plugin: NotifyEmail, messages: list[tuple[list[str], EmailMessage]]
+) -> list[str]:
+    """Send each message in ``smtp``; the first recipients of those refused."""
+    return [
+        envelope[0] for envelope, msg in messages if not smtp.sendmail(plugin.from_addr[1], envelope, msg.as_bytes())
+    ]

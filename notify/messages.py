@@ -19,7 +19,7 @@ from apprise.common import OverflowMode
 
 from notify.channels import Channel
 from notify.context import MessageInfo, alert_context
-from notify.email import send_email, unsubscribe_target
+from notify.email import SmtpSessions, send_email, unsubscribe_target
 from notify.labels import load_labels
 from notify.outbox import Told
 from notify.policy import Policy
@@ -59,14 +59,11 @@ class Links:
 class Composer:
     """Renders and sends alert messages for one run."""
 
-    def __init__(self, links: Links | Any, policy: Policy, now: dt.datetime) -> None:
-        if not isinstance(links, Links):
-            # Compatibility: notify/deliver.py (owned by the scale branch) still passes the whole
-            # configuration; the lead removes this after merging.
-            links = Links(links.public_url, links.unsubscribe_url, links.templates_dir)
+    def __init__(self, links: Links, policy: Policy, now: dt.datetime) -> None:
         self.links, self.policy, self.now = links, policy, now
         self.renderer = Renderer(links.templates_dir or None)
         self.labels = load_labels(links.templates_dir or None)
+        self.smtp: SmtpSessions | None = None  # the run's SMTP sessions (Notifier.run), kept between messages
 
     def context(
         self, subscription, items: list[Told], digest: str | None, unsubscribe: str, test: bool = False
@@ -106,7 +103,9 @@ class Composer:
         """Send one message; None when the channel accepted it, else why (never a secret)."""
         _, _, content = self.render(subscription, channel, items, digest, test)
         if channel.is_email:
-            return send_email(channel.plugin, content, key, self._unsubscribe(subscription, channel), self.now)
+            return send_email(
+                channel.plugin, content, key, self._unsubscribe(subscription, channel), self.now, self.smtp
+            )
         headers = getattr(channel.plugin, "headers", None)
         if isinstance(headers, dict):
             # json://, form://, xml://: the receiver can drop a message it has already seen.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage.states import AlertMode
@@ -33,12 +32,6 @@ class Policy:
     rate_window: dt.timedelta = dt.timedelta(hours=24)
     batch_size: int = 100  # hits in one message at most
     workers: int = 8  # subscriptions served at once, so that a slow channel holds up no one else
-
-    @classmethod
-    def from_config(cls, config: Any) -> Policy:
-        """Compatibility: notify/deliver.py (owned by the scale branch, which makes it take a
-        policy built by vigie) still builds its own; the lead removes this after merging."""
-        return config.delivery_policy()  # type: ignore[no-any-return]
 
     def backoff(self, attempts: int) -> dt.timedelta:
         """Wait after the ``attempts``-th failed attempt: 5 min, 10 min, 20 min… at most 12 h."""

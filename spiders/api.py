@@ -48,6 +48,7 @@ class ApiSpider(CouncilSpider):
 
     async def start(self):
         for request in self.listings():
+            request.meta["vigie_start"] = True  # asked conditionally (spiders.listings)
             yield request
         for request in self.retry_failed_documents():
             yield request

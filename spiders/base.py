@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from spiders.incremental import crawl_since
 from spiders.items import DocumentItem
 from spiders.known import KnownDocuments
+from spiders.listings import ListingUnchanged
 from spiders.options import Option
 from spiders.reach import OutOfReach
 from spiders.recorder import NotSampled
@@ -252,8 +253,11 @@ class CouncilSpider(scrapy.Spider):
         """A listing page could not be downloaded (the errback of listing requests).
 
         A sub-page that robots.txt forbids is counted (``vigie sources`` shows it), not an error;
-        the start page (or an API's listing) forbidden leaves the source nothing to read.
+        the start page (or an API's listing) forbidden leaves the source nothing to read. A start
+        listing unchanged since the last complete crawl (a 304, see spiders.listings) is no failure.
         """
+        if failure.check(ListingUnchanged):
+            return
         if is_blocked(failure):
             self.crawler.stats.inc_value("vigie/blocked")
             if failure.request.meta.get("vigie_level", 0) > 0:

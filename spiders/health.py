@@ -162,11 +162,3 @@ def _last_runs(db: Database, source_ids: list[str], *conditions) -> dict[str, So
     )
     with db.session() as session:
         return {r.source_id: r for r in session.scalars(select(SourceRun).where(SourceRun.id.in_(last_ids)))}
-
-
-def report_new_problems(config, db: Database, specs: Iterable[SourceSpec], run_id: int) -> bool:
-    """Compatibility for vigie/jobs.py until the scale branch has merged: the report is
-    :func:`vigie.maintainers.report_new_problems` (a stage does not send alerts itself)."""
-    from vigie.maintainers import report_new_problems as report  # ignored in the layers contract, for now
-
-    return report(config, db, specs, run_id)

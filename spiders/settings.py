@@ -1,6 +1,6 @@
 """Scrapy settings of Vigie's crawler.
 
-These are the defaults of every crawl; ``spiders.runner.crawler_settings`` overrides some of
+These are the defaults of every crawl; ``vigie.crawl.crawler_settings`` overrides some of
 them from Vigie's configuration (``vigie/settings.py``). Settings of Vigie's own components use
 the ``VIGIE_`` prefix and are documented here.
 """
@@ -18,6 +18,11 @@ CONCURRENT_REQUESTS = 32
 # 8 makes a loopback crawl about 15% faster (bench/crawl.py).
 CONCURRENT_ITEMS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Thousands of small hosts in one run (vigie.crawl runs `sources_at_once` spiders at a time): host
+# names are resolved by the reactor's thread pool (10 threads by default), and kept in a cache
+# larger than the hosts of a France-wide run.
+REACTOR_THREADPOOL_MAXSIZE = 20
+DNSCACHE_SIZE = 20_000
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -58,6 +63,8 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.reach.ReachMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
+    # Start listings asked conditionally; a source whose start listings answer 304 is done.
+    "spiders.listings.ConditionalListings": 560,
     # Inactive unless VIGIE_SAMPLE_DOCUMENTS or VIGIE_RECORD_DIR is set (vigie source check/record).
     "spiders.recorder.SampleMiddleware": 950,
 }
@@ -66,10 +73,9 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "spiders.extensions.SourceHealth": 500,
-    # A progress bar on a terminal, a log line every 30 s otherwise (on when VIGIE_PROGRESS_SOURCES is set).
-    "vigie.progress.CrawlProgress": 510,
+    # vigie.crawl adds Vigie's progress bar (vigie.progress.CrawlProgress): spiders/ does not import vigie.
 }
-# VIGIE_PROGRESS_SOURCES: how many sources the crawl process runs (set by the runner).
+# VIGIE_PROGRESS_SOURCES: how many sources the crawl process runs (set by vigie.crawl).
 VIGIE_PROGRESS_SOURCES = 0
 
 # VIGIE_DATABASE_URL: SQLAlchemy URL where documents are recorded (set by the runner).
@@ -83,6 +89,9 @@ VIGIE_RECHECK_AFTER_DAYS = 30
 # VIGIE_INCREMENTAL: platforms whose API filters by modification time (OParl, Legistar,
 # OpenDataSoft) ask only for what changed since the last complete crawl (`vigie crawl --full`: False).
 VIGIE_INCREMENTAL = True
+# VIGIE_CONDITIONAL_LISTINGS: ask start listings with the validators of the last complete crawl, and
+# stop at a 304 (spiders.listings); a full crawl still follows every VIGIE_RECHECK_AFTER_DAYS.
+VIGIE_CONDITIONAL_LISTINGS = True
 # VIGIE_RESUME: keep each source's crawl state under <VIGIE_DATA_DIR>/jobs/<source> (Scrapy JOBDIR)
 # so that an interrupted crawl resumes (`vigie crawl --resume`; see spiders.jobdirs).
 VIGIE_RESUME = False

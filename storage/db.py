@@ -52,7 +52,12 @@ def _private_sqlite_file(path: Path) -> None:
     the database file; those an older version left readable are closed too.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if not path.exists():
+        # Only when missing: closing a descriptor of a database file drops every POSIX lock this
+        # process holds on it, those of its open SQLite connections too. Another process (an
+        # analysis worker of `vigie run`) then took itself for the last user, checkpointed and
+        # reset the write-ahead log, and this process's next commits were lost.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     for file in [path, *(path.with_name(path.name + suffix) for suffix in SQLITE_COMPANIONS)]:
         try:
             if file.stat().st_mode & 0o077:

@@ -354,3 +354,17 @@ class SourceRun(Base):
     duration_s: Mapped[float] = mapped_column(default=0.0)
 
     run: Mapped[CrawlRun | None] = relationship(back_populates="sources")
+
+
+class Listing(Base):
+    """A source's start listing (its first page, or a first API answer) as its last complete crawl
+    read it: the next crawl asks for it with these validators, and a source whose start listings
+    answer "304 Not Modified" is not crawled further (spiders.listings)."""
+
+    __tablename__ = "listings"
+
+    source_id: Mapped[str_id] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    checked_at: Mapped[dt.datetime]

@@ -9,9 +9,9 @@ import json
 
 from notify.filters import findings_of_vendor
 from spiders.registry import parse_entry
-from spiders.runner import sync_sources
 from storage.models import Source
 from tests.notify.factory import add_hit
+from vigie.crawl import sync_sources
 
 MARSEILLE = {"id": "fr-marseille", "name": "Ville de Marseille", "official_code": "insee:13055"}
 

@@ -14,6 +14,7 @@ from vigie import __version__
 from vigie.settings import BY_KEY, SETTINGS, Settings
 
 if TYPE_CHECKING:  # imported when used: `vigie settings` and the crawl need no apprise or Jinja
+    from notify.deliver import NotifierSettings
     from notify.messages import Links
     from notify.policy import Policy
 
@@ -91,6 +92,12 @@ class Config(Settings):
             timezone=ZoneInfo(self.alert_timezone),
             channel_timeout=self.channel_timeout_s,
         )
+
+    def notifier_settings(self) -> NotifierSettings:
+        """What the notifier needs of these settings (``notify.deliver.NotifierSettings``)."""
+        from notify.deliver import NotifierSettings
+
+        return NotifierSettings(self.delivery_policy(), self.message_links(), self.admin_url or None)
 
     def message_links(self) -> Links:
         """Where alert messages point, and their templates (``notify.messages.Links``)."""

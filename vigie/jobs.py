@@ -8,9 +8,9 @@ are still sent. No council's file can silence the alerts of the others.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Iterator
 
 from sqlalchemy import select
 
@@ -60,13 +60,16 @@ class RunSummary:
             f"{self.documents_unchanged} unchanged, {self.documents_failed} failed",
             f"Analysis: {self.analysed} document(s), {self.new_hits} new hit(s)"
             + (f", {self.analysis_failed} failed" if self.analysis_failed else ""),
-            f"Alerts: {self.alerts_sent} finding(s) sent" + (f", {self.alert_failures} channel failure(s)" if self.alert_failures else ""),
+            f"Alerts: {self.alerts_sent} finding(s) sent"
+            + (f", {self.alert_failures} channel failure(s)" if self.alert_failures else ""),
         ]
         for source in self.failed_sources + empty:
             out.append(f"  {source}: {self.sources[source]}: {self.errors.get(source) or ''}".rstrip(": "))
         out += [f"  failed: {error}" for error in self.analysis_errors]
         if self.analysis_failed > len(self.analysis_errors):
-            out.append(f"  … and {self.analysis_failed - len(self.analysis_errors)} more: `vigie documents --status failed`")
+            out.append(
+                f"  … and {self.analysis_failed - len(self.analysis_errors)} more: `vigie documents --status failed`"
+            )
         out += [f"Stopped: {problem}" for problem in self.stopped]
         return out
 
@@ -107,17 +110,25 @@ def collect_crawl(db: Database, summary: RunSummary, specs: list[SourceSpec]) ->
         summary.documents_failed += row.documents_failed
 
 
-def crawl_sources(config: Config, db: Database, specs: list[SourceSpec], command: str,
-                  overrides: dict | None = None) -> RunSummary:
-    """Crawl the sources (concurrently) and record the run. Call once per process (Twisted)."""
-    from spiders.health import report_new_problems
-    from spiders.runner import crawl, sync_sources
+def crawl_sources(
+    config: Config,
+    db: Database,
+    specs: list[SourceSpec],
+    command: str,
+    overrides: dict | None = None,
+    on_new_document: Callable[[], None] | None = None,
+) -> RunSummary:
+    """Crawl the sources (concurrently) and record the run. Call once per process (Twisted).
+
+    ``on_new_document``: see :func:`vigie.crawl.crawl`."""
+    from vigie.crawl import crawl, sync_sources
+    from vigie.maintainers import report_new_problems
 
     sync_sources(db, specs)
     summary = RunSummary(start_run(db, command))
     if specs:
         with _stage(summary, "crawl"):
-            crawl(config, specs, summary.run_id, overrides)
+            crawl(config, specs, summary.run_id, overrides, on_new_document)
     collect_crawl(db, summary, specs)
     # Sources that start failing or go silent are the maintainers' business, not subscribers'.
     report_new_problems(config, db, specs, summary.run_id)
@@ -152,15 +163,40 @@ def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> None
 
     The alerts are sent even when the analysis stopped: those owed from earlier runs, at least.
     """
-    from notify.deliver import send_pending
-
     with _stage(summary, "analysis"):
-        analysis = analyse_documents(config, db)
-        summary.analysed, summary.new_hits = analysis.documents, analysis.new_hits
-        summary.analysis_failed, summary.analysis_errors = analysis.failed, analysis.errors[:SUMMARY_ERRORS]
+        # The analysis modules (spaCy, pdfium) are loaded only when there is something to analyse.
+        if documents_to_analyse(db):
+            analysis = analyse_documents(config, db)
+            _count_analysis(summary, analysis)
     with _stage(summary, "alerts"):
-        delivery = send_pending(db, config)
-        summary.alerts_sent, summary.alert_failures = delivery.findings_sent, len(delivery.failures)
+        from notify.due import alerts_may_be_owed
+
+        with db.session() as session:
+            owed = alerts_may_be_owed(session)
+        if owed:  # apprise and the templates are loaded only then
+            from notify.deliver import send_pending
+
+            delivery = send_pending(db, config.notifier_settings())
+            summary.alerts_sent, summary.alert_failures = delivery.findings_sent, len(delivery.failures)
+
+
+def documents_to_analyse(db: Database) -> bool:
+    """Whether a document is pending or being analysed (perhaps by a worker that died)."""
+    from storage.models import Document
+
+    with db.session() as session:
+        return (
+            session.scalar(select(Document.id).where(Document.status.in_(("pending", "analysing"))).limit(1))
+            is not None
+        )
+
+
+def _count_analysis(summary: RunSummary, analysis) -> None:
+    """Add what an analysis pass (or a worker) did to the run's summary."""
+    summary.analysed += analysis.documents
+    summary.new_hits += analysis.new_hits
+    summary.analysis_failed += analysis.failed
+    summary.analysis_errors = (summary.analysis_errors + analysis.errors)[:SUMMARY_ERRORS]
 
 
 @contextmanager
@@ -168,16 +204,45 @@ def _stage(summary: RunSummary, name: str) -> Iterator[None]:
     """Run one stage of the job; an unexpected error is logged and recorded, and the job goes on."""
     try:
         yield
-    except Exception as exc:  # noqa: BLE001 - the next stages (the alerts) must run whatever this one did
+    except Exception as exc:
         log.error("The %s stopped on an unexpected error; the run goes on without it", name, exc_info=True)
         summary.stopped.append(f"the {name}: {type(exc).__name__}: {exc}")
 
 
-def run_job(config: Config, db: Database, specs: list[SourceSpec], command: str,
-            overrides: dict | None = None) -> RunSummary:
+def run_job(
+    config: Config,
+    db: Database,
+    specs: list[SourceSpec],
+    command: str,
+    overrides: dict | None = None,
+    workers: int | None = None,
+) -> RunSummary:
     """The whole job: crawl ``specs``, analyse, alert and record the run. The caller holds the run
-    lock (:func:`vigie.lock.exclusive_run`). Call once per process (Twisted)."""
-    summary = crawl_sources(config, db, specs, command, overrides)
+    lock (:func:`vigie.lock.exclusive_run`). Call once per process (Twisted).
+
+    ``workers`` analysis processes (default: see :func:`vigie.workers.default_workers`; 0: none) analyse the documents
+    while the crawl stores them (:mod:`vigie.workers`); what they leave, this process analyses
+    after the crawl, and the alerts go out at the end.
+    """
+    from vigie.workers import AnalysisWorkers, default_workers
+
+    count = default_workers(config.database) if workers is None else workers
+    if count <= 0 or not specs:
+        summary = crawl_sources(config, db, specs, command, overrides)
+    else:
+        # Started at the first new document (or now, if documents wait from before): a run that
+        # finds nothing new starts no worker at all.
+        with AnalysisWorkers(
+            config.database, config.data_path.resolve(), extraction_limits(config), count, config.log_level
+        ) as pool:
+            if documents_to_analyse(db):
+                pool.start()
+            summary = crawl_sources(config, db, specs, command, overrides, on_new_document=pool.start)
+            pool.crawl_finished()
+            for report in pool.reports():
+                _count_analysis(summary, report)
+                if report.stopped:
+                    summary.stopped.append(f"an analysis worker: {report.stopped}")
     analyse_and_alert(config, db, summary)
     finish_run(db, summary)
     return summary

@@ -100,7 +100,7 @@ def _value(value: object) -> str:
 class CrawlProgress:
     """Scrapy extension: one :class:`Progress` for all the spiders of a crawl process.
 
-    ``VIGIE_PROGRESS_SOURCES`` (set by ``spiders.runner.crawl``) is the number of sources in the
+    ``VIGIE_PROGRESS_SOURCES`` (set by ``vigie.crawl.crawl``) is the number of sources in the
     run; without it the extension is off.
     """
 

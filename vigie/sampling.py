@@ -14,11 +14,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from spiders.registry import SourceSpec
-from spiders.runner import crawl, sync_sources
 from storage.db import Database
 from storage.models import Document, SourceRun
 from storage.states import RunStatus
 from vigie.config import Config
+from vigie.crawl import crawl, sync_sources
 from vigie.jobs import start_run
 
 

@@ -127,12 +127,19 @@ class Settings:
     )
     recheck_after_days: int = setting(
         30,
-        "A stored document is re-requested (conditionally) only after this many days; listing pages are always fetched.",
+        "A stored document is re-requested (conditionally) only after this many days; a source's start listing is asked "
+        "conditionally, and one unchanged since the last complete crawl ends that source's crawl, except every this many days.",
         at_least(0),
     )
     source_time_budget_s: int = setting(
         1800,
         "Time budget of one source in a crawl, in seconds, so that one slow council cannot hold up a run.",
+        at_least(1),
+    )
+    sources_at_once: int = setting(
+        200,
+        "Sources crawled at once by one process; the next starts when one is done. Each asks its own "
+        "server one request at a time (or so), so this is the run's concurrency: see docs/operations.md.",
         at_least(1),
     )
     concurrent_requests_per_domain: int = setting(2, "Requests in flight at once to one council domain.", at_least(1))

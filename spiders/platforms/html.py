@@ -90,11 +90,12 @@ class HtmlCouncilSpider(CouncilSpider):
 
     def page_request(self, url: str, level: int, fields: dict | None = None) -> scrapy.Request:
         self.pages_requested.add(url)
+        # The start page is asked conditionally (spiders.listings): unchanged, the source is done.
         return scrapy.Request(
             url,
             callback=self.parse_listing,
             errback=self.listing_failed,
-            meta={"vigie_level": level, "vigie_link_fields": fields or {}},
+            meta={"vigie_level": level, "vigie_link_fields": fields or {}, "vigie_start": level == 0},
         )
 
     def parse_listing(self, response: Response):

@@ -34,6 +34,6 @@ def notify(db, config):
 
     def run(at: dt.datetime | None = None, dry_run: bool = False, **overrides):
         cfg = config.with_overrides(**overrides) if overrides else config
-        return send_pending(db, cfg, dry_run=dry_run, now=at)
+        return send_pending(db, cfg.notifier_settings(), dry_run=dry_run, now=at)
 
     return run

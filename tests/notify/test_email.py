@@ -159,3 +159,22 @@ def test_an_english_subscription_gets_english(db, notify, mail_server):
     assert "Technologies: Video surveillance (1 mention)" in text
     assert "— Agenda, page 3: https://bellerive.example/" in text
     assert "Unsubscribe:" in text
+
+
+def test_one_run_sends_its_messages_through_one_smtp_session_per_server_and_thread(db, notify):
+    from notify.policy import Policy
+    from tests.notify.servers import ScriptedSMTP
+
+    threads, groups = Policy().workers, 3 * Policy().workers
+    with ScriptedSMTP() as server:
+        for n in range(groups):
+            url = (
+                f"mailto://vigie:secret@127.0.0.1:{server.port}?from=vigie@localhost&to=g{n}@example.org&mode=insecure"
+            )
+            add_subscription(db, f"groupe-{n}", [url])
+        add_hit(db)
+        summary = notify()
+        logins = list(server.logins)
+    assert summary.messages_sent == groups and len(server.messages) == groups
+    # A login per session: at most one per notifier thread, not one per message.
+    assert len(logins) <= threads

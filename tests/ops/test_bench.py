@@ -95,3 +95,25 @@ def test_the_corpus_is_built_once_with_its_listings_and_what_it_holds(tmp_path: 
     assert 0 < corpus.about_surveillance < corpus.deliberations
     assert (corpus.root / "deliberations" / "page-2.html").read_text().count('.pdf"') == 1
     assert build(LISTING_SIZE + 1, 2, seed=7, workers=1, cache=tmp_path) == corpus  # from the cache
+
+
+def test_many_hosts_serves_each_site_on_its_own_loopback_address() -> None:
+    import urllib.request
+
+    from bench.many_hosts import ManySites, address, documents_of
+
+    with ManySites(3) as sites:
+        for host in range(3):
+            assert sites.url(host).startswith(f"http://{address(host)}:")
+            robots = urllib.request.urlopen(sites.url(host).replace("/deliberations/", "/robots.txt"), timeout=10)
+            assert robots.read().startswith(b"User-agent: *")
+            listing = urllib.request.urlopen(sites.url(host), timeout=10)
+            assert listing.read().count(b".pdf") == documents_of(host)
+        etag = listing.headers["ETag"]
+        request = urllib.request.Request(sites.url(2), headers={"If-None-Match": etag})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            status = 200
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+    assert len({address(h) for h in range(3)}) == 3 and status == 304

@@ -22,7 +22,7 @@ def notify(app: App, dry_run: bool) -> None:
     from notify.deliver import send_pending
 
     try:
-        summary = send_pending(app.db, app.config, dry_run=dry_run)
+        summary = send_pending(app.db, app.config.notifier_settings(), dry_run=dry_run)
     except ConfigError as exc:
         fail_config(str(exc))
     if dry_run:

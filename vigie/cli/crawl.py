@@ -53,8 +53,15 @@ def crawl_overrides(redis_url: str | None, prefix: str) -> dict | None:
 
 @click.command()
 @distributed_options
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Analysis processes working while the crawl goes on (default 0: analyse after the crawl, "
+    "in this process; see docs/operations.md).",
+)
 @pass_app
-def run(app: App, redis_url: str | None, redis_prefix: str) -> None:
+def run(app: App, redis_url: str | None, redis_prefix: str, workers: int | None) -> None:
     """Crawl every enabled source, analyse new documents, send alerts.
 
     Exit status: 0 when all went well, 1 when some source failed (the others were still
@@ -68,7 +75,7 @@ def run(app: App, redis_url: str | None, redis_prefix: str) -> None:
     specs = [s for s in registry.values() if s.enabled]
     overrides = crawl_overrides(redis_url, redis_prefix)
     with exclusive_run(app.db, "run"):
-        summary = run_job(app.config, app.db, specs, "run", overrides)
+        summary = run_job(app.config, app.db, specs, "run", overrides, workers)
     _print_summary(summary)
     sys.exit(summary.exit_code)
 

@@ -241,7 +241,7 @@ def test(app: App, name: str) -> None:
     from notify.deliver import send_test
 
     try:
-        results = send_test(app.db, app.config, name)
+        results = send_test(app.db, app.config.notifier_settings(), name)
     except LookupError:
         _unknown(name)
     except ChannelError as exc:
