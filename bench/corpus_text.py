@@ -324,15 +324,18 @@ def generate_documents(n_docs: int, pages_per_doc: int = 6, seed: int = 2024) ->
     """Yield ``n_docs`` documents, each a list of ``pages_per_doc`` pages of text (generated lazily)."""
     writer = _Writer(seed)
     target = pages_per_doc * WORDS_PER_PAGE * 1.05
+    # A council numbers its acts through the year ("2021-001", "2021-002"…), never twice: a number
+    # shared by hundreds of documents would make one deliberation of them all.
+    numbers: dict[int, int] = {}
     for index in range(n_docs):
         writer.year = 2019 + index % 6
         paragraphs = writer.header()
-        words, number = sum(p.count(" ") + 1 for p in paragraphs), 1
+        words = sum(p.count(" ") + 1 for p in paragraphs)
         while words < target:
+            numbers[writer.year] = number = numbers.get(writer.year, 0) + 1
             deliberation = writer.deliberation(number)
             paragraphs += deliberation
             words += sum(p.count(" ") + 1 for p in deliberation)
-            number += 1
         yield _pages(paragraphs, pages_per_doc, writer)
 
 

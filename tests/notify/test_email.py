@@ -165,7 +165,8 @@ def test_one_run_sends_its_messages_through_one_smtp_session_per_server_and_thre
     from notify.policy import Policy
     from tests.notify.servers import ScriptedSMTP
 
-    threads, groups = Policy().workers, 3 * Policy().workers
+    threads = Policy.__dataclass_fields__["workers"].default
+    groups = 3 * threads
     with ScriptedSMTP() as server:
         for n in range(groups):
             url = (
