@@ -178,5 +178,6 @@ def markdown(results: dict) -> str:
 
 
 def write(results: dict, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "results.md").write_text(markdown(results), encoding="utf-8")
