@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -56,12 +57,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if STARTS_A_PROCESS & _names_used(item):
             item.add_marker(pytest.mark.slow)
+    if "slow" in (config.option.markexpr or ""):
+        slow = sum(1 for item in items if item.get_closest_marker("slow"))
+        _left_out_file(config).write_text(str(slow), encoding="utf-8")
     if POSTGRES_URL:
         kept = [item for item in items if USES_A_DATABASE & _names_used(item)]
         left_out = [item for item in items if item not in kept]
         if left_out:
             config.hook.pytest_deselected(items=left_out)
             items[:] = kept
+
+
+def _left_out_file(config: pytest.Config) -> Path:
+    """Where the processes that collect (pytest-xdist's workers, children of the one that reports)
+    leave the number of slow tests, for the summary."""
+    reporter = os.getppid() if hasattr(config, "workerinput") else os.getpid()
+    return Path(tempfile.gettempdir()) / f"vigie-tests-left-out-{reporter}"
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    """Say how many tests ``-m "not slow"`` left out: pytest-xdist's summary does not."""
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the process that reports says it
+        return
+    path = _left_out_file(config)
+    if "slow" in (config.option.markexpr or "") and path.exists():
+        count = path.read_text(encoding="utf-8")
+        path.unlink()
+        terminalreporter.write_line(
+            f"{count} slow tests left out (-m {config.option.markexpr!r}); `make test` runs them all."
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -3,10 +3,13 @@ seconds every time, and its alerts would never arrive."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.notify.factory import add_hit, add_subscription
 from tests.notify.servers import SlowWebhook
 
 
+@pytest.mark.slow  # the webhook answers after 5 s, by design
 def test_a_webhook_slower_than_apprise_s_default_timeout_gets_its_alert(db, notify, now):
     with SlowWebhook(delay=5) as hook:
         add_subscription(db, "lente", [hook.url()])
