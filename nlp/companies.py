@@ -155,10 +155,9 @@ class CompanyReader:
                 break
             if words and fold_phrase(word) in self.particles:
                 # "Réseaux du Léon": a particle carries the name on only to a capitalised word.
-                following = _WORD.match(text, match.end() + 1)
+                following = _WORD.match(text, match.end() + 1) if text.startswith(" ", match.end()) else None
                 if not (
                     following
-                    and text[match.end()] == " "
                     and following.group()[0].isupper()
                     and self._name_word(following.group(), first=False, forward=True)
                 ):

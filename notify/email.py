@@ -69,15 +69,7 @@ class SmtpSessions:
                 return smtp
             except SMTP_EXCEPTIONS:
                 self.drop(plugin)
-        smtp = AppriseSMTPController(
-            host=plugin.smtp_host,
-            port=plugin.port,
-            secure_mode=plugin.secure_mode,
-            user=plugin.user,
-            password=plugin.password,
-            verify_certificate=plugin.verify_certificate,
-            socket_connect_timeout=plugin.socket_connect_timeout,
-        ).__enter__()
+        smtp = _controller(plugin).__enter__()
         with self._lock:
             self._open[key] = smtp
         return smtp
@@ -180,15 +172,7 @@ def send_email(
     messages = compose(plugin, content, key, unsubscribe, now)
     try:
         if sessions is None:
-            with AppriseSMTPController(
-                host=plugin.smtp_host,
-                port=plugin.port,
-                secure_mode=plugin.secure_mode,
-                user=plugin.user,
-                password=plugin.password,
-                verify_certificate=plugin.verify_certificate,
-                socket_connect_timeout=plugin.socket_connect_timeout,
-            ) as smtp:
+            with _controller(plugin) as smtp:
                 refused = _send_all(smtp, plugin, messages)
         else:
             refused = _send_all(sessions.session(plugin), plugin, messages)
@@ -201,6 +185,19 @@ def send_email(
     if refused:
         return f"SMTP server {plugin.smtp_host}:{plugin.port} refused {len(refused)} recipient(s)"
     return None
+
+
+def _controller(plugin: NotifyEmail) -> AppriseSMTPController:
+    """A connection to ``plugin``'s server and account, as apprise opens it (TLS, login, timeout)."""
+    return AppriseSMTPController(
+        host=plugin.smtp_host,
+        port=plugin.port,
+        secure_mode=plugin.secure_mode,
+        user=plugin.user,
+        password=plugin.password,
+        verify_certificate=plugin.verify_certificate,
+        socket_connect_timeout=plugin.socket_connect_timeout,
+    )
 
 
 def _send_all(

@@ -30,6 +30,8 @@ _CLAIMS = (
     ("html", ("html",), (".html", ".htm")),
     ("text", ("text/plain",), (".txt",)),
 )
+# Every file name ending Vigie reads (`vigie analyze` and `vigie ingest` pick files by them).
+READABLE_SUFFIXES = tuple(suffix for _, _, suffixes in _CLAIMS for suffix in suffixes)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the Compound File of Word 97-2003 (and Excel, Outlook…)
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 

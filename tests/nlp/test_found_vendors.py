@@ -189,3 +189,16 @@ def test_names_stop_at_titles_and_function_words() -> None:
         "attribué à la société Ondine Systèmes\nRapporteur : M. Dupont"
     )
     assert [n.text for n in reader.names(text)] == ["CITEOS", "Ondine Systèmes"]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Le lot est attribué à la société Réseaux du Trégor pour la vidéoprotection.", ["Réseaux du Trégor"]),
+        ("Le lot est attribué à la société Kerlys du groupe Armor.", ["Kerlys"]),
+        ("Le lot est attribué à la société Kerlys du", ["Kerlys"]),  # a text that ends on the particle
+    ],
+)
+def test_a_particle_carries_a_name_on_only_to_a_capitalised_word(text: str, names: list[str]) -> None:
+    reader = CompanyReader(load_lexicon().companies, "fr")
+    assert [n.text for n in reader.names(text)] == names

@@ -161,11 +161,10 @@ def test_an_english_subscription_gets_english(db, notify, mail_server):
     assert "Unsubscribe:" in text
 
 
-def test_one_run_sends_its_messages_through_one_smtp_session_per_server_and_thread(db, notify):
-    from notify.policy import Policy
+def test_one_run_sends_its_messages_through_one_smtp_session_per_server_and_thread(db, notify, config):
     from tests.notify.servers import ScriptedSMTP
 
-    threads = Policy.__dataclass_fields__["workers"].default
+    threads = config.delivery_policy().workers
     groups = 3 * threads
     with ScriptedSMTP() as server:
         for n in range(groups):

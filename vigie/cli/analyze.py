@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from storage.filetypes import READABLE_SUFFIXES
 from vigie.cli.context import App, pass_app
 from vigie.cli.output import write_rows
 
-SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".docx", ".doc", ".odt", ".rtf", ".xlsx")
 COLUMNS = (
     "path",
     "kind",
@@ -34,7 +34,7 @@ def iter_files(paths: tuple[str, ...]) -> Iterator[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
         elif path.exists():
             yield path
         else:
