@@ -154,12 +154,15 @@ class CompanyReader:
             if words and fold_key(word) in self.legal_keys:
                 break
             if words and fold_phrase(word) in self.particles:
-                # "Réseaux du Léon": a particle carries the name on only to a capitalised word.
+                # "Réseaux du Léon": a particle carries on a name made so far of common words only
+                # (alone they name no one), and only to a capitalised word; "Kerlys Sécurité de
+                # Rennes" is Kerlys Sécurité, of its Rennes branch.
                 following = _WORD.match(text, match.end() + 1) if text.startswith(" ", match.end()) else None
                 if not (
                     following
                     and following.group()[0].isupper()
                     and self._name_word(following.group(), first=False, forward=True)
+                    and all(fold_key(w.group()) in self.generic for w in words)
                 ):
                     break
                 words.append(match)

@@ -196,6 +196,8 @@ def test_names_stop_at_titles_and_function_words() -> None:
     [
         ("Le lot est attribué à la société Réseaux du Trégor pour la vidéoprotection.", ["Réseaux du Trégor"]),
         ("Le lot est attribué à la société Kerlys du groupe Armor.", ["Kerlys"]),
+        # A branch's town after a name that stands alone is not part of it.
+        ("Le lot est attribué à la société Kerlys Sécurité de Lorient.", ["Kerlys Sécurité"]),
         ("Le lot est attribué à la société Kerlys du", ["Kerlys"]),  # a text that ends on the particle
     ],
 )
