@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from nlp.alternation import Alternation
 from nlp.evidence import EvidenceRules
 from nlp.folding import fold_squeezed
 from nlp.lexicon import LEXICON_DIR
@@ -64,8 +65,8 @@ class DeliberationRules:
 
     def __init__(self, data: dict[str, Any], evidence: dict[str, Any], language: str) -> None:
         self.evidence = EvidenceRules(evidence, language)
-        # One pass over the text for all patterns (each has one group: the number as written).
-        self.acts = _any(data.get("act_numbers"))
+        # Each pattern has one group: the number as written.
+        self.acts = Alternation(data["act_numbers"], re.I) if data.get("act_numbers") else None
         self.subject_end = _any(data.get("subject_ends"))
         self.draft = _any(data.get("drafts"))
         self.article = re.compile(data["article_lines"], re.M) if data.get("article_lines") else None
@@ -73,12 +74,7 @@ class DeliberationRules:
         self.fillers = re.compile(data.get("purpose_fillers") or r"$^", re.I)
         self.prefixes = re.compile(data.get("purpose_prefixes") or r"$^")
         subsidies = list((data.get("subsidies") or {}).items())
-        self.subsidy_names = [name for name, _ in subsidies]
-        self.subsidies = (
-            re.compile("|".join(f"(?P<s{n}>{'|'.join(patterns)})" for n, (_, patterns) in enumerate(subsidies)), re.I)
-            if subsidies
-            else None
-        )
+        self.subsidies = [(name, Alternation(patterns, re.I)) for name, patterns in subsidies]
 
     @classmethod
     @cache
@@ -94,7 +90,7 @@ class DeliberationRules:
         """The act numbers written in ``text``: (offset, number as written), in order."""
         if self.acts is None:
             return []
-        return [(m.start(), next(g for g in m.groups() if g)) for m in self.acts.finditer(text)]
+        return [(m.start(), next(g for g in m.groups() if g)) for _, m in self.acts.finditer(text)]
 
     def split(self, text: str, page_starts: Sequence[int]) -> list[tuple[int, int]]:
         """[start, end) of each deliberation of ``text`` (the pages joined, each starting at ``page_starts``)."""
@@ -131,8 +127,7 @@ class DeliberationRules:
         """Fill ``item``'s amounts, subsidies and vote (``voted``: may it hold a vote result?)."""
         piece = text[item.start : item.end]
         item.amounts = self.amounts(piece)
-        found = {m.lastgroup for m in self.subsidies.finditer(piece)} if self.subsidies else set()
-        item.subsidies = [name for n, name in enumerate(self.subsidy_names) if f"s{n}" in found]
+        item.subsidies = [name for name, patterns in self.subsidies if patterns.found_in(piece)]
         item.vote = self.evidence.vote(piece) if voted else None
         if item.vote and "result" not in item.vote:
             item.vote = None  # counts alone ("pour : …") are a form to fill, not a result

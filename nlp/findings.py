@@ -39,30 +39,36 @@ YEAR = re.compile(r"(?:^|-)(?:19|20)\d\d(?:-|$)")  # characters: longer "sentenc
 
 
 def update_document_findings(
-    session: Session, doc: Document, pages: Sequence[tuple[int, str]] | None = None, now: dt.datetime | None = None
+    session: Session,
+    doc: Document,
+    pages: Sequence[tuple[int, str]] | None = None,
+    now: dt.datetime | None = None,
+    hits: Sequence[Hit] | None = None,
+    read: Reading | None = None,
 ) -> set[int]:
     """Build or update the findings of ``doc`` from its hits and text; returns the ids touched.
 
-    ``pages``: (number, text) of the document's pages (default: those stored).
+    ``pages``: (number, text) of the document's pages (default: those stored); ``hits``: the
+    document's hits, retracted ones included (default: those stored); ``read``: what
+    :func:`read_deliberations` made of them (default: read here).
     """
     now = now or utcnow()
     if pages is None:
         pages = [(p.number, p.text) for p in doc.pages]
-    hits = [h for h in session.scalars(select(Hit).where(Hit.document_id == doc.id)) if not h.retracted_by]
-    rules = DeliberationRules.for_language(doc.language or "fr")
-    pieces, text, voted = _deliberations(rules, doc, pages)
+    if hits is None:
+        hits = list(session.scalars(select(Hit).where(Hit.document_id == doc.id)))
+    hits = [h for h in hits if not h.retracted_by]
+    rules, (pieces, text, voted) = read or read_deliberations(doc, pages)
     holding = _assign(hits, pieces, pages)
     old = {
         s.finding_id: s for s in session.scalars(select(FindingDocument).where(FindingDocument.document_id == doc.id))
     }
     matches = _existing(session, doc.source_id, pieces, _meeting(doc))
+    kept = [i for i, piece in enumerate(pieces) if i in matches or holding.get(i)]  # a mention, or a finding it adds to
+    matches.update(_create_all(session, doc, pieces, [i for i in kept if i not in matches], now))
     current: dict[int, FindingDocument] = {}
-    for index, piece in enumerate(pieces):
-        finding = matches.get(index)
-        if finding is None and not holding.get(index):
-            continue  # no mention, and no finding it adds to
-        if finding is None:
-            finding = _create(session, doc, piece, index, len(pieces), now)
+    for index in kept:
+        piece, finding = pieces[index], matches[index]
         rules.describe(piece, text, voted)  # only for what is kept: most of an agenda is not
         if finding.id in current:  # the document shows the deliberation twice
             _merge(current[finding.id], piece)
@@ -74,9 +80,20 @@ def update_document_findings(
         session.delete(stale)
     session.flush()
     touched = set(current) | set(old)
-    for finding_id in sorted(touched):
-        refresh(session, session.get(Finding, finding_id), now)
+    refresh_all(session, touched, now)
     return touched
+
+
+# The rules of a document's language, and what they read: its deliberations (identified, not yet
+# described), its text, and whether that text may hold vote results.
+Reading = tuple[DeliberationRules, tuple[list[Deliberation], str, bool]]
+
+
+def read_deliberations(doc: Document, pages: Sequence[tuple[int, str]]) -> Reading:
+    """Read ``doc``'s deliberations from its pages: the work of :func:`update_document_findings`
+    that needs no database, which a caller may do before it takes its turn to write."""
+    rules = DeliberationRules.for_language(doc.language or "fr")
+    return rules, _deliberations(rules, doc, pages)
 
 
 def _deliberations(
@@ -179,7 +196,44 @@ def _existing(
     return found
 
 
-def _create(session: Session, doc: Document, piece: Deliberation, index: int, count: int, now: dt.datetime) -> Finding:
+def _create_all(
+    session: Session, doc: Document, pieces: list[Deliberation], indexes: list[int], now: dt.datetime
+) -> dict[int, Finding]:
+    """The findings of the deliberations ``indexes`` that match none yet: found by their key, or created."""
+    if not indexes:
+        return {}
+    keys = {index: _key(doc, pieces[index], index, len(pieces)) for index in indexes}
+    found = {
+        f.key: f
+        for f in session.scalars(
+            select(Finding).where(Finding.source_id == doc.source_id, Finding.key.in_(set(keys.values())))
+        )
+    }
+    for key in dict.fromkeys(keys.values()):
+        if key not in found:
+            found[key] = Finding(
+                source_id=doc.source_id,
+                key=key,
+                revision=0,
+                history=[],
+                news_at=now,
+                first_seen_at=now,
+                updated_at=now,
+                categories={},
+                vendors=[],
+                amounts=[],
+                subsidies=[],
+                quotes=[],
+                kinds=[],
+            )
+            session.add(found[key])
+    session.flush()  # their ids
+    return {index: found[key] for index, key in keys.items()}
+
+
+def _key(doc: Document, piece: Deliberation, index: int, count: int) -> str:
+    """What names a new finding among its council's: its act number, else its subject and meeting
+    date, else its place in this document."""
     key = subject_key(piece.subject, _meeting(doc))
     if piece.act_number:
         key = f"act:{piece.act_number}"
@@ -187,26 +241,7 @@ def _create(session: Session, doc: Document, piece: Deliberation, index: int, co
         key = f"subject:{key}"
     else:
         key = f"document:{doc.id}" if count == 1 else f"document:{doc.id}:{index}"
-    finding = session.scalar(select(Finding).where(Finding.source_id == doc.source_id, Finding.key == key[:200]))
-    if finding is None:
-        finding = Finding(
-            source_id=doc.source_id,
-            key=key[:200],
-            revision=0,
-            history=[],
-            news_at=now,
-            first_seen_at=now,
-            updated_at=now,
-            categories={},
-            vendors=[],
-            amounts=[],
-            subsidies=[],
-            quotes=[],
-            kinds=[],
-        )
-        session.add(finding)
-        session.flush()
-    return finding
+    return key[:200]
 
 
 def _sight(
@@ -231,21 +266,51 @@ def _merge(sighting: FindingDocument, piece: Deliberation) -> None:
     sighting.vote = sighting.vote or piece.vote
 
 
-def refresh(session: Session, finding: Finding, now: dt.datetime) -> None:
-    """Gather what the finding's sightings and hits say; a new revision when something is new."""
-    sightings = list(
-        session.scalars(
+def refresh_all(session: Session, finding_ids: set[int], now: dt.datetime) -> None:
+    """:func:`refresh` each of these findings, their sightings and hits read in two queries."""
+    if not finding_ids:
+        return
+    ids = sorted(finding_ids)
+    findings = {f.id: f for f in session.scalars(select(Finding).where(Finding.id.in_(ids)))}
+    sightings: dict[int, list[FindingDocument]] = {i: [] for i in ids}
+    query = (
+        select(FindingDocument).where(FindingDocument.finding_id.in_(ids)).options(joinedload(FindingDocument.document))
+    )
+    for sighting in session.scalars(query):
+        sightings[sighting.finding_id].append(sighting)
+    hits: dict[int, list[Hit]] = {i: [] for i in ids}
+    for hit in session.scalars(select(Hit).where(Hit.finding_id.in_(ids)).order_by(Hit.id)):
+        if not hit.retracted_by:
+            hits[hit.finding_id].append(hit)
+    for finding_id in ids:
+        refresh(session, findings[finding_id], now, sightings[finding_id], hits[finding_id])
+
+
+def refresh(
+    session: Session,
+    finding: Finding,
+    now: dt.datetime,
+    sightings: list[FindingDocument] | None = None,
+    hits: list[Hit] | None = None,
+) -> None:
+    """Gather what the finding's sightings and hits say; a new revision when something is new.
+
+    ``sightings`` (with their documents) and ``hits`` (not retracted, in id order): those stored
+    when not given."""
+    if sightings is None:
+        query = (
             select(FindingDocument)
             .where(FindingDocument.finding_id == finding.id)
             .options(joinedload(FindingDocument.document))
         )
-    )
-    sightings.sort(key=lambda s: (PRIORITY.get(s.document.kind, 9), -s.document_id))
-    hits = [
-        h
-        for h in session.scalars(select(Hit).where(Hit.finding_id == finding.id).order_by(Hit.id))
-        if not h.retracted_by
-    ]
+        sightings = list(session.scalars(query))
+    sightings = sorted(sightings, key=lambda s: (PRIORITY.get(s.document.kind, 9), -s.document_id))
+    if hits is None:
+        hits = [
+            h
+            for h in session.scalars(select(Hit).where(Hit.finding_id == finding.id).order_by(Hit.id))
+            if not h.retracted_by
+        ]
     before = _known(finding)
     finding.status = FindingStatus.ACTIVE if hits else FindingStatus.RETRACTED
     finding.act_number = next((s.act_number for s in sightings if s.act_number), None)

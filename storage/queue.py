@@ -28,7 +28,7 @@ import socket
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Select, update
+from sqlalchemy import Connection, Select, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import utcnow
@@ -89,6 +89,21 @@ def claim(
             .execution_options(synchronize_session=False)
         )
     return ids
+
+
+def take_turns(session: Session, model: type[Any], key: Any) -> None:
+    """Until the transaction ends, other writers that call this for the same row wait.
+
+    For work that reads, then writes, rows that several workers may create at once (the findings
+    of one council, built from its documents): on PostgreSQL the row ``key`` of ``model`` is
+    locked (``SELECT … FOR UPDATE``), so workers of other councils go on; on SQLite, which has one
+    writer, the database's write lock is taken before any read.
+    """
+    bind = session.connection()
+    if bind.dialect.name == "sqlite":
+        _take_sqlite_write_lock(bind)
+    else:
+        session.execute(select(model.id).where(model.id == key).with_for_update())
 
 
 def _take_sqlite_write_lock(connection: Connection) -> None:

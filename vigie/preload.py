@@ -1,0 +1,12 @@
+"""What the analysis workers of `vigie run` load once, in their fork server, before it forks them.
+
+Each worker would otherwise import spaCy, load the French pipeline and compile the lexicon on
+its own: about three seconds of a core each, and as many copies in memory. Importing this module
+does it in the fork server (a process holding no database connection); the workers forked from it
+find the analyzer ready (:meth:`nlp.analyze.Analyzer.for_language` keeps it) and share its memory.
+"""
+
+from nlp.analyze import Analyzer
+from nlp.stage import analyse_pending  # noqa: F401  (the rest of what a worker runs)
+
+Analyzer.for_language("fr")
