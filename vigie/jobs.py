@@ -220,13 +220,15 @@ def run_job(
     """The whole job: crawl ``specs``, analyse, alert and record the run. The caller holds the run
     lock (:func:`vigie.lock.exclusive_run`). Call once per process (Twisted).
 
-    ``workers`` analysis processes (default: see :func:`vigie.workers.default_workers`; 0: none) analyse the documents
+    ``workers`` analysis processes (default: the setting ``analysis_workers``, else one per core; 0: none) analyse the documents
     while the crawl stores them (:mod:`vigie.workers`); what they leave, this process analyses
     after the crawl, and the alerts go out at the end.
     """
     from vigie.workers import AnalysisWorkers, default_workers
 
-    count = default_workers(config.database) if workers is None else workers
+    if workers is None:
+        workers = config.analysis_workers
+    count = default_workers() if workers is None else workers
     if count <= 0 or not specs:
         summary = crawl_sources(config, db, specs, command, overrides)
     else:

@@ -88,6 +88,13 @@ def folder(text: str) -> str:
     return text
 
 
+def count_or_auto(text: str) -> object:
+    """``auto`` or an integer of 0 or more"""
+    if text.strip().lower() == "auto":
+        return None
+    return at_least(0)(text)
+
+
 def setting(default: Any, help: str, parse: Callable[[str], object] | None = None) -> Any:
     """A field of :class:`Settings`: its default, its meaning, and the parser of its text (by
     default the field's type; a parser returns the value and raises ValueError, and its docstring
@@ -197,6 +204,12 @@ class Settings:
         "before it is marked failed; a channel failing 3 times in a row is reported to VIGIE_ADMIN_URL.",
         at_least(1),
     )
+    analysis_workers: int | None = setting(
+        None,
+        "Analysis processes of `vigie run` working while the crawl goes on (`--workers`): `auto` (the "
+        "default), one per core; 0, the analysis after the crawl, in the run's own process.",
+        count_or_auto,
+    )
     analysis_memory_mb: int = setting(
         2048,
         "Memory (address space) that reading one document may take, in megabytes: PDF text and OCR "
@@ -253,6 +266,6 @@ def markdown_table() -> str:
         "|---|---|---|---|",
     ]
     for s in SETTINGS:
-        default = f"`{s.default}`" if s.default != "" else "(empty)"
+        default = "(empty)" if s.default == "" else "`auto`" if s.default is None else f"`{s.default}`"
         lines.append(f"| `{s.env}` | `{s.key}` | {default} | {s.help} |")
     return "\n".join(lines) + "\n"

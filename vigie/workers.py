@@ -33,10 +33,8 @@ PRELOAD = ["vigie.preload"]
 POLL_S = 0.5
 
 
-def default_workers(database_url: str = "") -> int:
-    """``--workers`` by default: one per core of the machine (of those this process may use).
-
-    ``database_url``: for a default that would differ by database (it does not, today)."""
+def default_workers() -> int:
+    """``--workers`` by default: one per core of the machine (of those this process may use)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

@@ -57,8 +57,8 @@ def crawl_overrides(redis_url: str | None, prefix: str) -> dict | None:
     "--workers",
     type=click.IntRange(min=0),
     default=None,
-    help="Analysis processes working while the crawl goes on (default 0: analyse after the crawl, "
-    "in this process; see docs/operations.md).",
+    help="Analysis processes working while the crawl goes on (default: the setting analysis_workers, "
+    "one per core; 0: analyse after the crawl, in this process; see docs/operations.md).",
 )
 @pass_app
 def run(app: App, redis_url: str | None, redis_prefix: str, workers: int | None) -> None:

@@ -32,4 +32,4 @@ def _shown(key: str, value: object) -> object:
             return make_url(str(value)).render_as_string(hide_password=True)
         except ArgumentError:
             return "(set, not a valid SQLAlchemy URL)"
-    return value
+    return "auto" if value is None else value
