@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -113,14 +114,21 @@ class AnalysisWorkers:
         self._args = (database_url, str(data_dir), limits)
         self._log_level = log_level
         self._workers: list[tuple[multiprocessing.Process, Connection]] = []
+        self._starting: threading.Thread | None = None
 
     def __enter__(self) -> AnalysisWorkers:
         return self
 
     def start(self) -> None:
-        """Start the workers (once; later calls do nothing)."""
-        if self._workers:
-            return
+        """Start the workers (once; later calls do nothing), without waiting for them.
+
+        The fork server loads the analysis before it forks the first worker (seconds): the crawl,
+        which calls this at its first new document, goes on meanwhile."""
+        if self._starting is None:
+            self._starting = threading.Thread(target=self._start_processes, name="vigie-analysis-start", daemon=True)
+            self._starting.start()
+
+    def _start_processes(self) -> None:
         for _ in range(self.count):
             receive, send = self._context.Pipe(duplex=False)
             process = self._context.Process(
@@ -133,6 +141,11 @@ class AnalysisWorkers:
             send.close()
             self._workers.append((process, receive))
 
+    def _started(self) -> None:
+        """Wait until the workers asked for are started."""
+        if self._starting is not None:
+            self._starting.join()
+
     def crawl_finished(self) -> None:
         """Tell the workers that no document will come: they drain what is left and stop."""
         self._done.set()
@@ -140,6 +153,7 @@ class AnalysisWorkers:
     def reports(self) -> list[WorkerReport]:
         """Wait for every worker; what each did (a worker that died reports how)."""
         self.crawl_finished()
+        self._started()
         reports = []
         for process, receive in self._workers:
             try:
@@ -155,6 +169,7 @@ class AnalysisWorkers:
 
     def __exit__(self, *exc) -> None:
         self._done.set()
+        self._started()
         for process, _ in self._workers:
             process.join(timeout=5)
             if process.is_alive():
