@@ -65,8 +65,10 @@ class DeliberationRules:
 
     def __init__(self, data: dict[str, Any], evidence: dict[str, Any], language: str) -> None:
         self.evidence = EvidenceRules(evidence, language)
-        # Each pattern has one group: the number as written.
-        self.acts = Alternation(data["act_numbers"], re.I) if data.get("act_numbers") else None
+        # Each pattern has one group: the number as written. "de+fr": a document in both languages.
+        by_language = data.get("act_numbers") or {}
+        acts = [pattern for code in language.split("+") for pattern in by_language.get(code) or []]
+        self.acts = Alternation(acts, re.I) if acts else None
         self.subject_end = _any(data.get("subject_ends"))
         self.draft = _any(data.get("drafts"))
         self.article = re.compile(data["article_lines"], re.M) if data.get("article_lines") else None
