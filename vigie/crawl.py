@@ -105,7 +105,6 @@ def crawl(
             spiders.append((spec, process.spider_loader.load(spec.platform)))
         except KeyError:
             raise ValueError(f"{spec.path or spec.id}: no spider for platform {spec.platform!r}") from None
-    crawlers = []
     waiting = deque(spiders)
 
     def start_next(result=None):
@@ -115,16 +114,20 @@ def crawl(
         if waiting:
             spec, spider_cls = waiting.popleft()
             crawler = make_crawler(process, spider_cls, spec)
-            crawlers.append(crawler)
             if on_new_document is not None:
                 _watch_documents(crawler, on_new_document)
-            process.crawl(crawler, source=spec).addBoth(start_next)
+            process.crawl(crawler, source=spec).addBoth(_finished, crawler).addBoth(start_next)
         return result
 
     for _ in range(min(config.sources_at_once, len(waiting))):
         start_next()
     process.start()
-    clear_finished(crawlers)
+
+
+def _finished(result, crawler):
+    # Done with at once, and not kept: a run over thousands of councils holds only those in flight.
+    clear_finished([crawler])
+    return result
 
 
 def _watch_documents(crawler, callback: Callable[[], None]) -> None:
