@@ -23,6 +23,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,9 @@ class AnalysisWorkers:
         # connection: each worker starts with spaCy and the lexicon ready, and shares their memory.
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
-        self._done = self._context.Event()
+        # Made when the workers start (a run with nothing new starts none, and makes no process).
+        self._done: Any = None
+        self._finished = False
         self._args = (database_url, str(data_dir), limits)
         self._log_level = log_level
         self._workers: list[tuple[multiprocessing.Process, Connection]] = []
@@ -125,6 +128,9 @@ class AnalysisWorkers:
         The fork server loads the analysis before it forks the first worker (seconds): the crawl,
         which calls this at its first new document, goes on meanwhile."""
         if self._starting is None:
+            self._done = self._context.Event()
+            if self._finished:
+                self._done.set()
             self._starting = threading.Thread(target=self._start_processes, name="vigie-analysis-start", daemon=True)
             self._starting.start()
 
@@ -148,7 +154,9 @@ class AnalysisWorkers:
 
     def crawl_finished(self) -> None:
         """Tell the workers that no document will come: they drain what is left and stop."""
-        self._done.set()
+        self._finished = True
+        if self._done is not None:
+            self._done.set()
 
     def reports(self) -> list[WorkerReport]:
         """Wait for every worker; what each did (a worker that died reports how)."""
@@ -168,7 +176,7 @@ class AnalysisWorkers:
         return reports
 
     def __exit__(self, *exc) -> None:
-        self._done.set()
+        self.crawl_finished()
         self._started()
         for process, _ in self._workers:
             process.join(timeout=5)
