@@ -22,11 +22,11 @@ class Measure:
     returncode: int = 0
     stdout: str = ""
     stderr: str = ""
-    cpu_s: float = 0.0  # user and system CPU of the command and the children it waited for
+    cpu_s: float = 0.0  # user and system CPU of the command and of every process it started
 
 
 def run_command(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 1800) -> Measure:
-    """Run ``args``; its wall time and the peak resident memory of that process alone.
+    """Run ``args``; its wall time, the largest peak resident memory of its processes, their CPU.
 
     The command is started by :mod:`bench.launch`, a small process, so that its peak memory is
     not the peak this process had when it started it (Linux keeps it across ``exec``).

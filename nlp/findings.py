@@ -280,7 +280,7 @@ def refresh_all(session: Session, finding_ids: set[int], now: dt.datetime) -> No
         sightings[sighting.finding_id].append(sighting)
     hits: dict[int, list[Hit]] = {i: [] for i in ids}
     for hit in session.scalars(select(Hit).where(Hit.finding_id.in_(ids)).order_by(Hit.id)):
-        if not hit.retracted_by:
+        if hit.finding_id is not None and not hit.retracted_by:
             hits[hit.finding_id].append(hit)
     for finding_id in ids:
         refresh(session, findings[finding_id], now, sightings[finding_id], hits[finding_id])

@@ -23,8 +23,8 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
 from multiprocessing.connection import Connection
+from typing import Any
 
 log = logging.getLogger(__name__)
 
