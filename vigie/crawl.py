@@ -118,7 +118,7 @@ def skip_unchanged(
         delay_s=config.download_delay_s,
         max_bytes=config.max_file_size_mb * 1024 * 1024,
         obey_robots=config.obey_robots_txt,
-        threads=max(1, min(config.sources_at_once, 32)),
+        threads=config.sources_at_once,  # waiting on the network: threads as many as spiders at once
     )
     try:
         unchanged = unchanged_sources(db, specs, politeness, config.recheck_after_days, run_id)
