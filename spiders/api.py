@@ -48,7 +48,6 @@ class ApiSpider(CouncilSpider):
 
     async def start(self):
         for request in self.listings():
-            request.meta["vigie_start"] = True  # asked conditionally (spiders.listings)
             yield request
         for request in self.retry_failed_documents():
             yield request
@@ -93,7 +92,7 @@ class ApiSpider(CouncilSpider):
         """The response as an HTML page, or None after recording that it is not one (a file, JSON,
         an empty answer): HTML platforms read their listings with it."""
         if isinstance(response, HtmlResponse):
-            self.crawler.stats.inc_value("vigie/listings_read")
+            self.listing_read(response)
             return response
         media = (response.headers.get(b"Content-Type") or b"?").decode("latin-1")
         self.listing_error(
@@ -114,7 +113,7 @@ class ApiSpider(CouncilSpider):
         if not fits(data):
             self.listing_error(response.url, problem)
             return None
-        self.crawler.stats.inc_value("vigie/listings_read")
+        self.listing_read(response)
         return data
 
     def retry_failed_documents(self):

@@ -21,10 +21,11 @@ from twisted.internet import error as tx_errors
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
+from spiders.addresses import site_host
 from spiders.incremental import crawl_since
 from spiders.items import DocumentItem
 from spiders.known import KnownDocuments
-from spiders.listings import ListingUnchanged
+from spiders.listings import listing_row, request_accept
 from spiders.options import Option
 from spiders.reach import OutOfReach
 from spiders.recorder import NotSampled
@@ -86,11 +87,6 @@ def link_url(request) -> str:
     return (request.meta.get("redirect_urls") or [request.url])[0]
 
 
-def site_host(host: str) -> str:
-    """``host`` without a leading ``www.``: ``www.ville.fr`` and ``ville.fr`` are one site."""
-    return host[4:] if host.startswith("www.") else host
-
-
 # A subject or an agenda item's text can run to pages; the title is a line in alerts and listings.
 TITLE_MAX = 500
 
@@ -116,6 +112,11 @@ class CouncilSpider(scrapy.Spider):
     # The options the platform reads from a source's ``config``, with their defaults and meaning
     # (spiders.options): set by each platform spider; any other option is refused on load.
     options: ClassVar[dict[str, Option]] = {}
+    # Whether the same answers from the same listing URLs mean the same documents, so that the
+    # pre-check of a run (spiders.unchanged) may skip the source: False for a platform whose
+    # listing URLs follow today's date (a new search window, a new month), which that check,
+    # asking only the URLs of the last crawl, would never see.
+    listings_repeatable: ClassVar[bool] = True
 
     def __init__(self, source: SourceSpec, **kwargs: Any) -> None:
         super().__init__(name=self.name, **kwargs)
@@ -127,6 +128,8 @@ class CouncilSpider(scrapy.Spider):
             if h
         }
         self.requested: set[str] = set()
+        # The listings read, by the URL asked (spiders.listings stores them after a complete crawl).
+        self.listings_seen: dict[str, Any] = {}
         # When the source's time budget runs out (VIGIE_SOURCE_TIME_BUDGET_S): long parsing
         # checks it, since Scrapy's own timer cannot fire while a page is being parsed.
         self.deadline = float("inf")
@@ -249,15 +252,24 @@ class CouncilSpider(scrapy.Spider):
 
     # -- listings ----------------------------------------------------------------------
 
+    def listing_read(self, response: Response) -> None:
+        """Count a response read as a listing, and keep it for the next run's pre-check
+        (spiders.listings stores what a complete crawl read)."""
+        self.crawler.stats.inc_value("vigie/listings_read")
+        request = response.request
+        if request is None or request.method != "GET":
+            # A form POST cannot be asked again by the pre-check's plain GET: crawl every time.
+            self.listings_repeatable = False  # type: ignore[misc]
+            return
+        url = link_url(request)
+        self.listings_seen[url] = listing_row(url, response, request_accept(request))
+
     def listing_failed(self, failure: Failure):
         """A listing page could not be downloaded (the errback of listing requests).
 
         A sub-page that robots.txt forbids is counted (``vigie sources`` shows it), not an error;
-        the start page (or an API's listing) forbidden leaves the source nothing to read. A start
-        listing unchanged since the last complete crawl (a 304, see spiders.listings) is no failure.
+        the start page (or an API's listing) forbidden leaves the source nothing to read.
         """
-        if failure.check(ListingUnchanged):
-            return
         if is_blocked(failure):
             self.crawler.stats.inc_value("vigie/blocked")
             if failure.request.meta.get("vigie_level", 0) > 0:

@@ -28,8 +28,6 @@ def source_status(stats: dict, finish_reason: str | None, distributed: bool = Fa
     if finish_reason not in ("finished", "closespider_timeout", "closespider_pagecount"):
         return RunStatus.FAILED, f"crawl ended: {finish_reason}"
     if found == 0:
-        if stats.get("vigie/listings_unchanged") and not listing_errors:
-            return "ok", None  # its start listings are as the last complete crawl read them
         if stats.get("vigie/incremental_since") and stats.get("vigie/listings_read") and not listing_errors:
             # An API asked only for changes answered properly that nothing changed.
             return RunStatus.OK, None

@@ -1,105 +1,79 @@
-"""Conditional start listings: a source whose listings have not changed costs one request.
+"""Listings of a complete crawl, stored so that the next run can tell an unchanged source.
 
-A spider marks its first listing requests (the start page of a web source, the first answers
-of an API) with ``meta["vigie_start"]``. After a complete crawl (finished, no listing error),
-this middleware stores their ``ETag`` and ``Last-Modified`` (table ``listings``); the next crawl
-asks for them conditionally (``If-None-Match``, ``If-Modified-Since``). A server that answers
-"304 Not Modified" says the listing is as it was: its documents are those already stored, so
-nothing below it is requested, and the source is recorded as crawled, unchanged.
+Every page a spider reads as a listing (the start page, its sub-pages and pagination pages, a
+presumed document that turned out to be a page, each API answer) goes through
+``CouncilSpider.listing_read``, which keeps its ``ETag``, ``Last-Modified``, the Accept header
+it was asked with and a hash of its body. This downloader middleware also keeps the robots.txt
+of every host. When the crawl is complete (finished, no listing error, no failed document), the
+source's rows of table ``listings`` are replaced by what it read. Before the next crawl,
+``spiders.unchanged`` asks each of them again, conditionally, without Scrapy; a source whose
+listings all answer 304 or the same body is not crawled.
 
-What could hide behind an unchanged start listing (a document replaced under the same link, a
-change deep in the pagination) is caught by the full crawl that follows every
-``VIGIE_RECHECK_AFTER_DAYS``: validators older than that are not used, nor are they after a
-crawl that failed some document (it must be tried again).
+Nothing is stored, and the source is crawled in full every time, when a listing cannot be asked
+again by a plain GET (a form POST) or when the platform's listing URLs depend on today's date
+(``CouncilSpider.listings_repeatable``), or after a sampled, recorded or distributed crawl
+(which read only part of the source). The in-crawl short-cut of earlier versions, a 304 on the
+start page ending the source's crawl, is gone: a start page unchanged said nothing of a new
+document on a sub-page, and a source the pre-check sends to the crawl has changed somewhere.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest, NotConfigured
-from sqlalchemy import select
+from scrapy.exceptions import NotConfigured
+from sqlalchemy import delete
 
-from spiders.incremental import last_complete_crawl
+from spiders.unchanged import fingerprint, is_robots, robots_url
 from storage.db import shared_database
 from storage.models import Listing, utcnow
 
 
-class ListingUnchanged(IgnoreRequest):
-    """The server answered 304 to a conditional start listing: nothing to read below it."""
+def header(response, name: bytes, limit: int) -> str | None:
+    """A response header as text (latin-1, as HTTP has it), cut to the column's size, or None."""
+    return (response.headers.get(name) or b"").decode("latin-1")[:limit] or None
 
 
-class ConditionalListings:
-    """Downloader middleware: validators on start listings, and the source skipped when unchanged."""
+def listing_row(url: str, response, accept: str | None = None) -> Listing:
+    """The row stored for a listing (or a robots.txt) answered by ``response``, read at ``url``."""
+    return Listing(
+        url=url,
+        etag=header(response, b"ETag", 500),
+        last_modified=header(response, b"Last-Modified", 100),
+        body_hash=fingerprint(response.body, response.status),
+        accept=(accept or None) and accept[:200],
+    )
+
+
+class ListingRecorder:
+    """Downloader middleware: robots.txt answers kept; at the end of a complete crawl, the
+    listings read (``spider.listings_seen``) and their hosts' robots.txt stored."""
 
     def __init__(self, crawler) -> None:
-        url = crawler.settings.get("VIGIE_DATABASE_URL")
         settings = crawler.settings
-        if (
-            not url
-            or not settings.getbool("VIGIE_CONDITIONAL_LISTINGS", True)
-            or not settings.getbool("VIGIE_INCREMENTAL", True)
-        ):  # `vigie crawl --full` reads everything
-            raise NotConfigured(
-                "conditional listings need VIGIE_DATABASE_URL, VIGIE_CONDITIONAL_LISTINGS and VIGIE_INCREMENTAL"
-            )
+        if not settings.get("VIGIE_DATABASE_URL"):
+            raise NotConfigured("storing listings needs VIGIE_DATABASE_URL")
+        if settings.get("VIGIE_REDIS_URL") or settings.getint("VIGIE_SAMPLE_DOCUMENTS", -1) >= 0:
+            raise NotConfigured("a distributed or sampled crawl reads only part of a source's listings")
+        if settings.get("VIGIE_RECORD_DIR"):
+            raise NotConfigured("a recorded crawl (vigie source record) reads only a sample")
         self.crawler = crawler
-        self.db = shared_database(url)
-        self.recheck_after = dt.timedelta(days=crawler.settings.getfloat("VIGIE_RECHECK_AFTER_DAYS", 30))
-        self.validators: dict[str, tuple[str | None, str | None]] = {}  # url -> (etag, last_modified), to send
-        self.seen: dict[str, tuple[str | None, str | None]] = {}  # read in this crawl, to store
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        self.db = shared_database(settings["VIGIE_DATABASE_URL"])
+        self.robots: dict[str, Listing] = {}  # robots.txt URL -> its row
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def spider_opened(self, spider) -> None:
-        source = getattr(spider, "source", None)
-        known = getattr(spider, "known", None)
-        if source is None or known is None or known.failed_urls():
-            return  # failed documents are asked for again: the listing must be read
-        if last_complete_crawl(self.db, source.id) is None:
-            return
-        fresh_after = utcnow() - self.recheck_after
-        with self.db.session() as session:
-            rows = session.scalars(
-                select(Listing).where(Listing.source_id == source.id, Listing.checked_at >= fresh_after)
-            )
-            self.validators = {row.url: (row.etag, row.last_modified) for row in rows}
-
-    def process_request(self, request, spider=None):
-        if not request.meta.get("vigie_start") or request.method != "GET":
-            return None
-        etag, modified = self.validators.get(request.url, (None, None))
-        if etag and b"If-None-Match" not in request.headers:
-            request.headers[b"If-None-Match"] = etag
-        if modified and b"If-Modified-Since" not in request.headers:
-            request.headers[b"If-Modified-Since"] = modified
-        return None
-
     def process_response(self, request, response, spider=None):
-        if not request.meta.get("vigie_start") or request.method != "GET":
-            return response
-        if response.status == 304 and request.url in self.validators:
-            stats = self.crawler.stats
-            stats.inc_value("vigie/listings_unchanged")
-            known = getattr(self.crawler.spider, "known", None)
-            if known is not None:
-                # Its documents are the stored ones: counted unchanged, as a full crawl would.
-                stats.max_value("vigie/documents_unchanged", len(known.by_url))
-            raise ListingUnchanged(f"{request.url}: not modified since the last complete crawl")
-        if response.status == 200:
-            etag = (response.headers.get(b"ETag") or b"").decode("latin-1")[:500] or None
-            modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1")[:100] or None
-            if etag or modified:
-                self.seen[request.url] = (etag, modified)
+        # Scrapy's RobotsTxtMiddleware asks robots.txt through the downloader, marked so.
+        if request.meta.get("dont_obey_robotstxt") and is_robots(request.url):
+            url = (request.meta.get("redirect_urls") or [request.url])[0]
+            self.robots[url] = listing_row(url, response)
         return response
 
     def spider_closed(self, spider, reason: str) -> None:
-        """Store the validators read by a complete crawl (one that might have missed nothing)."""
+        """Replace the source's stored listings by those of this crawl, if it was complete."""
         stats = self.crawler.stats
         complete = (
             reason == "finished"
@@ -107,11 +81,23 @@ class ConditionalListings:
             and not stats.get_value("vigie/documents_failed")
         )
         source = getattr(spider, "source", None)
-        if not complete or source is None or not self.seen:
+        if not complete or source is None:
             return
+        seen: dict[str, Listing] = dict(getattr(spider, "listings_seen", {}))
+        if not getattr(spider, "listings_repeatable", False):
+            seen = {}  # nothing to ask again: the next run crawls the source
+        elif seen:
+            hosts = {robots_url(url) for url in seen}
+            seen.update({url: row for url, row in self.robots.items() if url in hosts})
         now = utcnow()
         with self.db.session() as session:
-            for url, (etag, modified) in self.seen.items():
-                row = session.get(Listing, (source.id, url)) or Listing(source_id=source.id, url=url)
-                row.etag, row.last_modified, row.checked_at = etag, modified, now
+            session.execute(delete(Listing).where(Listing.source_id == source.id))
+            for row in seen.values():
+                row.source_id, row.checked_at = source.id, now
                 session.add(row)
+
+
+def request_accept(request) -> str | None:
+    """The Accept header a listing request was sent with (None: Scrapy's default)."""
+    value = request.headers.get(b"Accept")
+    return value.decode("latin-1") if value else None

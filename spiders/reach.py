@@ -18,55 +18,22 @@ that a name that changes its answer between the two (DNS rebinding) is still cau
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 
+# The rule itself, without Scrapy: the pre-check of unchanged listings obeys it too.
+from spiders.addresses import SCHEMES, Address, address_problem, parse_address
+
+__all__ = ["SCHEMES", "OutOfReach", "ReachMiddleware", "address_problem", "parse_address"]
+
 log = logging.getLogger(__name__)
-
-SCHEMES = ("http", "https")
-METADATA_NETWORK = ipaddress.ip_network("169.254.0.0/16")
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class OutOfReach(IgnoreRequest):
     """A request the crawler must not make; the message says why, in a maintainer's words."""
-
-
-def address_problem(address: Address, source_private: bool) -> str | None:
-    """Why the crawler must not connect to ``address`` (None when it may).
-
-    ``source_private``: the source itself is on a non-public address, and may reach its neighbours.
-    """
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if address in METADATA_NETWORK:
-        return "a link-local address of 169.254.0.0/16, where cloud metadata services answer: never fetched"
-    if address.is_unspecified or address.is_multicast:
-        return "not the address of a host"
-    if source_private:
-        return None
-    for test, kind in (
-        (address.is_loopback, "a loopback address"),
-        (address.is_link_local, "a link-local address"),
-        (address.is_private, "a private network address"),
-        (not address.is_global, "a reserved address"),
-    ):
-        if test:
-            return f"{kind}, and the source is on a public one"
-    return None
-
-
-def parse_address(text: str | None) -> Address | None:
-    """The IP address written in ``text`` (a URL's host, a resolver's answer), or None."""
-    try:
-        return ipaddress.ip_address(text or "")
-    except ValueError:
-        return None
 
 
 class ReachMiddleware:

@@ -92,6 +92,8 @@ def _config_problems(spec: SourceSpec) -> list[str]:
         return ["config must be a mapping of the platform's options"]
     if spec.platform not in PLATFORMS:
         return []  # said above; its options cannot be checked
+    if not spec.config:
+        return []  # nothing to check: the platforms' spiders (and Scrapy) are not loaded for it
     allowed = set(platform_options()[spec.platform])
     unknown = set(spec.config) - allowed
     if not unknown:

@@ -63,8 +63,9 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.reach.ReachMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
-    # Start listings asked conditionally; a source whose start listings answer 304 is done.
-    "spiders.listings.ConditionalListings": 560,
+    # The listings of a complete crawl, and their hosts' robots.txt, kept for the next run's
+    # pre-check of unchanged sources (spiders.listings, spiders.unchanged).
+    "spiders.listings.ListingRecorder": 560,
     # Inactive unless VIGIE_SAMPLE_DOCUMENTS or VIGIE_RECORD_DIR is set (vigie source check/record).
     "spiders.recorder.SampleMiddleware": 950,
 }
@@ -89,9 +90,6 @@ VIGIE_RECHECK_AFTER_DAYS = 30
 # VIGIE_INCREMENTAL: platforms whose API filters by modification time (OParl, Legistar,
 # OpenDataSoft) ask only for what changed since the last complete crawl (`vigie crawl --full`: False).
 VIGIE_INCREMENTAL = True
-# VIGIE_CONDITIONAL_LISTINGS: ask start listings with the validators of the last complete crawl, and
-# stop at a 304 (spiders.listings); a full crawl still follows every VIGIE_RECHECK_AFTER_DAYS.
-VIGIE_CONDITIONAL_LISTINGS = True
 # VIGIE_RESUME: keep each source's crawl state under <VIGIE_DATA_DIR>/jobs/<source> (Scrapy JOBDIR)
 # so that an interrupted crawl resumes (`vigie crawl --resume`; see spiders.jobdirs).
 VIGIE_RESUME = False

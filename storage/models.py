@@ -357,9 +357,10 @@ class SourceRun(Base):
 
 
 class Listing(Base):
-    """A source's start listing (its first page, or a first API answer) as its last complete crawl
-    read it: the next crawl asks for it with these validators, and a source whose start listings
-    answer "304 Not Modified" is not crawled further (spiders.listings)."""
+    """A listing page of a source as its last complete crawl read it: every page read as a listing
+    (start page, sub-pages, pagination, API answers), and the robots.txt of their hosts. Before the
+    next crawl, ``spiders.unchanged`` asks each one again, conditionally; a source whose listings
+    all answer "304 Not Modified", or the same body, is not crawled (``spiders.listings`` writes them)."""
 
     __tablename__ = "listings"
 
@@ -367,4 +368,9 @@ class Listing(Base):
     url: Mapped[str] = mapped_column(String(2000), primary_key=True)
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    # SHA-256 of the body (spiders.unchanged.fingerprint): many council servers send no validator,
+    # and an unconditional answer with the same body says "unchanged" all the same.
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    # The Accept header the crawl sent: an API may answer JSON or HTML as asked.
+    accept: Mapped[str | None] = mapped_column(String(200))
     checked_at: Mapped[dt.datetime]

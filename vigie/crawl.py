@@ -3,27 +3,36 @@
 This is Vigie's side of a crawl: Scrapy settings from Vigie's configuration, the sources' rows,
 and one Scrapy process for every source. ``spiders/`` stays a plain Scrapy project that knows
 nothing of the command line; what it needs comes through settings.
+
+Scrapy and Twisted are imported only when a source is to be crawled: a run whose sources are
+all unchanged (:func:`skip_unchanged`) never loads them.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from spiders.jobdirs import clear_finished, make_crawler
 from spiders.registry import SourceSpec
 from storage.db import Database
 from storage.models import Source
 from vigie.config import Config
 
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+log = logging.getLogger(__name__)
+
 
 def crawler_settings(config: Config, run_id: int | None = None, overrides: dict | None = None) -> Settings:
     """Scrapy settings: ``spiders/settings.py`` with Vigie's configuration applied."""
+    from scrapy.settings import Settings
+
     settings = Settings()
     settings.setmodule("spiders.settings", priority="project")
     data = config.data_path.resolve()
@@ -81,6 +90,44 @@ def _write_sources(db: Database, specs: list[SourceSpec]) -> None:
             session.add(row)
 
 
+def skip_unchanged(
+    config: Config, db: Database, specs: list[SourceSpec], run_id: int | None, overrides: dict | None = None
+) -> list[SourceSpec]:
+    """The sources of ``specs`` to crawl: those whose listings are unchanged since their last
+    complete crawl (:mod:`spiders.unchanged`) are recorded as such in run ``run_id`` and left out.
+
+    Not on a full crawl (``VIGIE_INCREMENTAL`` off, `vigie crawl --full`), a distributed one, a
+    resumed one, or with ``conditional_listings`` off. If the check itself breaks, every source
+    is crawled: it only ever saves work.
+    """
+    overrides = overrides or {}
+    if (
+        not config.conditional_listings
+        or not overrides.get("VIGIE_INCREMENTAL", True)
+        or overrides.get("VIGIE_REDIS_URL")
+        or overrides.get("VIGIE_RESUME")
+        or config.http_cache
+        or not specs
+    ):
+        return specs
+    from spiders.unchanged import Politeness, unchanged_sources
+
+    politeness = Politeness(
+        user_agent=config.user_agent,
+        timeout_s=config.download_timeout_s,
+        delay_s=config.download_delay_s,
+        max_bytes=config.max_file_size_mb * 1024 * 1024,
+        obey_robots=config.obey_robots_txt,
+        threads=config.sources_at_once,  # waiting on the network: threads as many as spiders at once
+    )
+    try:
+        unchanged = unchanged_sources(db, specs, politeness, config.recheck_after_days, run_id)
+    except Exception:
+        log.warning("The check of unchanged listings failed; every source is crawled", exc_info=True)
+        return specs
+    return [spec for spec in specs if spec.id not in unchanged]
+
+
 def crawl(
     config: Config,
     specs: list[SourceSpec],
@@ -94,6 +141,10 @@ def crawl(
     changed document: `vigie run` starts its analysis workers at the first one.
     Twisted's reactor cannot be restarted: call this once per process.
     """
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders.jobdirs import clear_finished, make_crawler
+
     settings = crawler_settings(config, run_id, overrides)
     # The command line has configured logging already (vigie.cli.context.configure_logging).
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")

@@ -121,14 +121,18 @@ def crawl_sources(
     """Crawl the sources (concurrently) and record the run. Call once per process (Twisted).
 
     ``on_new_document``: see :func:`vigie.crawl.crawl`."""
-    from vigie.crawl import crawl, sync_sources
+    from vigie.crawl import crawl, skip_unchanged, sync_sources
     from vigie.maintainers import report_new_problems
 
     sync_sources(db, specs)
     summary = RunSummary(start_run(db, command))
     if specs:
         with _stage(summary, "crawl"):
-            crawl(config, specs, summary.run_id, overrides, on_new_document)
+            # Sources whose listings are as their last complete crawl read them are recorded
+            # without a crawl; with none left, Scrapy is not even imported.
+            to_crawl = skip_unchanged(config, db, specs, summary.run_id, overrides)
+            if to_crawl:
+                crawl(config, to_crawl, summary.run_id, overrides, on_new_document)
     collect_crawl(db, summary, specs)
     # Sources that start failing or go silent are the maintainers' business, not subscribers'.
     report_new_problems(config, db, specs, summary.run_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from notify.admin import alert_maintainers
 from spiders.health import new_problems
 from spiders.registry import SourceSpec
 from storage.db import Database
@@ -30,6 +29,8 @@ def report_new_problems(config: Config, db: Database, specs: Iterable[SourceSpec
         len(lines),
         ", ".join(line.split(" ", 1)[0] for line in lines),
     )
+    from notify.admin import alert_maintainers  # apprise is loaded only when there is news to send
+
     subject = f"Vigie: {len(lines)} source(s) need a maintainer"
     body = "\n".join(lines) + "\n\nSee `vigie sources` and `vigie source check ID`.\n"
     return alert_maintainers(config.admin_url, subject, body)

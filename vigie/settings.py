@@ -134,9 +134,14 @@ class Settings:
     )
     recheck_after_days: int = setting(
         30,
-        "A stored document is re-requested (conditionally) only after this many days; a source's start listing is asked "
-        "conditionally, and one unchanged since the last complete crawl ends that source's crawl, except every this many days.",
+        "A stored document is re-requested (conditionally) only after this many days; a source whose listings are "
+        "unchanged since its last complete crawl is not crawled, except every this many days.",
         at_least(0),
+    )
+    conditional_listings: bool = setting(
+        True,
+        "Before crawling, ask each source's listings of its last complete crawl again, conditionally, and crawl only "
+        "the sources where one changed (see docs/operations.md); false: crawl every source.",
     )
     source_time_budget_s: int = setting(
         1800,

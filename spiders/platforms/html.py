@@ -90,12 +90,11 @@ class HtmlCouncilSpider(CouncilSpider):
 
     def page_request(self, url: str, level: int, fields: dict | None = None) -> scrapy.Request:
         self.pages_requested.add(url)
-        # The start page is asked conditionally (spiders.listings): unchanged, the source is done.
         return scrapy.Request(
             url,
             callback=self.parse_listing,
             errback=self.listing_failed,
-            meta={"vigie_level": level, "vigie_link_fields": fields or {}, "vigie_start": level == 0},
+            meta={"vigie_level": level, "vigie_link_fields": fields or {}},
         )
 
     def parse_listing(self, response: Response):
@@ -139,6 +138,7 @@ class HtmlCouncilSpider(CouncilSpider):
             )
 
     def read_page(self, response: TextResponse, level: int, collect_all: bool = False):
+        self.listing_read(response)
         settings = self.settings
         links = extract_links(
             response.selector,

@@ -95,6 +95,6 @@ class ScdlSpider(ApiSpider):
         except ScdlError as exc:
             self.listing_error(response.url, str(exc))
             return
-        self.crawler.stats.inc_value("vigie/listings_read")
+        self.listing_read(response)
         for record in rows:
             yield from deliberation_documents(self, record, response.url)

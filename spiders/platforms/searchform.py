@@ -60,6 +60,7 @@ class SearchFormSpider(ApiSpider):
         "allowed_domains": Option("Other hosts whose files may be fetched.", []),
     }
     incremental = True
+    listings_repeatable = False  # its search windows end today: tomorrow asks another URL
     is_allowed = CouncilSpider.is_allowed  # a web page, not a publisher's data: its host and allowed_domains
 
     def listings(self):

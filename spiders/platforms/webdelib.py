@@ -67,6 +67,7 @@ class WebdelibSpider(ApiSpider):
         ),
     }
     incremental = True
+    listings_repeatable = False  # one listing per month up to today: a new month is a new URL
 
     def __init__(self, source, **kwargs: Any) -> None:
         super().__init__(source, **kwargs)
