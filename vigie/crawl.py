@@ -143,7 +143,7 @@ def crawl(
     """
     from scrapy.crawler import CrawlerProcess
 
-    from spiders.jobdirs import clear_finished, make_crawler
+    from spiders.jobdirs import make_crawler
 
     settings = crawler_settings(config, run_id, overrides)
     # The command line has configured logging already (vigie.cli.context.configure_logging).
@@ -177,6 +177,8 @@ def crawl(
 
 def _finished(result, crawler):
     # Done with at once, and not kept: a run over thousands of councils holds only those in flight.
+    from spiders.jobdirs import clear_finished
+
     clear_finished([crawler])
     return result
 
