@@ -38,6 +38,7 @@ from notify.email import SmtpSessions
 from notify.messages import Composer, Links, Preview, idempotency_key
 from notify.outbox import (
     Batch,
+    Findings,
     claim_batch,
     defer_due,
     due_items,
@@ -53,7 +54,7 @@ from notify.outbox import (
 from notify.policy import Policy
 from notify.redact import install_log_redaction, redact_urls
 from storage.db import Database
-from storage.models import Subscription, utcnow
+from storage.models import Delivery, Subscription, utcnow
 from storage.queue import worker_name
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class Notifier:
         # spent most of a run asleep. Taking turns on a lock of this process costs nothing.
         # PostgreSQL locks rows: its threads work side by side.
         self._turns = threading.Lock() if db.engine.dialect.name == "sqlite" else nullcontext()
+        self.findings = Findings()  # loaded once, told to every subscription owed them
         self._recently_sent: dict[int, int] = {}  # messages per subscription within the rate window, at the start
 
     @contextmanager
@@ -187,7 +189,7 @@ class Notifier:
         sent = self._recently_sent.get(sub.id, 0)
         while self._within_rate_cap(sub, sent, result):
             with self._session() as session:
-                batch = claim_batch(session, sub.id, self.worker, self.now, self.policy.batch_size)
+                batch = claim_batch(session, sub.id, self.worker, self.now, self.policy.batch_size, self.findings)
             if batch is None:
                 return
             if self._send_batch(sub, channels, batch, result):
@@ -207,38 +209,66 @@ class Notifier:
         return False
 
     def _send_batch(self, sub: Subscription, channels: list[Channel], batch: Batch, result: DeliverySummary) -> bool:
-        """Send a batch to each channel that has not accepted it yet; True when it went out (a
-        message towards the rate cap)."""
-        errors = []
-        for channel in channels:
-            todo = batch.pending_for(channel.key)
-            if not todo:
-                continue
-            key = idempotency_key(batch.key, channel, [d.id for d in todo])
-            items = batch.items(todo)
-            try:
-                # Nothing left to tell (the finding of an old delivery is gone): nothing to send.
-                error = self.composer.send(sub, channel, items, key, digest_of(sub, batch)) if items else None
-            except Exception as exc:
-                error = f"unexpected {type(exc).__name__}"
+        """Send a batch to each channel that has not accepted it yet, recording each acceptance
+        at once, then close it; True when it went out (a message towards the rate cap)."""
+        errors: list[str] = []
+        todo = [(channel, batch.pending_for(channel.key)) for channel in channels]
+        todo = [(channel, deliveries) for channel, deliveries in todo if deliveries]
+        sent = False
+        for number, (channel, deliveries) in enumerate(todo, start=1):
+            error, told = self._send(sub, channel, batch, deliveries)
+            if error is not None or not told:
+                errors.append(f"{channel.label}: {error}")
+            accepted = (channel.key, {d.id for d in deliveries}) if error is None else None
             with self._session() as session:
-                if error is None:
-                    record_accepted(session, batch, self.worker, channel.key, {d.id for d in todo})
                 change = update_channel(session, sub.id, channel.key, channel.label, error, self.now, self.policy)
-            if error is None and items:
+                if number == len(todo):  # the last channel's acceptance and the batch's close: one transaction
+                    sent = self._close(session, sub, channels, batch, errors, result, accepted)
+                elif accepted:
+                    record_accepted(session, batch, self.worker, *accepted)
+            if error is None and told:
                 result.messages_sent += 1
             else:
-                errors.append(f"{channel.label}: {error}")
                 result.failures.append(f"{sub.name}: {channel.label}: {error}")
                 log.warning("Subscription %s, channel %s: %s", sub.name, channel.label, error)
             if change:
                 result.notices.append(self._notice(sub, channel, change, error))
-        with self._session() as session:
-            sent, failed = finish_batch(
-                session, batch, self.worker, [c.key for c in channels], "; ".join(errors) or None, self.now, self.policy
-            )
-            if sent and sub.mode != "immediate":
-                session.get(Subscription, sub.id).last_digest_at = self.now
+        if not todo:
+            with self._session() as session:
+                sent = self._close(session, sub, channels, batch, errors, result)
+        return sent
+
+    def _send(
+        self, sub: Subscription, channel: Channel, batch: Batch, deliveries: list[Delivery]
+    ) -> tuple[str | None, bool]:
+        """Send ``deliveries`` of ``batch`` to ``channel``: (None or why it failed, whether there was
+        anything to tell: the finding of an old delivery may be gone, and then nothing is sent)."""
+        key = idempotency_key(batch.key, channel, [d.id for d in deliveries])
+        items = batch.items(deliveries)
+        if not items:
+            return None, False
+        try:
+            return self.composer.send(sub, channel, items, key, digest_of(sub, batch)), True
+        except Exception as exc:
+            return f"unexpected {type(exc).__name__}", True
+
+    def _close(
+        self,
+        session,
+        sub: Subscription,
+        channels: list[Channel],
+        batch: Batch,
+        errors: list[str],
+        result: DeliverySummary,
+        accepted: tuple[str, set[int]] | None = None,
+    ) -> bool:
+        """Close ``batch``, recording what the last channel ``accepted`` (see ``outbox.finish_batch``);
+        True when some of it was sent."""
+        error = "; ".join(errors) or None
+        keys = [c.key for c in channels]
+        sent, failed = finish_batch(session, batch, self.worker, keys, error, self.now, self.policy, accepted)
+        if sent and sub.mode != "immediate":
+            session.get(Subscription, sub.id).last_digest_at = self.now
         result.findings_sent += sent
         result.failed += failed
         return sent > 0

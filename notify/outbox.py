@@ -12,8 +12,8 @@ group has got the previous one. Its life:
 
 Claiming is a compare-and-set in one transaction: the candidate rows are selected with
 ``storage.queue.claim`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock first on
-SQLite), then ``UPDATE … SET status='sending' WHERE id IN (…) AND status='pending'`` whose row
-count must match. Two notifiers at once therefore never hold the same delivery.
+SQLite), then ``UPDATE … SET status='sending' WHERE id IN (…) AND status='pending' RETURNING …``:
+the batch is the rows it returns. Two notifiers at once therefore never hold the same delivery.
 
 The claimed deliveries form a batch, one message, whose ``message_key`` is derived from their
 ids and kept across retries: the same alert sent again carries the same idempotency key (the
@@ -28,7 +28,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
@@ -44,9 +44,8 @@ LOOKBACK = dt.timedelta(days=1)
 # Rows sent to the database at a time. A single multi-row INSERT of every row owed failed beyond
 # SQLite's 32,766 variables (about 35,700 hit rows) or PostgreSQL's 65,535 parameters (about 9,400).
 CHUNK = 1000
-# What rendering a delivery needs, loaded with it (the objects outlive their session).
+# What rendering a finding needs, loaded with it (the objects outlive their session).
 FINDING_LOADED = (joinedload(Finding.source), selectinload(Finding.sightings).joinedload(FindingDocument.document))
-LOADED = (joinedload(Delivery.finding).options(*FINDING_LOADED), joinedload(Delivery.hit))
 
 
 def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, Any]], unique: list[str]) -> int:
@@ -299,35 +298,57 @@ class Told:
         return self.news != ["new"]
 
 
-def told_items(session: Session, deliveries: list[Delivery]) -> dict[int, Told]:
-    """What each delivery tells, by delivery id. A delivery written before findings existed (it
-    names a hit) tells that hit's finding."""
-    items: dict[int, Told] = {}
-    legacy = {d.id: d.hit.finding_id for d in deliveries if d.finding is None and d.hit and d.hit.finding_id}
-    loaded = (
-        {
-            f.id: f
-            for f in session.scalars(
-                select(Finding).where(Finding.id.in_(set(legacy.values()))).options(*FINDING_LOADED)
-            )
-        }
+class Findings:
+    """The findings a run tells of, loaded for rendering once and shared by every subscription
+    (each of two hundred groups owed the same finding does not load it again). Safe across the
+    serving threads: a finding is only read once loaded, and one loaded twice by two threads at
+    once is the same finding. A revision newer than the one loaded (the analysis revised it
+    during the run) is loaded again."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[int, Finding] = {}
+
+    def get(self, session: Session, revisions: dict[int, int]) -> dict[int, Finding]:
+        """The findings of ``revisions`` (finding id: at least this revision) that still exist."""
+        missing = [
+            i for i, revision in revisions.items() if i not in self._loaded or self._loaded[i].revision < revision
+        ]
+        if missing:
+            query = select(Finding).where(Finding.id.in_(missing)).options(*FINDING_LOADED)
+            for finding in session.scalars(query).unique():
+                self._loaded[finding.id] = finding
+        return {i: self._loaded[i] for i in revisions if i in self._loaded}
+
+
+def told_items(session: Session, deliveries: list[Delivery], findings: Findings | None = None) -> dict[int, Told]:
+    """What each delivery tells, by delivery id (``findings``: those the run loaded already). A
+    delivery written before findings existed (it names a hit) tells that hit's finding."""
+    legacy = {d.id: d.hit_id for d in deliveries if d.finding_id is None and d.hit_id is not None}
+    finding_of_hit = (
+        dict(
+            session.execute(
+                select(Hit.id, Hit.finding_id).where(Hit.id.in_(set(legacy.values())), Hit.finding_id.is_not(None))
+            ).all()
+        )
         if legacy
         else {}
     )
+    finding_ids = {d.id: d.finding_id or finding_of_hit.get(legacy.get(d.id, 0)) for d in deliveries}
+    revisions: dict[int, int] = {}
     for delivery in deliveries:
-        finding = delivery.finding or loaded.get(legacy.get(delivery.id))
-        if finding is not None:
-            items[delivery.id] = Told(finding, list(delivery.news or ["new"]))
-    return items
+        if (finding_id := finding_ids[delivery.id]) is not None:
+            revisions[finding_id] = max(revisions.get(finding_id, 0), delivery.revision or 0)
+    loaded = (findings or Findings()).get(session, revisions)
+    return {
+        d.id: Told(loaded[finding_ids[d.id]], list(d.news or ["new"]))
+        for d in deliveries
+        if finding_ids[d.id] in loaded
+    }
 
 
 def due_items(session: Session, sub_id: int, now: dt.datetime, limit: int) -> list[Told]:
     """What is due now to a subscription, findings loaded (for previews)."""
-    deliveries = list(
-        session.scalars(
-            select(Delivery).where(_due(sub_id, now)).options(*LOADED).order_by(Delivery.id).limit(limit)
-        ).unique()
-    )
+    deliveries = list(session.scalars(select(Delivery).where(_due(sub_id, now)).order_by(Delivery.id).limit(limit)))
     return unique_findings(told_items(session, deliveries).values())
 
 
@@ -360,8 +381,11 @@ def batch_key(sub_id: int, ids: list[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, limit: int) -> Batch | None:
-    """Claim the next batch of a subscription: a retried batch whole (same key), else new ones."""
+def claim_batch(
+    session: Session, sub_id: int, worker: str, now: dt.datetime, limit: int, findings: Findings | None = None
+) -> Batch | None:
+    """Claim the next batch of a subscription: a retried batch whole (same key), else new ones
+    (``findings``: those the run loaded already, see :class:`Findings`)."""
     key = session.scalar(
         select(Delivery.message_key)
         .where(_due(sub_id, now), Delivery.message_key.is_not(None))
@@ -374,29 +398,29 @@ def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, li
     )
     if not ids:
         return None
-    # The key of a new batch is derived from its ids: set in the same statement as the claim.
-    taken = session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
-        .values(
-            status=DeliveryStatus.SENDING, claimed_by=worker, claimed_at=now, message_key=key or batch_key(sub_id, ids)
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != len(ids):
-        # Someone else changed some of them since the select: keep only what this claim took.
-        ids = list(
-            session.scalars(
-                select(Delivery.id).where(
-                    Delivery.id.in_(ids),
-                    Delivery.status == DeliveryStatus.SENDING,
-                    Delivery.claimed_by == worker,
-                    Delivery.claimed_at == now,
-                )
+    # The compare-and-set, returning the rows it took (the key of a new batch, derived from its
+    # ids, set in the same statement): someone else may have changed some since the select.
+    deliveries = list(
+        session.scalars(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
+            .values(
+                status=DeliveryStatus.SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                message_key=key or batch_key(sub_id, ids),
             )
+            .returning(Delivery)
+            .execution_options(synchronize_session=False, populate_existing=True)
         )
-        if not ids:
-            return None
+    )
+    if not deliveries:
+        return None
+    # Fewer new deliveries than a batch holds, and no retried batch first: nothing else was due.
+    last = key is None and len(ids) < limit
+    deliveries.sort(key=lambda d: d.id)
+    if len(deliveries) != len(ids):
+        ids = [d.id for d in deliveries]
         if not key:  # a new batch's key names the deliveries it holds
             session.execute(
                 update(Delivery)
@@ -404,19 +428,8 @@ def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, li
                 .values(message_key=batch_key(sub_id, ids))
                 .execution_options(synchronize_session=False)
             )
-    deliveries = list(
-        session.scalars(
-            select(Delivery)
-            .where(Delivery.id.in_(ids))
-            .options(*LOADED)
-            .order_by(Delivery.id)
-            .execution_options(populate_existing=True)
-        ).unique()
-    )
     deferred = any(d.attempts == 0 and d.next_attempt_at is not None for d in deliveries)
-    # Fewer new deliveries than a batch holds, and no retried batch first: nothing else was due.
-    last = key is None and len(ids) < limit
-    return Batch(key or batch_key(sub_id, ids), deliveries, deferred, told_items(session, deliveries), last)
+    return Batch(key or batch_key(sub_id, ids), deliveries, deferred, told_items(session, deliveries, findings), last)
 
 
 def messages_sent_since(session: Session, sub_ids: list[int], since: dt.datetime) -> dict[int, int]:
@@ -466,9 +479,10 @@ def record_accepted(session: Session, batch: Batch, worker: str, channel_key: st
     rows = session.execute(
         select(Delivery.id, Delivery.sent_channels).where(_mine(batch, worker), Delivery.id.in_(delivery_ids))
     )
-    changes = [{"id": i, "sent_channels": sorted(set(channels or []) | {channel_key})} for i, channels in rows]
-    if changes:
-        session.execute(update(Delivery), changes)  # one UPDATE by primary key, sent as executemany
+    _update_each(
+        session,
+        [{"delivery_id": i, "sent_channels": sorted(set(channels or []) | {channel_key})} for i, channels in rows],
+    )
 
 
 def finish_batch(
@@ -479,8 +493,11 @@ def finish_batch(
     error: str | None,
     now: dt.datetime,
     policy: Policy,
+    accepted: tuple[str, set[int]] | None = None,
 ) -> tuple[int, int]:
     """Close a batch: sent where every channel accepted, else retried later or failed.
+    ``accepted``: (channel key, delivery ids) that a channel has just accepted, recorded here
+    (as :func:`record_accepted` would) in the same statement.
 
     Returns (deliveries sent, deliveries failed for good).
     """
@@ -488,21 +505,41 @@ def finish_batch(
     sent = failed = 0
     rows = session.execute(select(Delivery.id, Delivery.sent_channels, Delivery.attempts).where(_mine(batch, worker)))
     for delivery_id, sent_channels, attempts in rows:
-        if channel_keys and set(channel_keys) <= set(sent_channels or []):
-            changes.append({"id": delivery_id, "status": DeliveryStatus.SENT, "sent_at": now, "last_error": None})
+        change: dict[str, Any] = {"delivery_id": delivery_id}
+        channels = set(sent_channels or [])
+        if accepted and delivery_id in accepted[1]:
+            channels.add(accepted[0])
+            change["sent_channels"] = sorted(channels)
+        if channel_keys and set(channel_keys) <= channels:
+            change.update(status=DeliveryStatus.SENT, sent_at=now, last_error=None)
             sent += 1
-            continue
-        change = {"id": delivery_id, "attempts": attempts + 1, "last_error": error or "no channel to send to"}
-        if attempts + 1 >= policy.max_attempts:
-            change["status"] = DeliveryStatus.FAILED
-            failed += 1
         else:
-            change.update(status=DeliveryStatus.PENDING, next_attempt_at=now + policy.backoff(attempts + 1))
+            change.update(attempts=attempts + 1, last_error=error or "no channel to send to")
+            if attempts + 1 >= policy.max_attempts:
+                change["status"] = DeliveryStatus.FAILED
+                failed += 1
+            else:
+                change.update(status=DeliveryStatus.PENDING, next_attempt_at=now + policy.backoff(attempts + 1))
         changes.append(change)
-    # One UPDATE by primary key per set of columns (SQLAlchemy groups the rows by the keys they carry).
-    if changes:
-        session.execute(update(Delivery), changes)
+    _update_each(session, changes)
     return sent, failed
+
+
+def _update_each(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Write ``changes`` to deliveries (each a ``delivery_id`` and the columns to set), rows that
+    set the same columns in one executemany UPDATE: the statement is compiled once, and no
+    ORM object is loaded or flushed for it."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for change in changes:
+        by_columns.setdefault(tuple(sorted(change)), []).append(change)
+    for columns, rows in by_columns.items():
+        statement = (
+            update(Delivery)
+            .where(Delivery.id == bindparam("delivery_id"))
+            .values({name: bindparam(name) for name in columns if name != "delivery_id"})
+        )
+        # On the connection: a Session would take a list of rows for an ORM bulk update by key.
+        session.connection().execute(statement, rows)
 
 
 def update_channel(
@@ -535,9 +572,9 @@ def update_channel(
 
 
 def _healthy_send(session: Session, sub_id: int, key: str, label: str, now: dt.datetime) -> bool:
-    """A send accepted by a channel that was not failing, of a subscription not failing either:
-    the usual case, recorded in one statement. False when there is more to it (no row yet, or a
-    recovery to tell): :func:`update_channel` then does the whole of it."""
+    """A send accepted by a channel that was not failing, of a subscription not failing either,
+    or by a channel used for the first time: the usual cases, recorded in a statement or two.
+    False when there is more to it (a recovery to tell): :func:`update_channel` does it all."""
     subscription_failing = select(Subscription.failing_since).where(Subscription.id == sub_id).scalar_subquery()
     result = session.execute(
         update(Channel)
@@ -550,4 +587,21 @@ def _healthy_send(session: Session, sub_id: int, key: str, label: str, now: dt.d
         .values(label=label, failures=0, last_error=None, last_sent_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    if result.rowcount == 1:
+        return True
+    first = {"subscription_id": sub_id, "key": key, "label": label, "failures": 0, "last_sent_at": now}
+    if not insert_ignoring_duplicates(session, Channel, [first], ["subscription_id", "key"]):
+        return False
+    # A new channel that works: the subscription is failing only if another channel is (its
+    # mark may be that of a config file that could not be read, now fixed).
+    session.execute(
+        update(Subscription)
+        .where(Subscription.id == sub_id, Subscription.failing_since.is_not(None))
+        .values(
+            failing_since=select(func.min(Channel.failing_since))
+            .where(Channel.subscription_id == sub_id)
+            .scalar_subquery()
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return True
