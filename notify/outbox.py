@@ -173,7 +173,7 @@ def _digests_waiting(session: Session, sub_ids: list[int]) -> dict[int, dt.datet
         )
         .group_by(Delivery.subscription_id)
     )
-    return {sub_id: moment for sub_id, moment in rows}
+    return {sub_id: moment for sub_id, moment in rows if moment is not None}
 
 
 def _due_time(sub: Subscription, waiting: dt.datetime | None, now: dt.datetime, policy: Policy) -> dt.datetime | None:
@@ -222,7 +222,10 @@ def queue_deliveries(
     return created
 
 
-def _delivery_row(sub_id: int, finding: Finding, news: list[str], due: dt.datetime | None, now: dt.datetime) -> dict:
+def _delivery_row(
+    sub_id: int, finding: Finding, news: list[str], due: dt.datetime | None, now: dt.datetime
+) -> dict[str, Any]:
+    """The row of a new delivery of ``finding`` to a subscription, due at ``due`` (None: now)."""
     return {
         "subscription_id": sub_id,
         "finding_id": finding.id,
@@ -339,11 +342,12 @@ def told_items(session: Session, deliveries: list[Delivery], findings: Findings 
         if (finding_id := finding_ids[delivery.id]) is not None:
             revisions[finding_id] = max(revisions.get(finding_id, 0), delivery.revision or 0)
     loaded = (findings or Findings()).get(session, revisions)
-    return {
-        d.id: Told(loaded[finding_ids[d.id]], list(d.news or ["new"]))
-        for d in deliveries
-        if finding_ids[d.id] in loaded
-    }
+    items = {}
+    for delivery in deliveries:
+        finding = loaded.get(finding_ids[delivery.id] or 0)
+        if finding is not None:  # gone since (its deliveries go with it): nothing to tell
+            items[delivery.id] = Told(finding, list(delivery.news or ["new"]))
+    return items
 
 
 def due_items(session: Session, sub_id: int, now: dt.datetime, limit: int) -> list[Told]:
