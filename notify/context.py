@@ -8,13 +8,14 @@ amount. A finding the group has heard of before is an update, said as such, with
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from notify.facts import finding_facts, reading_order
 from notify.labels import Labels
 from notify.outbox import Told
+from storage.models import Finding
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,26 @@ def _lead(blocks: list[dict[str, Any]]) -> dict[str, Any]:
     return blocks[0]
 
 
-def alert_context(items: Iterable[Told], labels: Labels, info: MessageInfo, today: dt.date) -> dict[str, Any]:
-    """The templates' context for ``items`` (findings with their source and documents loaded)."""
-    blocks = []
-    for item in items:
-        block = finding_facts(item.finding, labels, info.language, info.public_url, today)
-        block.update(is_update=item.update, news=[n for n in item.news if n != "new"])
-        blocks.append(block)
+# What a finding says in a language: finding_facts, or a run's copy of it kept for every message.
+Facts = Callable[[Finding, str], dict[str, Any]]
+
+
+def alert_context(
+    items: Iterable[Told], labels: Labels, info: MessageInfo, today: dt.date, facts: Facts | None = None
+) -> dict[str, Any]:
+    """The templates' context for ``items`` (findings with their source and documents loaded).
+
+    ``facts``: what a finding says (default: :func:`finding_facts` of ``labels`` and ``today``);
+    a block is a copy of it, so the blocks it returns may be shared by several messages."""
+    if facts is None:
+
+        def facts(finding: Finding, language: str) -> dict[str, Any]:
+            return finding_facts(finding, labels, language, info.public_url, today)
+
+    blocks = [
+        {**facts(item.finding, info.language), "is_update": item.update, "news": [n for n in item.news if n != "new"]}
+        for item in items
+    ]
     blocks.sort(key=lambda b: reading_order(b["vote_date"], b["meeting_date"], b["id"]))
     sections = [
         {"upcoming": upcoming, "findings": [b for b in blocks if bool(b["vote_date"]) is upcoming]}

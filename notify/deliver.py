@@ -1,7 +1,7 @@
 """Send the alerts owed to subscriptions: `vigie notify`, and the last stage of `vigie run`.
 
-One run: write the deliveries owed for new or revised findings (``outbox.queue_for``, one
-transaction per subscription), put back those
+One run: write the deliveries owed for new or revised findings (``outbox.queue_deliveries``,
+the findings read once for every subscription), put back those
 of a process that died, then serve every subscription with something due, several at once, so
 that a slow or dead channel (each has its own timeouts) holds up no other subscriber. Serving
 a subscription: claim a batch, send it to each channel that has not accepted it yet, record
@@ -38,6 +38,7 @@ from notify.email import SmtpSessions
 from notify.messages import Composer, Links, Preview, idempotency_key
 from notify.outbox import (
     Batch,
+    Findings,
     claim_batch,
     defer_due,
     due_items,
@@ -45,7 +46,6 @@ from notify.outbox import (
     messages_sent_since,
     overflow_due,
     queue_deliveries,
-    queue_for,
     record_accepted,
     release_stale,
     subscriptions_with_due,
@@ -54,7 +54,7 @@ from notify.outbox import (
 from notify.policy import Policy
 from notify.redact import install_log_redaction, redact_urls
 from storage.db import Database
-from storage.models import Subscription, utcnow
+from storage.models import Delivery, Subscription, utcnow
 from storage.queue import worker_name
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,8 @@ class Notifier:
         # spent most of a run asleep. Taking turns on a lock of this process costs nothing.
         # PostgreSQL locks rows: its threads work side by side.
         self._turns = threading.Lock() if db.engine.dialect.name == "sqlite" else nullcontext()
+        self.findings = Findings()  # loaded once, told to every subscription owed them
+        self._recently_sent: dict[int, int] = {}  # messages per subscription within the rate window, at the start
 
     @contextmanager
     def _session(self) -> Iterator:
@@ -124,20 +126,20 @@ class Notifier:
         summary = DeliverySummary()
         backfill_findings(self.db.session)  # deliveries written before an upgrade name hits
         with self.db.session() as session:
-            subscriptions = list(session.scalars(select(Subscription.id).order_by(Subscription.id)))
-        for sub_id in subscriptions:  # one transaction each: one subscription's work is never undone by another's
-            with self.db.session() as session:
-                summary.queued += queue_for(session, session.get(Subscription, sub_id), self.now, self.policy)
+            summary.queued = queue_deliveries(session, self.now, self.policy)
         with self.db.session() as session:
             summary.released = release_stale(session, self.now, self.policy)
             due = subscriptions_with_due(session, self.now)
+            subscriptions = {s.id: s for s in session.scalars(select(Subscription).where(Subscription.id.in_(due)))}
+            # Read once for all: each thread then counts the messages it sends (see _within_rate_cap).
+            self._recently_sent = messages_sent_since(session, due, self.now - self.policy.rate_window)
         if due:
             # Built here, once, rather than by the first of the threads below; its SMTP sessions
             # are kept from one message to the next through a mail server, and closed at the end.
             self.composer.smtp = SmtpSessions()
         try:
             with ThreadPoolExecutor(max_workers=self.policy.workers, thread_name_prefix="notify") as pool:
-                for result in pool.map(self.serve, due):
+                for result in pool.map(self.serve, [subscriptions[sub_id] for sub_id in due]):
                     summary.merge(result)
         finally:
             if due:
@@ -167,78 +169,109 @@ class Notifier:
             session.close()
         return summary
 
-    def serve(self, sub_id: int) -> DeliverySummary:
+    def serve(self, sub: Subscription) -> DeliverySummary:
         """Send everything due to one subscription. Never raises: one subscriber's trouble stays its own."""
         result = DeliverySummary()
         try:
-            self._serve(sub_id, result)
+            self._serve(sub, result)
         except Exception as exc:
-            log.error("Subscription #%s: unexpected %s: %s", sub_id, type(exc).__name__, redact_urls(str(exc)))
-            result.failures.append(f"subscription #{sub_id}: unexpected {type(exc).__name__}")
+            log.error("Subscription #%s: unexpected %s: %s", sub.id, type(exc).__name__, redact_urls(str(exc)))
+            result.failures.append(f"subscription #{sub.id}: unexpected {type(exc).__name__}")
         return result
 
-    def _serve(self, sub_id: int, result: DeliverySummary) -> None:
-        with self._session() as session:
-            sub = session.get(Subscription, sub_id)
-            try:
-                channels = subscription_channels(sub, self.policy.channel_timeout)
-            except ChannelError as exc:
-                self._channels_broken(session, sub, str(exc), result)
-                return
-        while self._within_rate_cap(sub, result):
+    def _serve(self, sub: Subscription, result: DeliverySummary) -> None:
+        try:
+            channels = subscription_channels(sub, self.policy.channel_timeout)
+        except ChannelError as exc:
             with self._session() as session:
-                batch = claim_batch(session, sub.id, self.worker, self.now, self.policy.batch_size)
+                self._channels_broken(session, session.get(Subscription, sub.id), str(exc), result)
+            return
+        sent = self._recently_sent.get(sub.id, 0)
+        while self._within_rate_cap(sub, sent, result):
+            with self._session() as session:
+                batch = claim_batch(session, sub.id, self.worker, self.now, self.policy.batch_size, self.findings)
             if batch is None:
                 return
-            self._send_batch(sub, channels, batch, result)
+            if self._send_batch(sub, channels, batch, result):
+                sent += 1
+            if batch.last:
+                return
 
-    def _within_rate_cap(self, sub: Subscription, result: DeliverySummary) -> bool:
-        """Immediate subscriptions get at most ``rate_cap`` messages in 24 hours; the rest waits
-        for the next digest hour and then goes out as one message (past the cap)."""
-        if sub.mode != "immediate":
+    def _within_rate_cap(self, sub: Subscription, sent: int, result: DeliverySummary) -> bool:
+        """Immediate subscriptions get at most ``rate_cap`` messages in 24 hours (``sent``: so far);
+        the rest waits for the next digest hour and then goes out as one message (past the cap)."""
+        if sub.mode != "immediate" or sent < (sub.rate_cap or self.policy.rate_cap):
             return True
-        cap = sub.rate_cap or self.policy.rate_cap
         with self._session() as session:
-            if messages_sent_since(session, sub.id, self.now - self.policy.rate_window) < cap:
-                return True
             if overflow_due(session, sub.id, self.now):
                 return True
             result.deferred += defer_due(session, sub.id, self.now, self.policy.next_digest(self.now, "daily"))
         return False
 
-    def _send_batch(self, sub: Subscription, channels: list[Channel], batch: Batch, result: DeliverySummary) -> None:
-        errors = []
-        for channel in channels:
-            todo = batch.pending_for(channel.key)
-            if not todo:
-                continue
-            key = idempotency_key(batch.key, channel, [d.id for d in todo])
-            items = batch.items(todo)
-            try:
-                # Nothing left to tell (the finding of an old delivery is gone): nothing to send.
-                error = self.composer.send(sub, channel, items, key, digest_of(sub, batch)) if items else None
-            except Exception as exc:
-                error = f"unexpected {type(exc).__name__}"
+    def _send_batch(self, sub: Subscription, channels: list[Channel], batch: Batch, result: DeliverySummary) -> bool:
+        """Send a batch to each channel that has not accepted it yet, recording each acceptance
+        at once, then close it; True when it went out (a message towards the rate cap)."""
+        errors: list[str] = []
+        todo = [(channel, batch.pending_for(channel.key)) for channel in channels]
+        todo = [(channel, deliveries) for channel, deliveries in todo if deliveries]
+        sent = False
+        for number, (channel, deliveries) in enumerate(todo, start=1):
+            error, told = self._send(sub, channel, batch, deliveries)
+            if error is not None or not told:
+                errors.append(f"{channel.label}: {error}")
+            accepted = (channel.key, {d.id for d in deliveries}) if error is None else None
             with self._session() as session:
-                if error is None:
-                    record_accepted(session, batch, self.worker, channel.key, {d.id for d in todo})
                 change = update_channel(session, sub.id, channel.key, channel.label, error, self.now, self.policy)
-            if error is None and items:
+                if number == len(todo):  # the last channel's acceptance and the batch's close: one transaction
+                    sent = self._close(session, sub, channels, batch, errors, result, accepted)
+                elif accepted:
+                    record_accepted(session, batch, self.worker, *accepted)
+            if error is None and told:
                 result.messages_sent += 1
             else:
-                errors.append(f"{channel.label}: {error}")
                 result.failures.append(f"{sub.name}: {channel.label}: {error}")
                 log.warning("Subscription %s, channel %s: %s", sub.name, channel.label, error)
             if change:
                 result.notices.append(self._notice(sub, channel, change, error))
-        with self._session() as session:
-            sent, failed = finish_batch(
-                session, batch, self.worker, [c.key for c in channels], "; ".join(errors) or None, self.now, self.policy
-            )
-            if sent and sub.mode != "immediate":
-                session.get(Subscription, sub.id).last_digest_at = self.now
+        if not todo:
+            with self._session() as session:
+                sent = self._close(session, sub, channels, batch, errors, result)
+        return sent
+
+    def _send(
+        self, sub: Subscription, channel: Channel, batch: Batch, deliveries: list[Delivery]
+    ) -> tuple[str | None, bool]:
+        """Send ``deliveries`` of ``batch`` to ``channel``: (None or why it failed, whether there was
+        anything to tell: the finding of an old delivery may be gone, and then nothing is sent)."""
+        key = idempotency_key(batch.key, channel, [d.id for d in deliveries])
+        items = batch.items(deliveries)
+        if not items:
+            return None, False
+        try:
+            return self.composer.send(sub, channel, items, key, digest_of(sub, batch)), True
+        except Exception as exc:
+            return f"unexpected {type(exc).__name__}", True
+
+    def _close(
+        self,
+        session,
+        sub: Subscription,
+        channels: list[Channel],
+        batch: Batch,
+        errors: list[str],
+        result: DeliverySummary,
+        accepted: tuple[str, set[int]] | None = None,
+    ) -> bool:
+        """Close ``batch``, recording what the last channel ``accepted`` (see ``outbox.finish_batch``);
+        True when some of it was sent."""
+        error = "; ".join(errors) or None
+        keys = [c.key for c in channels]
+        sent, failed = finish_batch(session, batch, self.worker, keys, error, self.now, self.policy, accepted)
+        if sent and sub.mode != "immediate":
+            session.get(Subscription, sub.id).last_digest_at = self.now
         result.findings_sent += sent
         result.failed += failed
+        return sent > 0
 
     def _channels_broken(self, session, sub: Subscription, error: str, result: DeliverySummary) -> None:
         """Its URLs or config file cannot be used: deliveries wait (nothing lost); maintainers told once."""

@@ -20,6 +20,7 @@ from apprise.common import OverflowMode
 from notify.channels import Channel
 from notify.context import MessageInfo, alert_context
 from notify.email import SmtpSessions, send_email, unsubscribe_target
+from notify.facts import finding_facts
 from notify.labels import load_labels
 from notify.outbox import Told
 from notify.policy import Policy
@@ -64,6 +65,19 @@ class Composer:
         self.renderer = Renderer(links.templates_dir or None)
         self.labels = load_labels(links.templates_dir or None)
         self.smtp: SmtpSessions | None = None  # the run's SMTP sessions (Notifier.run), kept between messages
+        # What each finding says, by (id, revision, language): two hundred groups told of one
+        # finding get one block, built once (its documents, quotes and labels cleaned once).
+        self._facts: dict[tuple[int, int, str], dict[str, Any]] = {}
+
+    def facts(self, finding: Finding, language: str) -> dict[str, Any]:
+        """What ``finding`` says in ``language`` today, as every message of this run shows it."""
+        key = (finding.id, finding.revision, language)
+        if key not in self._facts:
+            # Two threads may build the same block at once: the same dict either way.
+            self._facts[key] = finding_facts(
+                finding, self.labels, language, self.links.public_url, self.policy.today(self.now)
+            )
+        return self._facts[key]
 
     def context(
         self, subscription, items: list[Told], digest: str | None, unsubscribe: str, test: bool = False
@@ -76,7 +90,7 @@ class Composer:
             public_url=self.links.public_url,
             test=test,
         )
-        return alert_context(items, self.labels, info, self.policy.today(self.now))
+        return alert_context(items, self.labels, info, self.policy.today(self.now), self.facts)
 
     def _unsubscribe(self, subscription, channel: Channel) -> str:
         # Without VIGIE_UNSUBSCRIBE_URL only an email has somewhere to unsubscribe: its sender.

@@ -12,8 +12,8 @@ group has got the previous one. Its life:
 
 Claiming is a compare-and-set in one transaction: the candidate rows are selected with
 ``storage.queue.claim`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock first on
-SQLite), then ``UPDATE … SET status='sending' WHERE id IN (…) AND status='pending'`` whose row
-count must match. Two notifiers at once therefore never hold the same delivery.
+SQLite), then ``UPDATE … SET status='sending' WHERE id IN (…) AND status='pending' RETURNING …``:
+the batch is the rows it returns. Two notifiers at once therefore never hold the same delivery.
 
 The claimed deliveries form a batch, one message, whose ``message_key`` is derived from their
 ids and kept across retries: the same alert sent again carries the same idempotency key (the
@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
-from notify.filters import finding_query, matching
+from notify.filters import finding_query, matches
 from notify.policy import Policy
-from storage.models import Channel, Delivery, Finding, FindingDocument, Hit, Subscription
+from storage.models import Channel, Delivery, Finding, FindingDocument, Hit, Source, Subscription
 from storage.queue import claim
 from storage.states import AlertMode, DeliveryStatus
 
@@ -44,9 +44,8 @@ LOOKBACK = dt.timedelta(days=1)
 # Rows sent to the database at a time. A single multi-row INSERT of every row owed failed beyond
 # SQLite's 32,766 variables (about 35,700 hit rows) or PostgreSQL's 65,535 parameters (about 9,400).
 CHUNK = 1000
-# What rendering a delivery needs, loaded with it (the objects outlive their session).
+# What rendering a finding needs, loaded with it (the objects outlive their session).
 FINDING_LOADED = (joinedload(Finding.source), selectinload(Finding.sightings).joinedload(FindingDocument.document))
-LOADED = (joinedload(Delivery.finding).options(*FINDING_LOADED), joinedload(Delivery.hit))
 
 
 def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, Any]], unique: list[str]) -> int:
@@ -66,34 +65,76 @@ def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[st
     )
 
 
-def _told(session: Session, sub_id: int) -> tuple[dict[int, int], set[int]]:
+# Subscriptions whose deliveries are worked out together: what they were told is read in one
+# query per group, and held in memory for the group only (a first run may owe thousands of findings).
+QUEUE_GROUP = 50
+
+
+def _since(sub: Subscription) -> dt.datetime:
+    """From when a subscription may be owed findings: since its last run, less the lookback."""
+    return max(sub.created_at, (sub.queued_until or sub.created_at) - LOOKBACK)
+
+
+def _recent(since: dt.datetime) -> Select[Any]:
+    """The ids of the findings new or revised since ``since``: the only ones a run may owe."""
+    return select(Finding.id).where(Finding.news_at >= since)
+
+
+def recent_findings(session: Session, since: dt.datetime) -> list[tuple[Finding, Source]]:
+    """The active findings new or revised since ``since``, with their sources: loaded once for
+    every subscription, each of which then keeps those its filters let through."""
+    needed = load_only(
+        Finding.id,
+        Finding.source_id,
+        Finding.revision,
+        Finding.history,
+        Finding.categories,
+        Finding.vendors,
+        Finding.kinds,
+        Finding.score,
+        Finding.status,
+        Finding.news_at,
+    )
+    query = finding_query({}).where(Finding.news_at >= since).options(needed)
+    return [(finding, source) for finding, source in session.execute(query)]
+
+
+@dataclass
+class Heard:
     """What a subscription has been told: the latest revision owed per finding, and the findings
     with a message still on its way (an update waits for it)."""
-    told: dict[int, int] = {}
-    waiting: set[int] = set()
+
+    told: dict[int, int] = field(default_factory=dict)
+    waiting: set[int] = field(default_factory=set)
+
+
+def _heard(session: Session, sub_ids: list[int], since: dt.datetime) -> dict[int, Heard]:
+    """:class:`Heard` of each of ``sub_ids``, about the findings new or revised since ``since``."""
+    heard = {sub_id: Heard() for sub_id in sub_ids}
     rows = session.execute(
         select(
+            Delivery.subscription_id,
             Delivery.finding_id,
             func.max(Delivery.revision),
             func.max(case((Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)), 1), else_=0)),
         )
-        .where(Delivery.subscription_id == sub_id, Delivery.finding_id.is_not(None))
-        .group_by(Delivery.finding_id)
+        .where(Delivery.subscription_id.in_(sub_ids), Delivery.finding_id.in_(_recent(since)))
+        .group_by(Delivery.subscription_id, Delivery.finding_id)
     )
-    for finding_id, revision, on_its_way in rows:
-        told[finding_id] = revision or 0
+    for sub_id, finding_id, revision, on_its_way in rows:
+        heard[sub_id].told[finding_id] = revision or 0
         if on_its_way:
-            waiting.add(finding_id)
+            heard[sub_id].waiting.add(finding_id)
     # Deliveries written before findings existed named a hit: its finding's first revision was told.
     legacy = (
-        select(Hit.finding_id)
+        select(Delivery.subscription_id, Hit.finding_id)
         .join(Delivery, Delivery.hit_id == Hit.id)
-        .where(Delivery.subscription_id == sub_id, Hit.finding_id.is_not(None))
+        .where(Delivery.subscription_id.in_(sub_ids), Hit.finding_id.in_(_recent(since)))
         .distinct()
     )
-    for finding_id in session.scalars(legacy):
-        told.setdefault(finding_id, 1)
-    return told, waiting
+    for sub_id, finding_id in session.execute(legacy):
+        heard[sub_id].told.setdefault(finding_id, 1)
+    return heard
 
 
 def _news_since(finding: Finding, revision: int | None) -> list[str]:
@@ -104,71 +145,103 @@ def _news_since(finding: Finding, revision: int | None) -> list[str]:
     return list(dict.fromkeys(n for n in news if n != "new")) or ["new"]
 
 
-def owed(session: Session, sub: Subscription, since: dt.datetime) -> list[tuple[Finding, list[str]]]:
-    """The findings new or revised since ``since`` that pass the subscription's filters and that it
-    has not been told of in their current revision, with what is new for it."""
-    filters = sub.filters or {}
-    told, waiting = _told(session, sub.id)
-    needed = load_only(
-        Finding.id,
-        Finding.revision,
-        Finding.history,
-        Finding.categories,
-        Finding.vendors,
-        Finding.kinds,
-        Finding.score,
-        Finding.status,
-    )
-    query = finding_query(filters).where(Finding.news_at >= since).options(needed)
+def owed(sub: Subscription, findings: list[tuple[Finding, Source]], heard: Heard) -> list[tuple[Finding, list[str]]]:
+    """Among ``findings`` (:func:`recent_findings`), those new or revised since the subscription
+    last ran that pass its filters and that it has not been told of in their current revision,
+    with what is new for it."""
+    filters, since = sub.filters or {}, _since(sub)
     found = []
-    for finding in matching(session, filters, query, documents=False):
-        revision = told.get(finding.id)
-        if revision is not None and (revision >= finding.revision or finding.id in waiting):
+    for finding, source in findings:
+        if finding.news_at < since or not matches(filters, finding, source):
+            continue
+        revision = heard.told.get(finding.id)
+        if revision is not None and (revision >= finding.revision or finding.id in heard.waiting):
             continue  # told already, or its message is still on its way (it will show the news)
         found.append((finding, _news_since(finding, revision)))
     return found
 
 
-def _digest_time(session: Session, sub: Subscription, now: dt.datetime, policy: Policy) -> dt.datetime:
-    """When a new finding of a digest subscription goes out: with the digest already waiting (even
-    one due in this very run), else at the next digest time."""
-    waiting = session.scalar(
-        select(func.min(Delivery.next_attempt_at)).where(
-            Delivery.subscription_id == sub.id, Delivery.status == DeliveryStatus.PENDING, Delivery.attempts == 0
+def _digests_waiting(session: Session, sub_ids: list[int]) -> dict[int, dt.datetime]:
+    """When the digest already waiting for each of ``sub_ids`` goes out (those with one)."""
+    rows = session.execute(
+        select(Delivery.subscription_id, func.min(Delivery.next_attempt_at))
+        .where(
+            Delivery.subscription_id.in_(sub_ids),
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.attempts == 0,
+            Delivery.next_attempt_at.is_not(None),
         )
+        .group_by(Delivery.subscription_id)
     )
+    return {sub_id: moment for sub_id, moment in rows if moment is not None}
+
+
+def _due_time(sub: Subscription, waiting: dt.datetime | None, now: dt.datetime, policy: Policy) -> dt.datetime | None:
+    """When a new finding goes out: now for an immediate subscription; for a digest, with the
+    digest already waiting (even one due in this very run), else at the next digest time."""
+    if sub.mode == AlertMode.IMMEDIATE:
+        return None
     return min(waiting, policy.next_digest(now, sub.mode)) if waiting else policy.next_digest(now, sub.mode)
 
 
-def queue_for(session: Session, sub: Subscription, now: dt.datetime, policy: Policy) -> int:
-    """Write the deliveries one subscription is owed (paused too: nothing is lost while paused).
-    A digest subscription's deliveries are due at its next digest time."""
-    since = max(sub.created_at, (sub.queued_until or sub.created_at) - LOOKBACK)
-    due = None if sub.mode == AlertMode.IMMEDIATE else _digest_time(session, sub, now, policy)
-    rows = [
-        {
-            "subscription_id": sub.id,
-            "finding_id": finding.id,
-            "revision": finding.revision,
-            "news": news,
-            "status": DeliveryStatus.PENDING,
-            "attempts": 0,
-            "next_attempt_at": due,
-            "sent_channels": [],
-            "created_at": now,
-        }
-        for finding, news in owed(session, sub, since)
-    ]
-    created = insert_ignoring_duplicates(session, Delivery, rows, ["subscription_id", "finding_id", "revision"])
-    sub.queued_until = max(now, sub.queued_until or now)
+def queue_deliveries(
+    session: Session, now: dt.datetime, policy: Policy, subscriptions: list[Subscription] | None = None
+) -> int:
+    """Write the deliveries owed to ``subscriptions`` (default: every one; paused ones too, so
+    nothing is lost while paused), in ``session`` (a preview rolls it back). Returns how many.
+
+    The findings that may be owed are read once for all of them, and what they were told once
+    per :data:`QUEUE_GROUP`: the cost of a run grows with what is new, not with subscriptions
+    times findings. Inserting ignores rows already there, so two notifiers at once, or a run
+    after a crash, never queue a delivery twice.
+    """
+    if subscriptions is None:
+        subscriptions = list(session.scalars(select(Subscription).order_by(Subscription.id)))
+    if not subscriptions:
+        return 0
+    since = min(_since(sub) for sub in subscriptions)
+    findings = recent_findings(session, since)
+    created = 0
+    for start in range(0, len(subscriptions), QUEUE_GROUP):
+        group = subscriptions[start : start + QUEUE_GROUP]
+        ids = [sub.id for sub in group]
+        heard = _heard(session, ids, since) if findings else {}
+        digests = [sub.id for sub in group if sub.mode != AlertMode.IMMEDIATE]
+        waiting = _digests_waiting(session, digests) if digests and findings else {}
+        for sub in group:
+            if findings:
+                due = _due_time(sub, waiting.get(sub.id), now, policy)
+                rows = [
+                    _delivery_row(sub.id, finding, news, due, now)
+                    for finding, news in owed(sub, findings, heard[sub.id])
+                ]
+                created += insert_ignoring_duplicates(
+                    session, Delivery, rows, ["subscription_id", "finding_id", "revision"]
+                )
+            sub.queued_until = max(now, sub.queued_until or now)
     return created
 
 
-def queue_deliveries(session: Session, now: dt.datetime, policy: Policy) -> int:
-    """:func:`queue_for` every subscription, in ``session`` (a preview rolls it back)."""
-    return sum(
-        queue_for(session, sub, now, policy) for sub in session.scalars(select(Subscription).order_by(Subscription.id))
-    )
+def _delivery_row(
+    sub_id: int, finding: Finding, news: list[str], due: dt.datetime | None, now: dt.datetime
+) -> dict[str, Any]:
+    """The row of a new delivery of ``finding`` to a subscription, due at ``due`` (None: now)."""
+    return {
+        "subscription_id": sub_id,
+        "finding_id": finding.id,
+        "revision": finding.revision,
+        "news": news,
+        "status": DeliveryStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": due,
+        "sent_channels": [],
+        "created_at": now,
+    }
+
+
+def queue_for(session: Session, sub: Subscription, now: dt.datetime, policy: Policy) -> int:
+    """:func:`queue_deliveries` for one subscription."""
+    return queue_deliveries(session, now, policy, [sub])
 
 
 def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
@@ -228,35 +301,58 @@ class Told:
         return self.news != ["new"]
 
 
-def told_items(session: Session, deliveries: list[Delivery]) -> dict[int, Told]:
-    """What each delivery tells, by delivery id. A delivery written before findings existed (it
-    names a hit) tells that hit's finding."""
-    items: dict[int, Told] = {}
-    legacy = {d.id: d.hit.finding_id for d in deliveries if d.finding is None and d.hit and d.hit.finding_id}
-    loaded = (
-        {
-            f.id: f
-            for f in session.scalars(
-                select(Finding).where(Finding.id.in_(set(legacy.values()))).options(*FINDING_LOADED)
-            )
-        }
+class Findings:
+    """The findings a run tells of, loaded for rendering once and shared by every subscription
+    (each of two hundred groups owed the same finding does not load it again). Safe across the
+    serving threads: a finding is only read once loaded, and one loaded twice by two threads at
+    once is the same finding. A revision newer than the one loaded (the analysis revised it
+    during the run) is loaded again."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[int, Finding] = {}
+
+    def get(self, session: Session, revisions: dict[int, int]) -> dict[int, Finding]:
+        """The findings of ``revisions`` (finding id: at least this revision) that still exist."""
+        missing = [
+            i for i, revision in revisions.items() if i not in self._loaded or self._loaded[i].revision < revision
+        ]
+        if missing:
+            query = select(Finding).where(Finding.id.in_(missing)).options(*FINDING_LOADED)
+            for finding in session.scalars(query).unique():
+                self._loaded[finding.id] = finding
+        return {i: self._loaded[i] for i in revisions if i in self._loaded}
+
+
+def told_items(session: Session, deliveries: list[Delivery], findings: Findings | None = None) -> dict[int, Told]:
+    """What each delivery tells, by delivery id (``findings``: those the run loaded already). A
+    delivery written before findings existed (it names a hit) tells that hit's finding."""
+    legacy = {d.id: d.hit_id for d in deliveries if d.finding_id is None and d.hit_id is not None}
+    finding_of_hit = (
+        dict(
+            session.execute(
+                select(Hit.id, Hit.finding_id).where(Hit.id.in_(set(legacy.values())), Hit.finding_id.is_not(None))
+            ).all()
+        )
         if legacy
         else {}
     )
+    finding_ids = {d.id: d.finding_id or finding_of_hit.get(legacy.get(d.id, 0)) for d in deliveries}
+    revisions: dict[int, int] = {}
     for delivery in deliveries:
-        finding = delivery.finding or loaded.get(legacy.get(delivery.id))
-        if finding is not None:
+        if (finding_id := finding_ids[delivery.id]) is not None:
+            revisions[finding_id] = max(revisions.get(finding_id, 0), delivery.revision or 0)
+    loaded = (findings or Findings()).get(session, revisions)
+    items = {}
+    for delivery in deliveries:
+        finding = loaded.get(finding_ids[delivery.id] or 0)
+        if finding is not None:  # gone since (its deliveries go with it): nothing to tell
             items[delivery.id] = Told(finding, list(delivery.news or ["new"]))
     return items
 
 
 def due_items(session: Session, sub_id: int, now: dt.datetime, limit: int) -> list[Told]:
     """What is due now to a subscription, findings loaded (for previews)."""
-    deliveries = list(
-        session.scalars(
-            select(Delivery).where(_due(sub_id, now)).options(*LOADED).order_by(Delivery.id).limit(limit)
-        ).unique()
-    )
+    deliveries = list(session.scalars(select(Delivery).where(_due(sub_id, now)).order_by(Delivery.id).limit(limit)))
     return unique_findings(told_items(session, deliveries).values())
 
 
@@ -273,6 +369,7 @@ class Batch:
     deliveries: list[Delivery]
     deferred: bool  # held back by the rate cap (not a retry): shown as a digest
     told: dict[int, Told]  # by delivery id
+    last: bool = False  # nothing else was due when it was claimed: no need to claim again
 
     def pending_for(self, channel_key: str) -> list[Delivery]:
         """What this channel has not accepted yet."""
@@ -288,8 +385,11 @@ def batch_key(sub_id: int, ids: list[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, limit: int) -> Batch | None:
-    """Claim the next batch of a subscription: a retried batch whole (same key), else new ones."""
+def claim_batch(
+    session: Session, sub_id: int, worker: str, now: dt.datetime, limit: int, findings: Findings | None = None
+) -> Batch | None:
+    """Claim the next batch of a subscription: a retried batch whole (same key), else new ones
+    (``findings``: those the run loaded already, see :class:`Findings`)."""
     key = session.scalar(
         select(Delivery.message_key)
         .where(_due(sub_id, now), Delivery.message_key.is_not(None))
@@ -302,56 +402,48 @@ def claim_batch(session: Session, sub_id: int, worker: str, now: dt.datetime, li
     )
     if not ids:
         return None
-    taken = session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
-        .values(status=DeliveryStatus.SENDING, claimed_by=worker, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != len(ids):
-        # Someone else changed some of them since the select: keep only what this claim took.
-        ids = list(
-            session.scalars(
-                select(Delivery.id).where(
-                    Delivery.id.in_(ids),
-                    Delivery.status == DeliveryStatus.SENDING,
-                    Delivery.claimed_by == worker,
-                    Delivery.claimed_at == now,
-                )
-            )
-        )
-        if not ids:
-            return None
-    key = key or batch_key(sub_id, ids)
-    session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids))
-        .values(message_key=key)
-        .execution_options(synchronize_session=False)
-    )
+    # The compare-and-set, returning the rows it took (the key of a new batch, derived from its
+    # ids, set in the same statement): someone else may have changed some since the select.
     deliveries = list(
         session.scalars(
-            select(Delivery)
-            .where(Delivery.id.in_(ids))
-            .options(*LOADED)
-            .order_by(Delivery.id)
-            .execution_options(populate_existing=True)
-        ).unique()
-    )
-    deferred = any(d.attempts == 0 and d.next_attempt_at is not None for d in deliveries)
-    return Batch(key, deliveries, deferred, told_items(session, deliveries))
-
-
-def messages_sent_since(session: Session, sub_id: int, since: dt.datetime) -> int:
-    """Messages (distinct batches) a subscription received since ``since``: for the rate cap."""
-    return (
-        session.scalar(
-            select(func.count(func.distinct(Delivery.message_key))).where(
-                Delivery.subscription_id == sub_id, Delivery.status == DeliveryStatus.SENT, Delivery.sent_at >= since
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
+            .values(
+                status=DeliveryStatus.SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                message_key=key or batch_key(sub_id, ids),
             )
+            .returning(Delivery)
+            .execution_options(synchronize_session=False, populate_existing=True)
         )
-        or 0
     )
+    if not deliveries:
+        return None
+    # Fewer new deliveries than a batch holds, and no retried batch first: nothing else was due.
+    last = key is None and len(ids) < limit
+    deliveries.sort(key=lambda d: d.id)
+    if len(deliveries) != len(ids):
+        ids = [d.id for d in deliveries]
+        if not key:  # a new batch's key names the deliveries it holds
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids))
+                .values(message_key=batch_key(sub_id, ids))
+                .execution_options(synchronize_session=False)
+            )
+    deferred = any(d.attempts == 0 and d.next_attempt_at is not None for d in deliveries)
+    return Batch(key or batch_key(sub_id, ids), deliveries, deferred, told_items(session, deliveries, findings), last)
+
+
+def messages_sent_since(session: Session, sub_ids: list[int], since: dt.datetime) -> dict[int, int]:
+    """Messages (distinct batches) each of ``sub_ids`` received since ``since``: for the rate cap."""
+    rows = session.execute(
+        select(Delivery.subscription_id, func.count(func.distinct(Delivery.message_key)))
+        .where(Delivery.subscription_id.in_(sub_ids), Delivery.status == DeliveryStatus.SENT, Delivery.sent_at >= since)
+        .group_by(Delivery.subscription_id)
+    )
+    return {sub_id: count for sub_id, count in rows}
 
 
 def overflow_due(session: Session, sub_id: int, now: dt.datetime) -> bool:
@@ -377,23 +469,24 @@ def defer_due(session: Session, sub_id: int, now: dt.datetime, until: dt.datetim
     return max(result.rowcount or 0, 0)
 
 
-def mine(session: Session, batch: Batch, worker: str) -> list[Delivery]:
+def _mine(batch: Batch, worker: str):
     """The batch's deliveries still claimed by ``worker`` (a lease lost to another process is not)."""
-    ids = [d.id for d in batch.deliveries]
-    return list(
-        session.scalars(
-            select(Delivery).where(
-                Delivery.id.in_(ids), Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_by == worker
-            )
-        )
+    return and_(
+        Delivery.id.in_([d.id for d in batch.deliveries]),
+        Delivery.status == DeliveryStatus.SENDING,
+        Delivery.claimed_by == worker,
     )
 
 
 def record_accepted(session: Session, batch: Batch, worker: str, channel_key: str, delivery_ids: set[int]) -> None:
     """Right after a channel accepted a message: those deliveries never go to it again."""
-    for delivery in mine(session, batch, worker):
-        if delivery.id in delivery_ids:
-            delivery.sent_channels = sorted(set(delivery.sent_channels or []) | {channel_key})
+    rows = session.execute(
+        select(Delivery.id, Delivery.sent_channels).where(_mine(batch, worker), Delivery.id.in_(delivery_ids))
+    )
+    _update_each(
+        session,
+        [{"delivery_id": i, "sent_channels": sorted(set(channels or []) | {channel_key})} for i, channels in rows],
+    )
 
 
 def finish_batch(
@@ -404,31 +497,61 @@ def finish_batch(
     error: str | None,
     now: dt.datetime,
     policy: Policy,
+    accepted: tuple[str, set[int]] | None = None,
 ) -> tuple[int, int]:
     """Close a batch: sent where every channel accepted, else retried later or failed.
+    ``accepted``: (channel key, delivery ids) that a channel has just accepted, recorded here
+    (as :func:`record_accepted` would) in the same statement.
 
     Returns (deliveries sent, deliveries failed for good).
     """
+    changes: list[dict[str, Any]] = []
     sent = failed = 0
-    for delivery in mine(session, batch, worker):
-        if channel_keys and set(channel_keys) <= set(delivery.sent_channels or []):
-            delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, None
+    rows = session.execute(select(Delivery.id, Delivery.sent_channels, Delivery.attempts).where(_mine(batch, worker)))
+    for delivery_id, sent_channels, attempts in rows:
+        change: dict[str, Any] = {"delivery_id": delivery_id}
+        channels = set(sent_channels or [])
+        if accepted and delivery_id in accepted[1]:
+            channels.add(accepted[0])
+            change["sent_channels"] = sorted(channels)
+        if channel_keys and set(channel_keys) <= channels:
+            change.update(status=DeliveryStatus.SENT, sent_at=now, last_error=None)
             sent += 1
-            continue
-        delivery.attempts += 1
-        delivery.last_error = error or "no channel to send to"
-        if delivery.attempts >= policy.max_attempts:
-            delivery.status = DeliveryStatus.FAILED
-            failed += 1
         else:
-            delivery.status, delivery.next_attempt_at = DeliveryStatus.PENDING, now + policy.backoff(delivery.attempts)
+            change.update(attempts=attempts + 1, last_error=error or "no channel to send to")
+            if attempts + 1 >= policy.max_attempts:
+                change["status"] = DeliveryStatus.FAILED
+                failed += 1
+            else:
+                change.update(status=DeliveryStatus.PENDING, next_attempt_at=now + policy.backoff(attempts + 1))
+        changes.append(change)
+    _update_each(session, changes)
     return sent, failed
+
+
+def _update_each(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Write ``changes`` to deliveries (each a ``delivery_id`` and the columns to set), rows that
+    set the same columns in one executemany UPDATE: the statement is compiled once, and no
+    ORM object is loaded or flushed for it."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for change in changes:
+        by_columns.setdefault(tuple(sorted(change)), []).append(change)
+    for columns, rows in by_columns.items():
+        statement = (
+            update(Delivery)
+            .where(Delivery.id == bindparam("delivery_id"))
+            .values({name: bindparam(name) for name in columns if name != "delivery_id"})
+        )
+        # On the connection: a Session would take a list of rows for an ORM bulk update by key.
+        session.connection().execute(statement, rows)
 
 
 def update_channel(
     session: Session, sub_id: int, key: str, label: str, error: str | None, now: dt.datetime, policy: Policy
 ) -> str | None:
     """Record one send on a channel's health; returns "failing" or "recovered" on a change."""
+    if error is None and _healthy_send(session, sub_id, key, label, now):
+        return None
     insert_ignoring_duplicates(
         session,
         Channel,
@@ -450,3 +573,39 @@ def update_channel(
     sub = session.get(Subscription, sub_id)
     sub.failing_since = session.scalar(select(func.min(Channel.failing_since)).where(Channel.subscription_id == sub_id))
     return change
+
+
+def _healthy_send(session: Session, sub_id: int, key: str, label: str, now: dt.datetime) -> bool:
+    """A send accepted by a channel that was not failing, of a subscription not failing either,
+    or by a channel used for the first time: the usual cases, recorded in a statement or two.
+    False when there is more to it (a recovery to tell): :func:`update_channel` does it all."""
+    subscription_failing = select(Subscription.failing_since).where(Subscription.id == sub_id).scalar_subquery()
+    result = session.execute(
+        update(Channel)
+        .where(
+            Channel.subscription_id == sub_id,
+            Channel.key == key,
+            Channel.failing_since.is_(None),
+            subscription_failing.is_(None),
+        )
+        .values(label=label, failures=0, last_error=None, last_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:
+        return True
+    first = {"subscription_id": sub_id, "key": key, "label": label, "failures": 0, "last_sent_at": now}
+    if not insert_ignoring_duplicates(session, Channel, [first], ["subscription_id", "key"]):
+        return False
+    # A new channel that works: the subscription is failing only if another channel is (its
+    # mark may be that of a config file that could not be read, now fixed).
+    session.execute(
+        update(Subscription)
+        .where(Subscription.id == sub_id, Subscription.failing_since.is_not(None))
+        .values(
+            failing_since=select(func.min(Channel.failing_since))
+            .where(Channel.subscription_id == sub_id)
+            .scalar_subquery()
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return True

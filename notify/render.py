@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from notify import LANGUAGES
 from notify.sanitize import chat_safe, one_line, trim
@@ -147,10 +147,18 @@ class Renderer:
 
     def __init__(self, override_dir: str | Path | None = None) -> None:
         self.env = environment(override_dir)
+        self._templates: dict[str, Template] = {}
+
+    def _template(self, path: str) -> Template:
+        """A template, compiled once: Jinja's own cache would look at the file's date before each
+        message (a system call per template, per message)."""
+        if path not in self._templates:
+            self._templates[path] = self.env.get_template(path)
+        return self._templates[path]
 
     def _render(self, language: str, name: str, context: dict[str, Any]) -> str:
         lang = language if language in LANGUAGES else "fr"
-        return self.env.get_template(f"{lang}/{name}").render(**context)
+        return self._template(f"{lang}/{name}").render(**context)
 
     def subject(self, language: str, context: dict[str, Any], limit: int = 200) -> str:
         # A subject is one line: a title with CR/LF from a council cannot inject a header.
