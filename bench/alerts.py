@@ -137,6 +137,9 @@ def run(work: Path, database_url: str) -> dict:
     with Workspace(work / "alerts", database_url) as workspace, WebhookSink() as sink:
         _fill(workspace, sink)
         config = load_config(environ=workspace.env())
+        # apprise loads its plugins on the first URL it reads, once per process: done before both
+        # measurements, so that neither pays it (the second would not).
+        apprise.Apprise().add(sink.apprise_url("warm-up"))
         db = workspace.database()
         seconds, summary = timed(lambda: send_pending(db, config.notifier_settings()))
         db.dispose()

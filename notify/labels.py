@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nlp.lexicon import LexiconError, load_lexicon
+from nlp.lexicon import LexiconError, load_categories
 from storage.safe_yaml import YAMLError, parse_yaml
 
 BUNDLED = Path(__file__).with_name("labels.yaml")
@@ -43,7 +43,7 @@ def _pick(table: dict[str, dict[str, str]], name: str, language: str) -> str:
 def lexicon_categories() -> dict[str, dict[str, str]]:
     """The detector's categories and their labels ({} when the lexicon cannot be read)."""
     try:
-        categories = load_lexicon().categories
+        categories = load_categories()
     except (OSError, LexiconError) as exc:  # alerts still go out, with ids for words
         log.warning("Category labels unavailable, the lexicon did not load: %s", exc)
         return {}

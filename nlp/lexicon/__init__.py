@@ -136,6 +136,17 @@ def load_lexicon(folder: Path | str | None = None) -> Lexicon:
     return parse_lexicon(files, folder)
 
 
+def load_categories(folder: Path | str | None = None) -> dict[str, Category]:
+    """The categories of the lexicon in ``folder`` alone (what labels need): the vendors, read by
+    a pure-Python YAML parser, take most of the whole lexicon's loading."""
+    folder = Path(folder) if folder else LEXICON_DIR
+    categories = {}
+    for path in sorted((folder / "categories").glob("*.yaml")):
+        category = _category(path, _yaml(path, path.read_text(encoding="utf-8")))
+        categories[category.id] = category
+    return categories
+
+
 def parse_lexicon(files: dict[str, str], origin: Path | str = "<lexicon>") -> Lexicon:
     """Build a :class:`Lexicon` from the texts of its files (as returned in ``Lexicon.files``)."""
     data = {name: _yaml(Path(origin) / name, text) for name, text in files.items()}
