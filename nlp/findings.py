@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from nlp.companies import fold_key
@@ -175,25 +175,28 @@ def _existing(
     """The finding each deliberation repeats, by act number, else by subject and meeting date."""
     acts = {p.act_number for p in pieces if p.act_number}
     subjects = {k for p in pieces if (k := subject_key(p.subject, meeting))}
-    if not acts and not subjects:
-        return {}
-    rows = session.execute(
-        select(FindingDocument.act_number, FindingDocument.subject_key, Finding)
-        .join(Finding, FindingDocument.finding_id == Finding.id)
-        .where(
-            Finding.source_id == source_id,
-            or_(FindingDocument.act_number.in_(acts or {""}), FindingDocument.subject_key.in_(subjects or {""})),
-        )
-        .order_by(Finding.id)
-    ).all()
-    by_act = {a: f for a, _, f in reversed(rows) if a}
-    by_subject = {s: f for _, s, f in reversed(rows) if s}
-    found = {}
+    by_act: dict[str, Finding] = {}
+    by_subject: dict[str, Finding] = {}
+    # One lookup each in the council's index (a query with both would read the council's every sighting).
+    for column, values, found in (
+        (FindingDocument.act_number, acts, by_act),
+        (FindingDocument.subject_key, subjects, by_subject),
+    ):
+        if not values:
+            continue
+        rows = session.execute(
+            select(column, Finding)
+            .join(Finding, FindingDocument.finding_id == Finding.id)
+            .where(FindingDocument.source_id == source_id, column.in_(values))
+            .order_by(Finding.id.desc())
+        ).all()
+        found.update((value, finding) for value, finding in rows)  # the oldest finding last, so kept
+    matched = {}
     for index, piece in enumerate(pieces):
-        finding = by_act.get(piece.act_number) or by_subject.get(subject_key(piece.subject, meeting))
+        finding = by_act.get(piece.act_number or "") or by_subject.get(subject_key(piece.subject, meeting) or "")
         if finding is not None:
-            found[index] = finding
-    return found
+            matched[index] = finding
+    return matched
 
 
 def _create_all(
@@ -249,7 +252,7 @@ def _sight(
 ) -> FindingDocument:
     """Record what ``doc`` says of a finding."""
     if sighting is None:
-        sighting = FindingDocument(finding_id=finding_id, document_id=doc.id)
+        sighting = FindingDocument(finding_id=finding_id, document_id=doc.id, source_id=doc.source_id)
         session.add(sighting)
     sighting.first_page, sighting.last_page = piece.first_page, piece.last_page
     sighting.act_number, sighting.act_label, sighting.subject = piece.act_number, piece.act_label, piece.subject

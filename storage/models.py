@@ -213,11 +213,14 @@ class FindingDocument(Base):
     __tablename__ = "finding_documents"
     __table_args__ = (
         UniqueConstraint("finding_id", "document_id"),
-        Index("ix_finding_documents_act_number", "act_number"),
+        # How a document's deliberations find their council's findings (nlp.findings._existing).
+        Index("ix_finding_documents_source_act", "source_id", "act_number"),
+        Index("ix_finding_documents_source_subject", "source_id", "subject_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"))
+    source_id: Mapped[str | None] = mapped_column(String(100))  # the finding's council
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     first_page: Mapped[int | None]
     last_page: Mapped[int | None]
@@ -225,7 +228,7 @@ class FindingDocument(Base):
     act_label: Mapped[str | None] = mapped_column(String(120))
     subject: Mapped[str | None] = mapped_column(Text)
     # The subject's first words, folded, and the meeting date: how another document is matched to it.
-    subject_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    subject_key: Mapped[str | None] = mapped_column(String(200))
     amounts: Mapped[list[Any]] = mapped_column(default=list)
     subsidies: Mapped[list[Any]] = mapped_column(default=list)
     vote: Mapped[dict[str, Any] | None]
