@@ -395,9 +395,15 @@ def _analyse_and_store(db: Database, works: list[_Work], summary: AnalysisSummar
         by_language.setdefault(work.language, []).append(work)
     for language, group in by_language.items():
         analyzer = _analyzer(language)
-        documents = [w.extraction.pages for w in group]
-        for work, detections in zip(group, analyzer.analyze_documents(documents)):
-            new_hits = store_analysis(db, work.id, work.extraction, detections, analyzer.lexicon_version, replace_pages)
-            if new_hits is not None:
-                summary.new_hits += new_hits
-                summary.pages += len(work.extraction.pages)
+        analysed = list(zip(group, analyzer.analyze_documents([w.extraction.pages for w in group])))
+        # The batch is written in one transaction. Writers of one council take turns (nlp.store), and
+        # on SQLite every writer does: a worker waiting for its turn sleeps in SQLite's busy handler,
+        # so it had better wait once a batch than once a document.
+        with db.session() as session:
+            for work, detections in analysed:
+                new_hits = store_analysis(
+                    session, work.id, work.extraction, detections, analyzer.lexicon_version, replace_pages
+                )
+                if new_hits is not None:
+                    summary.new_hits += new_hits
+                    summary.pages += len(work.extraction.pages)

@@ -95,7 +95,10 @@ def publish(db, fr):
             session.add(doc)
             session.flush()
             doc_id = doc.id
-        store_analysis(db, doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version, replace_pages=True)
+        with db.session() as session:
+            store_analysis(
+                session, doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version, replace_pages=True
+            )
         return doc_id
 
     return run
@@ -202,7 +205,8 @@ def test_analysing_a_document_again_keeps_its_findings_and_their_revision(db, pu
     before = [(f.id, f.key, f.revision) for f in findings(db)]
 
     texts = [PageText(n, t) for n, t in enumerate(DELIBERATION, start=1)]
-    store_analysis(db, doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version, replace_pages=False)
+    with db.session() as session:
+        store_analysis(session, doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version, replace_pages=False)
 
     assert [(f.id, f.key, f.revision) for f in findings(db)] == before
 
