@@ -38,7 +38,7 @@ from nlp.extract import Extraction, ExtractionError, PageText
 from nlp.findings import backfill_findings
 from nlp.language import declared_language, document_language
 from nlp.sandbox import Job, Limits, Sandbox
-from nlp.store import store_analysis
+from nlp.store import Analysed, store_analyses
 from storage.blobs import BlobStore
 from storage.db import Database
 from storage.models import Document, utcnow
@@ -400,10 +400,12 @@ def _analyse_and_store(db: Database, works: list[_Work], summary: AnalysisSummar
         # on SQLite every writer does: a worker waiting for its turn sleeps in SQLite's busy handler,
         # so it had better wait once a batch than once a document.
         with db.session() as session:
-            for work, detections in analysed:
-                new_hits = store_analysis(
-                    session, work.id, work.extraction, detections, analyzer.lexicon_version, replace_pages
-                )
-                if new_hits is not None:
-                    summary.new_hits += new_hits
-                    summary.pages += len(work.extraction.pages)
+            stored = store_analyses(
+                session,
+                [Analysed(w.id, w.extraction, found, analyzer.lexicon_version) for w, found in analysed],
+                replace_pages,
+            )
+        for (work, _), new_hits in zip(analysed, stored):
+            if new_hits is not None:
+                summary.new_hits += new_hits
+                summary.pages += len(work.extraction.pages)

@@ -7,53 +7,77 @@ alerted twice, and a stored hit the current lexicon no longer finds gets
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from nlp.detections import Detection
 from nlp.detections import fingerprint as identity
 from nlp.extract import Extraction
-from nlp.findings import read_deliberations, update_document_findings
+from nlp.findings import Reading, read_deliberations, update_document_findings
 from storage.models import Document, Hit, Page, Source, utcnow
 from storage.queue import take_turns
 from storage.states import DocumentStatus
 
 
-def store_analysis(
-    session: Session,
-    doc_id: int,
-    extraction: Extraction,
-    detections: list[Detection],
-    version: str,
-    replace_pages: bool,
-) -> int | None:
-    """Record the analysis of document ``doc_id`` in ``session`` (the caller commits); returns its
-    new hits (None: the document was deleted meanwhile).
+@dataclass
+class Analysed:
+    """One document's analysis, to be stored: its pages, its detections, what they were read with."""
 
-    ``replace_pages``: store ``extraction``'s pages as the document's text (the hits' offsets refer
+    doc_id: int
+    extraction: Extraction
+    detections: list[Detection]
+    version: str
+
+
+def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bool) -> list[int | None]:
+    """Record the analyses of documents in ``session`` (the caller commits); returns each one's new
+    hits (None: the document was deleted meanwhile).
+
+    What needs no database (each document's status, the reading of its deliberations) is done
+    first; then the documents are written, the writer's turn taken once (see :func:`store_analysis`).
+    ``replace_pages``: store each extraction's pages as its document's text (the hits' offsets refer
     to it); false when the pages analysed are those already stored.
     """
-    pages, metadata = extraction.pages, extraction.metadata
-    texts = [(p.number, p.text) for p in pages]
-    doc = session.get(Document, doc_id)
-    if doc is None:
-        return None
+    ids = [a.doc_id for a in analyses]
+    with session.no_autoflush:  # nothing written yet: writing takes the turn
+        docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}
+        readings = {a.doc_id: _prepare(docs[a.doc_id], a) for a in analyses if a.doc_id in docs}
+    return [
+        _write(session, docs[a.doc_id], a, readings[a.doc_id], replace_pages) if a.doc_id in docs else None
+        for a in analyses
+    ]
+
+
+def store_analysis(session: Session, analysis: Analysed, replace_pages: bool) -> int | None:
+    """Record one document's analysis (see :func:`store_analyses`)."""
+    return store_analyses(session, [analysis], replace_pages)[0]
+
+
+def _prepare(doc: Document, analysis: Analysed) -> Reading:
+    """Set the document's analysis status and metadata (in memory), and read its deliberations."""
+    metadata = analysis.extraction.metadata
     doc.status, doc.error, doc.claimed_by, doc.claimed_at = DocumentStatus.ANALYSED, None, None, None
     doc.analysis_attempts = 0
-    doc.analysed_at, doc.lexicon_version = utcnow(), version
+    doc.analysed_at, doc.lexicon_version = utcnow(), analysis.version
     if metadata.get("acte_id"):
         doc.acte_id = metadata["acte_id"]
     extra = {k: v for k, v in metadata.items() if k not in ("page_count", "acte_id")}
     if extra:
         doc.extra = {**(doc.extra or {}), **extra}
     # The document's vote only when its hits agree on one (minutes hold several deliberations).
-    votes = [f.details["vote"] for f in detections if f.details.get("vote")]
+    votes = [f.details["vote"] for f in analysis.detections if f.details.get("vote")]
     if doc.votes is None and votes and all(v == votes[0] for v in votes):
         doc.votes = votes[0]
-    read = read_deliberations(doc, texts)  # before taking turns: it needs no database
+    return read_deliberations(doc, _texts(analysis))
+
+
+def _write(session: Session, doc: Document, analysis: Analysed, read: Reading, replace_pages: bool) -> int:
     # Two workers storing two documents of one council at once would both create the finding
     # they share (or each overwrite the other's refresh of it): they take turns.
     take_turns(session, Source, doc.source_id)
+    pages = analysis.extraction.pages
     if replace_pages:
         session.execute(delete(Page).where(Page.document_id == doc.id))
         if pages:  # one INSERT for all (the unit of work's per-object bookkeeping is not needed)
@@ -61,9 +85,13 @@ def store_analysis(
                 insert(Page),
                 [{"document_id": doc.id, "number": p.number, "text": p.text, "method": p.method} for p in pages],
             )
-    new_hits, hits = record_hits(session, doc.id, detections, version)
-    update_document_findings(session, doc, texts, hits=hits, read=read)
+    new_hits, hits = record_hits(session, doc.id, analysis.detections, analysis.version)
+    update_document_findings(session, doc, _texts(analysis), hits=hits, read=read)
     return new_hits
+
+
+def _texts(analysis: Analysed) -> list[tuple[int, str]]:
+    return [(p.number, p.text) for p in analysis.extraction.pages]
 
 
 def record_hits(session: Session, doc_id: int, detections: list[Detection], version: str) -> tuple[int, list[Hit]]:

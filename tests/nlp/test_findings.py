@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from nlp.deliberations import DeliberationRules, normalise_act
 from nlp.extract import Extraction, PageText
-from nlp.store import store_analysis
+from nlp.store import Analysed, store_analysis
 from storage.models import Document, Finding, Hit, Source
 
 MEETING = dt.date.today() - dt.timedelta(days=3)
@@ -96,9 +96,8 @@ def publish(db, fr):
             session.flush()
             doc_id = doc.id
         with db.session() as session:
-            store_analysis(
-                session, doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version, replace_pages=True
-            )
+            analysis = Analysed(doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version)
+            store_analysis(session, analysis, replace_pages=True)
         return doc_id
 
     return run
@@ -206,7 +205,9 @@ def test_analysing_a_document_again_keeps_its_findings_and_their_revision(db, pu
 
     texts = [PageText(n, t) for n, t in enumerate(DELIBERATION, start=1)]
     with db.session() as session:
-        store_analysis(session, doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version, replace_pages=False)
+        store_analysis(
+            session, Analysed(doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version), replace_pages=False
+        )
 
     assert [(f.id, f.key, f.revision) for f in findings(db)] == before
 
