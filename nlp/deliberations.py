@@ -44,6 +44,7 @@ class Deliberation:
     amounts: list[dict[str, Any]] = field(default_factory=list)
     subsidies: list[str] = field(default_factory=list)
     vote: dict[str, Any] | None = None
+    described: bool = False  # amounts, subsidies and vote read (DeliberationRules.describe)
 
 
 def normalise_act(label: str) -> str:
@@ -126,7 +127,10 @@ class DeliberationRules:
         return item
 
     def describe(self, item: Deliberation, text: str, voted: bool) -> None:
-        """Fill ``item``'s amounts, subsidies and vote (``voted``: may it hold a vote result?)."""
+        """Fill ``item``'s amounts, subsidies and vote (``voted``: may it hold a vote result?), once."""
+        if item.described:
+            return
+        item.described = True
         piece = text[item.start : item.end]
         item.amounts = self.amounts(piece)
         item.subsidies = [name for name, patterns in self.subsidies if patterns.found_in(piece)]

@@ -68,14 +68,14 @@ def update_document_findings(
     matches.update(_create_all(session, doc, pieces, [i for i in kept if i not in matches], now))
     current: dict[int, FindingDocument] = {}
     for index in kept:
-        piece, finding = pieces[index], matches[index]
+        piece, finding_id = pieces[index], matches[index]
         rules.describe(piece, text, voted)  # only for what is kept: most of an agenda is not
-        if finding.id in current:  # the document shows the deliberation twice
-            _merge(current[finding.id], piece)
+        if finding_id in current:  # the document shows the deliberation twice
+            _merge(current[finding_id], piece)
         else:
-            current[finding.id] = _sight(session, finding.id, doc, piece, old.pop(finding.id, None))
+            current[finding_id] = _sight(session, finding_id, doc, piece, old.pop(finding_id, None))
         for hit in holding.get(index, []):
-            hit.finding_id = finding.id
+            hit.finding_id = finding_id
     for stale in old.values():  # deliberations this document no longer shows
         session.delete(stale)
     session.flush()
@@ -89,11 +89,17 @@ def update_document_findings(
 Reading = tuple[DeliberationRules, tuple[list[Deliberation], str, bool]]
 
 
-def read_deliberations(doc: Document, pages: Sequence[tuple[int, str]]) -> Reading:
+def read_deliberations(
+    doc: Document, pages: Sequence[tuple[int, str]], mentions: Sequence[tuple[int, int]] = ()
+) -> Reading:
     """Read ``doc``'s deliberations from its pages: the work of :func:`update_document_findings`
-    that needs no database, which a caller may do before it takes its turn to write."""
+    that needs no database, which a caller may do before it takes its turn to write. Those that
+    hold one of ``mentions`` ((page, offset) of its detections) are described too: they will be kept."""
     rules = DeliberationRules.for_language(doc.language or "fr")
-    return rules, _deliberations(rules, doc, pages)
+    pieces, text, voted = _deliberations(rules, doc, pages)
+    for index in _holding(pieces, pages, mentions):
+        rules.describe(pieces[index], text, voted)
+    return rules, (pieces, text, voted)
 
 
 def _deliberations(
@@ -159,50 +165,54 @@ def _page_at(pages: Sequence[tuple[int, str]], starts: list[int], offset: int) -
 
 def _assign(hits: list[Hit], pieces: list[Deliberation], pages: Sequence[tuple[int, str]]) -> dict[int, list[Hit]]:
     """The hits of each deliberation (by index), from their page and offset."""
-    _, starts = _joined(pages)
-    page_start = {number: starts[i] for i, (number, _) in enumerate(pages)}
     holding: dict[int, list[Hit]] = {}
-    for hit in hits:
-        position = page_start.get(hit.page, 0) + hit.start
-        index = max((i for i, p in enumerate(pieces) if p.start <= position), default=0)
+    for hit, index in zip(hits, _holding(pieces, pages, [(h.page, h.start) for h in hits])):
         holding.setdefault(index, []).append(hit)
     return holding
 
 
-def _existing(
-    session: Session, source_id: str, pieces: list[Deliberation], meeting: dt.date | None
-) -> dict[int, Finding]:
-    """The finding each deliberation repeats, by act number, else by subject and meeting date."""
+def _holding(
+    pieces: list[Deliberation], pages: Sequence[tuple[int, str]], mentions: Sequence[tuple[int, int]]
+) -> list[int]:
+    """The deliberation (index) that holds each of ``mentions``: (page number, offset in the page)."""
+    _, starts = _joined(pages)
+    page_start = {number: starts[i] for i, (number, _) in enumerate(pages)}
+    return [
+        max((i for i, p in enumerate(pieces) if p.start <= page_start.get(page, 0) + offset), default=0)
+        for page, offset in mentions
+    ]
+
+
+def _existing(session: Session, source_id: str, pieces: list[Deliberation], meeting: dt.date | None) -> dict[int, int]:
+    """The finding (id) each deliberation repeats, by act number, else by subject and meeting date."""
     acts = {p.act_number for p in pieces if p.act_number}
     subjects = {k for p in pieces if (k := subject_key(p.subject, meeting))}
-    by_act: dict[str, Finding] = {}
-    by_subject: dict[str, Finding] = {}
+    by_act: dict[str, int] = {}
+    by_subject: dict[str, int] = {}
     # One lookup each in the council's index (a query with both would read the council's every sighting).
     for column, values, found in (
         (FindingDocument.act_number, acts, by_act),
         (FindingDocument.subject_key, subjects, by_subject),
     ):
-        if not values:
-            continue
-        rows = session.execute(
-            select(column, Finding)
-            .join(Finding, FindingDocument.finding_id == Finding.id)
-            .where(FindingDocument.source_id == source_id, column.in_(values))
-            .order_by(Finding.id.desc())
-        ).all()
-        found.update((value, finding) for value, finding in rows)  # the oldest finding last, so kept
+        if values:
+            rows = session.execute(
+                select(column, FindingDocument.finding_id)
+                .where(FindingDocument.source_id == source_id, column.in_(values))
+                .order_by(FindingDocument.finding_id.desc())
+            ).all()
+            found.update((value, finding_id) for value, finding_id in rows)  # the oldest finding last, so kept
     matched = {}
     for index, piece in enumerate(pieces):
-        finding = by_act.get(piece.act_number or "") or by_subject.get(subject_key(piece.subject, meeting) or "")
-        if finding is not None:
-            matched[index] = finding
+        finding_id = by_act.get(piece.act_number or "") or by_subject.get(subject_key(piece.subject, meeting) or "")
+        if finding_id is not None:
+            matched[index] = finding_id
     return matched
 
 
 def _create_all(
     session: Session, doc: Document, pieces: list[Deliberation], indexes: list[int], now: dt.datetime
-) -> dict[int, Finding]:
-    """The findings of the deliberations ``indexes`` that match none yet: found by their key, or created."""
+) -> dict[int, int]:
+    """The findings (ids) of the deliberations ``indexes`` that match none yet: found by their key, or created."""
     if not indexes:
         return {}
     keys = {index: _key(doc, pieces[index], index, len(pieces)) for index in indexes}
@@ -231,7 +241,7 @@ def _create_all(
             )
             session.add(found[key])
     session.flush()  # their ids
-    return {index: found[key] for index, key in keys.items()}
+    return {index: found[key].id for index, key in keys.items()}
 
 
 def _key(doc: Document, piece: Deliberation, index: int, count: int) -> str:

@@ -70,7 +70,7 @@ def _prepare(doc: Document, analysis: Analysed) -> Reading:
     votes = [f.details["vote"] for f in analysis.detections if f.details.get("vote")]
     if doc.votes is None and votes and all(v == votes[0] for v in votes):
         doc.votes = votes[0]
-    return read_deliberations(doc, _texts(analysis))
+    return read_deliberations(doc, _texts(analysis), [(d.page, d.start) for d in analysis.detections])
 
 
 def _write(session: Session, doc: Document, analysis: Analysed, read: Reading, replace_pages: bool) -> int:
