@@ -35,7 +35,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import utcnow
 
-
 # How often a SQLite writer waiting for its turn looks whether it has come (seconds).
 TURN_POLL_S = 0.002
 
