@@ -200,7 +200,7 @@ def _existing(session: Session, source_id: str, pieces: list[Deliberation], meet
                 .where(FindingDocument.source_id == source_id, column.in_(values))
                 .order_by(FindingDocument.finding_id.desc())
             ).all()
-            found.update((value, finding_id) for value, finding_id in rows)  # the oldest finding last, so kept
+            found.update((value, finding_id) for value, finding_id in rows if value)  # the oldest last, so kept
     matched = {}
     for index, piece in enumerate(pieces):
         finding_id = by_act.get(piece.act_number or "") or by_subject.get(subject_key(piece.subject, meeting) or "")
