@@ -45,12 +45,15 @@ def update_document_findings(
     now: dt.datetime | None = None,
     hits: Sequence[Hit] | None = None,
     read: Reading | None = None,
+    refresh: bool = True,
 ) -> set[int]:
     """Build or update the findings of ``doc`` from its hits and text; returns the ids touched.
 
     ``pages``: (number, text) of the document's pages (default: those stored); ``hits``: the
     document's hits, retracted ones included (default: those stored); ``read``: what
-    :func:`read_deliberations` made of them (default: read here).
+    :func:`read_deliberations` made of them (default: read here). ``refresh``: gather what the
+    touched findings now say (:func:`refresh_all`); a caller storing several documents may do it
+    once for all of them.
     """
     now = now or utcnow()
     if pages is None:
@@ -80,7 +83,8 @@ def update_document_findings(
         session.delete(stale)
     session.flush()
     touched = set(current) | set(old)
-    refresh_all(session, touched, now)
+    if refresh:
+        refresh_all(session, touched, now)
     return touched
 
 

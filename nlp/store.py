@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from nlp.detections import Detection
 from nlp.detections import fingerprint as identity
 from nlp.extract import Extraction
-from nlp.findings import Reading, read_deliberations, update_document_findings
+from nlp.findings import Reading, read_deliberations, refresh_all, update_document_findings
 from storage.models import Document, Hit, Page, Source, utcnow
 from storage.queue import take_turns
 from storage.states import DocumentStatus
@@ -44,10 +44,14 @@ def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bo
     with session.no_autoflush:  # nothing written yet: writing takes the turn
         docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}
         readings = {a.doc_id: _prepare(docs[a.doc_id], a) for a in analyses if a.doc_id in docs}
-    return [
-        _write(session, docs[a.doc_id], a, readings[a.doc_id], replace_pages) if a.doc_id in docs else None
+    touched: set[int] = set()
+    new_hits = [
+        _write(session, docs[a.doc_id], a, readings[a.doc_id], replace_pages, touched) if a.doc_id in docs else None
         for a in analyses
     ]
+    # Once for the batch: the agenda, the deliberation and the minutes of one act often come together.
+    refresh_all(session, touched, utcnow())
+    return new_hits
 
 
 def store_analysis(session: Session, analysis: Analysed, replace_pages: bool) -> int | None:
@@ -73,7 +77,9 @@ def _prepare(doc: Document, analysis: Analysed) -> Reading:
     return read_deliberations(doc, _texts(analysis), [(d.page, d.start) for d in analysis.detections])
 
 
-def _write(session: Session, doc: Document, analysis: Analysed, read: Reading, replace_pages: bool) -> int:
+def _write(
+    session: Session, doc: Document, analysis: Analysed, read: Reading, replace_pages: bool, touched: set[int]
+) -> int:
     # Two workers storing two documents of one council at once would both create the finding
     # they share (or each overwrite the other's refresh of it): they take turns.
     take_turns(session, Source, doc.source_id)
@@ -86,7 +92,7 @@ def _write(session: Session, doc: Document, analysis: Analysed, read: Reading, r
                 [{"document_id": doc.id, "number": p.number, "text": p.text, "method": p.method} for p in pages],
             )
     new_hits, hits = record_hits(session, doc.id, analysis.detections, analysis.version)
-    update_document_findings(session, doc, _texts(analysis), hits=hits, read=read)
+    touched |= update_document_findings(session, doc, _texts(analysis), hits=hits, read=read, refresh=False)
     return new_hits
 
 
