@@ -100,11 +100,11 @@ def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
         "per domain), for Vigie and the plain spider alike; production defaults unchanged.",
         "Crawl rates: the fastest of 2 alternated rounds each, timed from spider open to close (as Scrapy's "
         "elapsed_time_seconds).",
-        "Second crawl of the unchanged corpus: the scheduled job (`vigie run`: crawl, then analysis and alerts of "
-        "what is new) run a second time, by the wall clock, against the first. The crawl stage alone (`vigie "
-        "crawl`, timed by its crawl_runs record) is shown beside it: on loopback its fixed costs (Scrapy's start, "
-        "about 2 s) dominate the 42 listing requests that remain of 2,042; with production politeness (1 request "
-        "per second per domain) the request ratio is what counts.",
+        "Second crawl of the unchanged corpus: the scheduled job (`vigie run`: the pre-check of every stored "
+        "listing (spiders/unchanged.py), then analysis and alerts of what is new) run a second time, by the wall "
+        "clock, against the first. The crawl stage alone (`vigie crawl`) is shown beside it, with its requests.",
+        "End to end: `vigie run` with its defaults: analysis workers beside the crawl, one per core "
+        "(vigie/workers.py), on SQLite.",
         "Peak memory of each command is its own: commands are started by a small launcher (bench/launch.py), "
         "since Linux carries a process's peak memory across exec.",
         f"Growth: `vigie run` on {options.growth_documents:,} documents served as 1, 2 and 4 councils: the same "
@@ -117,9 +117,9 @@ def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
         "politeness (1 s between requests to a host, AutoThrottle on, 2 at once per host) and the default "
         "VIGIE_SOURCES_AT_ONCE; cpu_share_of_cores near 1 means the CPU bounds it, lower means politeness does. "
         "The crawl alone: the analysis of its documents is what the end-to-end stage measures per page.",
-        "Peak memory: the peak resident set of the `vigie run` process (wait4), the largest of the end-to-end runs. "
-        "wait4 reports the larger of that process and its children, not their sum: the extraction worker "
-        "(nlp.sandbox, tens of MB on this corpus, at most VIGIE_ANALYSIS_MEMORY_MB) runs beside it.",
+        "Peak memory: the largest peak resident set of any process of the `vigie run` (bench/launch.py is their "
+        "subreaper and reaps them all: the run, the analysis workers' fork server, the workers, their extraction "
+        "sandboxes), the largest of the end-to-end runs; not their sum.",
     ]
 
 
