@@ -135,6 +135,12 @@ class AnalysisWorkers:
             self._starting.start()
 
     def _start_processes(self) -> None:
+        try:
+            self._fork_workers()
+        except Exception:  # what they would have done, the run's own last pass does
+            log.error("The analysis workers could not start; the analysis runs after the crawl", exc_info=True)
+
+    def _fork_workers(self) -> None:
         for _ in range(self.count):
             receive, send = self._context.Pipe(duplex=False)
             process = self._context.Process(
