@@ -1,4 +1,4 @@
-"""Writing one document's analysis: its pages, its new hits, its findings and its status, in the caller's transaction.
+"""Writing documents' analyses: their pages, new hits, findings and status, in the caller's transaction.
 
 Hits are never deleted: a hit whose fingerprint is already stored is skipped, so nothing is
 alerted twice, and a stored hit the current lexicon no longer finds gets
@@ -36,7 +36,7 @@ def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bo
     hits (None: the document was deleted meanwhile).
 
     What needs no database (each document's status, the reading of its deliberations) is done
-    first; then the documents are written, the writer's turn taken once (see :func:`store_analysis`).
+    first; then the turns of their councils are taken, and the documents written.
     ``replace_pages``: store each extraction's pages as its document's text (the hits' offsets refer
     to it); false when the pages analysed are those already stored.
     """
@@ -44,6 +44,11 @@ def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bo
     with session.no_autoflush:  # nothing written yet: writing takes the turn
         docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}
         readings = {a.doc_id: _prepare(docs[a.doc_id], a) for a in analyses if a.doc_id in docs}
+    # Two workers storing two documents of one council at once would both create the finding they
+    # share (or each overwrite the other's refresh of it): they take turns, council by council, in
+    # one order for all (two workers each holding a council the other waits for would deadlock).
+    for source_id in sorted({doc.source_id for doc in docs.values()}):
+        take_turns(session, Source, source_id)
     touched: set[int] = set()
     new_hits = [
         _write(session, docs[a.doc_id], a, readings[a.doc_id], replace_pages, touched) if a.doc_id in docs else None
@@ -80,9 +85,6 @@ def _prepare(doc: Document, analysis: Analysed) -> Reading:
 def _write(
     session: Session, doc: Document, analysis: Analysed, read: Reading, replace_pages: bool, touched: set[int]
 ) -> int:
-    # Two workers storing two documents of one council at once would both create the finding
-    # they share (or each overwrite the other's refresh of it): they take turns.
-    take_turns(session, Source, doc.source_id)
     pages = analysis.extraction.pages
     if replace_pages:
         session.execute(delete(Page).where(Page.document_id == doc.id))
