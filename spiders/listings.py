@@ -12,7 +12,9 @@ listings all answer 304 or the same body is not crawled.
 Nothing is stored, and the source is crawled in full every time, when a listing cannot be asked
 again by a plain GET (a form POST) or when the platform's listing URLs depend on today's date
 (``CouncilSpider.listings_repeatable``), or after a sampled, recorded or distributed crawl
-(which read only part of the source). The in-crawl short-cut of earlier versions, a 304 on the
+(which read only part of the source). Nor for an incremental platform (an API asked for what
+changed since its last crawl, ``CouncilSpider.incremental``): its own request or two costs less
+than asking again every page of the listing its first crawl read. The in-crawl short-cut of earlier versions, a 304 on the
 start page ending the source's crawl, is gone: a start page unchanged said nothing of a new
 document on a sub-page, and a source the pre-check sends to the crawl has changed somewhere.
 """
@@ -84,7 +86,7 @@ class ListingRecorder:
         if not complete or source is None:
             return
         seen: dict[str, Listing] = dict(getattr(spider, "listings_seen", {}))
-        if not getattr(spider, "listings_repeatable", False):
+        if not getattr(spider, "listings_repeatable", False) or getattr(spider, "incremental", False):
             seen = {}  # nothing to ask again: the next run crawls the source
         elif seen:
             hosts = {robots_url(url) for url in seen}
