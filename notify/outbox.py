@@ -267,7 +267,8 @@ def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
     return max(result.rowcount or 0, 0)
 
 
-def _due_now(now: dt.datetime):
+def due_now(now: dt.datetime):
+    """Deliveries waiting whose time has come (a retry's or a rate cap's delay is past)."""
     return and_(
         Delivery.status == DeliveryStatus.PENDING,
         or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
@@ -275,7 +276,7 @@ def _due_now(now: dt.datetime):
 
 
 def _due(sub_id: int, now: dt.datetime):
-    return and_(Delivery.subscription_id == sub_id, _due_now(now))
+    return and_(Delivery.subscription_id == sub_id, due_now(now))
 
 
 def subscriptions_with_due(session: Session, now: dt.datetime) -> list[int]:
@@ -283,7 +284,7 @@ def subscriptions_with_due(session: Session, now: dt.datetime) -> list[int]:
     query = (
         select(Subscription.id)
         .where(Subscription.paused.is_(False))
-        .where(select(Delivery.id).where(Delivery.subscription_id == Subscription.id, _due_now(now)).exists())
+        .where(select(Delivery.id).where(Delivery.subscription_id == Subscription.id, due_now(now)).exists())
         .order_by(Subscription.id)
     )
     return list(session.scalars(query))
