@@ -18,8 +18,8 @@ BOUNDARY = "\\b"
 
 class Alternation:
     """The patterns ``patterns`` (flags ``flags``), matched as one alternation: :meth:`finditer`
-    and :meth:`search` give the matches ``re.compile("|".join(f"(?:{p})" for p in patterns))``
-    would give, each with the index of the pattern that made it."""
+    gives the matches ``re.compile("|".join(f"(?:{p})" for p in patterns))`` would give, each with
+    the index of the pattern that made it."""
 
     def __init__(self, patterns: Iterable[str], flags: int = 0) -> None:
         self.patterns = []
@@ -50,11 +50,6 @@ class Alternation:
     def found_in(self, text: str) -> bool:
         """Whether any of the patterns matches somewhere in ``text``."""
         return next(self._starts(text), None) is not None
-
-    def search(self, text: str) -> re.Match[str] | None:
-        """The alternation's first match, or None."""
-        found = self.finditer(text)
-        return found[0][1] if found else None
 
 
 def _at_boundary(text: str, position: int) -> bool:

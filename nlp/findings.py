@@ -284,7 +284,7 @@ def _merge(sighting: FindingDocument, piece: Deliberation) -> None:
 
 
 def refresh_all(session: Session, finding_ids: set[int], now: dt.datetime) -> None:
-    """:func:`refresh` each of these findings, their sightings and hits read in two queries."""
+    """:func:`_refresh` each of these findings, their sightings and hits read in two queries."""
     if not finding_ids:
         return
     ids = sorted(finding_ids)
@@ -300,34 +300,13 @@ def refresh_all(session: Session, finding_ids: set[int], now: dt.datetime) -> No
         if hit.finding_id is not None and not hit.retracted_by:
             hits[hit.finding_id].append(hit)
     for finding_id in ids:
-        refresh(session, findings[finding_id], now, sightings[finding_id], hits[finding_id])
+        _refresh(findings[finding_id], now, sightings[finding_id], hits[finding_id])
 
 
-def refresh(
-    session: Session,
-    finding: Finding,
-    now: dt.datetime,
-    sightings: list[FindingDocument] | None = None,
-    hits: list[Hit] | None = None,
-) -> None:
-    """Gather what the finding's sightings and hits say; a new revision when something is new.
-
-    ``sightings`` (with their documents) and ``hits`` (not retracted, in id order): those stored
-    when not given."""
-    if sightings is None:
-        query = (
-            select(FindingDocument)
-            .where(FindingDocument.finding_id == finding.id)
-            .options(joinedload(FindingDocument.document))
-        )
-        sightings = list(session.scalars(query))
+def _refresh(finding: Finding, now: dt.datetime, sightings: list[FindingDocument], hits: list[Hit]) -> None:
+    """Gather what the finding's ``sightings`` (with their documents) and ``hits`` (not retracted,
+    in id order) say; a new revision when something is new."""
     sightings = sorted(sightings, key=lambda s: (PRIORITY.get(s.document.kind, 9), -s.document_id))
-    if hits is None:
-        hits = [
-            h
-            for h in session.scalars(select(Hit).where(Hit.finding_id == finding.id).order_by(Hit.id))
-            if not h.retracted_by
-        ]
     before = _known(finding)
     finding.status = FindingStatus.ACTIVE if hits else FindingStatus.RETRACTED
     finding.act_number = next((s.act_number for s in sightings if s.act_number), None)

@@ -59,11 +59,6 @@ def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bo
     return new_hits
 
 
-def store_analysis(session: Session, analysis: Analysed, replace_pages: bool) -> int | None:
-    """Record one document's analysis (see :func:`store_analyses`)."""
-    return store_analyses(session, [analysis], replace_pages)[0]
-
-
 def _prepare(doc: Document, analysis: Analysed) -> Reading:
     """Set the document's analysis status and metadata (in memory), and read its deliberations."""
     metadata = analysis.extraction.metadata

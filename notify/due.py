@@ -32,20 +32,23 @@ def alerts_may_be_owed(session: Session, now: dt.datetime | None = None) -> bool
     waiting = or_(due_now(now), Delivery.status == DeliveryStatus.SENDING)
     if session.scalar(select(Delivery.id).where(waiting).limit(1)) is not None:
         return True
-    for sub_id, created, queued in subscriptions:
-        if queued is None:
+    since: dict[int, dt.datetime] = {}
+    for sub_id, created, last_queued in subscriptions:
+        if last_queued is None:
             return True
         # As outbox.queue_for looks back: from when the subscription last queued, less LOOKBACK.
-        queued_for_it = (
-            select(Delivery.id)
-            .where(
-                Delivery.subscription_id == sub_id,
-                Delivery.finding_id == Finding.id,
-                Delivery.revision == Finding.revision,
-            )
-            .exists()
-        )
-        recent = Finding.news_at >= max(created, queued - LOOKBACK)
-        if session.scalar(select(Finding.id).where(recent, ~queued_for_it).limit(1)) is not None:
-            return True
-    return False
+        since[sub_id] = max(created, last_queued - LOOKBACK)
+    is_recent = Finding.news_at >= min(since.values())
+    recent = session.execute(select(Finding.id, Finding.revision, Finding.news_at).where(is_recent)).all()
+    if not recent:
+        return False
+    # Two queries, whatever the number of subscriptions: what was queued of these findings.
+    told = select(Delivery.subscription_id, Delivery.finding_id, Delivery.revision).where(
+        Delivery.finding_id.in_(select(Finding.id).where(is_recent))
+    )
+    queued = {tuple(row) for row in session.execute(told)}
+    return any(
+        news_at >= since[sub_id] and (sub_id, finding_id, revision) not in queued
+        for finding_id, revision, news_at in recent
+        for sub_id in since
+    )

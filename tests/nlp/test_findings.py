@@ -1,6 +1,6 @@
 """Findings: one per deliberation, whatever documents show it, with what its text says.
 
-Documents go through the real analysis (the French analyzer, then ``store_analysis``, which
+Documents go through the real analysis (the French analyzer, then ``store_analyses``, which
 builds the findings); the texts are written like the demo commune's.
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from nlp.deliberations import DeliberationRules, normalise_act
 from nlp.extract import Extraction, PageText
-from nlp.store import Analysed, store_analysis
+from nlp.store import Analysed, store_analyses
 from storage.models import Document, Finding, Hit, Source
 
 MEETING = dt.date.today() - dt.timedelta(days=3)
@@ -97,7 +97,7 @@ def publish(db, fr):
             doc_id = doc.id
         with db.session() as session:
             analysis = Analysed(doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version)
-            store_analysis(session, analysis, replace_pages=True)
+            store_analyses(session, [analysis], replace_pages=True)
         return doc_id
 
     return run
@@ -205,9 +205,8 @@ def test_analysing_a_document_again_keeps_its_findings_and_their_revision(db, pu
 
     texts = [PageText(n, t) for n, t in enumerate(DELIBERATION, start=1)]
     with db.session() as session:
-        store_analysis(
-            session, Analysed(doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version), replace_pages=False
-        )
+        analysis = Analysed(doc_id, Extraction(texts), fr.analyze(texts), fr.lexicon_version)
+        store_analyses(session, [analysis], replace_pages=False)
 
     assert [(f.id, f.key, f.revision) for f in findings(db)] == before
 
