@@ -5,7 +5,9 @@ the findings read once for every subscription), put back those
 of a process that died, then serve every subscription with something due, several at once, so
 that a slow or dead channel (each has its own timeouts) holds up no other subscriber. Serving
 a subscription: claim a batch, send it to each channel that has not accepted it yet, record
-each acceptance at once, then close the batch (sent, or retried later with backoff).
+each acceptance at once, then close the batch (sent, or retried later with backoff). The
+threads' claims and records are written together (``storage.group_commit``, ``notify.claims``):
+a thread still waits for its record to be committed before it goes on.
 
 What "exactly once" means here. Claims are atomic, so two notifiers never send the same
 delivery, and a delivery is marked sent only after its channel accepted it, so nothing is
@@ -22,10 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -34,26 +33,26 @@ from sqlalchemy import select
 from nlp.findings import backfill_findings
 from notify.admin import alert_maintainers
 from notify.channels import Channel, ChannelError, subscription_channels
+from notify.claims import ClaimsAhead
 from notify.email import SmtpSessions
 from notify.messages import Composer, Links, Preview, idempotency_key
 from notify.outbox import (
     Batch,
     Findings,
-    claim_batch,
+    Send,
     defer_due,
     due_items,
-    finish_batch,
     messages_sent_since,
     overflow_due,
     queue_deliveries,
-    record_accepted,
+    record_sends,
     release_stale,
     subscriptions_with_due,
-    update_channel,
 )
 from notify.policy import Policy
 from notify.redact import install_log_redaction, redact_urls
 from storage.db import Database
+from storage.group_commit import GroupCommit
 from storage.models import Delivery, Subscription, utcnow
 from storage.queue import worker_name
 
@@ -103,19 +102,12 @@ class Notifier:
         self.now = now or utcnow()
         self.policy = settings.policy
         self.worker = worker_name()
-        # SQLite has one writer, and a writer that finds the database locked sleeps in its busy
-        # handler (up to 100 ms a time): eight threads claiming and recording through one file
-        # spent most of a run asleep. Taking turns on a lock of this process costs nothing.
-        # PostgreSQL locks rows: its threads work side by side.
-        self._turns = threading.Lock() if db.engine.dialect.name == "sqlite" else nullcontext()
+        # The serving threads' claims and records, committed together: eight threads taking
+        # turns at SQLite's one writer, a transaction each, spent most of a run waiting.
+        self.writes = GroupCommit(db)
         self.findings = Findings()  # loaded once, told to every subscription owed them
         self._recently_sent: dict[int, int] = {}  # messages per subscription within the rate window, at the start
-
-    @contextmanager
-    def _session(self) -> Iterator:
-        """A unit of work of a serving thread (one at a time on SQLite, see ``_turns``)."""
-        with self._turns, self.db.session() as session:
-            yield session
+        self.claims = ClaimsAhead(self.writes, self.worker, self.now, self.policy.batch_size, self.findings, [], 1)
 
     @cached_property
     def composer(self) -> Composer:
@@ -133,6 +125,13 @@ class Notifier:
             subscriptions = {s.id: s for s in session.scalars(select(Subscription).where(Subscription.id.in_(due)))}
             # Read once for all: each thread then counts the messages it sends (see _within_rate_cap).
             self._recently_sent = messages_sent_since(session, due, self.now - self.policy.rate_window)
+        # The first batch of those under their rate cap is claimed a few subscriptions at a time.
+        ahead = [
+            sub_id for sub_id in due if self._under_rate_cap(subscriptions[sub_id], self._recently_sent.get(sub_id, 0))
+        ]
+        self.claims = ClaimsAhead(
+            self.writes, self.worker, self.now, self.policy.batch_size, self.findings, ahead, self.policy.workers
+        )
         if due:
             # Built here, once, rather than by the first of the threads below; its SMTP sessions
             # are kept from one message to the next through a mail server, and closed at the end.
@@ -145,6 +144,7 @@ class Notifier:
             if due:
                 self.composer.smtp.close()
                 self.composer.smtp = None
+            self.claims.release_untaken()
         for subject, body in summary.notices:
             alert_maintainers(self.settings.admin_url, subject, body)
         return summary
@@ -183,13 +183,11 @@ class Notifier:
         try:
             channels = subscription_channels(sub, self.policy.channel_timeout)
         except ChannelError as exc:
-            with self._session() as session:
-                self._channels_broken(session, session.get(Subscription, sub.id), str(exc), result)
+            self._channels_broken(sub, str(exc), result)
             return
         sent = self._recently_sent.get(sub.id, 0)
         while self._within_rate_cap(sub, sent, result):
-            with self._session() as session:
-                batch = claim_batch(session, sub.id, self.worker, self.now, self.policy.batch_size, self.findings)
+            batch = self.claims.take(sub.id)
             if batch is None:
                 return
             if self._send_batch(sub, channels, batch, result):
@@ -197,15 +195,24 @@ class Notifier:
             if batch.last:
                 return
 
+    def _under_rate_cap(self, sub: Subscription, sent: int) -> bool:
+        return sub.mode != "immediate" or sent < (sub.rate_cap or self.policy.rate_cap)
+
     def _within_rate_cap(self, sub: Subscription, sent: int, result: DeliverySummary) -> bool:
         """Immediate subscriptions get at most ``rate_cap`` messages in 24 hours (``sent``: so far);
         the rest waits for the next digest hour and then goes out as one message (past the cap)."""
-        if sub.mode != "immediate" or sent < (sub.rate_cap or self.policy.rate_cap):
+        if self._under_rate_cap(sub, sent):
             return True
-        with self._session() as session:
+
+        def overflow_or_defer(session) -> int | None:
             if overflow_due(session, sub.id, self.now):
-                return True
-            result.deferred += defer_due(session, sub.id, self.now, self.policy.next_digest(self.now, "daily"))
+                return None
+            return defer_due(session, sub.id, self.now, self.policy.next_digest(self.now, "daily"))
+
+        deferred = self.writes.run(overflow_or_defer)
+        if deferred is None:
+            return True
+        result.deferred += deferred
         return False
 
     def _send_batch(self, sub: Subscription, channels: list[Channel], batch: Batch, result: DeliverySummary) -> bool:
@@ -214,18 +221,24 @@ class Notifier:
         errors: list[str] = []
         todo = [(channel, batch.pending_for(channel.key)) for channel in channels]
         todo = [(channel, deliveries) for channel, deliveries in todo if deliveries]
+        keys = [c.key for c in channels]
+        digest = sub.mode != "immediate"
+        if not todo:
+            _, *closed = self._record(Send(batch, sub.id, None, closes=(keys, None), digest=digest))
+            return self._count(closed, result)
         sent = False
         for number, (channel, deliveries) in enumerate(todo, start=1):
             error, told = self._send(sub, channel, batch, deliveries)
             if error is not None or not told:
                 errors.append(f"{channel.label}: {error}")
-            accepted = (channel.key, {d.id for d in deliveries}) if error is None else None
-            with self._session() as session:
-                change = update_channel(session, sub.id, channel.key, channel.label, error, self.now, self.policy)
-                if number == len(todo):  # the last channel's acceptance and the batch's close: one transaction
-                    sent = self._close(session, sub, channels, batch, errors, result, accepted)
-                elif accepted:
-                    record_accepted(session, batch, self.worker, *accepted)
+            send = Send(batch, sub.id, channel.key, channel.label, error, digest=digest)
+            if error is None:
+                send.accepted = frozenset(d.id for d in deliveries)
+            if number == len(todo):  # the last channel's acceptance and the batch's close: one transaction
+                send.closes = (keys, "; ".join(errors) or None)
+            change, *closed = self._record(send)
+            if send.closes:
+                sent = self._count(closed, result)
             if error is None and told:
                 result.messages_sent += 1
             else:
@@ -233,10 +246,14 @@ class Notifier:
                 log.warning("Subscription %s, channel %s: %s", sub.name, channel.label, error)
             if change:
                 result.notices.append(self._notice(sub, channel, change, error))
-        if not todo:
-            with self._session() as session:
-                sent = self._close(session, sub, channels, batch, errors, result)
         return sent
+
+    def _record(self, send: Send) -> tuple[str | None, int, int]:
+        """Record ``send`` with those of the other threads at that moment (``outbox.record_sends``)."""
+        return self.writes.run_together(self._record_all, send)
+
+    def _record_all(self, session, sends: list[Send]) -> list[tuple[str | None, int, int]]:
+        return record_sends(session, sends, self.worker, self.now, self.policy)
 
     def _send(
         self, sub: Subscription, channel: Channel, batch: Batch, deliveries: list[Delivery]
@@ -252,32 +269,26 @@ class Notifier:
         except Exception as exc:
             return f"unexpected {type(exc).__name__}", True
 
-    def _close(
-        self,
-        session,
-        sub: Subscription,
-        channels: list[Channel],
-        batch: Batch,
-        errors: list[str],
-        result: DeliverySummary,
-        accepted: tuple[str, set[int]] | None = None,
-    ) -> bool:
-        """Close ``batch``, recording what the last channel ``accepted`` (see ``outbox.finish_batch``);
-        True when some of it was sent."""
-        error = "; ".join(errors) or None
-        keys = [c.key for c in channels]
-        sent, failed = finish_batch(session, batch, self.worker, keys, error, self.now, self.policy, accepted)
-        if sent and sub.mode != "immediate":
-            session.get(Subscription, sub.id).last_digest_at = self.now
+    @staticmethod
+    def _count(closed: list[int], result: DeliverySummary) -> bool:
+        """Count a closed batch, (sent, failed), in ``result``; True when some of it was sent."""
+        sent, failed = closed
         result.findings_sent += sent
         result.failed += failed
         return sent > 0
 
-    def _channels_broken(self, session, sub: Subscription, error: str, result: DeliverySummary) -> None:
+    def _channels_broken(self, sub: Subscription, error: str, result: DeliverySummary) -> None:
         """Its URLs or config file cannot be used: deliveries wait (nothing lost); maintainers told once."""
         result.failures.append(error)
-        if sub.failing_since is None:
-            sub.failing_since = self.now
+
+        def mark_failing(session) -> bool:
+            row = session.get(Subscription, sub.id)
+            if row.failing_since is not None:
+                return False
+            row.failing_since = self.now
+            return True
+
+        if self.writes.run(mark_failing):
             result.notices.append(
                 (
                     f"[Vigie] Subscription {sub.name} cannot be sent to",

@@ -31,11 +31,12 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from notify.filters import finding_query, matches
 from notify.policy import Policy
 from storage.models import Channel, Delivery, Finding, FindingDocument, Hit, Source, Subscription
-from storage.queue import claim
+from storage.queue import lock_for_claims
 from storage.states import AlertMode, DeliveryStatus
 
 # Findings are matched when they are new or revised; one committed late (a long analysis
@@ -208,17 +209,16 @@ def queue_deliveries(
         heard = _heard(session, ids, since) if findings else {}
         digests = [sub.id for sub in group if sub.mode != AlertMode.IMMEDIATE]
         waiting = _digests_waiting(session, digests) if digests and findings else {}
+        rows = []
         for sub in group:
             if findings:
                 due = _due_time(sub, waiting.get(sub.id), now, policy)
-                rows = [
+                rows += [
                     _delivery_row(sub.id, finding, news, due, now)
                     for finding, news in owed(sub, findings, heard[sub.id])
                 ]
-                created += insert_ignoring_duplicates(
-                    session, Delivery, rows, ["subscription_id", "finding_id", "revision"]
-                )
             sub.queued_until = max(now, sub.queued_until or now)
+        created += insert_ignoring_duplicates(session, Delivery, rows, ["subscription_id", "finding_id", "revision"])
     return created
 
 
@@ -386,55 +386,64 @@ def batch_key(sub_id: int, ids: list[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def claim_batch(
-    session: Session, sub_id: int, worker: str, now: dt.datetime, limit: int, findings: Findings | None = None
-) -> Batch | None:
-    """Claim the next batch of a subscription: a retried batch whole (same key), else new ones
+def claim_batches(
+    session: Session, sub_ids: list[int], worker: str, now: dt.datetime, limit: int, findings: Findings | None = None
+) -> dict[int, Batch | None]:
+    """Claim the next batch of each of ``sub_ids`` (None: nothing due): a retried batch whole
+    (same key), else up to ``limit`` new deliveries. In a few statements whatever their number
     (``findings``: those the run loaded already, see :class:`Findings`)."""
-    key = session.scalar(
-        select(Delivery.message_key)
-        .where(_due(sub_id, now), Delivery.message_key.is_not(None))
-        .order_by(Delivery.id)
-        .limit(1)
-    )
-    same_key = Delivery.message_key == key if key else Delivery.message_key.is_(None)
-    ids = claim(
-        session, Delivery, select(Delivery.id).where(_due(sub_id, now), same_key).order_by(Delivery.id), limit=limit
-    )
+    lock_for_claims(session)
+    rows = session.execute(
+        select(Delivery.id, Delivery.subscription_id, Delivery.message_key)
+        .where(Delivery.subscription_id.in_(sub_ids), due_now(now))
+        .order_by(Delivery.subscription_id, Delivery.id)
+        .with_for_update(skip_locked=True, of=Delivery)
+    ).all()
+    due: dict[int, list[tuple[int, str | None]]] = {}
+    for delivery_id, sub_id, key in rows:
+        due.setdefault(sub_id, []).append((delivery_id, key))
+    chosen = {sub_id: _next_batch(waiting, limit) for sub_id, waiting in due.items()}
+    ids = [i for _, batch_ids, _ in chosen.values() for i in batch_ids]
+    batches: dict[int, Batch | None] = dict.fromkeys(sub_ids)
     if not ids:
-        return None
-    # The compare-and-set, returning the rows it took (the key of a new batch, derived from its
-    # ids, set in the same statement): someone else may have changed some since the select.
-    deliveries = list(
-        session.scalars(
-            update(Delivery)
-            .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
-            .values(
-                status=DeliveryStatus.SENDING,
-                claimed_by=worker,
-                claimed_at=now,
-                message_key=key or batch_key(sub_id, ids),
-            )
-            .returning(Delivery)
-            .execution_options(synchronize_session=False, populate_existing=True)
-        )
-    )
-    if not deliveries:
-        return None
+        return batches
+    # The compare-and-set, returning the rows it took: another notifier may have taken some
+    # since the select (PostgreSQL skips locked rows; SQLite's write lock is ours already).
+    taken = session.scalars(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.SENDING, claimed_by=worker, claimed_at=now)
+        .returning(Delivery)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).all()
+    by_sub: dict[int, list[Delivery]] = {}
+    for delivery in sorted(taken, key=lambda d: d.id):
+        by_sub.setdefault(delivery.subscription_id, []).append(delivery)
+    keys = []
+    for sub_id, deliveries in by_sub.items():
+        key, _, last = chosen[sub_id]
+        if key is None:  # a new batch's key names the deliveries it holds
+            key = batch_key(sub_id, [d.id for d in deliveries])
+            keys += [{"delivery_id": d.id, "message_key": key} for d in deliveries]
+            for delivery in deliveries:  # as written below, not a change for the session to flush
+                set_committed_value(delivery, "message_key", key)
+        deferred = any(d.attempts == 0 and d.next_attempt_at is not None for d in deliveries)
+        batches[sub_id] = Batch(key, deliveries, deferred, {}, last)
+    _update_each(session, keys)
+    told = told_items(session, list(taken), findings)
+    for batch in batches.values():
+        if batch is not None:
+            batch.told = {d.id: told[d.id] for d in batch.deliveries if d.id in told}
+    return batches
+
+
+def _next_batch(waiting: list[tuple[int, str | None]], limit: int) -> tuple[str | None, list[int], bool]:
+    """Of a subscription's deliveries due (id, message key), in order: the first retried batch
+    whole, else up to ``limit`` new ones; (its key or None, ids, whether nothing else is due)."""
+    key = next((k for _, k in waiting if k is not None), None)
+    ids = [i for i, k in waiting if k == key][:limit]
     # Fewer new deliveries than a batch holds, and no retried batch first: nothing else was due.
-    last = key is None and len(ids) < limit
-    deliveries.sort(key=lambda d: d.id)
-    if len(deliveries) != len(ids):
-        ids = [d.id for d in deliveries]
-        if not key:  # a new batch's key names the deliveries it holds
-            session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_(ids))
-                .values(message_key=batch_key(sub_id, ids))
-                .execution_options(synchronize_session=False)
-            )
-    deferred = any(d.attempts == 0 and d.next_attempt_at is not None for d in deliveries)
-    return Batch(key or batch_key(sub_id, ids), deliveries, deferred, told_items(session, deliveries, findings), last)
+    return key, ids, key is None and len(ids) < limit
 
 
 def messages_sent_since(session: Session, sub_ids: list[int], since: dt.datetime) -> dict[int, int]:
@@ -479,55 +488,146 @@ def _mine(batch: Batch, worker: str):
     )
 
 
-def record_accepted(session: Session, batch: Batch, worker: str, channel_key: str, delivery_ids: set[int]) -> None:
-    """Right after a channel accepted a message: those deliveries never go to it again."""
-    rows = session.execute(
-        select(Delivery.id, Delivery.sent_channels).where(_mine(batch, worker), Delivery.id.in_(delivery_ids))
+def release_claims(session: Session, batches: list[Batch], worker: str) -> int:
+    """Put back batches claimed and never sent (no attempt counted, key kept); returns how many
+    deliveries."""
+    result = session.execute(
+        update(Delivery)
+        .where(or_(*(_mine(batch, worker) for batch in batches)))
+        .values(status=DeliveryStatus.PENDING, claimed_by=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
     )
-    _update_each(
-        session,
-        [{"delivery_id": i, "sent_channels": sorted(set(channels or []) | {channel_key})} for i, channels in rows],
-    )
+    return max(result.rowcount or 0, 0)
 
 
-def finish_batch(
-    session: Session,
-    batch: Batch,
-    worker: str,
-    channel_keys: list[str],
-    error: str | None,
-    now: dt.datetime,
-    policy: Policy,
-    accepted: tuple[str, set[int]] | None = None,
-) -> tuple[int, int]:
-    """Close a batch: sent where every channel accepted, else retried later or failed.
-    ``accepted``: (channel key, delivery ids) that a channel has just accepted, recorded here
-    (as :func:`record_accepted` would) in the same statement.
+@dataclass
+class Send:
+    """What a channel did with a batch's message, to record: its acceptance at once (those
+    deliveries never go to it again), and for the batch's last channel, the batch's close."""
 
-    Returns (deliveries sent, deliveries failed for good).
+    batch: Batch
+    sub_id: int
+    channel_key: str | None  # None: a close with nothing sent (no channel had anything to tell)
+    channel_label: str = ""
+    error: str | None = None
+    accepted: frozenset[int] = frozenset()  # delivery ids the channel accepted
+    closes: tuple[list[str], str | None] | None = None  # the last: (every channel's key, the batch's errors)
+    digest: bool = False  # a digest subscription's: once sent, its last digest is now
+
+
+def record_sends(
+    session: Session, sends: list[Send], worker: str, now: dt.datetime, policy: Policy
+) -> list[tuple[str | None, int, int]]:
+    """Record ``sends`` (of different batches) in a few statements whatever their number. A
+    batch closes as sent where every channel accepted it, else is retried later or failed.
+
+    Returns, for each send, (its channel's change: "failing", "recovered" or None, deliveries
+    sent, deliveries failed for good).
     """
-    changes: list[dict[str, Any]] = []
-    sent = failed = 0
-    rows = session.execute(select(Delivery.id, Delivery.sent_channels, Delivery.attempts).where(_mine(batch, worker)))
-    for delivery_id, sent_channels, attempts in rows:
-        change: dict[str, Any] = {"delivery_id": delivery_id}
-        channels = set(sent_channels or [])
-        if accepted and delivery_id in accepted[1]:
-            channels.add(accepted[0])
-            change["sent_channels"] = sorted(channels)
-        if channel_keys and set(channel_keys) <= channels:
-            change.update(status=DeliveryStatus.SENT, sent_at=now, last_error=None)
-            sent += 1
+    changes = _channel_health(session, [s for s in sends if s.channel_key is not None], now, policy)
+    ids = [d.id for send in sends for d in send.batch.deliveries]
+    mine = and_(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_by == worker)
+    state = {
+        delivery_id: (set(channels or []), attempts)
+        for delivery_id, channels, attempts in session.execute(
+            select(Delivery.id, Delivery.sent_channels, Delivery.attempts).where(mine)
+        )
+    }
+    updates: list[dict[str, Any]] = []
+    results, digests = [], []
+    for send in sends:
+        sent = failed = 0
+        for delivery in send.batch.deliveries:
+            if delivery.id not in state:  # a lease lost to another process: not ours to record
+                continue
+            channels, attempts = state[delivery.id]
+            update_: dict[str, Any] = {"delivery_id": delivery.id}
+            if delivery.id in send.accepted:
+                channels.add(send.channel_key)
+                update_["sent_channels"] = sorted(channels)
+            if send.closes is not None:
+                keys, error = send.closes
+                if keys and set(keys) <= channels:
+                    update_.update(status=DeliveryStatus.SENT, sent_at=now, last_error=None)
+                    sent += 1
+                else:
+                    update_.update(attempts=attempts + 1, last_error=error or "no channel to send to")
+                    if attempts + 1 >= policy.max_attempts:
+                        update_["status"] = DeliveryStatus.FAILED
+                        failed += 1
+                    else:
+                        update_.update(
+                            status=DeliveryStatus.PENDING, next_attempt_at=now + policy.backoff(attempts + 1)
+                        )
+            if len(update_) > 1:
+                updates.append(update_)
+        results.append((changes.get(id(send)), sent, failed))
+        if sent and send.digest:
+            digests.append(send.sub_id)
+    _update_each(session, updates)
+    if digests:
+        session.execute(
+            update(Subscription)
+            .where(Subscription.id.in_(digests))
+            .values(last_digest_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return results
+
+
+def _channel_health(session: Session, sends: list[Send], now: dt.datetime, policy: Policy) -> dict[int, str | None]:
+    """Record each send on its channel's health; the changes ("failing", "recovered") by
+    ``id(send)``. The usual cases (a send accepted by a channel that was not failing, or used for
+    the first time, of a subscription not failing) in a statement or two for all; the others
+    one by one (:func:`update_channel`)."""
+    if not sends:
+        return {}
+    sub_ids = {send.sub_id for send in sends}
+    known = {
+        (sub_id, key): failing_since
+        for sub_id, key, failing_since in session.execute(
+            select(Channel.subscription_id, Channel.key, Channel.failing_since).where(
+                Channel.subscription_id.in_(sub_ids)
+            )
+        )
+    }
+    failing = set(
+        session.scalars(
+            select(Subscription.id).where(Subscription.id.in_(sub_ids), Subscription.failing_since.is_not(None))
+        )
+    )
+    healthy, first, others = [], [], []
+    for send in sends:
+        where = (send.sub_id, send.channel_key)
+        if send.error is not None or send.sub_id in failing or known.get(where, None) is not None:
+            others.append(send)
+        elif where in known:
+            healthy.append({"sub_id": send.sub_id, "channel_key": send.channel_key, "label": send.channel_label})
         else:
-            change.update(attempts=attempts + 1, last_error=error or "no channel to send to")
-            if attempts + 1 >= policy.max_attempts:
-                change["status"] = DeliveryStatus.FAILED
-                failed += 1
-            else:
-                change.update(status=DeliveryStatus.PENDING, next_attempt_at=now + policy.backoff(attempts + 1))
-        changes.append(change)
-    _update_each(session, changes)
-    return sent, failed
+            first.append(send)
+    if healthy:
+        statement = (
+            update(Channel.__table__)
+            .where(Channel.subscription_id == bindparam("sub_id"), Channel.key == bindparam("channel_key"))
+            .values(label=bindparam("label"), failures=0, last_error=None, last_sent_at=now)
+        )
+        session.connection().execute(statement, healthy)
+    rows = [
+        {
+            "subscription_id": s.sub_id,
+            "key": s.channel_key,
+            "label": s.channel_label,
+            "failures": 0,
+            "last_sent_at": now,
+        }
+        for s in first
+    ]
+    if insert_ignoring_duplicates(session, Channel, rows, ["subscription_id", "key"]) < len(rows):
+        others += first  # another notifier wrote some of them meanwhile: each recorded as usual
+    return {
+        id(send): update_channel(session, send.sub_id, send.channel_key, send.channel_label, send.error, now, policy)
+        for send in others
+    }
 
 
 def _update_each(session: Session, changes: list[dict[str, Any]]) -> None:

@@ -11,6 +11,7 @@ scraped string through the ``chat`` filter (no Markdown, no mentions, no live li
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +100,20 @@ def tail(value: str, limit: int) -> str:
     return "…" + value[-limit:].split(" ", 1)[-1]
 
 
+class _Environment(Environment):
+    """Jinja's environment, each template compiled once however many threads render at once:
+    Jinja's cache has no lock, and the notifier's eight threads each compiled the same templates
+    (and the macros they import) for their first message."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._loading = threading.RLock()
+
+    def _load_template(self, name: str, globals: Any) -> Template:
+        with self._loading:
+            return super()._load_template(name, globals)
+
+
 def environment(
     override_dir: str | Path | None = None,
     bundled: Path = BUNDLED,
@@ -108,13 +123,16 @@ def environment(
     site's). HTML is autoescaped: every string that comes from a council document is untrusted."""
     loaders = [FileSystemLoader(str(override_dir))] if override_dir else []
     loaders.append(FileSystemLoader(str(bundled)))
-    env = Environment(
+    env = _Environment(
         loader=ChoiceLoader(loaders),
         autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates are read once per run: otherwise each {% import %} of a macro file looks at
+        # the file's date again, at every message.
+        auto_reload=False,
     )
     env.filters.update(
         date_fr=date_fr,

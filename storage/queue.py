@@ -81,9 +81,7 @@ def claim(
     ``ids_query`` selects the primary key of ``model`` (``select(Model.id).where(...)``), in the
     order work should be done. The claim holds until the session's transaction ends.
     """
-    bind = session.connection()
-    if bind.dialect.name == "sqlite":
-        _take_sqlite_write_lock(bind)
+    lock_for_claims(session)
     query = ids_query.with_for_update(skip_locked=True, of=model).limit(limit)
     ids = list(session.scalars(query))
     if ids and worker is not None and hasattr(model, "claimed_by"):
@@ -94,6 +92,14 @@ def claim(
             .execution_options(synchronize_session=False)
         )
     return ids
+
+
+def lock_for_claims(session: Session) -> None:
+    """On SQLite, take the write lock before the select of a claim (see :func:`claim`); on
+    PostgreSQL nothing: the select's ``FOR UPDATE SKIP LOCKED`` does it, row by row."""
+    bind = session.connection()
+    if bind.dialect.name == "sqlite":
+        _take_sqlite_write_lock(bind)
 
 
 def take_turns(session: Session, model: type[Any], key: Any) -> None:

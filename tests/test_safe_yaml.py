@@ -70,3 +70,8 @@ def test_a_subscriptions_file_with_an_alias_bomb_is_refused(cli, tmp_path):
     result = cli("subscription", "import", str(bomb))
     assert result.exit_code == 2
     assert f"{bomb}: cannot read it as YAML" in result.output
+
+
+def test_nesting_deeper_than_any_file_needs_is_refused_before_it_is_built():
+    with pytest.raises(yaml.YAMLError, match="nested too deeply"):
+        parse_yaml("[" * 150 + "]" * 150)

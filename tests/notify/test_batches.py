@@ -54,6 +54,26 @@ def test_a_retried_message_goes_out_whole_and_with_its_key_beside_the_new_findin
     assert first.message_key != second.message_key
 
 
+def test_a_batch_claimed_ahead_for_a_subscription_that_cannot_be_sent_to_is_put_back_untouched(
+    db, notify, now, webhook, tmp_path
+):
+    """The first claim takes the first batch of the next subscriptions too (notify/claims.py):
+    one whose channels cannot be read never takes it, and it waits for the next run as it was."""
+    add_subscription(db, "premier", [webhook.url()])
+    broken_id = add_subscription(db, "mal-configure", [], apprise_config=str(tmp_path / "absent.yaml"))
+    add_hit(db)
+
+    first = notify(at=now)
+
+    assert first.messages_sent == 1
+    with db.session() as session:
+        waiting = session.scalars(select(Delivery).where(Delivery.subscription_id == broken_id)).one()
+        assert (waiting.status, waiting.attempts, waiting.claimed_by) == ("pending", 0, None)
+        session.get(Subscription, broken_id).apprise_config = None
+        session.get(Subscription, broken_id).urls = [webhook.url("/fixed")]
+    assert notify(at=now + MINUTE).messages_sent == 1
+
+
 def test_a_subscription_whose_config_file_was_missing_is_no_longer_failing_once_a_channel_accepts(
     db, notify, now, webhook, tmp_path
 ):
