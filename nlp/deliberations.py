@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +53,10 @@ def normalise_act(label: str) -> str:
     return "-".join(str(int(p)) if p.isdigit() else p for p in parts)
 
 
+@lru_cache(maxsize=4096)
 def subject_key(subject: str | None, meeting: Any) -> str | None:
-    """The first words of a subject, folded, with the meeting's date: the same item in two documents."""
+    """The first words of a subject, folded, with the meeting's date: the same item in two documents.
+    (Cached: each deliberation's is asked several times while its document's findings are built.)"""
     words = _WORD.findall(fold_squeezed(subject or ""))[:SUBJECT_WORDS]
     if len(words) < 3 or meeting is None:
         return None

@@ -106,6 +106,15 @@ def read_deliberations(
     return rules, (pieces, text, voted)
 
 
+def describe_repeated(session: Session, doc: Document, read: Reading) -> None:
+    """Describe the deliberations of ``read`` that repeat a finding already stored: they will be
+    kept. A caller does it before it takes its turn to write, so that the turn is short (one
+    created meanwhile by another worker is described during the turn, as any other)."""
+    rules, (pieces, text, voted) = read
+    for index in _existing(session, doc.source_id, pieces, _meeting(doc)):
+        rules.describe(pieces[index], text, voted)
+
+
 def _deliberations(
     rules: DeliberationRules, doc: Document, pages: Sequence[tuple[int, str]]
 ) -> tuple[list[Deliberation], str, bool]:
@@ -290,9 +299,11 @@ def refresh_all(session: Session, finding_ids: set[int], now: dt.datetime) -> No
     ids = sorted(finding_ids)
     findings = {f.id: f for f in session.scalars(select(Finding).where(Finding.id.in_(ids)))}
     sightings: dict[int, list[FindingDocument]] = {i: [] for i in ids}
-    query = (
-        select(FindingDocument).where(FindingDocument.finding_id.in_(ids)).options(joinedload(FindingDocument.document))
+    # Of the documents, what the findings say of them (not their metadata, read and decoded for nothing).
+    document = joinedload(FindingDocument.document).load_only(
+        Document.kind, Document.meeting_date, Document.adoption_date
     )
+    query = select(FindingDocument).where(FindingDocument.finding_id.in_(ids)).options(document)
     for sighting in session.scalars(query):
         sightings[sighting.finding_id].append(sighting)
     hits: dict[int, list[Hit]] = {i: [] for i in ids}

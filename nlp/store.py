@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from nlp.detections import Detection
 from nlp.detections import fingerprint as identity
 from nlp.extract import Extraction
-from nlp.findings import Reading, read_deliberations, refresh_all, update_document_findings
+from nlp.findings import Reading, describe_repeated, read_deliberations, refresh_all, update_document_findings
 from storage.models import Document, Hit, Page, Source, utcnow
 from storage.queue import take_turns
 from storage.states import DocumentStatus
@@ -43,7 +43,7 @@ def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bo
     ids = [a.doc_id for a in analyses]
     with session.no_autoflush:  # nothing written yet: writing takes the turn
         docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}
-        readings = {a.doc_id: _prepare(docs[a.doc_id], a) for a in analyses if a.doc_id in docs}
+        readings = {a.doc_id: _prepare(session, docs[a.doc_id], a) for a in analyses if a.doc_id in docs}
     # Two workers storing two documents of one council at once would both create the finding they
     # share (or each overwrite the other's refresh of it): they take turns, council by council, in
     # one order for all (two workers each holding a council the other waits for would deadlock).
@@ -59,8 +59,9 @@ def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bo
     return new_hits
 
 
-def _prepare(doc: Document, analysis: Analysed) -> Reading:
-    """Set the document's analysis status and metadata (in memory), and read its deliberations."""
+def _prepare(session: Session, doc: Document, analysis: Analysed) -> Reading:
+    """Set the document's analysis status and metadata (in memory), and read its deliberations:
+    those with mentions and those that repeat a finding are described (they will be kept)."""
     metadata = analysis.extraction.metadata
     doc.status, doc.error, doc.claimed_by, doc.claimed_at = DocumentStatus.ANALYSED, None, None, None
     doc.analysis_attempts = 0
@@ -74,7 +75,9 @@ def _prepare(doc: Document, analysis: Analysed) -> Reading:
     votes = [f.details["vote"] for f in analysis.detections if f.details.get("vote")]
     if doc.votes is None and votes and all(v == votes[0] for v in votes):
         doc.votes = votes[0]
-    return read_deliberations(doc, _texts(analysis), [(d.page, d.start) for d in analysis.detections])
+    reading = read_deliberations(doc, _texts(analysis), [(d.page, d.start) for d in analysis.detections])
+    describe_repeated(session, doc, reading)
+    return reading
 
 
 def _write(
