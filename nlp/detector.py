@@ -18,7 +18,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.disambiguate import Disambiguator
+from nlp.disambiguate import Disambiguator, Entity, Mention
 from nlp.lexicon import LANGUAGES, Lexicon, load_lexicon, parse_lexicon
 
 SPAN_KEY = "vigie"
@@ -68,13 +68,18 @@ class SurveillanceDetector:
         if len(doc) and doc[0].ent_iob != 0:
             entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         spans = []
-        for mention in self.disambiguator.mentions(doc.text, entities):
+        for mention in self.mentions(doc.text, entities):
             span = doc.char_span(mention.start, mention.end, label=mention.entry.kind, alignment_mode="expand")
             if span is not None:
                 span._.vigie = mention
                 spans.append(span)
         doc.spans[SPAN_KEY] = spans
         return doc
+
+    def mentions(self, text: str, entities: list[Entity] | None = None) -> list[Mention]:
+        """The mentions of ``text`` (``entities``: the recogniser's (start, end, label), if one ran):
+        what the component marks on a Doc, for a caller that needs no tokens (see nlp.analyze)."""
+        return [m for m in self.disambiguator.mentions(text, entities) if 0 <= m.start < m.end <= len(text)]
 
     def initialize(self, get_examples: Any = None, *, nlp: Language | None = None, lexicon_dir: str = "") -> None:
         """Reload the lexicon (from ``lexicon_dir``, else the configured folder): ``nlp.initialize()`` after an edit."""

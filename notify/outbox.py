@@ -35,7 +35,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from notify.filters import finding_query, matches
 from notify.policy import Policy
-from storage.models import Channel, Delivery, Finding, FindingDocument, Hit, Source, Subscription
+from storage.models import Channel, Delivery, Document, Finding, FindingDocument, Hit, Source, Subscription
 from storage.queue import lock_for_claims
 from storage.states import AlertMode, DeliveryStatus
 
@@ -47,6 +47,17 @@ LOOKBACK = dt.timedelta(days=1)
 CHUNK = 1000
 # What rendering a finding needs, loaded with it (the objects outlive their session).
 FINDING_LOADED = (joinedload(Finding.source), selectinload(Finding.sightings).joinedload(FindingDocument.document))
+# The same for a message, of the documents only what a message shows (notify.facts): a first run
+# tells of a thousand findings, whose documents' metadata would be read and decoded for nothing.
+FINDING_TOLD = (
+    joinedload(Finding.source),
+    selectinload(Finding.sightings).options(
+        load_only(FindingDocument.document_id),
+        joinedload(FindingDocument.document).load_only(
+            Document.title, Document.url, Document.kind, Document.meeting_date, Document.content_hash
+        ),
+    ),
+)
 
 
 def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, Any]], unique: list[str]) -> int:
@@ -318,7 +329,7 @@ class Findings:
             i for i, revision in revisions.items() if i not in self._loaded or self._loaded[i].revision < revision
         ]
         if missing:
-            query = select(Finding).where(Finding.id.in_(missing)).options(*FINDING_LOADED)
+            query = select(Finding).where(Finding.id.in_(missing)).options(*FINDING_TOLD)
             for finding in session.scalars(query).unique():
                 self._loaded[finding.id] = finding
         return {i: self._loaded[i] for i in revisions if i in self._loaded}

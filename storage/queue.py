@@ -26,6 +26,7 @@ from __future__ import annotations
 import fcntl
 import os
 import socket
+import sqlite3
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -97,9 +98,8 @@ def claim(
 def lock_for_claims(session: Session) -> None:
     """On SQLite, take the write lock before the select of a claim (see :func:`claim`); on
     PostgreSQL nothing: the select's ``FOR UPDATE SKIP LOCKED`` does it, row by row."""
-    bind = session.connection()
-    if bind.dialect.name == "sqlite":
-        _take_sqlite_write_lock(bind)
+    if session.connection().dialect.name == "sqlite":
+        _take_sqlite_write_lock(session)
 
 
 def take_turns(session: Session, model: type[Any], key: Any) -> None:
@@ -110,12 +110,8 @@ def take_turns(session: Session, model: type[Any], key: Any) -> None:
     locked (``SELECT … FOR UPDATE``), so workers of other councils go on; on SQLite, which has one
     writer, the database's write lock is taken before any read.
     """
-    bind = session.connection()
-    if bind.dialect.name == "sqlite":
-        driver_connection: Any = bind.connection.dbapi_connection
-        if not driver_connection.in_transaction:
-            _wait_for_turn(session, bind.engine.url.database, driver_connection)
-        _take_sqlite_write_lock(bind)
+    if session.connection().dialect.name == "sqlite":
+        _take_sqlite_write_lock(session)
     else:
         session.execute(select(model.id).where(model.id == key).with_for_update())
 
@@ -156,10 +152,36 @@ def _wait_for_turn(session: Session, database: str | None, driver_connection: An
     event.listen(session, "after_soft_rollback", release, once=True)
 
 
-def _take_sqlite_write_lock(connection: Connection) -> None:
+def _take_sqlite_write_lock(session: Session) -> None:
     # The sqlite3 driver opens a transaction only before the first write, so two claimers could
     # read the same rows before either writes. Opening it IMMEDIATE takes the write lock before
-    # the read; a second claimer waits (busy_timeout) until the first commits.
+    # the read; a second claimer waits until the first commits, in the queue of the writers that
+    # take turns (claims too: two analysis workers each spent a twentieth of a run claiming its
+    # next batch, asleep in SQLite's busy handler while the other wrote).
+    connection = session.connection()
     driver_connection: Any = connection.connection.dbapi_connection  # sqlite3.Connection here
     if not driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _wait_for_turn(session, connection.engine.url.database, driver_connection)
+        _begin_immediate(connection, driver_connection)
+
+
+def _begin_immediate(connection: Connection, driver_connection: Any) -> None:
+    """``BEGIN IMMEDIATE``, asked again every few milliseconds while another writer holds the lock
+    (the crawler storing documents does not take turns): SQLite's busy handler would sleep up to
+    100 ms at a time, and an analysis worker waited about 80 ms to claim each batch. After the
+    connection's ``busy_timeout``, the last attempt waits as SQLite would, and fails as it would."""
+    patience_ms = driver_connection.execute("PRAGMA busy_timeout").fetchone()[0]
+    deadline = time.monotonic() + patience_ms / 1000
+    driver_connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        while time.monotonic() < deadline:
+            try:
+                driver_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+            time.sleep(TURN_POLL_S)
+    finally:
+        driver_connection.execute(f"PRAGMA busy_timeout = {int(patience_ms)}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
