@@ -54,8 +54,13 @@ def language_counts(text: str, sample: int = 20_000) -> dict[str, int]:
 
 def guess_language(text: str, default: str = "fr", sample: int = 20_000) -> str:
     """``fr``, ``en`` or ``de``: the language whose common words are most frequent in ``text``."""
-    counts = language_counts(text, sample)
-    best = max(counts, key=counts.get)
+    return _most_frequent([language_counts(text, sample)], default)
+
+
+def _most_frequent(counted: list[dict[str, int]], default: str = "fr") -> str:
+    """The language whose common words are most frequent in texts counted by :func:`language_counts`."""
+    counts = {language: sum(c[language] for c in counted) for language in LANGUAGES}
+    best = max(counts, key=lambda language: counts[language])
     return best if counts[best] > 0 else default
 
 
@@ -70,7 +75,11 @@ def declared_language(value: str | None) -> tuple[str | None, bool]:
 def text_languages(text: str, default: str) -> tuple[str, ...]:
     """The language(s) of ``text``: ``default`` unless its words clearly say otherwise, then a second
     language when it has a good share of the first one's common words; none when it has too few words."""
-    counts = language_counts(text)
+    return _languages(language_counts(text), default)
+
+
+def _languages(counts: dict[str, int], default: str) -> tuple[str, ...]:
+    """:func:`text_languages` of a text whose common words ``counts`` counted."""
     if max(counts.values()) < MIN_EVIDENCE:
         return ()
     best = max(LANGUAGES, key=lambda lang: (counts[lang], lang == default))
@@ -90,12 +99,19 @@ def document_language(pages: Sequence[PageText], declared: str | None = None) ->
     language, insists = declared_language(declared)
     if insists and language:
         return language
-    # Without a declared language, a few common words are enough to choose one.
-    default = language or guess_language(" ".join(p.text[:PAGE_SAMPLE] for p in pages[:3]))
+    counted: dict[int, dict[str, int]] = {}  # the sample of each page counted once (every page goes through here)
+
+    def counts(index: int) -> dict[str, int]:
+        if index not in counted:
+            counted[index] = language_counts(pages[index].text[:PAGE_SAMPLE])
+        return counted[index]
+
+    # Without a declared language, a few common words of the first pages are enough to choose one.
+    default = language or _most_frequent([counts(i) for i in range(min(3, len(pages)))])
     step = max(1, len(pages) // SAMPLED_PAGES)
     found: list[str] = []
-    for page in pages[::step]:
-        for lang in text_languages(page.text[:PAGE_SAMPLE], default):
+    for index in range(0, len(pages), step):
+        for lang in _languages(counts(index), default):
             if lang not in found:
                 found.append(lang)
     return "+".join(sorted(found)) if len(found) > 1 else (found[0] if found else default)

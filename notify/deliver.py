@@ -35,6 +35,7 @@ from notify.admin import alert_maintainers
 from notify.channels import Channel, ChannelError, subscription_channels
 from notify.claims import ClaimsAhead
 from notify.email import SmtpSessions
+from notify.labels import load_labels
 from notify.messages import Composer, Links, Preview, idempotency_key
 from notify.outbox import (
     Batch,
@@ -50,7 +51,8 @@ from notify.outbox import (
     subscriptions_with_due,
 )
 from notify.policy import Policy
-from notify.redact import install_log_redaction, redact_urls
+from notify.redact import install_log_redaction, instantiate, redact_urls
+from notify.render import Renderer
 from storage.db import Database
 from storage.group_commit import GroupCommit
 from storage.models import Delivery, Subscription, utcnow
@@ -307,6 +309,15 @@ class Notifier:
             f"failed. Check the URL with `vigie subscription test {sub.name}`; `vigie subscription resume "
             f"{sub.name}` sends the failed alerts again.",
         )
+
+
+def prepare(settings: NotifierSettings) -> None:
+    """Load what sending takes (apprise's services, the labels, the compiled templates) ahead of
+    a run of the notifier: `vigie run` does it while the analysis finishes, in a process that
+    would otherwise only wait, so that the alerts go out sooner."""
+    instantiate("json://localhost")  # apprise imports every service it knows on the first URL it reads
+    load_labels(settings.links.templates_dir or None)
+    Renderer.shared(settings.links.templates_dir or None).compile_all()
 
 
 def send_pending(

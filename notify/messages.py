@@ -62,7 +62,7 @@ class Composer:
 
     def __init__(self, links: Links, policy: Policy, now: dt.datetime) -> None:
         self.links, self.policy, self.now = links, policy, now
-        self.renderer = Renderer(links.templates_dir or None)
+        self.renderer = Renderer.shared(links.templates_dir or None)
         self.labels = load_labels(links.templates_dir or None)
         self.smtp: SmtpSessions | None = None  # the run's SMTP sessions (Notifier.run), kept between messages
         # What each finding says, by (id, revision, language): two hundred groups told of one

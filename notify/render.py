@@ -14,6 +14,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,18 @@ class Renderer:
     def __init__(self, override_dir: str | Path | None = None) -> None:
         self.env = environment(override_dir)
         self._templates: dict[str, Template] = {}
+
+    @classmethod
+    @lru_cache(maxsize=8)
+    def shared(cls, override_dir: str | None = None) -> Renderer:
+        """One renderer per templates folder in a process: its templates compiled once."""
+        return cls(override_dir)
+
+    def compile_all(self) -> None:
+        """Compile every template now (the run does it while the analysis goes on)."""
+        for language in LANGUAGES:
+            for name in ("subject.txt.j2", "chat.txt.j2", "email.txt.j2", "email.html.j2"):
+                self._template(f"{language}/{name}")
 
     def _template(self, path: str) -> Template:
         """A template, compiled once: Jinja's own cache would look at the file's date before each

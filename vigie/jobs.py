@@ -184,6 +184,22 @@ def analyse_and_alert(config: Config, db: Database, summary: RunSummary) -> None
             summary.alerts_sent, summary.alert_failures = delivery.findings_sent, len(delivery.failures)
 
 
+def prepare_alerts(config: Config, db: Database) -> None:
+    """Load the notifier ahead of the alerts stage when there is someone to alert; a failure here
+    is the alerts stage's to report, not this one's."""
+    from storage.models import Subscription
+
+    try:
+        with db.session() as session:
+            if session.scalar(select(Subscription.id).where(Subscription.paused.is_(False)).limit(1)) is None:
+                return
+        from notify.deliver import prepare
+
+        prepare(config.notifier_settings())
+    except Exception:
+        log.debug("The notifier could not be loaded ahead of the alerts", exc_info=True)
+
+
 def documents_to_analyse(db: Database) -> bool:
     """Whether a document is pending or being analysed (perhaps by a worker that died)."""
     from storage.models import Document
@@ -245,6 +261,8 @@ def run_job(
                 pool.start()
             summary = crawl_sources(config, db, specs, command, overrides, on_new_document=pool.start)
             pool.crawl_finished()
+            if pool.started:  # new documents: findings, perhaps alerts
+                prepare_alerts(config, db)  # while the workers finish
             for report in pool.reports():
                 _count_analysis(summary, report)
                 if report.stopped:

@@ -134,6 +134,11 @@ class AnalysisWorkers:
             self._starting = threading.Thread(target=self._start_processes, name="vigie-analysis-start", daemon=True)
             self._starting.start()
 
+    @property
+    def started(self) -> bool:
+        """Whether there was something to analyse: the workers were asked to start."""
+        return self._starting is not None
+
     def _start_processes(self) -> None:
         try:
             self._fork_workers()
