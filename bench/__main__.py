@@ -100,6 +100,11 @@ def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
         "per domain), for Vigie and the plain spider alike; production defaults unchanged.",
         "Crawl rates: the fastest of 2 alternated rounds each, timed from spider open to close (as Scrapy's "
         "elapsed_time_seconds).",
+        f"Alerts: {alerts.SUBSCRIPTIONS} subscriptions (a JSON webhook each, on loopback) owed "
+        f"{alerts.DOCUMENTS} new findings each; the notifier's run (notify.deliver.send_pending) against apprise "
+        f"alone posting as many messages with as many threads; the fastest of {alerts.ROUNDS} alternated rounds "
+        "each (all in alerts_rounds_s); apprise's services and the notifier's templates loaded before both, as "
+        "`vigie run` loads them while its workers finish.",
         "Second crawl of the unchanged corpus: the scheduled job (`vigie run`: the pre-check of every stored "
         "listing (spiders/unchanged.py), then analysis and alerts of what is new) run a second time, by the wall "
         "clock, against the first. The crawl stage alone (`vigie crawl`) is shown beside it, with its requests.",

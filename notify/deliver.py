@@ -60,6 +60,10 @@ from storage.queue import worker_name
 
 log = logging.getLogger(__name__)
 
+# Subscriptions whose first batch is claimed together: this many times the serving threads (more
+# would leave a second notifier running at the same time less to share).
+CLAIM_ROUNDS = 2
+
 
 @dataclass
 class DeliverySummary:
@@ -127,12 +131,19 @@ class Notifier:
             subscriptions = {s.id: s for s in session.scalars(select(Subscription).where(Subscription.id.in_(due)))}
             # Read once for all: each thread then counts the messages it sends (see _within_rate_cap).
             self._recently_sent = messages_sent_since(session, due, self.now - self.policy.rate_window)
-        # The first batch of those under their rate cap is claimed a few subscriptions at a time.
+        # The first batch of those under their rate cap is claimed for a few subscriptions at a time:
+        # as many as the threads serve in a few rounds (each claim is a lease, see notify.claims).
         ahead = [
             sub_id for sub_id in due if self._under_rate_cap(subscriptions[sub_id], self._recently_sent.get(sub_id, 0))
         ]
         self.claims = ClaimsAhead(
-            self.writes, self.worker, self.now, self.policy.batch_size, self.findings, ahead, self.policy.workers
+            self.writes,
+            self.worker,
+            self.now,
+            self.policy.batch_size,
+            self.findings,
+            ahead,
+            CLAIM_ROUNDS * self.policy.workers,
         )
         if due:
             # Built here, once, rather than by the first of the threads below; its SMTP sessions
