@@ -397,8 +397,8 @@ def _analyse_and_store(db: Database, works: list[_Work], summary: AnalysisSummar
         analyzer = _analyzer(language)
         analysed = list(zip(group, analyzer.analyze_documents([w.extraction.pages for w in group])))
         # The batch is written in one transaction. Writers of one council take turns (nlp.store), and
-        # on SQLite every writer does: a worker waiting for its turn sleeps in SQLite's busy handler,
-        # so it had better wait once a batch than once a document.
+        # on SQLite every writer does: a worker had better wait for its turn once a batch than once
+        # a document.
         with db.session() as session:
             stored = store_analyses(
                 session,

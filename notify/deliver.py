@@ -113,6 +113,7 @@ class Notifier:
         self.writes = GroupCommit(db)
         self.findings = Findings()  # loaded once, told to every subscription owed them
         self._recently_sent: dict[int, int] = {}  # messages per subscription within the rate window, at the start
+        # Nothing claimed ahead until run() knows who is due: each batch is claimed when asked for.
         self.claims = ClaimsAhead(self.writes, self.worker, self.now, self.policy.batch_size, self.findings, [], 1)
 
     @cached_property
@@ -149,6 +150,7 @@ class Notifier:
             # Built here, once, rather than by the first of the threads below; its SMTP sessions
             # are kept from one message to the next through a mail server, and closed at the end.
             self.composer.smtp = SmtpSessions()
+            self.composer.renderer.compile_all()  # a no-op once done (`vigie run` does it ahead)
         try:
             with ThreadPoolExecutor(max_workers=self.policy.workers, thread_name_prefix="notify") as pool:
                 for result in pool.map(self.serve, [subscriptions[sub_id] for sub_id in due]):

@@ -490,10 +490,10 @@ def defer_due(session: Session, sub_id: int, now: dt.datetime, until: dt.datetim
     return max(result.rowcount or 0, 0)
 
 
-def _mine(batch: Batch, worker: str):
-    """The batch's deliveries still claimed by ``worker`` (a lease lost to another process is not)."""
+def _mine(batches: list[Batch], worker: str):
+    """The batches' deliveries still claimed by ``worker`` (a lease lost to another process is not)."""
     return and_(
-        Delivery.id.in_([d.id for d in batch.deliveries]),
+        Delivery.id.in_([d.id for batch in batches for d in batch.deliveries]),
         Delivery.status == DeliveryStatus.SENDING,
         Delivery.claimed_by == worker,
     )
@@ -504,7 +504,7 @@ def release_claims(session: Session, batches: list[Batch], worker: str) -> int:
     deliveries."""
     result = session.execute(
         update(Delivery)
-        .where(or_(*(_mine(batch, worker) for batch in batches)))
+        .where(_mine(batches, worker))
         .values(status=DeliveryStatus.PENDING, claimed_by=None, claimed_at=None)
         .execution_options(synchronize_session=False)
     )
@@ -536,12 +536,12 @@ def record_sends(
     sent, deliveries failed for good).
     """
     changes = _channel_health(session, [s for s in sends if s.channel_key is not None], now, policy)
-    ids = [d.id for send in sends for d in send.batch.deliveries]
-    mine = and_(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_by == worker)
     state = {
         delivery_id: (set(channels or []), attempts)
         for delivery_id, channels, attempts in session.execute(
-            select(Delivery.id, Delivery.sent_channels, Delivery.attempts).where(mine)
+            select(Delivery.id, Delivery.sent_channels, Delivery.attempts).where(
+                _mine([send.batch for send in sends], worker)
+            )
         )
     }
     updates: list[dict[str, Any]] = []
@@ -610,7 +610,7 @@ def _channel_health(session: Session, sends: list[Send], now: dt.datetime, polic
     healthy, first, others = [], [], []
     for send in sends:
         where = (send.sub_id, send.channel_key)
-        if send.error is not None or send.sub_id in failing or known.get(where, None) is not None:
+        if send.error is not None or send.sub_id in failing or known.get(where) is not None:
             others.append(send)
         elif where in known:
             healthy.append({"sub_id": send.sub_id, "channel_key": send.channel_key, "label": send.channel_label})

@@ -11,14 +11,21 @@ scraped string through the ``chat`` filter (no Markdown, no mentions, no live li
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    select_autoescape,
+)
 
 from notify import LANGUAGES
 from notify.sanitize import chat_safe, one_line, trim
@@ -101,20 +108,6 @@ def tail(value: str, limit: int) -> str:
     return "…" + value[-limit:].split(" ", 1)[-1]
 
 
-class _Environment(Environment):
-    """Jinja's environment, each template compiled once however many threads render at once:
-    Jinja's cache has no lock, and the notifier's eight threads each compiled the same templates
-    (and the macros they import) for their first message."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._loading = threading.RLock()
-
-    def _load_template(self, name: str, globals: Any) -> Template:
-        with self._loading:
-            return super()._load_template(name, globals)
-
-
 def environment(
     override_dir: str | Path | None = None,
     bundled: Path = BUNDLED,
@@ -124,14 +117,14 @@ def environment(
     site's). HTML is autoescaped: every string that comes from a council document is untrusted."""
     loaders = [FileSystemLoader(str(override_dir))] if override_dir else []
     loaders.append(FileSystemLoader(str(bundled)))
-    env = _Environment(
+    env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # Templates are read once per run: otherwise each {% import %} of a macro file looks at
+        # A template is read once per process: otherwise each {% import %} of a macro file looks at
         # the file's date again, at every message.
         auto_reload=False,
     )
@@ -175,14 +168,16 @@ class Renderer:
         return cls(override_dir)
 
     def compile_all(self) -> None:
-        """Compile every template now (the run does it while the analysis goes on)."""
-        for language in LANGUAGES:
-            for name in ("subject.txt.j2", "chat.txt.j2", "email.txt.j2", "email.html.j2"):
-                self._template(f"{language}/{name}")
+        """Compile every template (and the macros they import) now, before threads render with
+        them: Jinja's cache has no lock, and eight threads' first messages each compiled them."""
+        for path in self.env.list_templates(extensions=["j2"]):
+            try:
+                self._template(path)
+            except TemplateError:
+                pass  # a broken override: the messages that use it report it, as without this
 
     def _template(self, path: str) -> Template:
-        """A template, compiled once: Jinja's own cache would look at the file's date before each
-        message (a system call per template, per message)."""
+        """A template, compiled once, without Jinja's lookup in its cache at every message."""
         if path not in self._templates:
             self._templates[path] = self.env.get_template(path)
         return self._templates[path]

@@ -28,10 +28,10 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Select, event, select, update
+from sqlalchemy import Select, event, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import utcnow
@@ -116,29 +116,43 @@ def take_turns(session: Session, model: type[Any], key: Any) -> None:
         session.execute(select(model.id).where(model.id == key).with_for_update())
 
 
-def _wait_for_turn(session: Session, database: str | None, driver_connection: Any) -> None:
-    """On SQLite, queue behind the other writers that take turns, until ``session``'s transaction ends.
+def _take_sqlite_write_lock(session: Session) -> None:
+    """Open the session's transaction with SQLite's write lock, after the writers before it.
 
-    A writer that finds SQLite's write lock taken sleeps in its busy handler, up to 100 ms at a
-    time, and wakes to find it taken again as often as not: two analysis workers waited there
-    about an eighth of their time. They queue on a lock of the operating system instead (``flock``
-    on a file beside the database), looked at every few milliseconds, for as long as the
-    connection's ``busy_timeout``; after that SQLite's own lock decides (and fails as it would).
+    The sqlite3 driver opens a transaction only before the first write, so two claimers could
+    read the same rows before either writes: ``BEGIN IMMEDIATE`` takes the lock before the read.
+    A writer that finds it taken would sleep in SQLite's busy handler, up to 100 ms at a time,
+    and wake to find it taken again as often as not (two analysis workers waited there about an
+    eighth of their time, and about 80 ms to claim each batch). Instead, the writers that take
+    turns (claims, stores) queue on a lock of the operating system (``flock`` on a file beside
+    the database), and then ask for SQLite's lock every few milliseconds (the crawl storing
+    documents does not queue); each for as long as the connection's ``busy_timeout``, after which
+    SQLite's own lock decides, and fails as it would.
     """
-    if not database or database == ":memory:" or database.startswith("file:"):
+    connection = session.connection()
+    driver_connection: Any = connection.connection.dbapi_connection  # sqlite3.Connection here
+    if driver_connection.in_transaction:
         return
     patience_s = driver_connection.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+    _queue_for_turn(session, connection.engine.url.database, patience_s)
+    driver_connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        began = _retry(lambda: _try_begin_immediate(driver_connection), patience_s)
+    finally:
+        driver_connection.execute(f"PRAGMA busy_timeout = {int(patience_s * 1000)}")
+    if not began:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits as SQLite would, then fails as it would
+
+
+def _queue_for_turn(session: Session, database: str | None, patience_s: float) -> None:
+    """Hold the ``flock`` of ``<database>-turns`` until ``session``'s transaction ends (not when it
+    could not be had within ``patience_s``, nor for a database that is no file of its own)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
     descriptor = os.open(f"{database}-turns", os.O_RDWR | os.O_CREAT, 0o600)
-    deadline = time.monotonic() + patience_s
-    while True:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                os.close(descriptor)
-                return
-            time.sleep(TURN_POLL_S)
+    if not _retry(lambda: _try_flock(descriptor), patience_s):
+        os.close(descriptor)
+        return
     released = False
 
     def release(*_: Any) -> None:
@@ -152,36 +166,30 @@ def _wait_for_turn(session: Session, database: str | None, driver_connection: An
     event.listen(session, "after_soft_rollback", release, once=True)
 
 
-def _take_sqlite_write_lock(session: Session) -> None:
-    # The sqlite3 driver opens a transaction only before the first write, so two claimers could
-    # read the same rows before either writes. Opening it IMMEDIATE takes the write lock before
-    # the read; a second claimer waits until the first commits, in the queue of the writers that
-    # take turns (claims too: two analysis workers each spent a twentieth of a run claiming its
-    # next batch, asleep in SQLite's busy handler while the other wrote).
-    connection = session.connection()
-    driver_connection: Any = connection.connection.dbapi_connection  # sqlite3.Connection here
-    if not driver_connection.in_transaction:
-        _wait_for_turn(session, connection.engine.url.database, driver_connection)
-        _begin_immediate(connection, driver_connection)
+def _retry(attempt: Callable[[], bool], patience_s: float) -> bool:
+    """Call ``attempt`` every TURN_POLL_S until it returns True (then True) or ``patience_s`` has
+    passed (then False)."""
+    deadline = time.monotonic() + patience_s
+    while not attempt():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(TURN_POLL_S)
+    return True
 
 
-def _begin_immediate(connection: Connection, driver_connection: Any) -> None:
-    """``BEGIN IMMEDIATE``, asked again every few milliseconds while another writer holds the lock
-    (the crawler storing documents does not take turns): SQLite's busy handler would sleep up to
-    100 ms at a time, and an analysis worker waited about 80 ms to claim each batch. After the
-    connection's ``busy_timeout``, the last attempt waits as SQLite would, and fails as it would."""
-    patience_ms = driver_connection.execute("PRAGMA busy_timeout").fetchone()[0]
-    deadline = time.monotonic() + patience_ms / 1000
-    driver_connection.execute("PRAGMA busy_timeout = 0")
+def _try_flock(descriptor: int) -> bool:
     try:
-        while time.monotonic() < deadline:
-            try:
-                driver_connection.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc):
-                    raise
-            time.sleep(TURN_POLL_S)
-    finally:
-        driver_connection.execute(f"PRAGMA busy_timeout = {int(patience_ms)}")
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _try_begin_immediate(driver_connection: Any) -> bool:
+    try:
+        driver_connection.execute("BEGIN IMMEDIATE")
+        return True
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        return False
