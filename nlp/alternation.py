@@ -30,12 +30,8 @@ class Alternation:
     def _starts(self, text: str) -> Iterator[tuple[int, int, re.Match[str]]]:
         """Every place where some pattern matches: (start, pattern index, match)."""
         for index, (regex, bounded) in enumerate(self.patterns):
-            position = 0
-            while (match := regex.search(text, position)) is not None:
-                start = match.start()
-                if not bounded or _at_boundary(text, start):
-                    yield start, index, match
-                position = start + 1  # a match may start inside another: the alternation could choose it
+            for match in _matches(regex, bounded, text):
+                yield match.start(), index, match
 
     def finditer(self, text: str) -> list[tuple[int, re.Match[str]]]:
         """The alternation's matches, in order: (pattern index, match); leftmost first, the first
@@ -47,9 +43,29 @@ class Alternation:
                 end = max(match.end(), start + 1)
         return chosen
 
+    def search(self, text: str) -> re.Match[str] | None:
+        """The alternation's leftmost match, as ``re.search`` would give it (the first pattern first
+        at one place); None when no pattern matches."""
+        best: re.Match[str] | None = None
+        for regex, bounded in self.patterns:
+            match = next(_matches(regex, bounded, text), None)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        return best
+
     def found_in(self, text: str) -> bool:
         """Whether any of the patterns matches somewhere in ``text``."""
         return next(self._starts(text), None) is not None
+
+
+def _matches(regex: re.Pattern[str], bounded: bool, text: str) -> Iterator[re.Match[str]]:
+    """Every place where ``regex`` matches (a leading ``\\b`` checked by hand when ``bounded``)."""
+    position = 0
+    while (match := regex.search(text, position)) is not None:
+        start = match.start()
+        if not bounded or _at_boundary(text, start):
+            yield match
+        position = start + 1  # a match may start inside another: the alternation could choose it
 
 
 def _at_boundary(text: str, position: int) -> bool:

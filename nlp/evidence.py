@@ -15,6 +15,8 @@ from functools import cached_property
 from itertools import islice
 from typing import Any
 
+from nlp.alternation import Alternation
+
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 
 
@@ -46,11 +48,15 @@ class EvidenceRules:
             re.I,
         )
         votes = (evidence.get("votes") or {}).get(language) or (evidence.get("votes") or {}).get("fr", {})
+        # Each pattern is searched alone, in its order. As an Alternation, a pattern's leading \b is
+        # checked by hand: the engine would otherwise try it at every position of the deliberation,
+        # for each of the sixteen patterns every described deliberation goes through.
         self.results = [
-            (name, [re.compile(p, re.I) for p in votes.get(name, [])]) for name in ("unanimous", "rejected", "adopted")
+            (name, [Alternation([p], re.I) for p in votes.get(name, [])])
+            for name in ("unanimous", "rejected", "adopted")
         ]
         self.counts = {
-            name: [re.compile(p, re.I) for p in patterns] for name, patterns in (votes.get("counts") or {}).items()
+            name: [Alternation([p], re.I) for p in patterns] for name, patterns in (votes.get("counts") or {}).items()
         }
 
     def amounts(self, text: str) -> list[dict[str, Any]]:

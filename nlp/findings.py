@@ -17,12 +17,14 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
 
 from nlp.companies import fold_key
+from nlp.council_index import CouncilIndex
 from nlp.deliberations import Deliberation, DeliberationRules, normalise_act, subject_key
 from nlp.folding import fold_squeezed
 from storage.models import Document, Finding, FindingDocument, Hit, utcnow
@@ -46,6 +48,8 @@ def update_document_findings(
     hits: Sequence[Hit] | None = None,
     read: Reading | None = None,
     refresh: bool = True,
+    first_analysis: bool = False,
+    council: CouncilIndex | None = None,
 ) -> set[int]:
     """Build or update the findings of ``doc`` from its hits and text; returns the ids touched.
 
@@ -53,7 +57,9 @@ def update_document_findings(
     document's hits, retracted ones included (default: those stored); ``read``: what
     :func:`read_deliberations` made of them (default: read here). ``refresh``: gather what the
     touched findings now say (:func:`refresh_all`); a caller storing several documents may do it
-    once for all of them.
+    once for all of them. ``first_analysis``: the document was never analysed, so no finding
+    shows it yet (its sightings are not looked for). ``council``: its council's sightings, read for
+    the document's deliberations (default: read here); it follows what is written.
     """
     now = now or utcnow()
     if pages is None:
@@ -61,12 +67,16 @@ def update_document_findings(
     if hits is None:
         hits = list(session.scalars(select(Hit).where(Hit.document_id == doc.id)))
     hits = [h for h in hits if not h.retracted_by]
-    rules, (pieces, text, voted) = read or read_deliberations(doc, pages)
+    read = read or read_deliberations(doc, pages)
+    rules, pieces, text, voted = read.rules, read.pieces, read.text, read.voted
     holding = _assign(hits, pieces, pages)
-    old = {
-        s.finding_id: s for s in session.scalars(select(FindingDocument).where(FindingDocument.document_id == doc.id))
-    }
-    matches = _existing(session, doc.source_id, pieces, _meeting(doc))
+    old = {}
+    if not first_analysis:
+        query = select(FindingDocument).where(FindingDocument.document_id == doc.id)
+        old = {s.finding_id: s for s in session.scalars(query)}
+    was = [(s.finding_id, s.act_number, s.subject_key) for s in old.values()]
+    sightings = council or _index(session, doc, pieces)
+    matches = sightings.matches(pieces, _meeting(doc))
     kept = [i for i, piece in enumerate(pieces) if i in matches or holding.get(i)]  # a mention, or a finding it adds to
     matches.update(_create_all(session, doc, pieces, [i for i in kept if i not in matches], now))
     current: dict[int, FindingDocument] = {}
@@ -82,15 +92,26 @@ def update_document_findings(
     for stale in old.values():  # deliberations this document no longer shows
         session.delete(stale)
     session.flush()
+    for finding_id, act_number, key in was:
+        sightings.seen(finding_id, act_number, key, times=-1)
+    for written in current.values():
+        sightings.seen(written.finding_id, written.act_number, written.subject_key)
     touched = set(current) | set(old)
     if refresh:
         refresh_all(session, touched, now)
     return touched
 
 
-# The rules of a document's language, and what they read: its deliberations (identified, not yet
-# described), its text, and whether that text may hold vote results.
-Reading = tuple[DeliberationRules, tuple[list[Deliberation], str, bool]]
+@dataclass
+class Reading:
+    """What :func:`read_deliberations` made of a document: the rules of its language, its
+    deliberations (identified; described when kept), its text, and whether that text may hold
+    vote results."""
+
+    rules: DeliberationRules
+    pieces: list[Deliberation]
+    text: str
+    voted: bool
 
 
 def read_deliberations(
@@ -103,16 +124,25 @@ def read_deliberations(
     pieces, text, voted = _deliberations(rules, doc, pages)
     for index in _holding(pieces, pages, mentions):
         rules.describe(pieces[index], text, voted)
-    return rules, (pieces, text, voted)
+    return Reading(rules, pieces, text, voted)
 
 
-def describe_repeated(session: Session, doc: Document, read: Reading) -> None:
-    """Describe the deliberations of ``read`` that repeat a finding already stored: they will be
-    kept. A caller does it before it takes its turn to write, so that the turn is short (one
-    created meanwhile by another worker is described during the turn, as any other)."""
-    rules, (pieces, text, voted) = read
-    for index in _existing(session, doc.source_id, pieces, _meeting(doc)):
-        rules.describe(pieces[index], text, voted)
+def describe_repeated(session: Session, doc: Document, read: Reading, index: CouncilIndex | None = None) -> None:
+    """Describe the deliberations of ``read`` that repeat a finding already stored (``index``: its
+    council's sightings, read for them; default: read here): they will be kept. A caller does it
+    before it takes its turn to write, so that the turn is short (one created meanwhile by another
+    worker is found during the turn, as any other)."""
+    index = index or _index(session, doc, read.pieces)
+    for position in index.matches(read.pieces, _meeting(doc)):
+        read.rules.describe(read.pieces[position], read.text, read.voted)
+
+
+def _index(session: Session, doc: Document, pieces: list[Deliberation]) -> CouncilIndex:
+    """The sightings of ``doc``'s council that its deliberations may repeat."""
+    index = CouncilIndex(doc.source_id)
+    index.want(pieces, _meeting(doc))
+    index.read(session)
+    return index
 
 
 def _deliberations(
@@ -196,32 +226,6 @@ def _holding(
     ]
 
 
-def _existing(session: Session, source_id: str, pieces: list[Deliberation], meeting: dt.date | None) -> dict[int, int]:
-    """The finding (id) each deliberation repeats, by act number, else by subject and meeting date."""
-    acts = {p.act_number for p in pieces if p.act_number}
-    subjects = {k for p in pieces if (k := subject_key(p.subject, meeting))}
-    by_act: dict[str, int] = {}
-    by_subject: dict[str, int] = {}
-    # One lookup each in the council's index (a query with both would read the council's every sighting).
-    for column, values, found in (
-        (FindingDocument.act_number, acts, by_act),
-        (FindingDocument.subject_key, subjects, by_subject),
-    ):
-        if values:
-            rows = session.execute(
-                select(column, FindingDocument.finding_id)
-                .where(FindingDocument.source_id == source_id, column.in_(values))
-                .order_by(FindingDocument.finding_id.desc())
-            ).all()
-            found.update((value, finding_id) for value, finding_id in rows if value)  # the oldest last, so kept
-    matched = {}
-    for index, piece in enumerate(pieces):
-        finding_id = by_act.get(piece.act_number or "") or by_subject.get(subject_key(piece.subject, meeting) or "")
-        if finding_id is not None:
-            matched[index] = finding_id
-    return matched
-
-
 def _create_all(
     session: Session, doc: Document, pieces: list[Deliberation], indexes: list[int], now: dt.datetime
 ) -> dict[int, int]:
@@ -298,26 +302,55 @@ def refresh_all(session: Session, finding_ids: set[int], now: dt.datetime) -> No
         return
     ids = sorted(finding_ids)
     findings = {f.id: f for f in session.scalars(select(Finding).where(Finding.id.in_(ids)))}
-    sightings: dict[int, list[FindingDocument]] = {i: [] for i in ids}
-    # Of the documents, what the findings say of them (not their metadata, read and decoded for nothing).
-    document = joinedload(FindingDocument.document).load_only(
-        Document.kind, Document.meeting_date, Document.adoption_date
-    )
-    query = select(FindingDocument).where(FindingDocument.finding_id.in_(ids)).options(document)
-    for sighting in session.scalars(query):
+    # Read as rows, not as ORM objects: a batch refreshes hundreds of findings, each seen by tens of
+    # documents, and nothing here is written back but the findings themselves.
+    sightings: dict[int, list[Row[Any]]] = {i: [] for i in ids}
+    for sighting in session.execute(
+        select(*SIGHTING_READ, Document.kind, Document.meeting_date, Document.adoption_date)
+        .join(Document, Document.id == FindingDocument.document_id)
+        .where(FindingDocument.finding_id.in_(ids))
+    ):
         sightings[sighting.finding_id].append(sighting)
-    hits: dict[int, list[Hit]] = {i: [] for i in ids}
-    for hit in session.scalars(select(Hit).where(Hit.finding_id.in_(ids)).order_by(Hit.id)):
-        if hit.finding_id is not None and not hit.retracted_by:
+    hits: dict[int, list[Row[Any]]] = {i: [] for i in ids}
+    for hit in session.execute(select(*HIT_READ).where(Hit.finding_id.in_(ids)).order_by(Hit.id)):
+        if hit.finding_id is not None and not (hit.details or {}).get("not_found_by"):
             hits[hit.finding_id].append(hit)
     for finding_id in ids:
         _refresh(findings[finding_id], now, sightings[finding_id], hits[finding_id])
 
 
-def _refresh(finding: Finding, now: dt.datetime, sightings: list[FindingDocument], hits: list[Hit]) -> None:
-    """Gather what the finding's ``sightings`` (with their documents) and ``hits`` (not retracted,
-    in id order) say; a new revision when something is new."""
-    sightings = sorted(sightings, key=lambda s: (PRIORITY.get(s.document.kind, 9), -s.document_id))
+# What a finding gathers from its sightings (each with its document's kind and dates) and its hits.
+SIGHTING_READ = (
+    FindingDocument.finding_id,
+    FindingDocument.document_id,
+    FindingDocument.act_number,
+    FindingDocument.act_label,
+    FindingDocument.subject,
+    FindingDocument.amounts,
+    FindingDocument.subsidies,
+    FindingDocument.vote,
+)
+HIT_READ = (
+    Hit.id,
+    Hit.finding_id,
+    Hit.document_id,
+    Hit.kind,
+    Hit.category,
+    Hit.vendor,
+    Hit.matched,
+    Hit.page,
+    Hit.start,
+    Hit.snippet,
+    Hit.score,
+    Hit.details,
+)
+
+
+def _refresh(finding: Finding, now: dt.datetime, sightings: list[Row[Any]], hits: list[Row[Any]]) -> None:
+    """Gather what the finding's ``sightings`` (rows of :data:`SIGHTING_READ` with their document's
+    kind and dates) and ``hits`` (rows of :data:`HIT_READ`, not retracted, in id order) say; a new
+    revision when something is new."""
+    sightings = sorted(sightings, key=lambda s: (PRIORITY.get(s.kind, 9), -s.document_id))
     before = _known(finding)
     finding.status = FindingStatus.ACTIVE if hits else FindingStatus.RETRACTED
     finding.act_number = next((s.act_number for s in sightings if s.act_number), None)
@@ -329,9 +362,9 @@ def _refresh(finding: Finding, now: dt.datetime, sightings: list[FindingDocument
     finding.amounts = _amounts(sightings)
     finding.subsidies = list(dict.fromkeys(name for s in sightings for name in s.subsidies or []))
     finding.vote = _vote(sightings)
-    finding.kinds = sorted({s.document.kind for s in sightings})
+    finding.kinds = sorted({s.kind for s in sightings})
     finding.score = max((h.score for h in hits), default=0.0)
-    finding.quotes = _quotes(hits, {s.document_id: s.document for s in sightings})
+    finding.quotes = _quotes(hits, {s.document_id: s.kind for s in sightings})
     finding.updated_at = now
     news = ["new"] if finding.revision == 0 else _news(before, _known(finding))
     if news and finding.status == FindingStatus.ACTIVE:
@@ -353,7 +386,7 @@ def _known(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _vendors(hits: list[Hit]) -> list[str]:
+def _vendors(hits: list[Row[Any]]) -> list[str]:
     """The vendors the finding's hits name, one each (grouped by folded name), as the documents
     write them most often: "Ondine Sécurité Systèmes", not its folded key."""
     spellings: dict[str, Counter[str]] = {}
@@ -375,15 +408,15 @@ def _news(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return news
 
 
-def _vote_date(sightings: list[FindingDocument]) -> dt.date | None:
-    decided = [_meeting(s.document) for s in sightings if s.document.kind in AFTER_THE_VOTE and _meeting(s.document)]
+def _vote_date(sightings: list[Row[Any]]) -> dt.date | None:
+    decided = [_meeting(s) for s in sightings if s.kind in AFTER_THE_VOTE and _meeting(s)]
     if decided:
         return max(decided)
-    planned = [_meeting(s.document) for s in sightings if _meeting(s.document)]
+    planned = [_meeting(s) for s in sightings if _meeting(s)]
     return max(planned) if planned else None
 
 
-def _vote(sightings: list[FindingDocument]) -> dict[str, Any] | None:
+def _vote(sightings: list[Row[Any]]) -> dict[str, Any] | None:
     votes = [s.vote for s in sightings if s.vote and s.vote.get("result")]
     if not votes:
         return None
@@ -395,7 +428,7 @@ def _vote(sightings: list[FindingDocument]) -> dict[str, Any] | None:
     return vote
 
 
-def _amounts(sightings: list[FindingDocument]) -> list[dict[str, Any]]:
+def _amounts(sightings: list[Row[Any]]) -> list[dict[str, Any]]:
     """Every amount once (value, currency and tax), the largest first, with what it pays for."""
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for sighting in sightings:
@@ -410,26 +443,26 @@ def _amounts(sightings: list[FindingDocument]) -> list[dict[str, Any]]:
     return sorted(kept, key=lambda a: (-(a.get("value") or 0), a.get("tax") or ""))
 
 
-def _categories(hits: list[Hit]) -> dict[str, int]:
+def _categories(hits: list[Row[Any]]) -> dict[str, int]:
     """Mentions per category; the same sentence repeated (pages printed twice) counts once."""
     distinct = {(h.category, fold_squeezed(h.snippet)) for h in hits}
     counts = Counter(category for category, _ in distinct)
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _quotes(hits: list[Hit], documents: dict[int, Document]) -> list[dict[str, Any]]:
-    """The best one to three hits: the surest first, one per category before a second of any."""
+def _quotes(hits: list[Row[Any]], kinds: dict[int, str]) -> list[dict[str, Any]]:
+    """The best one to three hits: the surest first, one per category before a second of any.
+    ``kinds``: the kind of each document (by id) that shows the finding."""
     subjects = DeliberationRules.for_language().evidence.subjects
 
-    def rank(hit: Hit) -> tuple[Any, ...]:
-        doc = documents.get(hit.document_id)
+    def rank(hit: Row[Any]) -> tuple[Any, ...]:
         # The subject line repeats the title, and a run of table cells reads badly: a sentence says more.
         heading = bool(subjects and subjects.match(hit.snippet))
         return (
             -hit.score,
             heading,
             len(hit.snippet) > LONG_QUOTE,
-            PRIORITY.get(doc.kind if doc else "", 9),
+            PRIORITY.get(kinds.get(hit.document_id, ""), 9),
             hit.page,
             hit.start,
             hit.id,

@@ -38,8 +38,10 @@ _LANGUAGES_OF = {
 # share of the first language's a second one needs for the text to be read in both.
 MIN_EVIDENCE = 6
 SECOND_LANGUAGE_SHARE = 0.35
-# A long document is judged on this many pages spread through it, this many characters each.
-SAMPLED_PAGES, PAGE_SAMPLE = 12, 6000
+# A long document is judged on this many pages spread through it, this many characters each
+# (about 300 words, of which a hundred common ones: a page's language is plain by then, and every
+# page of every document is counted).
+SAMPLED_PAGES, PAGE_SAMPLE = 12, 2000
 
 
 def language_counts(text: str, sample: int = 20_000) -> dict[str, int]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from nlp.council_index import CouncilIndex
 from nlp.detections import Detection
 from nlp.detections import fingerprint as identity
 from nlp.extract import Extraction
@@ -43,15 +44,26 @@ def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bo
     ids = [a.doc_id for a in analyses]
     with session.no_autoflush:  # nothing written yet: writing takes the turn
         docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}
-        readings = {a.doc_id: _prepare(session, docs[a.doc_id], a) for a in analyses if a.doc_id in docs}
+        # A document never analysed has no pages, hits or sightings stored: none is looked for.
+        first = {doc_id for doc_id, doc in docs.items() if doc.analysed_at is None}
+        readings = {a.doc_id: _prepare(docs[a.doc_id], a) for a in analyses if a.doc_id in docs}
+        indexes = _indexes(session, docs, readings)
+        for doc_id, reading in readings.items():
+            describe_repeated(session, docs[doc_id], reading, indexes[docs[doc_id].source_id])
     # Two workers storing two documents of one council at once would both create the finding they
     # share (or each overwrite the other's refresh of it): they take turns, council by council, in
     # one order for all (two workers each holding a council the other waits for would deadlock).
-    for source_id in sorted({doc.source_id for doc in docs.values()}):
+    for source_id in sorted(indexes):
         take_turns(session, Source, source_id)
+        indexes[source_id].read(session)  # what another worker wrote meanwhile
+    stored = [a for a in analyses if a.doc_id in docs]
+    if replace_pages:
+        _replace_pages(session, [a for a in stored if a.doc_id not in first], stored)
     touched: set[int] = set()
     new_hits = [
-        _write(session, docs[a.doc_id], a, readings[a.doc_id], replace_pages, touched) if a.doc_id in docs else None
+        _write(session, docs[a.doc_id], a, readings[a.doc_id], indexes, a.doc_id in first, touched)
+        if a.doc_id in docs
+        else None
         for a in analyses
     ]
     # Once for the batch: the agenda, the deliberation and the minutes of one act often come together.
@@ -59,9 +71,9 @@ def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bo
     return new_hits
 
 
-def _prepare(session: Session, doc: Document, analysis: Analysed) -> Reading:
-    """Set the document's analysis status and metadata (in memory), and read its deliberations:
-    those with mentions and those that repeat a finding are described (they will be kept)."""
+def _prepare(doc: Document, analysis: Analysed) -> Reading:
+    """Set the document's analysis status and metadata (in memory), and read its deliberations
+    (those with mentions are described: they will be kept)."""
     metadata = analysis.extraction.metadata
     doc.status, doc.error, doc.claimed_by, doc.claimed_at = DocumentStatus.ANALYSED, None, None, None
     doc.analysis_attempts = 0
@@ -75,24 +87,55 @@ def _prepare(session: Session, doc: Document, analysis: Analysed) -> Reading:
     votes = [f.details["vote"] for f in analysis.detections if f.details.get("vote")]
     if doc.votes is None and votes and all(v == votes[0] for v in votes):
         doc.votes = votes[0]
-    reading = read_deliberations(doc, _texts(analysis), [(d.page, d.start) for d in analysis.detections])
-    describe_repeated(session, doc, reading)
-    return reading
+    return read_deliberations(doc, _texts(analysis), [(d.page, d.start) for d in analysis.detections])
+
+
+def _indexes(session: Session, docs: dict[int, Document], readings: dict[int, Reading]) -> dict[str, CouncilIndex]:
+    """The sightings of each council that the deliberations read may repeat, in a few queries."""
+    indexes: dict[str, CouncilIndex] = {}
+    for doc_id, reading in readings.items():
+        doc = docs[doc_id]
+        index = indexes.setdefault(doc.source_id, CouncilIndex(doc.source_id))
+        index.want(reading.pieces, doc.meeting_date or doc.adoption_date)
+    for index in indexes.values():
+        index.read(session)
+    return indexes
+
+
+def _replace_pages(session: Session, analysed_before: list[Analysed], analyses: list[Analysed]) -> None:
+    """Store each extraction's pages as its document's text, in place of those stored before (one
+    statement each: the unit of work's per-object bookkeeping is not needed)."""
+    if analysed_before:
+        session.execute(delete(Page).where(Page.document_id.in_([a.doc_id for a in analysed_before])))
+    rows = [
+        {"document_id": a.doc_id, "number": p.number, "text": p.text, "method": p.method}
+        for a in analyses
+        for p in a.extraction.pages
+    ]
+    if rows:
+        session.execute(insert(Page), rows)
 
 
 def _write(
-    session: Session, doc: Document, analysis: Analysed, read: Reading, replace_pages: bool, touched: set[int]
+    session: Session,
+    doc: Document,
+    analysis: Analysed,
+    read: Reading,
+    indexes: dict[str, CouncilIndex],
+    first: bool,
+    touched: set[int],
 ) -> int:
-    pages = analysis.extraction.pages
-    if replace_pages:
-        session.execute(delete(Page).where(Page.document_id == doc.id))
-        if pages:  # one INSERT for all (the unit of work's per-object bookkeeping is not needed)
-            session.execute(
-                insert(Page),
-                [{"document_id": doc.id, "number": p.number, "text": p.text, "method": p.method} for p in pages],
-            )
-    new_hits, hits = record_hits(session, doc.id, analysis.detections, analysis.version)
-    touched |= update_document_findings(session, doc, _texts(analysis), hits=hits, read=read, refresh=False)
+    new_hits, hits = record_hits(session, doc.id, analysis.detections, analysis.version, first)
+    touched |= update_document_findings(
+        session,
+        doc,
+        _texts(analysis),
+        hits=hits,
+        read=read,
+        refresh=False,
+        first_analysis=first,
+        council=indexes[doc.source_id],
+    )
     return new_hits
 
 
@@ -100,14 +143,16 @@ def _texts(analysis: Analysed) -> list[tuple[int, str]]:
     return [(p.number, p.text) for p in analysis.extraction.pages]
 
 
-def record_hits(session: Session, doc_id: int, detections: list[Detection], version: str) -> tuple[int, list[Hit]]:
+def record_hits(
+    session: Session, doc_id: int, detections: list[Detection], version: str, first_analysis: bool = False
+) -> tuple[int, list[Hit]]:
     """Add the hits not stored yet and mark those ``version`` no longer finds; returns how many were
-    added, and the document's hits (stored and added)."""
+    added, and the document's hits (stored and added). ``first_analysis``: none is stored yet."""
     # A stored hit is known by its fingerprint and, for rows written by an older fingerprint
     # formula, by the fingerprint its columns give today.
     stored = {
         hit: {hit.fingerprint, identity(hit.kind, hit.category, hit.vendor, hit.page, hit.snippet)}
-        for hit in session.scalars(select(Hit).where(Hit.document_id == doc_id))
+        for hit in ([] if first_analysis else session.scalars(select(Hit).where(Hit.document_id == doc_id)))
     }
     known = set().union(*stored.values())
     found: set[str] = set()

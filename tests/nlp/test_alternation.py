@@ -42,3 +42,19 @@ def test_it_says_which_pattern_matched():
     found = Alternation([r"\bDETR\b", r"\bDSIL\b"], re.I).finditer("DSIL puis DETR")
 
     assert [(index, match.group()) for index, match in found] == [(1, "DSIL"), (0, "DETR")]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_search_gives_the_match_re_search_gives(text):
+    alternation = re.compile("|".join(f"(?:{p})" for p in ACTS), re.I)
+    expected = alternation.search(text)
+
+    found = Alternation(ACTS, re.I).search(text)
+
+    assert (found and found.span()) == (expected and expected.span())
+
+
+def test_search_skips_a_match_inside_a_word_when_the_pattern_starts_at_a_word_boundary():
+    adopted = Alternation([r"\badopt[ée]e?s?\b"], re.I)
+
+    assert adopted.search("inadopté, puis adopté à l'unanimité").start() == 15
