@@ -51,6 +51,11 @@ if TYPE_CHECKING:  # spaCy is imported on first use (see _analyzer)
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 32
+# Near the end of the work, a batch takes at most this share of the documents left (and at least
+# MIN_BATCH of them): the last documents are shared between the workers rather than left to one
+# while the others have nothing to do.
+SHARE_OF_WHAT_IS_LEFT = 4
+MIN_BATCH = 4
 # Claims of a document by workers that died, before it is failed instead of claimed again.
 MAX_ATTEMPTS = 2
 # A worker renews its claims this often (seconds) while it works through a batch.
@@ -230,7 +235,12 @@ def _work_through(
     def start_next() -> tuple[list[int], Callable[[], list[_Work]]] | None:
         nonlocal claimed
         size = batch_size if limit is None else min(batch_size, limit - claimed)
-        batch = claim_batch(db, worker, size, to_do()) if size > 0 else []
+        if size <= 0:
+            return None
+        condition = to_do()
+        if size > MIN_BATCH:
+            size = min(size, max(MIN_BATCH, _left(db, condition) // SHARE_OF_WHAT_IS_LEFT))
+        batch = claim_batch(db, worker, size, condition)
         claimed += len(batch)
         return (batch, read(batch)) if batch else None
 
@@ -243,6 +253,12 @@ def _work_through(
         _analyse_and_store(db, works, summary, replace_pages)
         if progress:
             progress(len(batch))
+
+
+def _left(db: Database, to_do: ColumnElement[bool]) -> int:
+    """How many documents ``to_do`` selects."""
+    with db.session() as session:
+        return session.scalar(select(func.count(Document.id)).where(to_do)) or 0
 
 
 def _to_analyse(now: dt.datetime, lease: dt.timedelta, stopped: list[str]) -> ColumnElement[bool]:

@@ -125,18 +125,20 @@ def _write(
     first: bool,
     touched: set[int],
 ) -> int:
-    new_hits, hits = record_hits(session, doc.id, analysis.detections, analysis.version, first)
+    added, stored = record_hits(session, doc.id, analysis.detections, analysis.version, first)
     touched |= update_document_findings(
         session,
         doc,
         _texts(analysis),
-        hits=hits,
+        hits=[*stored, *added],
         read=read,
         refresh=False,
         first_analysis=first,
         council=indexes[doc.source_id],
     )
-    return new_hits
+    # Added once their findings are known: each new hit is one INSERT, not an INSERT then an UPDATE.
+    session.add_all(added)
+    return len(added)
 
 
 def _texts(analysis: Analysed) -> list[tuple[int, str]]:
@@ -145,9 +147,10 @@ def _texts(analysis: Analysed) -> list[tuple[int, str]]:
 
 def record_hits(
     session: Session, doc_id: int, detections: list[Detection], version: str, first_analysis: bool = False
-) -> tuple[int, list[Hit]]:
-    """Add the hits not stored yet and mark those ``version`` no longer finds; returns how many were
-    added, and the document's hits (stored and added). ``first_analysis``: none is stored yet."""
+) -> tuple[list[Hit], list[Hit]]:
+    """Mark the stored hits ``version`` no longer finds; returns the hits not stored yet (new
+    objects, for the caller to add to ``session``) and those stored. ``first_analysis``: none is
+    stored yet."""
     # A stored hit is known by its fingerprint and, for rows written by an older fingerprint
     # formula, by the fingerprint its columns give today.
     stored = {
@@ -165,8 +168,7 @@ def record_hits(
         if fingerprint in known:
             continue  # found before: already alerted, never again
         added.append(Hit(document_id=doc_id, fingerprint=fingerprint, **detection.as_dict()))
-    session.add_all(added)
     for hit, fingerprints in stored.items():
         if not fingerprints & found and hit.retracted_by is None:
             hit.details = {**(hit.details or {}), "not_found_by": version}
-    return len(added), [*stored, *added]
+    return added, list(stored)

@@ -46,7 +46,11 @@ _LINE_PATTERNS = {
 _HEADER = re.compile(r"^\W{0,3}Accus\S+\s+de\s+r\S+ception\s+(?:en\s+)?pr\S{0,2}fecture\W*$", re.I | re.M)
 # "ID : …", OCR's "1D : …" or "D : …", "Identifiant Acte : …", or the identifier alone on its line.
 _ID_LINE = re.compile(rf"^[^\S\n]*(?:(?:\S{{1,3}}|Identifiant(?:\s+Acte)?)\s*[:;]\s*)?{ACTE_ID.pattern}[^\n]*$", re.M)
-_CUE = re.compile(r"pr\S{0,2}fecture|\d{3}-\d{9}-\d{8}-", re.I)
+# What every stamp holds ("préfecture", or an identifier's SIREN and date), looked for first on
+# every page of every PDF: as plain text and a pattern that starts with a literal, which the regex
+# engine skips to (a case-insensitive alternation made it try every position: 4x slower).
+_WORD_CUE = "fecture"
+_ID_CUE = re.compile(r"-\d{9}-\d{8}-")
 
 
 def _iso(day: str, month: str, year: str) -> str | None:
@@ -75,7 +79,7 @@ def parse_acte_id(text: str) -> dict[str, Any] | None:
 
 def strip_stamp(text: str) -> tuple[str, dict[str, Any]]:
     """``text`` without its stamp lines, and what they said (empty when there is no stamp)."""
-    if not _CUE.search(text):
+    if _WORD_CUE not in text.lower() and not _ID_CUE.search(text):
         return text, {}
     found: dict[str, Any] = {}
     spans: list[tuple[int, int]] = []

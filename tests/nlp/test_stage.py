@@ -302,3 +302,21 @@ def test_a_document_that_stopped_its_worker_twice_is_failed_not_claimed_again(db
         assert doc.status == "failed" and doc.error.startswith("analysis stopped: the worker died 2 times")
         assert session.get(Document, innocent).status == "analysed"
     assert (summary.documents, summary.failed) == (1, 1)
+
+
+def test_the_last_documents_are_claimed_in_small_batches_that_workers_can_share(db, data_dir, monkeypatch) -> None:
+    for number in range(40):
+        add_document(db, data_dir, f"plain-{number}.txt", b"Compte rendu sans objet.", media_type="text/plain")
+    sizes = []
+    claim_batch = stage.claim_batch
+
+    def recording(db, worker, size, to_do=None):
+        sizes.append(size)
+        return claim_batch(db, worker, size, to_do)
+
+    monkeypatch.setattr(stage, "claim_batch", recording)
+    summary = stage.analyse_pending(db, data_dir, batch_size=32)
+
+    assert summary.documents == 40
+    # 40 left: a quarter of them; then a quarter of what is left, never fewer than four.
+    assert sizes[:4] == [10, 7, 5, 4]
