@@ -163,6 +163,11 @@ def main(argv: list[str] | None = None) -> None:
     ]
     if any(peaks):
         results["peak_rss_mb"] = max(p for p in peaks if p)
+    if results.get("end_to_end_pages_per_s") and results.get("extraction_pdfium_pages_per_s"):
+        # This machine's speed drifts by a fifth from hour to hour (its neighbours): the rate of
+        # pdfium reading the same PDFs alone, in the same run, says how fast the hour was.
+        ratio = results["end_to_end_pages_per_s"] / results["extraction_pdfium_pages_per_s"]
+        results["end_to_end_ratio_to_pdfium"] = round(ratio, 3)
     results.update(
         {
             "command": f"python -m bench {shlex.join(args)}" if args else "make bench",
