@@ -65,17 +65,26 @@ def analysis(scale: float) -> dict:
     }
 
 
+# Fresh `vigie run`s of the end-to-end stage: each figure is the fastest of them (this machine's
+# speed drifts from one minute to the next), every run is in the results.
+END_TO_END_ROUNDS = 2
+
+
 def end_to_end_stage(corpus: Corpus, site: CorpusSite, work: Path, database_url: str) -> dict:
-    run = end_to_end.run_once(corpus, site, 1, work, database_url, again=True)
+    runs = [end_to_end.run_once(corpus, site, 1, work, database_url, again=True) for _ in range(END_TO_END_ROUNDS)]
+    fastest = min(runs, key=lambda r: r["seconds"])
     # The second crawl of the unchanged corpus, as the scheduled job runs it (crawl, then
     # analysis and alerts of what is new: nothing), against the first; wall clocks of both.
+    first_s, second_s = fastest["seconds"], min(r["rerun_seconds"] for r in runs)
     return {
-        "end_to_end_pages_per_s": run["pages_per_s"],
-        "end_to_end_peak_rss_mb": run["peak_rss_mb"],
-        "recrawl_speedup": round(run["seconds"] / run["rerun_seconds"], 1),
-        "recrawl_run_first_s": run["seconds"],
-        "recrawl_run_second_s": run["rerun_seconds"],
-        "end_to_end": run,
+        "end_to_end_pages_per_s": fastest["pages_per_s"],
+        "end_to_end_peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "end_to_end_rounds_s": [r["seconds"] for r in runs],
+        "recrawl_speedup": round(first_s / second_s, 1),
+        "recrawl_run_first_s": first_s,
+        "recrawl_run_second_s": second_s,
+        "recrawl_rounds_s": [r["rerun_seconds"] for r in runs],
+        "end_to_end": fastest,
     }
 
 
@@ -109,7 +118,9 @@ def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
         "listing (spiders/unchanged.py), then analysis and alerts of what is new) run a second time, by the wall "
         "clock, against the first. The crawl stage alone (`vigie crawl`) is shown beside it, with its requests.",
         "End to end: `vigie run` with its defaults: analysis workers beside the crawl, one per core "
-        "(vigie/workers.py), on SQLite.",
+        f"(vigie/workers.py), on SQLite; the fastest of {END_TO_END_ROUNDS} fresh installations (each run in "
+        "end_to_end_rounds_s), and beside it pdfium reading the same PDFs alone in this run. The second run "
+        "(recrawl): the fastest of as many (recrawl_rounds_s).",
         "Peak memory of each command is its own: commands are started by a small launcher (bench/launch.py), "
         "since Linux carries a process's peak memory across exec.",
         f"Growth: `vigie run` on {options.growth_documents:,} documents served as 1, 2 and 4 councils: the same "

@@ -133,7 +133,7 @@ def apprise_alone(sink: WebhookSink, messages: int, body: str, workers: int) -> 
 
 # Rounds of each measurement, alternated (notifier, apprise, notifier, …); the fastest of each
 # counts, as for the crawl rates: a run of 0.4–0.8 s on a shared 2-core machine varies by ±15 %.
-ROUNDS = 3
+ROUNDS = 5
 
 
 def _notifier_round(work: Path, database_url: str, sink: WebhookSink) -> tuple[float, object, int]:
