@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from nlp.companies import fold_key
 from nlp.council_index import CouncilIndex
 from nlp.deliberations import Deliberation, DeliberationRules, normalise_act, subject_key
 from nlp.folding import fold_squeezed
-from storage.models import Document, Finding, FindingDocument, Hit, utcnow
+from storage.models import Document, Finding, FindingDocument, Hit, retraction, utcnow
 from storage.states import DocumentStatus, FindingStatus
 
 # Which document says best what a deliberation is and how it was voted.
@@ -127,22 +127,31 @@ def read_deliberations(
     return Reading(rules, pieces, text, voted)
 
 
-def describe_repeated(session: Session, doc: Document, read: Reading, index: CouncilIndex | None = None) -> None:
-    """Describe the deliberations of ``read`` that repeat a finding already stored (``index``: its
-    council's sightings, read for them; default: read here): they will be kept. A caller does it
-    before it takes its turn to write, so that the turn is short (one created meanwhile by another
-    worker is found during the turn, as any other)."""
-    index = index or _index(session, doc, read.pieces)
-    for position in index.matches(read.pieces, _meeting(doc)):
-        read.rules.describe(read.pieces[position], read.text, read.voted)
+def describe_repeated(session: Session, doc: Document, read: Reading, council: CouncilIndex | None = None) -> None:
+    """Describe the deliberations of ``read`` that repeat a finding already stored (``council``:
+    its council's sightings, read for them; default: read here): they will be kept. A caller does
+    it before it takes its turn to write, so that the turn is short (one created meanwhile by
+    another worker is found during the turn, as any other)."""
+    sightings = council or _index(session, doc, read.pieces)
+    for index in sightings.matches(read.pieces, _meeting(doc)):
+        read.rules.describe(read.pieces[index], read.text, read.voted)
+
+
+def council_indexes(
+    session: Session, documents: Iterable[tuple[Document, list[Deliberation]]]
+) -> dict[str, CouncilIndex]:
+    """The sightings of their councils (by source id) that these documents' deliberations may
+    repeat: two queries per council, whatever the number of documents."""
+    indexes: dict[str, CouncilIndex] = {}
+    for doc, pieces in documents:
+        indexes.setdefault(doc.source_id, CouncilIndex(doc.source_id)).want(pieces, _meeting(doc))
+    for index in indexes.values():
+        index.read(session)
+    return indexes
 
 
 def _index(session: Session, doc: Document, pieces: list[Deliberation]) -> CouncilIndex:
-    """The sightings of ``doc``'s council that its deliberations may repeat."""
-    index = CouncilIndex(doc.source_id)
-    index.want(pieces, _meeting(doc))
-    index.read(session)
-    return index
+    return council_indexes(session, [(doc, pieces)])[doc.source_id]
 
 
 def _deliberations(
@@ -313,7 +322,7 @@ def refresh_all(session: Session, finding_ids: set[int], now: dt.datetime) -> No
         sightings[sighting.finding_id].append(sighting)
     hits: dict[int, list[Row[Any]]] = {i: [] for i in ids}
     for hit in session.execute(select(*HIT_READ).where(Hit.finding_id.in_(ids)).order_by(Hit.id)):
-        if hit.finding_id is not None and not (hit.details or {}).get("not_found_by"):
+        if hit.finding_id is not None and not retraction(hit.details):
             hits[hit.finding_id].append(hit)
     for finding_id in ids:
         _refresh(findings[finding_id], now, sightings[finding_id], hits[finding_id])

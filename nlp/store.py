@@ -16,7 +16,14 @@ from nlp.council_index import CouncilIndex
 from nlp.detections import Detection
 from nlp.detections import fingerprint as identity
 from nlp.extract import Extraction
-from nlp.findings import Reading, describe_repeated, read_deliberations, refresh_all, update_document_findings
+from nlp.findings import (
+    Reading,
+    council_indexes,
+    describe_repeated,
+    read_deliberations,
+    refresh_all,
+    update_document_findings,
+)
 from storage.models import Document, Hit, Page, Source, utcnow
 from storage.queue import take_turns
 from storage.states import DocumentStatus
@@ -47,7 +54,7 @@ def store_analyses(session: Session, analyses: list[Analysed], replace_pages: bo
         # A document never analysed has no pages, hits or sightings stored: none is looked for.
         first = {doc_id for doc_id, doc in docs.items() if doc.analysed_at is None}
         readings = {a.doc_id: _prepare(docs[a.doc_id], a) for a in analyses if a.doc_id in docs}
-        indexes = _indexes(session, docs, readings)
+        indexes = council_indexes(session, [(docs[doc_id], reading.pieces) for doc_id, reading in readings.items()])
         for doc_id, reading in readings.items():
             describe_repeated(session, docs[doc_id], reading, indexes[docs[doc_id].source_id])
     # Two workers storing two documents of one council at once would both create the finding they
@@ -88,18 +95,6 @@ def _prepare(doc: Document, analysis: Analysed) -> Reading:
     if doc.votes is None and votes and all(v == votes[0] for v in votes):
         doc.votes = votes[0]
     return read_deliberations(doc, _texts(analysis), [(d.page, d.start) for d in analysis.detections])
-
-
-def _indexes(session: Session, docs: dict[int, Document], readings: dict[int, Reading]) -> dict[str, CouncilIndex]:
-    """The sightings of each council that the deliberations read may repeat, in a few queries."""
-    indexes: dict[str, CouncilIndex] = {}
-    for doc_id, reading in readings.items():
-        doc = docs[doc_id]
-        index = indexes.setdefault(doc.source_id, CouncilIndex(doc.source_id))
-        index.want(reading.pieces, doc.meeting_date or doc.adoption_date)
-    for index in indexes.values():
-        index.read(session)
-    return indexes
 
 
 def _replace_pages(session: Session, analysed_before: list[Analysed], analyses: list[Analysed]) -> None:

@@ -150,7 +150,7 @@ class ArchivePipeline:
         self._apply_metadata(doc, item)
         if digest == doc.content_hash:
             return "unchanged"
-        self.blobs.put(data)
+        self.blobs.put(data, digest)
         doc.content_hash, doc.size, doc.media_type = digest, len(data), media_type
         doc.status, doc.error, doc.changed_at = DocumentStatus.PENDING, None, now
         return "changed" if had_content else "new"

@@ -24,9 +24,10 @@ class BlobStore:
     def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:4] / digest
 
-    def put(self, data: bytes) -> str:
-        """Store ``data`` once and return its hash; an existing copy is left as it is."""
-        digest = sha256(data)
+    def put(self, data: bytes, digest: str | None = None) -> str:
+        """Store ``data`` once and return its hash (``digest``: the caller's, computed already); an
+        existing copy is left as it is."""
+        digest = digest or sha256(data)
         target = self.path(digest)
         if not target.exists():
             # Never a truncated file under a valid hash.

@@ -162,7 +162,12 @@ class Hit(Base):
 
         The row stays as a record of what was found and alerted; it is not shown or alerted again.
         """
-        return (self.details or {}).get("not_found_by")
+        return retraction(self.details)
+
+
+def retraction(details: dict[str, Any] | None) -> str | None:
+    """:attr:`Hit.retracted_by` of a hit whose ``details`` are these (read as a row, not an object)."""
+    return (details or {}).get("not_found_by")
 
 
 class Finding(Base):
