@@ -18,10 +18,10 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+import nlp.detector  # noqa: F401  (registers the "vigie_detector" factory)
 from nlp.companies import fold_key
 from nlp.detections import Detection
-from nlp.detector import SPAN_KEY  # importing nlp.detector registers the "vigie_detector" factory
-from nlp.disambiguate import Mention
+from nlp.disambiguate import Entity, Mention
 from nlp.evidence import DocumentEvidence, EvidenceRules
 from nlp.extract import PageText
 from nlp.folding import FoldedText, fold_chars
@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 # Statistical pipelines by language: the components worth their cost (NER: places and people), and
 # those not even loaded.
 MODELS = {"fr": ("fr_core_news_sm", ("tok2vec", "ner"), ("morphologizer", "parser", "attribute_ruler", "lemmatizer"))}
+# The model reads this far (characters) on each side of a vendor's name, to whole sentences: far
+# more than its window on the text (a few words each side), so that the entities it finds there are
+# those it finds reading the whole window, at a fraction of the cost (it costs more than the rest).
+NER_CONTEXT = 100
 
 
 def build_pipeline(language: str, lexicon_dir: str = "") -> tuple[Language, list[str]]:
@@ -183,20 +187,48 @@ class Analyzer:
     def _run(
         self, documents: list[Sequence[PageText]], windows: list[_Window]
     ) -> Iterator[tuple[_Window, list[Mention]]]:
-        """(window, its mentions): the whole pipeline where a generalist vendor needs the model's
-        entities; elsewhere the detector's rules on the text alone (spaCy's tokenizer, whose tokens
-        nothing else reads, cost more than the rules: a tenth of the analysis)."""
+        """(window, its mentions): the detector's rules on each window's text, with the model's
+        entities where a generalist vendor needs them (spaCy's tokenizer, whose tokens nothing else
+        reads, cost more than the rules: a tenth of the analysis)."""
         chosen = [w for w in windows if w.needs_model]
-        if chosen:
-            texts = ((documents[w.document][w.page].text[w.start : w.end], w) for w in chosen)
-            for doc, window in self.nlp.pipe(texts, as_tuples=True):
-                yield window, [span._.vigie for span in doc.spans[SPAN_KEY]]
+        texts = [documents[w.document][w.page].text[w.start : w.end] for w in chosen]
+        for window, text, entities in zip(chosen, texts, self._entities(texts)):
+            yield window, self.detector.mentions(text, entities)
         for window in windows:
             if not window.needs_model:
                 yield (
                     window,
                     self.detector.mentions(documents[window.document][window.page].text[window.start : window.end]),
                 )
+
+    def _entities(self, texts: list[str]) -> list[list[Entity]]:
+        """The model's named entities of each text, (start, end, label), read only where the rules
+        look at them: around the vendors' names (see :meth:`_asked`)."""
+        asked = [(i, start, text[start:end]) for i, text in enumerate(texts) for start, end in self._asked(text)]
+        entities: list[list[Entity]] = [[] for _ in texts]
+        if not asked:
+            return entities
+        pieces = ((piece, (i, start)) for i, start, piece in asked)
+        for doc, (i, start) in self.nlp.pipe(pieces, as_tuples=True, disable=["vigie_detector"]):
+            entities[i] += [(start + e.start_char, start + e.end_char, e.label_) for e in doc.ents]
+        return entities
+
+    def _asked(self, text: str) -> list[tuple[int, int]]:
+        """The runs of whole sentences of ``text`` whose entities the rules ask about: those within
+        ``NER_CONTEXT`` characters of a vendor's name (a generalist is dropped inside a place's or a
+        person's name, and so is a company name the words around it reveal)."""
+        names = [
+            (c.start, c.end) for c in self.scanner.scan(FoldedText(text)) if any(e.kind == "vendor" for e in c.entries)
+        ]
+        names += [(n.start, n.end) for n in self.companies.names(text)]
+        sentences = Sentences(text)
+        runs: list[tuple[int, int]] = []
+        for start, end in sorted(sentences.cover(s - NER_CONTEXT, e + NER_CONTEXT) for s, e in names):
+            if runs and start <= runs[-1][1]:
+                runs[-1] = (runs[-1][0], max(end, runs[-1][1]))
+            else:
+                runs.append((start, end))
+        return runs
 
     def _detection(self, page: PageText, mention: Mention, offset: int, sentences: Sentences) -> Detection:
         start, end = offset + mention.start, offset + mention.end

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.analyze import Analyzer
+from nlp.analyze import NER_CONTEXT, Analyzer
 from nlp.detector import SPAN_KEY
 from nlp.extract import PageText
 
@@ -36,22 +36,46 @@ def test_findings_are_those_of_the_component_run_on_the_whole_page(fr: Analyzer)
         ("La société Thales est retenue pour la vidéoprotection.", True),  # Thales: a generalist vendor
     ],
 )
-def test_the_pipeline_runs_only_on_windows_with_a_generalist_vendor(
+def test_the_model_runs_only_on_windows_with_a_generalist_vendor(
     fr: Analyzer, monkeypatch, sentence: str, model: bool
 ) -> None:
     """Other windows are read by the detector's rules alone, without spaCy's tokens."""
-    calls = []
+    calls = _spy_on_the_model(fr, monkeypatch)
+    fr.analyze([PageText(1, FILLER + sentence + " " + FILLER), PageText(2, FILLER)])
+    assert [len(texts) for texts in calls] == ([1] if model else [])
+
+
+def test_the_model_reads_only_the_sentences_around_the_vendor(fr: Analyzer, monkeypatch) -> None:
+    """The rules ask the model about a vendor's name only: the rest of its window (hundreds of
+    characters of context on each side) is not read by it."""
+    calls = _spy_on_the_model(fr, monkeypatch)
+    sentence = "La société Thales est retenue pour la vidéoprotection."
+    fr.analyze([PageText(1, FILLER + sentence + " " + FILLER)])
+    [[text]] = calls
+    assert sentence in text and len(text) < 2 * NER_CONTEXT + len(sentence) + 2 * len(FILLER) // 12
+
+
+def test_a_generalist_vendor_in_a_place_name_is_no_vendor_in_a_long_page(fr: Analyzer) -> None:
+    """The model reads a part of the window, and still protects the street named after a vendor."""
+    page = FILLER + "Les caméras de vidéoprotection de la rue Thalès seront remplacées. " + FILLER
+    assert [(d.matched, d.kind) for d in fr.analyze([PageText(1, page)])] == [
+        ("caméras de vidéoprotection", "technology")
+    ]
+
+
+def _spy_on_the_model(fr: Analyzer, monkeypatch) -> list[list[str]]:
+    """The texts of each call of the statistical pipeline."""
+    calls: list[list[str]] = []
     original = fr.nlp.pipe
 
     def spy(texts, **kwargs):
         texts = list(texts)
-        calls.append((len(texts), tuple(kwargs.get("disable", ()))))
+        if kwargs.get("as_tuples"):  # Language.pipe calls itself again on the texts alone: counted once
+            calls.append([text for text, _ in texts])
         return original(texts, **kwargs)
 
     monkeypatch.setattr(fr.nlp, "pipe", spy)
-    fr.analyze([PageText(1, FILLER + sentence + " " + FILLER), PageText(2, FILLER)])
-    # One window, in one call (Language.pipe calls itself again to unpack the tuples, with the same settings).
-    assert set(calls) == ({(1, ())} if model else set())
+    return calls
 
 
 def test_pages_without_candidates_never_reach_spacy(fr: Analyzer, monkeypatch) -> None:
