@@ -117,10 +117,12 @@ def crawl_sources(
     command: str,
     overrides: dict | None = None,
     on_new_document: Callable[[], None] | None = None,
+    on_crawl: Callable[[], None] | None = None,
 ) -> RunSummary:
     """Crawl the sources (concurrently) and record the run. Call once per process (Twisted).
 
-    ``on_new_document``: see :func:`vigie.crawl.crawl`."""
+    ``on_new_document``: see :func:`vigie.crawl.crawl`; ``on_crawl`` is called before the crawl
+    starts, when some source's listings changed (none is called for a run with nothing to crawl)."""
     from vigie.crawl import crawl, skip_unchanged, sync_sources
     from vigie.maintainers import report_new_problems
 
@@ -132,6 +134,8 @@ def crawl_sources(
             # without a crawl; with none left, Scrapy is not even imported.
             to_crawl = skip_unchanged(config, db, specs, summary.run_id, overrides)
             if to_crawl:
+                if on_crawl is not None:
+                    on_crawl()
                 crawl(config, to_crawl, summary.run_id, overrides, on_new_document)
     collect_crawl(db, summary, specs)
     # Sources that start failing or go silent are the maintainers' business, not subscribers'.
@@ -253,13 +257,16 @@ def run_job(
         summary = crawl_sources(config, db, specs, command, overrides)
     else:
         # Started at the first new document (or now, if documents wait from before): a run that
-        # finds nothing new starts no worker at all.
+        # finds nothing new starts no worker at all. Their fork server loads the analysis as soon as
+        # there is something to crawl, on a core that would wait for the crawl's first documents.
         with AnalysisWorkers(
             config.database, config.data_path.resolve(), extraction_limits(config), count, config.log_level
         ) as pool:
             if documents_to_analyse(db):
                 pool.start()
-            summary = crawl_sources(config, db, specs, command, overrides, on_new_document=pool.start)
+            summary = crawl_sources(
+                config, db, specs, command, overrides, on_new_document=pool.start, on_crawl=pool.warm_up
+            )
             pool.crawl_finished()
             if pool.started:  # new documents: findings, perhaps alerts
                 prepare_alerts(config, db)  # while the workers finish

@@ -23,6 +23,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -121,6 +122,18 @@ class AnalysisWorkers:
 
     def __enter__(self) -> AnalysisWorkers:
         return self
+
+    def warm_up(self) -> None:
+        """Start the fork server, which loads the analysis (seconds of a core), without starting workers.
+
+        Called when the crawl starts: the workers the first new document asks for are then forked
+        from a server that has (nearly) finished loading. A run that stores nothing new starts none;
+        the server then ends with this process, once it has loaded."""
+        if self._starting is None:
+            try:
+                forkserver.ensure_running()
+            except Exception:  # the workers' start tries again, and reports it
+                log.debug("The analysis workers' fork server could not start ahead of them", exc_info=True)
 
     def start(self) -> None:
         """Start the workers (once; later calls do nothing), without waiting for them.

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from nlp import stage
 from nlp.sandbox import Limits
+from spiders.registry import SourceSpec
 from storage.models import Document, Hit, Page, SourceRun
 from tests.crawl.pdfs import make_pdf
 from tests.nlp.test_stage import add_document
 from tests.support.http import ScriptedServer, answer
+from vigie import jobs
+from vigie.config import load_config
 from vigie.workers import AnalysisWorkers, follow_crawl
 
 DOCUMENTS = 12
@@ -99,3 +103,24 @@ def test_workers_in_processes_share_the_pending_documents_and_take_each_once(db,
     assert sum(r.documents for r in reports) == len(ids)
     with db.session() as session:
         assert set(session.scalars(select(Document.status))) == {"analysed"}
+
+
+@pytest.mark.parametrize("listings_changed, warmed", [(True, ["warm up", "crawl"]), (False, [])])
+def test_the_analysis_is_loaded_ahead_only_when_some_source_is_to_be_crawled(
+    monkeypatch, vigie_env, db, listings_changed: bool, warmed: list[str]
+) -> None:
+    """The workers' fork server starts loading spaCy when the crawl starts (not at its first
+    document); a run whose listings are all unchanged loads nothing."""
+    import vigie.crawl
+    import vigie.maintainers
+
+    calls: list[str] = []
+    spec = SourceSpec("valmont", "Valmont", "FR", "html", "http://127.0.0.1:9/conseil/")
+    monkeypatch.setattr(vigie.crawl, "skip_unchanged", lambda *args: [spec] if listings_changed else [])
+    monkeypatch.setattr(vigie.crawl, "crawl", lambda *args: calls.append("crawl"))
+    monkeypatch.setattr(vigie.crawl, "sync_sources", lambda *args: None)
+    monkeypatch.setattr(jobs, "collect_crawl", lambda *args: None)
+    monkeypatch.setattr(vigie.maintainers, "report_new_problems", lambda *args: None)
+    config = load_config(vigie_env)
+    jobs.crawl_sources(config, db, [spec], "run", on_crawl=lambda: calls.append("warm up"))
+    assert calls == warmed
