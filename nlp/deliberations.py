@@ -71,7 +71,8 @@ class DeliberationRules:
         # Each pattern has one group: the number as written. "de+fr": a document in both languages.
         by_language = data.get("act_numbers") or {}
         acts = [pattern for code in language.split("+") for pattern in by_language.get(code) or []]
-        self.acts = Alternation(acts, re.I) if acts else None
+        # Every council document says "délibération": no scouts (see nlp.alternation).
+        self.acts = Alternation(acts, re.I, scouts=False) if acts else None
         self.subject_end = _any(data.get("subject_ends"))
         self.draft = _any(data.get("drafts"))
         self.article = re.compile(data["article_lines"], re.M) if data.get("article_lines") else None

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from nlp.alternation import Alternation
+from nlp.alternation import LOOKALIKES, Alternation, scout
 
 ACTS = [
     r"d[ée]lib[ée]ration\s*(?:n\s*[°o]|num[ée]ro)\s*:?\s*(\d[\w./-]*\d)",
@@ -58,3 +58,55 @@ def test_search_skips_a_match_inside_a_word_when_the_pattern_starts_at_a_word_bo
     adopted = Alternation([r"\badopt[ée]e?s?\b"], re.I)
 
     assert adopted.search("inadopté, puis adopté à l'unanimité").start() == 15
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        (r"\bFIPD(?:R)?\b", ("fipd", True)),  # what may be absent is no part of it
+        (r"(?:à|a)\s+l['’]\s*unanimit[ée]", ("unanimit", True)),
+        (r"(\d+)\s+voix\s+pour", ("voix", True)),  # the longest run, groups opened
+        (r"\b(?:DCM|DEL|DL)\s*(\d+)", None),  # "d": in every text, not worth looking for
+        (r"(?-i:ABCD)ef", None),  # a group with its own flags is not opened
+    ],
+)
+def test_a_scout_is_the_longest_run_of_letters_every_match_holds(pattern, expected):
+    assert scout(pattern, re.I) == expected
+
+
+SUBSIDIES = [r"\bFIPD\b", r"fonds\s+interminist[ée]riel", r"subvention\s+du\s+d[ée]partement"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Demande de SUBVENTION DU DÉPARTEMENT pour la vidéoprotection.",
+        "Le FIPD et le Fonds Interministériel de prévention.",
+        "Aucune aide n'est sollicitée.",
+        "ſubvention du département",  # a long s: "ſ" is matched by s, and stays "ſ" in lower case
+        "Fonds İNTERMINISTÉRIEL",  # "İ" is matched by i, and is "i" and a combining dot in lower case
+        "",
+    ],
+)
+def test_scouted_patterns_find_what_the_patterns_find(text):
+    expected = [m.span() for p in SUBSIDIES for m in [re.search(p, text, re.I)] if m]
+
+    found = [m.span() for p in SUBSIDIES for m in [Alternation([p], re.I).search(text)] if m]
+
+    assert found == expected
+
+
+def test_a_pattern_whose_scout_is_not_in_the_text_is_not_run():
+    fipd = Alternation([r"\bFIPD\b"], re.I)
+    fipd.patterns = [(None, False)]  # running it would fail
+
+    assert fipd.search("Une subvention de l'État.") is None
+
+
+def test_the_lookalikes_are_all_the_characters_that_ignoring_case_matches_to_an_ascii_letter():
+    others = "".join(chr(c) for c in range(128, 0x110000) if not 0xD800 <= c < 0xE000)
+    matched = set(re.findall("[a-z]", others, re.I))
+
+    unseen = {c for c in matched if not c.lower().isascii() and not any(x in c.lower() for x in LOOKALIKES)}
+
+    assert matched and unseen == set()
