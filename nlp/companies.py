@@ -21,6 +21,7 @@ from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from typing import Any
 
+from nlp.alternation import lower_case
 from nlp.folding import fold_chars, fold_phrase
 
 # A word of a name: letters or digits with the joiners of trade names ("Elec'Sécur", "S.A.", "Vidéo-Concept").
@@ -56,11 +57,10 @@ class CompanyReader:
         self.introducers = _Cues(companies.get("introducers"), language)
         self.followers = _Cues(companies.get("followers"), language)
         forms = sorted(companies.get("legal_forms") or (), key=len, reverse=True)
-        self.legal_form = (
-            re.compile(r"(?:\s*,)?\s+(" + "|".join(re.escape(f) for f in forms) + r")(?![\w&])", re.I)
-            if forms
-            else None
-        )
+        alternatives = "|".join(re.escape(f) for f in forms)
+        self.legal_form = re.compile(r"\s(" + alternatives + r")(?![\w&])", re.I) if forms else None
+        # The same, looked for in the text in lower case: five times faster than ignoring case.
+        self.legal_form_lowered = re.compile(r"\s(" + alternatives.lower() + r")(?![\w&])") if forms else None
         coordinators = "|".join(re.escape(c) for c in companies.get("coordinators") or ())
         # After a name: maybe a product in brackets, a coordinator, maybe an article, then the next name.
         self.coordination = (
@@ -89,15 +89,20 @@ class CompanyReader:
         for start, _, _, _ in self.followers.finditer(folded):
             if _NAME_END.search(text, max(0, start - 60), start):
                 yield start
-        for match in self._legal_forms(text):
-            yield match.start(1)
+        for _, start, _ in self._legal_forms(text):
+            yield start
 
-    def _legal_forms(self, text: str) -> Iterator[re.Match[str]]:
-        """Legal forms as written: in lower case they are words ("sa commune", "limited to")."""
-        if self.legal_form is not None:
-            for match in self.legal_form.finditer(text):
-                if not match.group(1).islower():
-                    yield match
+    def _legal_forms(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Legal forms after a space, as written (in lower case they are words: "sa commune",
+        "limited to"): where the spaces and the comma before it start, where it starts, the form."""
+        if self.legal_form is None:
+            return
+        lowered = lower_case(text)
+        matches = self.legal_form_lowered.finditer(lowered) if lowered is not None else self.legal_form.finditer(text)
+        for match in matches:
+            start, end = match.span(1)
+            if not text[start:end].islower():
+                yield _lead(text, start), start, text[start:end]
 
     def names(self, text: str) -> list[CompanyName]:
         """Every company name that the words around it reveal in ``text``, in order, without duplicates."""
@@ -116,8 +121,8 @@ class CompanyReader:
             name = self._backward(text, start, role, text[start:end])
             if name:
                 found.setdefault((name.start, name.end), name)
-        for match in self._legal_forms(text):
-            name = self._backward(text, match.start(), "supplier", match.group(1))
+        for lead, _, form in self._legal_forms(text):
+            name = self._backward(text, lead, "supplier", form)
             if name:
                 found.setdefault((name.start, name.end), name)
         # "SST, Inc. dba ShotSpotter": the name the company trades under comes after.
@@ -221,6 +226,19 @@ class CompanyReader:
         if all(k in self.generic or k in self.stops for k in keys) and (len(keys) == 1 or not strong):
             return None
         return CompanyName(start, end, raw, canonical, role, cue, strong)
+
+
+def _lead(text: str, form: int) -> int:
+    """Where the spaces before the legal form at ``form`` start, with a comma before them and its own
+    spaces ("ACTIV , SAS"): the end of the company's name."""
+    start = form
+    while start and text[start - 1].isspace():
+        start -= 1
+    if start and text[start - 1] == ",":
+        start -= 1
+        while start and text[start - 1].isspace():
+            start -= 1
+    return start
 
 
 def _one_per_place(names: list[CompanyName]) -> list[CompanyName]:

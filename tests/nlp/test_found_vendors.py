@@ -204,3 +204,18 @@ def test_names_stop_at_titles_and_function_words() -> None:
 def test_a_particle_carries_a_name_on_only_to_a_capitalised_word(text: str, names: list[str]) -> None:
     reader = CompanyReader(load_lexicon().companies, "fr")
     assert [n.text for n in reader.names(text)] == names
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Le marché est attribué à ACTIV , SAS pour un an.", ["ACTIV"]),  # the comma and its spaces end the name
+        ("Contrat avec Müller GmbH & Co. KG et Dupont SARL.", ["Müller", "Dupont"]),
+        ("sa commune et la société Citeos SA.", ["Citeos"]),  # "sa" in lower case is a word
+        # "ı" (a dotless i) is matched by a case-insensitive "i": such a text is read ignoring case.
+        ("Sıgnalisation : Dupont SARL.", ["Dupont"]),
+    ],
+)
+def test_a_legal_form_after_a_name_ends_it(text: str, names: list[str]) -> None:
+    reader = CompanyReader(load_lexicon().companies, "fr")
+    assert [name.text for name in reader.names(text)] == names
