@@ -6,10 +6,11 @@ breaks a limit, marks only that document as failed, with the reason), then the b
 through the analyzer together, and each document is written in its own transaction: its pages
 (the cleaned text that hits' offsets refer to), its new hits, its status.
 
-One worker process extracts document after document: on the two cores measured, a pool of two
-processes extracting PDF text ran at 371 pages/s against 523 for one process (pickling pages
-costs more than it saves). OCR, the slow step, reads several pages at once in parallel Tesseract
-processes (:mod:`nlp.extract.pdf`).
+A sandbox's worker process extracts document after document: on the two cores measured, a pool
+of two processes extracting one batch ran at 371 pages/s against 523 for one process (pickling
+pages costs more than it saves). Two sandboxes take turns, a batch each, so that the next batch is
+always being extracted while this one is analysed and written (see :func:`_work_through`). OCR,
+the slow step, reads several pages at once in parallel Tesseract processes (:mod:`nlp.extract.pdf`).
 
 A worker that dies (killed, out of memory) leaves its documents claimed. They are taken back
 after the lease, or at once when the worker was a process of this machine that no longer runs;
@@ -26,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,11 +122,11 @@ def analyse_pending(
         _give_up_on_killers(db, now, lease, stopped, summary)
         return _to_analyse(now, lease, stopped)
 
-    with Sandbox(limits) as sandbox:
+    with Sandbox(limits) as first, Sandbox(limits) as second:
         _work_through(
             db,
             to_do,
-            lambda ids: _extract(db, blobs, sandbox, ids, summary),
+            [lambda ids, sandbox=sandbox: _extract(db, blobs, sandbox, ids, summary) for sandbox in (first, second)],
             summary,
             limit,
             batch_size,
@@ -147,7 +149,7 @@ def reanalyse_stale(db: Database, limit: int | None = None, batch_size: int = BA
         _work_through(
             db,
             lambda: stale,
-            lambda ids: lambda: _stored(db, ids),
+            [lambda ids: lambda: _stored(db, ids)],
             summary,
             limit,
             batch_size,
@@ -218,7 +220,7 @@ def claim_batch(db: Database, worker: str, size: int, to_do: ColumnElement[bool]
 def _work_through(
     db: Database,
     to_do: Callable[[], ColumnElement[bool]],
-    read: _Reader,
+    readers: list[_Reader],
     summary: AnalysisSummary,
     limit: int | None,
     batch_size: int,
@@ -227,29 +229,38 @@ def _work_through(
 ) -> None:
     """Claim, read, analyse and store batches of the documents ``to_do()`` selects, until none is left.
 
-    The next batch is claimed, and its reading started, before this one is analysed: the
-    sandbox's worker extracts it meanwhile, on another core.
+    Each of the ``readers`` (a sandbox each) reads a batch of its own ahead of the one analysed:
+    while this batch is analysed and written (and while the worker waits for its turn to write),
+    the next ones are extracted on the other cores, and a sandbox that finishes early does not
+    wait for the analysis to hand it a batch.
     """
     worker, claimed = worker_name(), 0
+    reading: deque[tuple[list[int], Callable[[], list[_Work]], int]] = deque()  # (batch, collect, reader)
 
-    def start_next() -> tuple[list[int], Callable[[], list[_Work]]] | None:
+    def start_next() -> bool:
+        """Claim a batch and start reading it with a reader that has none; False when none is left."""
         nonlocal claimed
         size = batch_size if limit is None else min(batch_size, limit - claimed)
         if size <= 0:
-            return None
+            return False
         condition = to_do()
         if size > MIN_BATCH:
             size = min(size, max(MIN_BATCH, _left(db, condition) // SHARE_OF_WHAT_IS_LEFT))
         batch = claim_batch(db, worker, size, condition)
+        if not batch:
+            return False
         claimed += len(batch)
-        return (batch, read(batch)) if batch else None
+        free = min(set(range(len(readers))) - {r for _, _, r in reading})
+        reading.append((batch, readers[free](batch), free))
+        return True
 
-    current = start_next()
-    while current:
-        batch, pages = current
+    while len(reading) < len(readers) and start_next():
+        pass
+    while reading:
+        batch, pages, _ = reading.popleft()
         works = pages()
         summary.documents += len(batch)
-        current = start_next()
+        start_next()  # with the reader just freed
         _analyse_and_store(db, works, summary, replace_pages)
         if progress:
             progress(len(batch))

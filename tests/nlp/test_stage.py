@@ -320,3 +320,28 @@ def test_the_last_documents_are_claimed_in_small_batches_that_workers_can_share(
     assert summary.documents == 40
     # 40 left: a quarter of them; then a quarter of what is left, never fewer than four.
     assert sizes[:4] == [10, 7, 5, 4]
+
+
+def test_while_a_batch_is_analysed_the_next_two_are_being_extracted(db, data_dir, monkeypatch) -> None:
+    """Two sandboxes take turns: neither waits for the analysis to hand it its next batch."""
+    for number in range(12):
+        add_document(db, data_dir, f"plain-{number}.txt", b"Compte rendu sans objet.", media_type="text/plain")
+    started, extracting_when_analysed = [], []
+    extract, analyse_and_store = stage._extract, stage._analyse_and_store
+
+    def recording_extract(db, blobs, sandbox, ids, summary):
+        started.append(sandbox)
+        return extract(db, blobs, sandbox, ids, summary)
+
+    def recording_analysis(db, works, summary, replace_pages):
+        extracting_when_analysed.append(len(started))
+        analyse_and_store(db, works, summary, replace_pages)
+
+    monkeypatch.setattr(stage, "_extract", recording_extract)
+    monkeypatch.setattr(stage, "_analyse_and_store", recording_analysis)
+    summary = stage.analyse_pending(db, data_dir, batch_size=4)
+
+    assert summary.documents == 12
+    # Batches of four: the first is analysed once the second and third are being read, by the other sandbox and its own.
+    assert extracting_when_analysed == [3, 3, 3]
+    assert started[0] is not started[1] and started[2] is started[0]
