@@ -17,8 +17,9 @@ then not run at all.
 from __future__ import annotations
 
 import re
-import re._parser as sre_parse  # the standard engine's own parser: what a pattern requires
+import re._parser as sre_parse  # type: ignore[import-not-found]  # the engine's own parser (no stub)
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 BOUNDARY = "\\b"
 # A scout shorter than this would be in nearly every text: not worth looking for.
@@ -121,7 +122,7 @@ def scout(pattern: str, flags: int = 0) -> tuple[str, bool] | None:
     return (best, ignore_case) if len(best) >= MIN_SCOUT else None
 
 
-def _sequence(items) -> Iterator[int | None]:
+def _sequence(items: Iterable[tuple[Any, Any]]) -> Iterator[int | None]:
     """The characters a pattern's items match one after the other: a literal's code, None for
     anything else (a class, a repeat, a choice, an anchor); groups without flags are opened."""
     for op, value in items:
@@ -141,8 +142,6 @@ def lower_case(text: str) -> str | None:
     The last text's is kept: the patterns of several alternations search the same deliberation."""
     global _last_lowered
     if _last_lowered[0] is not text:
-        lowered: str | None = text.lower()
-        if any(character in lowered for character in LOOKALIKES):
-            lowered = None
-        _last_lowered = (text, lowered)
+        lowered = text.lower()
+        _last_lowered = (text, None if any(character in lowered for character in LOOKALIKES) else lowered)
     return _last_lowered[1]

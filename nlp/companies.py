@@ -95,7 +95,7 @@ class CompanyReader:
     def _legal_forms(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Legal forms after a space, as written (in lower case they are words: "sa commune",
         "limited to"): where the spaces and the comma before it start, where it starts, the form."""
-        if self.legal_form is None:
+        if self.legal_form is None or self.legal_form_lowered is None:
             return
         lowered = lower_case(text)
         matches = self.legal_form_lowered.finditer(lowered) if lowered is not None else self.legal_form.finditer(text)

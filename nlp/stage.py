@@ -122,11 +122,14 @@ def analyse_pending(
         _give_up_on_killers(db, now, lease, stopped, summary)
         return _to_analyse(now, lease, stopped)
 
+    def reader(sandbox: Sandbox) -> _Reader:
+        return lambda ids: _extract(db, blobs, sandbox, ids, summary)
+
     with Sandbox(limits) as first, Sandbox(limits) as second:
         _work_through(
             db,
             to_do,
-            [lambda ids, sandbox=sandbox: _extract(db, blobs, sandbox, ids, summary) for sandbox in (first, second)],
+            [reader(first), reader(second)],
             summary,
             limit,
             batch_size,
