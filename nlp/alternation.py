@@ -139,7 +139,9 @@ _last_lowered: tuple[str, str | None] = ("", "")
 
 def lower_case(text: str) -> str | None:
     """``text`` in lower case, for the scouts; None when it holds a look-alike (see LOOKALIKES).
-    The last text's is kept: the patterns of several alternations search the same deliberation."""
+    The last text's is kept: the patterns of several alternations search the same deliberation.
+    (Not :func:`nlp.folding.fold_chars`: it also strips accents and rewrites typography, a text the
+    engine does not compare with; lower case is what ignoring case compares, look-alikes aside.)"""
     global _last_lowered
     if _last_lowered[0] is not text:
         lowered = text.lower()

@@ -2,9 +2,10 @@
 
 Most pages of council documents mention no surveillance technology. The lexicon scan
 (:mod:`nlp.patterns`, a folded prefix-tree regex) runs over every page; only the sentences around
-its candidates, with enough context on each side for the rules, go through the spaCy pipeline —
-the statistical model (French: ``fr_core_news_sm``'s named-entity recogniser) only for windows
-that hold a generalist vendor, the tokenizer and ``vigie_detector`` for the others.
+its candidates, with enough context on each side for the rules, are read by ``vigie_detector``'s
+rules. The statistical model (French: ``fr_core_news_sm``'s named-entity recogniser) runs only in
+windows that hold a generalist vendor, and there only on the sentences around vendors' and
+companies' names, where the rules ask about its entities.
 """
 
 from __future__ import annotations
@@ -64,6 +65,18 @@ def build_pipeline(language: str, lexicon_dir: str = "") -> tuple[Language, list
     nlp.add_pipe("vigie_detector", config={"lexicon_dir": str(lexicon_dir or "")})
     nlp.max_length = 50_000_000
     return nlp, [p for p in nlp.pipe_names if p != "vigie_detector"]
+
+
+def _merged(covers: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """The runs (start, end, flag) that overlapping or touching ``covers`` make, each flagged when
+    one of its covers is (wide margins may reach back past narrower ones: they are sorted first)."""
+    runs: list[tuple[int, int, bool]] = []
+    for start, end, flag in sorted(covers):
+        if runs and start <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(end, runs[-1][1]), runs[-1][2] or flag)
+        else:
+            runs.append((start, end, flag))
+    return runs
 
 
 @dataclass
@@ -167,13 +180,7 @@ class Analyzer:
                         min(cue, c.start) - self.margins["weak"], max(cue, c.end) + self.company_margin
                     )
                     covers.append((start, end, False))
-        spans: list[tuple[int, int, bool]] = []
-        for start, end, generalist in sorted(covers):  # wide margins may reach back past narrower ones
-            if spans and start <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(end, spans[-1][1]), spans[-1][2] or generalist)
-            else:
-                spans.append((start, end, generalist))
-        return [_Window(d, p, s, e, bool(self.model_pipes) and g) for s, e, g in spans]
+        return [_Window(d, p, s, e, bool(self.model_pipes) and g) for s, e, g in _merged(covers)]
 
     def _margin(self, entry: Entry, candidate: Candidate, sentences: Sentences) -> int:
         margin = max(self.margins[entry.strength], entry.within + 20 if entry.within else 0)
@@ -222,13 +229,8 @@ class Analyzer:
         ]
         names += [(n.start, n.end) for n in self.companies.names(text)]
         sentences = Sentences(text)
-        runs: list[tuple[int, int]] = []
-        for start, end in sorted(sentences.cover(s - NER_CONTEXT, e + NER_CONTEXT) for s, e in names):
-            if runs and start <= runs[-1][1]:
-                runs[-1] = (runs[-1][0], max(end, runs[-1][1]))
-            else:
-                runs.append((start, end))
-        return runs
+        covers = [(*sentences.cover(s - NER_CONTEXT, e + NER_CONTEXT), False) for s, e in names]
+        return [(start, end) for start, end, _ in _merged(covers)]
 
     def _detection(self, page: PageText, mention: Mention, offset: int, sentences: Sentences) -> Detection:
         start, end = offset + mention.start, offset + mention.end
