@@ -10,8 +10,7 @@ decision ("1. APPROUVE …"). Each piece is then read with the rules of ``delibe
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -28,6 +27,7 @@ SUBJECT_WORDS = 8  # a subject's first words identify it (wrapped continuations 
 MAX_SUBJECT = 300
 MAX_AMOUNTS = 30
 _WORD = re.compile(r"[^\W_]+")
+_NUMBER = re.compile(r"\d+")
 
 
 @dataclass
@@ -102,7 +102,7 @@ class DeliberationRules:
         """[start, end) of each deliberation of ``text`` (the pages joined, each starting at ``page_starts``)."""
         rules = self.evidence
         numbered = [m.start() for m in rules.starts.finditer(text)] if rules.starts else []
-        headers = _running_headers(text, page_starts)
+        headers = _running_headers(text, page_starts, self.act_numbers)
         starts = {s for s in numbered if _line_of(text, s) not in headers and not self._is_article(text, s)}
         for match in rules.subjects.finditer(text) if rules.subjects else ():
             previous = max((n for n in starts if n < match.start()), default=None)
@@ -237,12 +237,29 @@ def _shape(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.split()))
 
 
-def _running_headers(text: str, page_starts: Sequence[int]) -> set[str]:
-    """Lines repeated near the top of several pages (their numbers aside): page headers."""
+def _running_headers(
+    text: str, page_starts: Sequence[int], act_numbers: Callable[[str], list[tuple[int, str]]]
+) -> set[str]:
+    """Lines repeated near the top of several pages: page headers ("Délibération n° 2026_045 –
+    Page 1/2", then "… Page 2/2"), by shape (:func:`_shape`). An act's or an item's heading that
+    happens to open two pages of a register ("Délibération n° 2021-160" atop one, "… 2021-175" atop
+    another) is no header: the numbers of a header are the same on every page or follow the pages',
+    and it names one act at most (``act_numbers`` finds them)."""
     if len(page_starts) < 2:
         return set()
-    counts: Counter[str] = Counter()
-    for start in page_starts:
-        top = text[start : start + 400].split("\n")[:3]
-        counts.update({_shape(line) for line in top if line.strip()})
-    return {line for line, n in counts.items() if n >= 2}
+    tops: dict[str, dict[int, str]] = {}
+    for index, start in enumerate(page_starts):
+        for line in text[start : start + 400].split("\n")[:3]:
+            if line.strip():
+                tops.setdefault(_shape(line), {}).setdefault(index, line)
+    return {shape for shape, lines in tops.items() if len(lines) >= 2 and _one_header(lines, act_numbers)}
+
+
+def _one_header(lines: dict[int, str], act_numbers: Callable[[str], list[tuple[int, str]]]) -> bool:
+    """Whether ``lines`` (one shape, by the index of the page they top) repeat one header."""
+    numbers = [(index, [int(n) for n in _NUMBER.findall(line)]) for index, line in lines.items()]
+    for column in zip(*(values for _, values in numbers), strict=True):
+        offsets = {value - index for (index, _), value in zip(numbers, column, strict=True)}
+        if len(set(column)) > 1 and len(offsets) > 1:  # neither the same nor the page's number
+            return False
+    return len({normalise_act(label) for line in lines.values() for _, label in act_numbers(line)}) <= 1

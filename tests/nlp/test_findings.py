@@ -234,6 +234,49 @@ def test_running_headers_and_numbered_articles_do_not_cut_a_deliberation():
     ]
 
 
+REGISTER = [
+    """EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS
+Séance du 12 mars 2026
+Délibération n° 2026_031
+Objet : Extension du système de vidéoprotection urbaine
+Vu la délibération n° 2025_112 du 4 décembre 2025 ;
+Adopté à l'unanimité.
+""",
+    """Délibération n° 2026_032
+Objet : Attribution d'une subvention à l'association Harmonie municipale
+Vu la délibération n° 2025_087 du 2 octobre 2025 ;
+Adopté à l'unanimité.
+Délibération n° 2026_033
+Objet : Admission en non-valeur de créances irrécouvrables
+""",
+    """Délibération n° 2026_034
+Objet : Convention avec le centre de gestion pour la médecine préventive
+Vu la délibération n° 2025_112 du 4 décembre 2025 ;
+Adopté à l'unanimité.
+""",
+]
+
+
+def act_numbers_of_pieces(pages: list[str]) -> list[str | None]:
+    rules = DeliberationRules.for_language("fr")
+    text = "\n\n".join(pages)
+    starts = [sum(len(p) + 2 for p in pages[:i]) for i in range(len(pages))]
+    acts = rules.act_numbers(text)
+    return [rules.identify(text, start, end, acts).act_number for start, end in rules.split(text, starts)]
+
+
+def test_deliberations_whose_headings_open_pages_keep_their_own_act_numbers():
+    # Two pages of a register open on a new deliberation: their headings are no running header,
+    # else each deliberation would take the number of the one its visas cite.
+    assert act_numbers_of_pieces(REGISTER) == [None, "2026-31", "2026-32", "2026-33", "2026-34"]
+
+
+def test_acts_printed_one_per_page_are_each_one_deliberation():
+    pages = [f"Délibération n° 2026_04{n}\nObjet : Acquisition de la parcelle cadastrée n° {n}\n" for n in range(1, 4)]
+
+    assert act_numbers_of_pieces(pages) == ["2026-41", "2026-42", "2026-43"]
+
+
 def test_an_act_number_without_a_year_is_matched_within_its_year_only(db, publish):
     text = "Délibération n° 12\nObjet : Extension de la vidéoprotection du centre-ville\nPose de caméras de vidéoprotection."
     publish("delib-12-2025", text, "deliberation", meeting=dt.date(2025, 3, 1))
