@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.pdf import make_pdf
 
 CACHE = Path(__file__).with_name("corpus")
-FORMAT = 2  # bump when the layout, the PDFs or the manifest change, to rebuild caches
+FORMAT = 3  # bump when the layout, the PDFs or the manifest change, to rebuild caches
 LISTING_SIZE = 50
 COUNTS = ("pages", "words", "deliberations", "about_surveillance", "documents_about_surveillance")
 
@@ -81,12 +81,17 @@ def build(
 
 
 def _write_chunk(args: tuple[Path, int, int, int, int]) -> dict[str, int]:
-    """Write documents ``start``..``stop`` (a seed of their own: chunks are built in parallel)."""
+    """Write documents ``start``..``stop`` (a seed of their own: chunks are built in parallel).
+
+    Their acts are numbered apart from other chunks' (a chunk's year holds a few hundred acts): two
+    documents sharing an act number show one deliberation, as agenda, act and minutes do."""
     from bench.corpus_text import SURVEILLANCE_SUBJECTS, generate_documents
 
     root, start, stop, pages_per_document, seed = args
     counts = dict.fromkeys(COUNTS, 0)
-    for offset, pages in enumerate(generate_documents(stop - start, pages_per_document, seed * 100_003 + start)):
+    for offset, pages in enumerate(
+        generate_documents(stop - start, pages_per_document, seed * 100_003 + start, numbered_from=start * 10 + 1)
+    ):
         number = start + offset + 1
         (root / "files" / f"d{number:05d}.pdf").write_bytes(make_pdf(pages, title=f"Délibérations {number}"))
         text = " ".join(" ".join(pages).split())  # subjects may be wrapped over two lines

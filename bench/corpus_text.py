@@ -320,8 +320,12 @@ def _pages(paragraphs: list[str], pages_per_doc: int, writer: _Writer) -> list[s
     return pages
 
 
-def generate_documents(n_docs: int, pages_per_doc: int = 6, seed: int = 2024) -> Iterator[list[str]]:
-    """Yield ``n_docs`` documents, each a list of ``pages_per_doc`` pages of text (generated lazily)."""
+def generate_documents(
+    n_docs: int, pages_per_doc: int = 6, seed: int = 2024, numbered_from: int = 1
+) -> Iterator[list[str]]:
+    """Yield ``n_docs`` documents, each a list of ``pages_per_doc`` pages of text (generated lazily).
+    Each year's acts are numbered from ``numbered_from`` (parts of one corpus generated apart
+    number theirs apart)."""
     writer = _Writer(seed)
     target = pages_per_doc * WORDS_PER_PAGE * 1.05
     # A council numbers its acts through the year ("2021-001", "2021-002"…), never twice: a number
@@ -332,7 +336,7 @@ def generate_documents(n_docs: int, pages_per_doc: int = 6, seed: int = 2024) ->
         paragraphs = writer.header()
         words = sum(p.count(" ") + 1 for p in paragraphs)
         while words < target:
-            numbers[writer.year] = number = numbers.get(writer.year, 0) + 1
+            numbers[writer.year] = number = numbers.get(writer.year, numbered_from - 1) + 1
             deliberation = writer.deliberation(number)
             paragraphs += deliberation
             words += sum(p.count(" ") + 1 for p in deliberation)
