@@ -3,7 +3,9 @@
 A finding is one deliberation (see :mod:`nlp.findings`). A document that holds one act (a
 deliberation, a platform's record) is one deliberation; agendas, minutes and collections of acts
 are cut where ``nlp/lexicon/evidence.yaml`` says a deliberation starts, except at running page
-headers ("Délibération n° 2026_045 – Page 2/2" on every page) and at the numbered articles of a
+headers ("Délibération n° 2026_045 – Page 2/2" on every page: a line atop several pages whose
+numbers are the same on each or follow the pages', naming one act at most; a register whose next
+deliberation happens to open two pages is still cut there) and at the numbered articles of a
 decision ("1. APPROUVE …"). Each piece is then read with the rules of ``deliberations.yaml``.
 """
 
