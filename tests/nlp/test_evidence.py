@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from nlp.evidence import EvidenceRules, parse_number
+from nlp.evidence import EvidenceRules, LineRegex, parse_number
 from nlp.extract import PageText
 from nlp.lexicon import load_lexicon
 
@@ -93,3 +95,26 @@ def test_a_hit_gets_the_amounts_and_vote_of_its_own_deliberation_across_pages(fr
     for detection in detections:
         assert [a["value"] for a in detection.details["amounts"]] == [62400.0]
         assert detection.details["vote"]["for"] == 22 and detection.details["vote"]["against"] == 5
+
+
+AGENDA = """ORDRE DU JOUR
+1.
+2. Vidéoprotection : extension du réseau
+  3) Subvention au titre du FIPD
+Objet : 4. ne commence pas une ligne
+5.\tConvention"""
+
+
+@pytest.mark.parametrize("body", [r"[ \t]*\d{1,3}\s*[-.)]\s+", r"[ \t]*objet\s*:", r"[ \t]*(?:\d\.\s*)?\w"])
+@pytest.mark.parametrize("pos, endpos", [(0, None), (14, None), (15, None), (0, 40), (3, 70)])
+def test_a_line_regex_finds_what_the_anchored_multiline_regex_finds(body, pos, endpos):
+    # "1.\n2. …": the first match ends with the newline, and the next one starts right after it.
+    anchored = re.compile("^" + body, re.I | re.M)
+    lines = LineRegex(body, re.I)
+    end = len(AGENDA) if endpos is None else endpos
+
+    assert [m.span() for m in lines.finditer(AGENDA, pos, endpos)] == [
+        m.span() for m in anchored.finditer(AGENDA, pos, end)
+    ]
+    first, expected = lines.search(AGENDA, pos, endpos), anchored.search(AGENDA, pos, end)
+    assert (first and first.span()) == (expected and expected.span())
