@@ -1,7 +1,7 @@
 """Whether a notifier run could send anything: asked before loading the notifier at all.
 
 A scheduled run that found nothing new should not pay for apprise, the templates and the
-labels. The answer is "maybe" whenever a delivery waits and is due now (a digest, a retry, one
+labels, nor for the outbox's queries (this module imports none of them). The answer is "maybe" whenever a delivery waits and is due now (a digest, a retry, one
 claimed by a process that died; not one that a retry's delay or the rate cap holds until later), a subscription has never queued its alerts, or a finding
 new or revised within what a subscription's next queueing looks back over has not been queued
 for it at that revision (perhaps its filters leave it out: then "maybe" until the look-back has
@@ -12,12 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from notify.outbox import LOOKBACK, due_now
 from storage.models import Delivery, Finding, Subscription, utcnow
 from storage.states import DeliveryStatus
+
+# Findings are matched when they are new or revised; one committed late (a long analysis
+# transaction) is still caught by looking this far behind the last run (notify.outbox.queue_for).
+LOOKBACK = dt.timedelta(days=1)
+
+
+def due_now(now: dt.datetime) -> ColumnElement[bool]:
+    """Deliveries waiting whose time has come (a retry's or a rate cap's delay is past)."""
+    return and_(
+        Delivery.status == DeliveryStatus.PENDING,
+        or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+    )
 
 
 def alerts_may_be_owed(session: Session, now: dt.datetime | None = None) -> bool:

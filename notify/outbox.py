@@ -29,19 +29,17 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from notify.due import LOOKBACK, due_now
 from notify.filters import finding_query, matches
 from notify.policy import Policy
 from storage.models import Channel, Delivery, Document, Finding, FindingDocument, Hit, Source, Subscription
 from storage.queue import lock_for_claims
 from storage.states import AlertMode, DeliveryStatus
 
-# Findings are matched when they are new or revised; one committed late (a long analysis
-# transaction) is still caught by looking this far behind the last run.
-LOOKBACK = dt.timedelta(days=1)
 # Rows sent to the database at a time. A single multi-row INSERT of every row owed failed beyond
 # SQLite's 32,766 variables (about 35,700 hit rows) or PostgreSQL's 65,535 parameters (about 9,400).
 CHUNK = 1000
@@ -276,14 +274,6 @@ def release_stale(session: Session, now: dt.datetime, policy: Policy) -> int:
         .execution_options(synchronize_session=False)
     )
     return max(result.rowcount or 0, 0)
-
-
-def due_now(now: dt.datetime):
-    """Deliveries waiting whose time has come (a retry's or a rate cap's delay is past)."""
-    return and_(
-        Delivery.status == DeliveryStatus.PENDING,
-        or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
-    )
 
 
 def _due(sub_id: int, now: dt.datetime):

@@ -73,7 +73,15 @@ class PlainClient:
         self.timeout_s = timeout_s
         self.max_bytes = max_bytes
         self.turns = HostTurns(delay_s)
-        self._tls = ssl.create_default_context()
+        self._tls_context: ssl.SSLContext | None = None
+
+    def _tls(self) -> ssl.SSLContext:
+        """TLS settings, made at the first https request: loading the system's certificates takes
+        tens of milliseconds, which a run asking only plain-http servers need not pay (two threads
+        making them at once each make a good one)."""
+        if self._tls_context is None:
+            self._tls_context = ssl.create_default_context()
+        return self._tls_context
 
     def resolve(self, host: str, port: int) -> Address | None:
         """The address a connection to ``host`` goes to (None when the name does not resolve)."""
@@ -157,11 +165,12 @@ class PlainClient:
 
 
 def _connection(
-    scheme: str, host: str, port: int, address: Address, timeout: float, tls: ssl.SSLContext
+    scheme: str, host: str, port: int, address: Address, timeout: float, tls: Callable[[], ssl.SSLContext]
 ) -> http.client.HTTPConnection:
-    """A connection to ``host`` that goes to ``address`` (the one checked), TLS named for ``host``."""
+    """A connection to ``host`` that goes to ``address`` (the one checked), TLS named for ``host``
+    (``tls`` gives its settings)."""
     if scheme == "https":
-        return _PinnedHTTPS(host, port, address, timeout, tls)
+        return _PinnedHTTPS(host, port, address, timeout, tls())
     return _PinnedHTTP(host, port, address, timeout)
 
 
