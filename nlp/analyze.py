@@ -21,9 +21,10 @@ from spacy.language import Language
 
 import nlp.detector  # noqa: F401  (registers the "vigie_detector" factory)
 from nlp.companies import fold_key
+from nlp.deliberations import DeliberationRules
 from nlp.detections import Detection
 from nlp.disambiguate import Entity, Mention
-from nlp.evidence import DocumentEvidence, EvidenceRules
+from nlp.evidence import DocumentEvidence
 from nlp.extract import PageText
 from nlp.folding import FoldedText, fold_chars
 from nlp.language import page_languages
@@ -110,7 +111,7 @@ class Analyzer:
         self.limits = {c: regex for c, regex in rules.limits.items() if regex is not None}
         self.limited, self.limit_words_reach = set(self.limits), rules.limit_words_reach
         self.companies = rules.vendors.reader
-        self.evidence = EvidenceRules(detector.lexicon.evidence, self.language)
+        self.deliberations = DeliberationRules.with_evidence(detector.lexicon.evidence, self.language)
 
     @classmethod
     @cache
@@ -268,7 +269,8 @@ class Analyzer:
         )
 
     def _attach_evidence(self, pages: Sequence[PageText], detections: list[Detection]) -> None:
-        evidence = DocumentEvidence([p.text for p in pages], self.evidence)
+        rules = self.deliberations
+        evidence = DocumentEvidence([p.text for p in pages], rules.evidence, rules.split)
         index = {page.number: i for i, page in enumerate(pages)}
         for detection in detections:
             detection.details.update(evidence.details(index[detection.page], detection.start))

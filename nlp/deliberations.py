@@ -87,9 +87,13 @@ class DeliberationRules:
     @classmethod
     @cache
     def for_language(cls, language: str = "fr") -> DeliberationRules:
-        data = parse_yaml(RULES_FILE.read_text(encoding="utf-8")) or {}
         evidence = parse_yaml((LEXICON_DIR / "evidence.yaml").read_text(encoding="utf-8")) or {}
-        return cls(data, evidence, language)
+        return cls(_rules_data(), evidence, language)
+
+    @classmethod
+    def with_evidence(cls, evidence: dict[str, Any], language: str) -> DeliberationRules:
+        """The rules of ``language`` with a lexicon's own ``evidence.yaml`` (``evidence``, parsed)."""
+        return cls(_rules_data(), evidence, language)
 
     def is_draft(self, text: str) -> bool:
         return bool(self.draft and self.draft.search(text[:3000]))
@@ -216,6 +220,11 @@ class DeliberationRules:
     def _tax_header_before(self, piece: str, line_start: int) -> bool:
         lines = piece[:line_start].rstrip("\n").split("\n")[-8:]
         return any(self.tax_columns.search(line) for line in lines)
+
+
+@cache
+def _rules_data() -> dict[str, Any]:
+    return parse_yaml(RULES_FILE.read_text(encoding="utf-8")) or {}
 
 
 def _any(patterns: Any) -> re.Pattern[str] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
@@ -163,27 +163,31 @@ def parse_number(text: str) -> float | None:
 
 
 class DocumentEvidence:
-    """The deliberations of one document and, on demand, their amounts and vote."""
+    """The deliberations of one document and, on demand, their amounts and vote.
 
-    def __init__(self, texts: Sequence[str], rules: EvidenceRules) -> None:
+    ``split(text, page_starts)`` cuts the document's text (its pages joined by blank lines) into
+    deliberations, [start, end) each: :meth:`nlp.deliberations.DeliberationRules.split`, the cut
+    its findings are built on, so that a mention's amounts and vote are its finding's deliberation's.
+    """
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        rules: EvidenceRules,
+        split: Callable[[str, Sequence[int]], list[tuple[int, int]]],
+    ) -> None:
         self.rules = rules
         self.offsets, position = [], 0
         for text in texts:
             self.offsets.append(position)
             position += len(text) + 2
         self.text = "\n\n".join(texts)
+        self._split = split
         self._details: dict[int, dict[str, Any]] = {}
 
     @cached_property
     def segments(self) -> list[Segment]:
-        numbered = [m.start() for m in self.rules.starts.finditer(self.text)] if self.rules.starts else []
-        starts = set(numbered)
-        for match in self.rules.subjects.finditer(self.text) if self.rules.subjects else ():
-            previous = max((n for n in numbered if n < match.start()), default=None)
-            if previous is None or self.text.count("\n", previous, match.start()) > 2:
-                starts.add(match.start())
-        bounds = sorted(starts | {0})
-        return [Segment(s, e) for s, e in zip(bounds, bounds[1:] + [len(self.text)])]
+        return [Segment(start, end) for start, end in self._split(self.text, self.offsets)]
 
     @cached_property
     def _starts(self) -> list[int]:

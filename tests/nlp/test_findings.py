@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from nlp.analyze import Analyzer
 from nlp.deliberations import DeliberationRules, normalise_act
 from nlp.extract import Extraction, PageText
 from nlp.store import Analysed, store_analyses
@@ -232,6 +233,17 @@ def test_running_headers_and_numbered_articles_do_not_cut_a_deliberation():
         (0, text.index("Délibération n° 2026_045\nObjet")),
         (text.index("Délibération n° 2026_045\nObjet"), len(text)),
     ]
+
+
+def test_a_mention_has_the_vote_and_amounts_of_its_whole_deliberation_across_a_running_header():
+    # Page 2 opens on the act's running header: the mention of page 1 and the vote of page 2 are
+    # one deliberation, as the findings cut it.
+    pages = [PageText(number, text) for number, text in enumerate(DELIBERATION, start=1)]
+    drone = next(d for d in Analyzer.for_language("fr").analyze(pages) if d.matched == "drone")
+
+    assert drone.details["vote"]["result"] == "adopted"
+    assert {"for": 21, "against": 5, "abstentions": 1}.items() <= drone.details["vote"].items()
+    assert "21 600,00 € TTC" in [amount["text"] for amount in drone.details["amounts"]]
 
 
 REGISTER = [
