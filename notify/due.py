@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, Finding, Subscription, utcnow
@@ -23,8 +23,9 @@ from storage.states import DeliveryStatus
 LOOKBACK = dt.timedelta(days=1)
 
 
-def due_now(now: dt.datetime) -> ColumnElement[bool]:
-    """Deliveries waiting whose time has come (a retry's or a rate cap's delay is past)."""
+def due_now(now: dt.datetime | BindParameter[dt.datetime]) -> ColumnElement[bool]:
+    """Deliveries waiting whose time has come (a retry's or a rate cap's delay is past); ``now``
+    may be a parameter, bound when the statement runs."""
     return and_(
         Delivery.status == DeliveryStatus.PENDING,
         or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),

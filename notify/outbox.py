@@ -26,10 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, select, update
+from sqlalchemy import BindParameter, Insert, Select, Update, and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -63,16 +64,24 @@ def insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[st
     in chunks: a subscription may be owed more rows than one statement can carry."""
     if not rows:
         return 0
-    # The dialect's own module, imported here: PostgreSQL's takes a scheduled run on SQLite 35 ms to import.
-    insert = import_module(f"sqlalchemy.dialects.{session.get_bind().dialect.name}").insert
-    # RETURNING lists the rows inserted; rowcount is not reliable here across drivers. One
-    # statement, compiled once; each chunk is sent as multi-row INSERTs that SQLAlchemy keeps
-    # under the database's limit on parameters ("insertmanyvalues").
-    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=unique).returning(model.id)
+    statement = _insert_ignoring(session.get_bind().dialect.name, model, tuple(unique))
     connection = session.connection()
     return sum(
         len(connection.execute(statement, rows[start : start + CHUNK]).all()) for start in range(0, len(rows), CHUNK)
     )
+
+
+@cache
+def _insert_ignoring(dialect: str, model: type, unique: tuple[str, ...]) -> Insert:
+    """The statement of :func:`insert_ignoring_duplicates`, built once per table (the notifier
+    records a channel's first message with it, message after message)."""
+    # The dialect's own module, imported here: PostgreSQL's takes a scheduled run on SQLite 35 ms to import.
+    insert = import_module(f"sqlalchemy.dialects.{dialect}").insert
+    # RETURNING lists the rows inserted; rowcount is not reliable here across drivers. Each
+    # chunk is sent as multi-row INSERTs that SQLAlchemy keeps under the database's limit on
+    # parameters ("insertmanyvalues").
+    statement: Insert = insert(model.__table__).on_conflict_do_nothing(index_elements=list(unique))
+    return statement.returning(model.id)
 
 
 # Subscriptions whose deliveries are worked out together: what they were told is read in one
@@ -387,6 +396,50 @@ def batch_key(sub_id: int, ids: list[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+# The statements of the serving threads, built once: they run for every message (records) or
+# every few subscriptions (claims), and building one (its clauses, then its cache key) cost as
+# much as running it. Their values are bound when they run; an ``expanding`` list is an IN (…).
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_SUB_IDS: BindParameter[list[int]] = bindparam("sub_ids", expanding=True)
+# Due now, of some subscriptions, in serving order (``now``, ``sub_ids``).
+CLAIMABLE = (
+    select(Delivery.id, Delivery.subscription_id, Delivery.message_key)
+    .where(Delivery.subscription_id.in_(_SUB_IDS), due_now(bindparam("now")))
+    .order_by(Delivery.subscription_id, Delivery.id)
+    .with_for_update(skip_locked=True, of=Delivery)
+)
+# The claim's compare-and-set (``ids``, ``worker``, ``now``), returning the rows it took.
+CLAIM = (
+    update(Delivery)
+    .where(Delivery.id.in_(_IDS), Delivery.status == DeliveryStatus.PENDING)
+    .values(status=DeliveryStatus.SENDING, claimed_by=bindparam("worker"), claimed_at=bindparam("now"))
+    .returning(Delivery)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
+# Of deliveries ``ids``, those still claimed by ``worker`` (a lease lost to another process is not).
+MINE = and_(
+    Delivery.id.in_(_IDS), Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_by == bindparam("worker")
+)
+CLAIMED_STATE = select(Delivery.id, Delivery.sent_channels, Delivery.attempts).where(MINE)
+KNOWN_CHANNELS = select(Channel.subscription_id, Channel.key, Channel.failing_since).where(
+    Channel.subscription_id.in_(_SUB_IDS)
+)
+FAILING_SUBSCRIPTIONS = select(Subscription.id).where(
+    Subscription.id.in_(_SUB_IDS), Subscription.failing_since.is_not(None)
+)
+# A send accepted by a channel that was not failing (executed with one row per channel).
+HEALTHY_CHANNEL = (
+    update(Channel.__table__)
+    .where(Channel.subscription_id == bindparam("sub_id"), Channel.key == bindparam("channel_key"))
+    .values(label=bindparam("label"), failures=0, last_error=None, last_sent_at=bindparam("now"))
+)
+
+
+def _mine(batches: list[Batch], worker: str) -> dict[str, Any]:
+    """The values of :data:`MINE` for the deliveries of ``batches``."""
+    return {"ids": [d.id for batch in batches for d in batch.deliveries], "worker": worker}
+
+
 def claim_batches(
     session: Session, sub_ids: list[int], worker: str, now: dt.datetime, limit: int, findings: Findings | None = None
 ) -> dict[int, Batch | None]:
@@ -394,12 +447,7 @@ def claim_batches(
     (same key), else up to ``limit`` new deliveries. In a few statements whatever their number
     (``findings``: those the run loaded already, see :class:`Findings`)."""
     lock_for_claims(session)
-    rows = session.execute(
-        select(Delivery.id, Delivery.subscription_id, Delivery.message_key)
-        .where(Delivery.subscription_id.in_(sub_ids), due_now(now))
-        .order_by(Delivery.subscription_id, Delivery.id)
-        .with_for_update(skip_locked=True, of=Delivery)
-    ).all()
+    rows = session.execute(CLAIMABLE, {"sub_ids": sub_ids, "now": now}).all()
     due: dict[int, list[tuple[int, str | None]]] = {}
     for delivery_id, sub_id, key in rows:
         due.setdefault(sub_id, []).append((delivery_id, key))
@@ -410,13 +458,7 @@ def claim_batches(
         return batches
     # The compare-and-set, returning the rows it took: another notifier may have taken some
     # since the select (PostgreSQL skips locked rows; SQLite's write lock is ours already).
-    taken = session.scalars(
-        update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
-        .values(status=DeliveryStatus.SENDING, claimed_by=worker, claimed_at=now)
-        .returning(Delivery)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    ).all()
+    taken = session.scalars(CLAIM, {"ids": ids, "worker": worker, "now": now}).all()
     by_sub: dict[int, list[Delivery]] = {}
     for delivery in sorted(taken, key=lambda d: d.id):
         by_sub.setdefault(delivery.subscription_id, []).append(delivery)
@@ -480,23 +522,15 @@ def defer_due(session: Session, sub_id: int, now: dt.datetime, until: dt.datetim
     return max(result.rowcount or 0, 0)
 
 
-def _mine(batches: list[Batch], worker: str):
-    """The batches' deliveries still claimed by ``worker`` (a lease lost to another process is not)."""
-    return and_(
-        Delivery.id.in_([d.id for batch in batches for d in batch.deliveries]),
-        Delivery.status == DeliveryStatus.SENDING,
-        Delivery.claimed_by == worker,
-    )
-
-
 def release_claims(session: Session, batches: list[Batch], worker: str) -> int:
     """Put back batches claimed and never sent (no attempt counted, key kept); returns how many
     deliveries."""
     result = session.execute(
         update(Delivery)
-        .where(_mine(batches, worker))
+        .where(MINE)
         .values(status=DeliveryStatus.PENDING, claimed_by=None, claimed_at=None)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
+        _mine(batches, worker),
     )
     return max(result.rowcount or 0, 0)
 
@@ -529,9 +563,7 @@ def record_sends(
     state = {
         delivery_id: (set(channels or []), attempts)
         for delivery_id, channels, attempts in session.execute(
-            select(Delivery.id, Delivery.sent_channels, Delivery.attempts).where(
-                _mine([send.batch for send in sends], worker)
-            )
+            CLAIMED_STATE, _mine([send.batch for send in sends], worker)
         )
     }
     updates: list[dict[str, Any]] = []
@@ -583,36 +615,22 @@ def _channel_health(session: Session, sends: list[Send], now: dt.datetime, polic
     one by one (:func:`update_channel`)."""
     if not sends:
         return {}
-    sub_ids = {send.sub_id for send in sends}
-    known = {
-        (sub_id, key): failing_since
-        for sub_id, key, failing_since in session.execute(
-            select(Channel.subscription_id, Channel.key, Channel.failing_since).where(
-                Channel.subscription_id.in_(sub_ids)
-            )
-        )
-    }
-    failing = set(
-        session.scalars(
-            select(Subscription.id).where(Subscription.id.in_(sub_ids), Subscription.failing_since.is_not(None))
-        )
-    )
+    sub_ids = {"sub_ids": list({send.sub_id for send in sends})}
+    known = {(sub_id, key): failing_since for sub_id, key, failing_since in session.execute(KNOWN_CHANNELS, sub_ids)}
+    failing = set(session.scalars(FAILING_SUBSCRIPTIONS, sub_ids))
     healthy, first, others = [], [], []
     for send in sends:
         where = (send.sub_id, send.channel_key)
         if send.error is not None or send.sub_id in failing or known.get(where) is not None:
             others.append(send)
         elif where in known:
-            healthy.append({"sub_id": send.sub_id, "channel_key": send.channel_key, "label": send.channel_label})
+            healthy.append(
+                {"sub_id": send.sub_id, "channel_key": send.channel_key, "label": send.channel_label, "now": now}
+            )
         else:
             first.append(send)
     if healthy:
-        statement = (
-            update(Channel.__table__)
-            .where(Channel.subscription_id == bindparam("sub_id"), Channel.key == bindparam("channel_key"))
-            .values(label=bindparam("label"), failures=0, last_error=None, last_sent_at=now)
-        )
-        session.connection().execute(statement, healthy)
+        session.connection().execute(HEALTHY_CHANNEL, healthy)
     rows = [
         {
             "subscription_id": s.sub_id,
@@ -639,13 +657,18 @@ def _update_each(session: Session, changes: list[dict[str, Any]]) -> None:
     for change in changes:
         by_columns.setdefault(tuple(sorted(change)), []).append(change)
     for columns, rows in by_columns.items():
-        statement = (
-            update(Delivery)
-            .where(Delivery.id == bindparam("delivery_id"))
-            .values({name: bindparam(name) for name in columns if name != "delivery_id"})
-        )
         # On the connection: a Session would take a list of rows for an ORM bulk update by key.
-        session.connection().execute(statement, rows)
+        session.connection().execute(_update_by_id(columns), rows)
+
+
+@lru_cache(maxsize=64)
+def _update_by_id(columns: tuple[str, ...]) -> Update:
+    """UPDATE deliveries SET (``columns`` but delivery_id) WHERE id = :delivery_id, built once."""
+    return (
+        update(Delivery)
+        .where(Delivery.id == bindparam("delivery_id"))
+        .values({name: bindparam(name) for name in columns if name != "delivery_id"})
+    )
 
 
 def update_channel(
