@@ -32,13 +32,13 @@ def _subscribe(workspace: Workspace, sink: WebhookSink) -> None:
     db.dispose()
 
 
-def run_once(
-    corpus: Corpus, site: CorpusSite, councils: int, work: Path, database_url: str, again: bool = False
-) -> dict:
+def run_once(corpus: Corpus, site: CorpusSite, councils: int, work: Path, database_url: str, again: int = 0) -> dict:
     """One `vigie run` over ``councils`` councils: seconds, pages per second, peak memory.
 
-    With ``again``, a second `vigie run` of the unchanged corpus follows, as the next night's
-    scheduled run would: its time is ``rerun_seconds``.
+    With ``again``, `vigie run` of the unchanged corpus follows ``again`` times, as the next nights'
+    scheduled runs would: ``rerun_seconds`` is the fastest (a run of under a second is moved by a
+    tenth of a second of the machine's noise, which a forty-second run averages out), and every
+    one of them is in ``rerun_rounds_s``.
     """
     with Workspace(work / f"e2e-{councils}", database_url) as workspace, WebhookSink() as sink:
         workspace.add_councils([site.council_url(k) for k in range(1, councils + 1)])
@@ -48,17 +48,17 @@ def run_once(
         record = workspace.last_run()
         run_seconds, summary = record["run_s"], record["summary"]
         received = sink.received.value
-        rerun = workspace.vigie("run", timeout=3600) if again else None
-        rerun_summary = workspace.last_run()["summary"] if again else {}
+        reruns = []
+        for _ in range(again):
+            reruns.append(workspace.vigie("run", timeout=3600).seconds)
+            rerun_summary = workspace.last_run()["summary"]
+            if rerun_summary.get("documents_new") or rerun_summary.get("new_hits") or rerun_summary.get("alerts_sent"):
+                raise RuntimeError(f"a second `vigie run` of an unchanged corpus did work again: {rerun_summary}")
     pages = corpus.pages * councils
     if summary.get("documents_new") != corpus.documents * councils:
         raise RuntimeError(
             f"`vigie run` stored {summary.get('documents_new')} documents of {corpus.documents * councils}"
         )
-    if again and (
-        rerun_summary.get("documents_new") or rerun_summary.get("new_hits") or rerun_summary.get("alerts_sent")
-    ):
-        raise RuntimeError(f"the second `vigie run` of an unchanged corpus did work again: {rerun_summary}")
     return {
         "councils": councils,
         "documents": corpus.documents * councils,
@@ -67,7 +67,8 @@ def run_once(
         "run_seconds": round(run_seconds, 1),
         **(
             {
-                "rerun_seconds": round(rerun.seconds, 2),
+                "rerun_seconds": round(min(reruns), 2),
+                "rerun_rounds_s": [round(seconds, 2) for seconds in reruns],
                 "rerun_documents_unchanged": rerun_summary.get("documents_unchanged"),
             }
             if again
