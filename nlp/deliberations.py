@@ -87,8 +87,10 @@ class DeliberationRules:
     @classmethod
     @cache
     def for_language(cls, language: str = "fr") -> DeliberationRules:
-        evidence = parse_yaml((LEXICON_DIR / "evidence.yaml").read_text(encoding="utf-8")) or {}
-        return cls(_rules_data(), evidence, language)
+        """The rules of ``language`` with the bundled lexicon's ``evidence.yaml``."""
+        return cls.with_evidence(
+            parse_yaml((LEXICON_DIR / "evidence.yaml").read_text(encoding="utf-8")) or {}, language
+        )
 
     @classmethod
     def with_evidence(cls, evidence: dict[str, Any], language: str) -> DeliberationRules:

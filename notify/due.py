@@ -1,11 +1,12 @@
 """Whether a notifier run could send anything: asked before loading the notifier at all.
 
 A scheduled run that found nothing new should not pay for apprise, the templates and the
-labels, nor for the outbox's queries (this module imports none of them). The answer is "maybe" whenever a delivery waits and is due now (a digest, a retry, one
-claimed by a process that died; not one that a retry's delay or the rate cap holds until later), a subscription has never queued its alerts, or a finding
-new or revised within what a subscription's next queueing looks back over has not been queued
-for it at that revision (perhaps its filters leave it out: then "maybe" until the look-back has
-passed); only "surely not" skips the notifier.
+labels, nor for the outbox's queries (this module imports none of them). The answer is "maybe"
+whenever a delivery waits and is due now (a digest, a retry, one claimed by a process that died;
+not one that a retry's delay or the rate cap holds until later), a subscription has never queued
+its alerts, or a finding new or revised within what a subscription's next queueing looks back
+over has not been queued for it at that revision (perhaps its filters leave it out: then "maybe"
+until the look-back has passed); only "surely not" skips the notifier.
 """
 
 from __future__ import annotations
