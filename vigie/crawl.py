@@ -10,6 +10,7 @@ all unchanged (:func:`skip_unchanged`) never loads them.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -172,6 +173,9 @@ def crawl(
 
     for _ in range(min(config.sources_at_once, len(waiting))):
         start_next()
+    # What is loaded by now (Scrapy, Twisted, SQLAlchemy, the spiders) lives as long as the
+    # process: frozen, the collector's full collections no longer scan it during the crawl.
+    gc.freeze()
     process.start()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import click
 
 from vigie import __version__
@@ -57,4 +59,10 @@ cli.add_command(vendors)
 
 
 def main() -> None:
-    cli(prog_name="vigie")
+    try:
+        cli(prog_name="vigie")
+    finally:
+        # The command is over: what it allocated lives until the process ends. Frozen, it is not
+        # scanned again by the collections of the interpreter's shutdown, which for SQLAlchemy's
+        # objects alone took 0.1-0.2 s: a third of a scheduled run that finds nothing new.
+        gc.freeze()
