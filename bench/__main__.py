@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import platform
 import shlex
 import shutil
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from bench import alerts, crawl, end_to_end, extraction, report
@@ -63,6 +65,15 @@ def analysis(scale: float) -> dict:
         "analysis_ratio_to_naive": detail["analysis_ratio_to_naive"],
         "analysis": detail,
     }
+
+
+def alerts_stage(work: Path, database_url: str) -> dict:
+    """The alerts stage in a process of its own, as the notifier runs (`vigie notify`, or the main
+    process of `vigie run`, which never loads spaCy): in this one, after the analysis stage, every
+    full collection that the sending threads' allocations set off would scan spaCy's half a
+    million objects, a cost no notifier pays (apprise alone, allocating less, pays less of it)."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(alerts.run, work, database_url).result()
 
 
 # Fresh `vigie run`s of the end-to-end stage: each figure is the fastest of them (this machine's
@@ -114,8 +125,9 @@ def notes(options: argparse.Namespace, corpus: Corpus) -> list[str]:
         f"Alerts: {alerts.SUBSCRIPTIONS} subscriptions (a JSON webhook each, on loopback) owed "
         f"{alerts.DOCUMENTS} new findings each; the notifier's run (notify.deliver.send_pending) against apprise "
         f"alone posting as many messages with as many threads; the fastest of {alerts.ROUNDS} alternated rounds "
-        "each (all in alerts_rounds_s); apprise's services and the notifier's templates loaded before both, as "
-        "`vigie run` loads them while its workers finish.",
+        "each (all in alerts_rounds_s), both in a process of their own (not beside the analysis stage's spaCy); "
+        "apprise's services and the notifier's templates loaded before both, as `vigie run` loads them while its "
+        "workers finish.",
         "Second crawl of the unchanged corpus: the scheduled job (`vigie run`: the pre-check of every stored "
         "listing (spiders/unchanged.py), then analysis and alerts of what is new) run a second time, by the wall "
         "clock, against the first. The crawl stage alone (`vigie crawl`) is shown beside it, with its requests.",
@@ -162,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
             elif stage == "analysis":
                 results.update(analysis(options.analysis_scale))
             elif stage == "alerts":
-                results.update(alerts.run(work, options.database_url))
+                results.update(alerts_stage(work, options.database_url))
             elif stage == "end-to-end":
                 results.update(end_to_end_stage(corpus, site, work, options.database_url))
             elif stage == "growth":
