@@ -171,11 +171,12 @@ def crawl(
             process.crawl(crawler, source=spec).addBoth(_finished, crawler).addBoth(start_next)
         return result
 
+    # What is loaded by now (Scrapy, Twisted, SQLAlchemy, the spiders' classes) lives as long as the
+    # process: frozen, the collector's full collections no longer scan it during the crawl. Frozen
+    # before any crawler is made: a crawler's objects go with it when its source is done.
+    gc.freeze()
     for _ in range(min(config.sources_at_once, len(waiting))):
         start_next()
-    # What is loaded by now (Scrapy, Twisted, SQLAlchemy, the spiders) lives as long as the
-    # process: frozen, the collector's full collections no longer scan it during the crawl.
-    gc.freeze()
     process.start()
 
 
