@@ -17,7 +17,7 @@ import logging
 # Loading allocates mostly for good: one collection at the end frees its leftovers, where the
 # collector would otherwise scan the growing heap again and again. A threshold of 0 stops it
 # (gc.disable() would not: spaCy's msgpack reader, srsly, enables the collector again).
-thresholds = gc.get_threshold()
+_thresholds = gc.get_threshold()
 gc.set_threshold(0)
 try:
     from nlp.analyze import Analyzer
@@ -30,4 +30,4 @@ try:
 finally:
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*thresholds)
+    gc.set_threshold(*_thresholds)
